@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PATHWAYS_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install run test demo clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+## Start the whole system on the embedded default (SQLite) with demo data.
+run: install
+	$(BIN)/pathways db upgrade
+	$(BIN)/pathways demo
+	@echo "Pathways API on http://127.0.0.1:$(PORT)/api/v1  (docs: http://127.0.0.1:$(PORT)/docs)"
+	PORT=$(PORT) $(BIN)/pathways serve
+
+## The whole suite; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" into failures.
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis

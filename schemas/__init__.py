@@ -1,0 +1,1 @@
+"""Marshmallow schemas shared by HTTP bodies and event payloads."""

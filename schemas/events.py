@@ -1,0 +1,80 @@
+"""The versioned event envelope and one payload schema per event type.
+
+Used when writing outbox rows and, by the consumers, when reading them back: a payload
+carries ids and categorical facts only, never names, contact details or national ids.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from schemas.base import BaseSchema, one_of
+from service.domain import enrolments, people
+
+SCHEMA_VERSION = 1
+
+
+class TraineeRegisteredSchema(BaseSchema):
+    trainee_id = fields.UUID(required=True)
+    sex = fields.String(required=True, validate=one_of(people.SEXES))
+    birth_year = fields.Integer(required=True)
+    settlement_type = fields.String(required=True, validate=one_of(people.SETTLEMENT_TYPES))
+    education_level = fields.String(required=True, validate=one_of(people.EDUCATION_LEVELS))
+    labour_status = fields.String(required=True, validate=one_of(people.LABOUR_STATUSES))
+    vulnerable_groups = fields.List(fields.String(validate=one_of(people.VULNERABLE_GROUPS)), required=True)
+    district = fields.String(required=True, allow_none=True)
+
+
+class EnrolmentCreatedSchema(BaseSchema):
+    enrolment_id = fields.UUID(required=True)
+    trainee_id = fields.UUID(required=True)
+    project_id = fields.UUID(required=True)
+    cohort_id = fields.UUID(required=True, allow_none=True)
+    enrolled_on = fields.Date(required=True)
+    sex = fields.String(required=True, validate=one_of(people.SEXES))
+    age_band = fields.String(required=True, allow_none=True)
+
+
+class EnrolmentExitedSchema(BaseSchema):
+    enrolment_id = fields.UUID(required=True)
+    trainee_id = fields.UUID(required=True)
+    project_id = fields.UUID(required=True)
+    enrolled_on = fields.Date(required=True)
+    exited_on = fields.Date(required=True)
+    exit_reason = fields.String(required=True, allow_none=True, validate=one_of(enrolments.EXIT_REASONS))
+    qualification_gained = fields.Boolean(required=True, allow_none=True)
+
+
+PAYLOAD_SCHEMAS: dict[str, type[BaseSchema]] = {
+    "trainee.registered": TraineeRegisteredSchema,
+    "enrolment.created": EnrolmentCreatedSchema,
+    "enrolment.completed": EnrolmentExitedSchema,
+    "enrolment.dropped_out": EnrolmentExitedSchema,
+}
+
+
+class EnvelopeSchema(BaseSchema):
+    id = fields.UUID(required=True)
+    type = fields.String(required=True, validate=one_of(PAYLOAD_SCHEMAS))
+    occurred_at = fields.AwareDateTime(required=True)
+    organisation_id = fields.UUID(required=True)
+    schema_version = fields.Integer(required=True, validate=validate.Equal(SCHEMA_VERSION))
+    data = fields.Dict(required=True)
+
+    @ma.post_load
+    def _load_payload(self, envelope, **_kwargs):
+        envelope["data"] = PAYLOAD_SCHEMAS[envelope["type"]]().load(envelope["data"])
+        return envelope
+
+
+def dump_envelope(envelope: dict) -> dict:
+    """Validate a payload (already in its JSON form) and return the envelope's JSON form."""
+    PAYLOAD_SCHEMAS[envelope["type"]]().load(envelope["data"])  # raises on a bad payload
+    dumped = EnvelopeSchema(exclude=("data",)).dump(envelope)
+    dumped["data"] = envelope["data"]
+    return dumped
+
+
+def load_envelope(message: dict) -> dict:
+    return EnvelopeSchema().load(message)

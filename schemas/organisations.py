@@ -1,0 +1,34 @@
+"""Organisation settings: read by everyone, changed by admins."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from schemas.base import BaseSchema, StrictInteger, Text, one_of
+from schemas.targets import share_targets_field
+from service.domain.national_ids import SCHEMES
+
+LOCALES = ("en", "tr", "sv", "es")
+
+
+class OrganisationSchema(BaseSchema):
+    id = fields.UUID()
+    name = fields.String()
+    slug = fields.String()
+    country = fields.String()
+    national_id_scheme = fields.String()
+    reach_target = fields.Integer(allow_none=True)
+    share_targets = fields.List(fields.Dict())
+    min_cell_size = fields.Integer()
+    locale = fields.String()
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class OrganisationPatchSchema(BaseSchema):
+    name = Text(min_length=1, max_length=200)
+    national_id_scheme = fields.String(validate=one_of(SCHEMES))
+    reach_target = StrictInteger(allow_none=True, validate=validate.Range(1, 100_000_000))
+    share_targets = share_targets_field()
+    min_cell_size = StrictInteger(validate=validate.Range(1, 100))
+    locale = fields.String(validate=one_of(LOCALES))

@@ -1,0 +1,1 @@
+"""Pathways: case management for publicly funded employment programmes."""

@@ -1,0 +1,27 @@
+"""`create_app`: the only way the Flask application is built; it reads as a table of contents."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from service.api import audit, enrolments, errors, guards, health, organisation, projects, trainees, users
+from service.api.context import EXTENSION
+from service.api.openapi import init_api
+from service.bootstrap import Pathways, bootstrap
+from service.config import Config
+
+API_BLUEPRINTS = (organisation.blp, users.blp, projects.blp, trainees.blp, enrolments.blp, audit.blp)
+
+
+def create_app(config: Config | None = None, pathways: Pathways | None = None) -> Flask:
+    app = Flask(__name__)
+    pathways = pathways or bootstrap(config)
+    app.extensions[EXTENSION] = pathways
+    app.config["MAX_CONTENT_LENGTH"] = pathways.config.max_content_length
+    app.json.sort_keys = False
+
+    errors.register(app)
+    guards.register(app)
+    app.register_blueprint(health.blp)
+    init_api(app, API_BLUEPRINTS)
+    return app

@@ -1,0 +1,75 @@
+"""The `pathways` command: bootstrap a tenant, migrate, load the demo, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from service.bootstrap import bootstrap as build
+from service.db.migrate import upgrade
+from service.domain.errors import DomainError
+from service.services import organisations
+
+
+@click.group(help="Pathways: case management for employment programmes.")
+def main() -> None:
+    pass
+
+
+@main.group(help="Database schema (Alembic migrations).")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Migrate the database named by DATABASE_URL to the newest schema.")
+def db_upgrade() -> None:
+    pathways = build()
+    upgrade(pathways.engine)
+    click.echo("database migrated")
+
+
+@main.command(help="Create an organisation and its first admin; prints JSON with the admin token.")
+@click.option("--org-slug", required=True)
+@click.option("--org-name", required=True)
+@click.option("--country", required=True, help="ISO 3166-1 alpha-2, e.g. TR")
+@click.option("--admin-email", required=True)
+@click.option("--locale", default="en", show_default=True)
+def bootstrap(org_slug: str, org_name: str, country: str, admin_email: str, locale: str) -> None:
+    pathways = build()
+    upgrade(pathways.engine)
+    try:
+        organisation, admin, token = organisations.bootstrap(
+            pathways.uow(), slug=org_slug, name=org_name, country=country, admin_email=admin_email,
+            locale=locale)
+    except DomainError as error:
+        click.echo(json.dumps({"error": error.detail, **error.extra}, default=str), err=True)
+        sys.exit(1)
+    click.echo(json.dumps({"organisation_id": str(organisation.id), "admin_id": str(admin.id),
+                           "token": token}))
+
+
+@main.command(help="Load (or refresh) the demo programme; prints one token per role.")
+@click.option("--trainees", default=300, show_default=True, help="How many trainees to generate.")
+@click.option("--seed", default=1400, show_default=True)
+def demo(trainees: int, seed: int) -> None:
+    from service.demo.loader import load_demo
+
+    pathways = build()
+    upgrade(pathways.engine)
+    result = load_demo(pathways, trainees=trainees, seed=seed)
+    click.echo(json.dumps(result, ensure_ascii=False))
+
+
+@main.command(help="Serve the API under gunicorn (the production server).")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), show_default="$PORT or 8000")
+@click.option("--workers", default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")), show_default=True)
+def serve(port: int, workers: int) -> None:
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--bind", f"0.0.0.0:{port}",
+                               "--workers", str(workers), "--access-logfile", "-", "service.wsgi:app"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""Configuration, read from the environment in this one place; tests pass overrides."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from service.domain.errors import ConfigurationError
+
+#: Where the embedded mode keeps its files (SQLite database, later the queue file).
+DEFAULT_DATA_DIR = Path(os.environ.get("PATHWAYS_DATA_DIR", "var"))
+
+#: Only ever used with the embedded SQLite database; a real deployment must set its own.
+_EMBEDDED_SECRET = "pathways-embedded-development-secret"
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str
+    broker_url: str | None = None
+    #: HMAC key for the national-id duplicate hash.
+    pii_hash_key: bytes = b""
+    #: 32-byte AES-GCM key for the national-id ciphertext.
+    pii_encryption_key: bytes = b""
+    max_page_size: int = 200
+    default_page_size: int = 50
+    idempotency_ttl_seconds: int = 24 * 3600
+    max_content_length: int = 1024 * 1024
+    sql_echo: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def with_overrides(self, **changes) -> "Config":
+        return replace(self, **changes)
+
+
+def _key(value: str | None, purpose: str, embedded: bool) -> bytes:
+    """Derive a 32-byte key from a configured secret (any length, any text)."""
+    if not value:
+        if not embedded:
+            raise ConfigurationError(
+                f"PATHWAYS_{purpose.upper()}_KEY must be set when DATABASE_URL is not SQLite"
+            )
+        value = _EMBEDDED_SECRET
+    return hashlib.sha256(f"{purpose}:{value}".encode()).digest()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual `postgres://` spellings and pin the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_env(env: dict[str, str] | None = None) -> Config:
+    env = dict(os.environ if env is None else env)
+    database_url = normalise_database_url(
+        env.get("DATABASE_URL") or f"sqlite:///{(DEFAULT_DATA_DIR / 'pathways.db').resolve()}"
+    )
+    embedded = database_url.startswith("sqlite")
+    return Config(
+        database_url=database_url,
+        broker_url=env.get("BROKER_URL") or None,
+        pii_hash_key=_key(env.get("PATHWAYS_PII_HASH_KEY"), "pii_hash", embedded),
+        pii_encryption_key=_key(env.get("PATHWAYS_PII_ENCRYPTION_KEY"), "pii_encryption", embedded),
+        sql_echo=env.get("PATHWAYS_SQL_ECHO") == "1",
+    )

@@ -1,0 +1,13 @@
+"""All mapped models, imported here so that metadata and Alembic see every table."""
+
+from service.db.models.audit import AuditEntry
+from service.db.models.enrolments import Enrolment
+from service.db.models.idempotency import IdempotencyRecord
+from service.db.models.organisations import Organisation
+from service.db.models.outbox import OutboxMessage
+from service.db.models.projects import Cohort, Project
+from service.db.models.trainees import Trainee
+from service.db.models.users import User
+
+__all__ = ["AuditEntry", "Cohort", "Enrolment", "IdempotencyRecord", "Organisation",
+           "OutboxMessage", "Project", "Trainee", "User"]

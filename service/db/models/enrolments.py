@@ -1,0 +1,33 @@
+"""Enrolments: a trainee in a project (and cohort), from entry to exit."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db.base import Audited, Base, IdMixin, OrgScopedMixin, TimestampMixin, enum_check
+from service.domain import enrolments as rules
+
+
+class Enrolment(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        CheckConstraint(enum_check("status", rules.STATUSES), name="status"),
+        CheckConstraint("exited_on IS NULL OR exited_on >= enrolled_on", name="exit_after_entry"),
+        # One open enrolment per trainee and project, enforced by the database as well.
+        Index("uq_enrolments_open", "trainee_id", "project_id", unique=True,
+              sqlite_where=text("status = 'enrolled'"),
+              postgresql_where=text("status = 'enrolled'")),
+    )
+
+    trainee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("trainees.id"), index=True)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id"), index=True)
+    cohort_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=rules.ENROLLED)
+    enrolled_on: Mapped[date]
+    exited_on: Mapped[date | None]
+    exit_reason: Mapped[str | None] = mapped_column(String(32))
+    qualification_gained: Mapped[bool | None]

@@ -1,0 +1,39 @@
+"""Trainees; the national id is kept only as a keyed hash and a ciphertext."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db.base import Audited, Base, IdMixin, OrgScopedMixin, TimestampMixin, enum_check
+from service.domain import people
+
+
+class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
+    __tablename__ = "trainees"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "national_id_hash"),
+        CheckConstraint(enum_check("sex", people.SEXES), name="sex"),
+        CheckConstraint(enum_check("settlement_type", people.SETTLEMENT_TYPES), name="settlement_type"),
+        CheckConstraint(enum_check("education_level", people.EDUCATION_LEVELS), name="education_level"),
+        CheckConstraint(enum_check("labour_status", people.LABOUR_STATUSES), name="labour_status"),
+    )
+    __audit_exclude__ = Audited.__audit_exclude__ | {"national_id_hash", "national_id_ciphertext"}
+
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    national_id_hash: Mapped[str] = mapped_column(String(64))
+    national_id_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    sex: Mapped[str] = mapped_column(String(8))
+    birth_date: Mapped[date]
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    district: Mapped[str | None] = mapped_column(String(100))
+    settlement_type: Mapped[str] = mapped_column(String(8))
+    education_level: Mapped[str] = mapped_column(String(32))
+    labour_status: Mapped[str] = mapped_column(String(32))
+    vulnerable_groups: Mapped[list] = mapped_column(default=list)
+    consent: Mapped[bool]
+    consent_at: Mapped[datetime]

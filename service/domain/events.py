@@ -1,0 +1,40 @@
+"""Past-tense domain events; the unit of work turns them into outbox rows.
+
+Payloads carry ids and categorical facts only, never names, contact details or
+national ids (SPEC section 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    type: ClassVar[str]
+    organisation_id: UUID
+    data: dict[str, Any] = field(default_factory=dict)
+    occurred_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TraineeRegistered(DomainEvent):
+    type: ClassVar[str] = "trainee.registered"
+
+
+@dataclass(frozen=True)
+class EnrolmentCreated(DomainEvent):
+    type: ClassVar[str] = "enrolment.created"
+
+
+@dataclass(frozen=True)
+class EnrolmentCompleted(DomainEvent):
+    type: ClassVar[str] = "enrolment.completed"
+
+
+@dataclass(frozen=True)
+class EnrolmentDroppedOut(DomainEvent):
+    type: ClassVar[str] = "enrolment.dropped_out"

@@ -1,0 +1,38 @@
+"""Roles of SPEC section 1 and what each may do."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from service.domain.errors import Forbidden
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CASEWORKER = "caseworker"
+    EMPLOYER = "employer"
+    MANAGER = "manager"
+
+
+#: Roles that read the organisation's programme records (projects, trainees, enrolments).
+PROGRAMME_READERS = frozenset({Role.ADMIN, Role.CASEWORKER, Role.MANAGER})
+#: Roles that write trainees and enrolments.
+CASEWORK_WRITERS = frozenset({Role.ADMIN, Role.CASEWORKER})
+ADMIN_ONLY = frozenset({Role.ADMIN})
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: every use case is scoped to `organisation_id`."""
+
+    user_id: uuid.UUID
+    organisation_id: uuid.UUID
+    role: Role
+    employer_id: uuid.UUID | None = None
+
+    def require(self, roles: frozenset[Role]) -> None:
+        if self.role not in roles:
+            raise Forbidden(f"The {self.role} role may not do this.")

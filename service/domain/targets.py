@@ -1,0 +1,36 @@
+"""Share targets: a minimum or maximum share of reached people in one category."""
+
+from __future__ import annotations
+
+from service.domain import people
+
+#: Dimensions a share target (and later a metrics breakdown) may name, with their values.
+DIMENSIONS: dict[str, tuple[str, ...] | None] = {
+    "sex": people.SEXES,
+    "age_band": tuple(label for label, _, _ in people.AGE_BANDS),
+    "vulnerable_group": people.VULNERABLE_GROUPS,
+    "settlement_type": people.SETTLEMENT_TYPES,
+    "labour_status": people.LABOUR_STATUSES,
+    "education_level": people.EDUCATION_LEVELS,
+    "district": None,  # free text: any value
+}
+
+
+def share_target_errors(target: dict) -> list[str]:
+    """Messages for what is wrong with one share target (empty when it is valid)."""
+    dimension = target.get("dimension")
+    allowed = DIMENSIONS.get(dimension, ())
+    if dimension not in DIMENSIONS:
+        return [f"Unknown dimension; expected one of {', '.join(DIMENSIONS)}."]
+    values = target["value"] if isinstance(target["value"], list) else [target["value"]]
+    errors = []
+    if allowed is not None:
+        unknown = [v for v in values if v not in allowed]
+        if unknown:
+            errors.append(f"Unknown value(s) for {dimension}: {', '.join(map(str, unknown))}.")
+    low, high = target.get("min_share"), target.get("max_share")
+    if low is None and high is None:
+        errors.append("Give min_share, max_share or both.")
+    if low is not None and high is not None and low > high:
+        errors.append("min_share is above max_share.")
+    return errors

@@ -1,0 +1,1 @@
+"""Use cases: each function owns one transaction through a unit of work."""

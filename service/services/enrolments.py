@@ -1,0 +1,100 @@
+"""Enrolling trainees in projects and recording their exits."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from service.db.models import Cohort, Enrolment, Project, Trainee
+from service.domain import enrolments as rules
+from service.domain.errors import Conflict
+from service.domain.roles import Principal
+from service.services.queries import get_scoped, page
+from service.services.unit_of_work import UnitOfWork
+
+
+def enrol(uow: UnitOfWork, principal: Principal, data: dict) -> Enrolment:
+    org = principal.organisation_id
+    with uow:
+        trainee = get_scoped(uow.session, Trainee, org, data["trainee_id"], label="Trainee")
+        project = get_scoped(uow.session, Project, org, data["project_id"], label="Project")
+        cohort, taken = None, None
+        if data.get("cohort_id"):
+            # Locking the cohort row serialises concurrent enrolments into it (PostgreSQL);
+            # SQLite write transactions are serialised by BEGIN IMMEDIATE already.
+            cohort = get_scoped(uow.session, Cohort, org, data["cohort_id"], for_update=True, label="Cohort")
+            taken = _places_taken(uow, cohort.id)
+        _refuse_second_open_enrolment(uow, trainee.id, project.id)
+        rules.check_can_enrol(birth_date=trainee.birth_date, enrolled_on=data["enrolled_on"],
+                              project=project, cohort=cohort, cohort_taken=taken)
+        enrolment = Enrolment(organisation_id=org, trainee_id=trainee.id, project_id=project.id,
+                              cohort_id=cohort.id if cohort else None, status=rules.ENROLLED,
+                              enrolled_on=data["enrolled_on"])
+        uow.session.add(enrolment)
+        try:
+            uow.session.flush()
+        except IntegrityError:
+            uow.rollback()
+            _refuse_second_open_enrolment(uow, trainee.id, project.id)
+            raise
+        uow.record(rules.created_event(enrolment, trainee))
+        uow.commit()
+        return enrolment
+
+
+def _places_taken(uow: UnitOfWork, cohort_id: uuid.UUID) -> int:
+    """Dropping out frees a place; completing keeps it."""
+    stmt = select(func.count()).select_from(Enrolment).where(
+        Enrolment.cohort_id == cohort_id, Enrolment.status != rules.DROPPED_OUT)
+    return uow.session.scalar(stmt)
+
+
+def _refuse_second_open_enrolment(uow: UnitOfWork, trainee_id: uuid.UUID, project_id: uuid.UUID) -> None:
+    stmt = select(Enrolment.id).where(Enrolment.trainee_id == trainee_id, Enrolment.project_id == project_id,
+                                      Enrolment.status == rules.ENROLLED)
+    existing = uow.session.scalar(stmt)
+    if existing is not None:
+        raise Conflict("The trainee already has an open enrolment in this project.",
+                       existing_enrolment_id=str(existing))
+
+
+def complete(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, data: dict) -> Enrolment:
+    with uow:
+        enrolment = _for_update(uow, principal, enrolment_id)
+        uow.record(rules.complete(enrolment, exited_on=data["exited_on"],
+                                  qualification_gained=data["qualification_gained"]))
+        uow.commit()
+        return enrolment
+
+
+def drop_out(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, data: dict) -> Enrolment:
+    with uow:
+        enrolment = _for_update(uow, principal, enrolment_id)
+        uow.record(rules.drop_out(enrolment, exited_on=data["exited_on"], reason=data["reason"]))
+        uow.commit()
+        return enrolment
+
+
+def _for_update(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID) -> Enrolment:
+    return get_scoped(uow.session, Enrolment, principal.organisation_id, enrolment_id,
+                      for_update=True, label="Enrolment")
+
+
+def get(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID) -> Enrolment:
+    with uow:
+        return get_scoped(uow.session, Enrolment, principal.organisation_id, enrolment_id, label="Enrolment")
+
+
+def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Enrolment], str | None]:
+    stmt = select(Enrolment).where(Enrolment.organisation_id == principal.organisation_id)
+    for field in ("project_id", "cohort_id", "trainee_id", "status"):
+        if args.get(field):
+            stmt = stmt.where(getattr(Enrolment, field) == args[field])
+    if args.get("enrolled_from"):
+        stmt = stmt.where(Enrolment.enrolled_on >= args["enrolled_from"])
+    if args.get("enrolled_to"):
+        stmt = stmt.where(Enrolment.enrolled_on <= args["enrolled_to"])
+    with uow:
+        return page(uow.session, stmt, Enrolment, limit=args["limit"], cursor=args.get("cursor"))

@@ -1,0 +1,69 @@
+"""Organisations: bootstrap of a new tenant and its settings."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from service.db.models import Organisation, User
+from service.domain import national_ids
+from service.domain.errors import Conflict, NotFound, ValidationFailed
+from service.domain.roles import Principal, Role
+from service.services import tokens
+from service.services.unit_of_work import UnitOfWork
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+
+
+def bootstrap(uow: UnitOfWork, *, slug: str, name: str, country: str, admin_email: str,
+              locale: str = "en", reach_target: int | None = None) -> tuple[Organisation, User, str]:
+    """Create an organisation and its first admin; return them and the admin's token."""
+    country = country.upper()
+    errors = {}
+    if not SLUG_PATTERN.match(slug):
+        errors["org_slug"] = ["Lower-case letters, digits and hyphens, at most 63."]
+    if not COUNTRY_PATTERN.match(country):
+        errors["country"] = ["An ISO 3166-1 alpha-2 code such as TR or SE."]
+    if not name.strip() or len(name) > 200:
+        errors["org_name"] = ["Between 1 and 200 characters."]
+    if "@" not in admin_email or len(admin_email) > 254:
+        errors["admin_email"] = ["Not a valid email address."]
+    if errors:
+        raise ValidationFailed(errors)
+    with uow:
+        if uow.session.scalar(select(Organisation.id).where(Organisation.slug == slug)):
+            raise Conflict(f"An organisation with slug {slug!r} exists already.")
+        organisation = Organisation(
+            name=name.strip(), slug=slug, country=country, locale=locale, reach_target=reach_target,
+            national_id_scheme=national_ids.default_scheme(country), share_targets=[], min_cell_size=5)
+        uow.session.add(organisation)
+        uow.session.flush()
+        token = tokens.new_token()
+        admin = User(organisation_id=organisation.id, email=admin_email.lower(), role=Role.ADMIN,
+                     token_hash=tokens.digest(token))
+        uow.session.add(admin)
+        uow.commit()
+        return organisation, admin, token
+
+
+def get(uow: UnitOfWork, principal: Principal) -> Organisation:
+    with uow:
+        return _own(uow, principal)
+
+
+def update(uow: UnitOfWork, principal: Principal, changes: dict) -> Organisation:
+    with uow:
+        organisation = _own(uow, principal)
+        for key, value in changes.items():
+            setattr(organisation, key, value)
+        uow.commit()
+        return organisation
+
+
+def _own(uow: UnitOfWork, principal: Principal) -> Organisation:
+    organisation = uow.session.get(Organisation, principal.organisation_id)
+    if organisation is None:
+        raise NotFound("Organisation not found.")
+    return organisation

@@ -1,0 +1,49 @@
+"""Organisation-scoped look-ups and keyset pagination shared by every use case."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from service.domain.errors import NotFound, ValidationFailed
+
+
+def get_scoped(session: Session, model, organisation_id: uuid.UUID, record_id: uuid.UUID, *,
+               for_update: bool = False, label: str | None = None):
+    """The record of `organisation_id` with `record_id`; another tenant's is just as missing."""
+    stmt = select(model).where(model.id == record_id, model.organisation_id == organisation_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    record = session.scalars(stmt).one_or_none()
+    if record is None:
+        raise NotFound(f"{label or model.__name__} not found.")
+    return record
+
+
+def encode_cursor(record_id: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(record_id.bytes).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> uuid.UUID:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return uuid.UUID(bytes=raw)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed({"cursor": ["Not a cursor this API issued."]}) from None
+
+
+def page(session: Session, stmt: Select, model, *, limit: int, cursor: str | None,
+         newest_first: bool = False) -> tuple[list, str | None]:
+    """One page of `stmt` ordered by id (ids are time-ordered), and the next cursor."""
+    if cursor:
+        after = decode_cursor(cursor)
+        stmt = stmt.where(model.id < after if newest_first else model.id > after)
+    stmt = stmt.order_by(model.id.desc() if newest_first else model.id).limit(limit + 1)
+    rows = list(session.scalars(stmt))
+    if len(rows) > limit:
+        return rows[:limit], encode_cursor(rows[limit - 1].id)
+    return rows, None

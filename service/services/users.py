@@ -1,0 +1,95 @@
+"""Users and authentication by bearer token."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from service.db.models import User
+from service.domain.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from service.domain.roles import Principal, Role
+from service.services import tokens
+from service.services.queries import get_scoped, page
+from service.services.unit_of_work import UnitOfWork
+
+
+def authenticate(uow: UnitOfWork, token: str) -> Principal:
+    with uow:
+        user = uow.session.scalars(
+            select(User).where(User.token_hash == tokens.digest(token), User.active.is_(True))
+        ).one_or_none()
+    if user is None:
+        raise Unauthenticated("The bearer token is not valid.")
+    return Principal(user_id=user.id, organisation_id=user.organisation_id, role=Role(user.role),
+                     employer_id=user.employer_id)
+
+
+def create(uow: UnitOfWork, principal: Principal, data: dict) -> tuple[User, str]:
+    role, employer_id = data["role"], data.get("employer_id")
+    if role == Role.EMPLOYER and employer_id is None:
+        raise ValidationFailed({"employer_id": ["Required for an employer user."]})
+    if role != Role.EMPLOYER and employer_id is not None:
+        raise ValidationFailed({"employer_id": ["Only employer users belong to an employer."]})
+    if employer_id is not None:
+        _check_employer(uow, principal, employer_id)
+    token = tokens.new_token()
+    email = data["email"].lower()
+    with uow:
+        if _active_user_with_email(uow, principal.organisation_id, email):
+            raise Conflict("A user with this email exists already.")
+        user = User(organisation_id=principal.organisation_id, email=email, role=role,
+                    employer_id=employer_id, token_hash=tokens.digest(token))
+        uow.session.add(user)
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict("A user with this email exists already.") from None
+        return user, token
+
+
+def _active_user_with_email(uow: UnitOfWork, organisation_id: uuid.UUID, email: str) -> bool:
+    stmt = select(User.id).where(User.organisation_id == organisation_id, User.email == email,
+                                 User.active.is_(True))
+    return uow.session.scalar(stmt) is not None
+
+
+def _check_employer(uow: UnitOfWork, principal: Principal, employer_id: uuid.UUID) -> None:
+    """Employer records arrive with the employer side; until then none can be named."""
+    raise ValidationFailed({"employer_id": ["No such employer in this organisation."]})
+
+
+def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[User], str | None]:
+    stmt = select(User).where(User.organisation_id == principal.organisation_id, User.active.is_(True))
+    if args.get("role"):
+        stmt = stmt.where(User.role == args["role"])
+    with uow:
+        return page(uow.session, stmt, User, limit=args["limit"], cursor=args.get("cursor"))
+
+
+def get(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> User:
+    with uow:
+        user = get_scoped(uow.session, User, principal.organisation_id, user_id, label="User")
+        if not user.active:
+            raise NotFound("User not found.")
+        return user
+
+
+def deactivate(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> None:
+    """Users are deactivated, not erased: the audit trail keeps naming them."""
+    with uow:
+        user = get_scoped(uow.session, User, principal.organisation_id, user_id, label="User")
+        if not user.active:
+            raise NotFound("User not found.")
+        if user.role == Role.ADMIN and _active_admins(uow, principal.organisation_id) <= 1:
+            raise Conflict("The last admin of an organisation cannot be removed.")
+        user.active = False
+        user.token_hash = None
+        uow.commit()
+
+
+def _active_admins(uow: UnitOfWork, organisation_id: uuid.UUID) -> int:
+    stmt = select(func.count()).select_from(User).where(
+        User.organisation_id == organisation_id, User.role == Role.ADMIN, User.active.is_(True))
+    return uow.session.scalar(stmt)

@@ -1,0 +1,180 @@
+"""Fixtures: an app per test on a migrated SQLite copy or inside a rolled-back PostgreSQL
+transaction, and tenants with one user per role.
+
+PostgreSQL is used when reachable; with REQUIRE_SERVICES=1 an unreachable one fails
+the tests that need it instead of skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+from service.app import create_app
+from service.bootstrap import Pathways
+from service.config import Config
+from service.db.migrate import upgrade
+from service.db.session import make_engine
+from service.domain.roles import Role
+from service.services import organisations, users
+from service.services.pii import NationalIdVault
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/pathways_test")
+TEST_KEYS = {"pii_hash_key": b"h" * 32, "pii_encryption_key": b"e" * 32}
+
+
+def _unavailable(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+def _ensure_database(url: str) -> None:
+    """Create the test database beside the machine's own, once."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                       {"n": target.database})
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_engine():
+    """A PostgreSQL database migrated once for the whole session."""
+    try:
+        _ensure_database(PG_URL)
+        engine = make_engine(PG_URL)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        _unavailable(f"PostgreSQL at {make_url(PG_URL).render_as_string(hide_password=True)} "
+                     f"is not usable: {error.__class__.__name__}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "pathways.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def _sqlite_pathways(template, directory) -> Pathways:
+    path = directory / "pathways.db"
+    shutil.copy(template, path)
+    config = Config(database_url=f"sqlite:///{path}", **TEST_KEYS)
+    engine = make_engine(config.database_url)
+    return Pathways(config=config, engine=engine,
+                    session_factory=sessionmaker(bind=engine, expire_on_commit=False),
+                    vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key))
+
+
+@pytest.fixture
+def sqlite_pathways(sqlite_template, tmp_path):
+    pathways = _sqlite_pathways(sqlite_template, tmp_path)
+    yield pathways
+    pathways.dispose()
+
+
+@pytest.fixture
+def pg_pathways(pg_engine):
+    """Everything the test commits lands in a savepoint of one transaction, rolled back after."""
+    connection = pg_engine.connect()
+    transaction = connection.begin()
+    config = Config(database_url=PG_URL, **TEST_KEYS)
+    pathways = Pathways(
+        config=config, engine=pg_engine,
+        session_factory=sessionmaker(bind=connection, expire_on_commit=False,
+                                     join_transaction_mode="create_savepoint"),
+        vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key))
+    yield pathways
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def pathways(request):
+    """The composition root on each backend: API tests run on SQLite and on PostgreSQL."""
+    return request.getfixturevalue(f"{'sqlite' if request.param == 'sqlite' else 'pg'}_pathways")
+
+
+@pytest.fixture
+def app(pathways):
+    return create_app(pathways=pathways)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class Tenant:
+    """An organisation with one user per role; `headers[role]` authenticates as that role."""
+
+    organisation_id: str
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    user_ids: dict[str, str] = field(default_factory=dict)
+
+
+@pytest.fixture
+def make_tenant(pathways):
+    counter = iter(range(1, 1000))
+
+    def make(country: str = "TR") -> Tenant:
+        n = next(counter)
+        organisation, admin, token = organisations.bootstrap(
+            pathways.uow(), slug=f"org-{n}", name=f"Organisation {n}", country=country,
+            admin_email=f"admin{n}@example.org")
+        tenant = Tenant(organisation_id=str(organisation.id))
+        tenant.headers[Role.ADMIN] = {"Authorization": f"Bearer {token}"}
+        tenant.user_ids[Role.ADMIN] = str(admin.id)
+        principal = users.authenticate(pathways.uow(), token)
+        for role in (Role.CASEWORKER, Role.MANAGER):
+            user, role_token = users.create(pathways.uow(actor_id=admin.id), principal,
+                                            {"email": f"{role}{n}@example.org", "role": role})
+            tenant.headers[role] = {"Authorization": f"Bearer {role_token}"}
+            tenant.user_ids[role] = str(user.id)
+        return tenant
+
+    return make
+
+
+@pytest.fixture
+def tenant(make_tenant) -> Tenant:
+    return make_tenant()
+
+
+@pytest.fixture
+def other_tenant(make_tenant) -> Tenant:
+    return make_tenant()
+
+
+@pytest.fixture
+def programme(client, tenant):
+    """A project with one cohort and one registered trainee, created through the API."""
+    admin = tenant.headers[Role.ADMIN]
+    project = client.post("/api/v1/projects", json=factories.project_body(), headers=admin).get_json()
+    cohort = client.post(f"/api/v1/projects/{project['id']}/cohorts", json=factories.cohort_body(),
+                         headers=admin).get_json()
+    trainee = client.post("/api/v1/trainees", json=factories.trainee_body(), headers=admin).get_json()
+    return {"project": project, "cohort": cohort, "trainee": trainee}
