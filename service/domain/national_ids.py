@@ -35,13 +35,17 @@ def normalise(scheme: str, value: str) -> str:
     """
     if not isinstance(value, str) or not value.strip():
         raise ValueError("A national id is required.")
+    compact = "".join(value.split())
     validator = _VALIDATORS.get(scheme)
     if validator is None:
-        compact = "".join(value.split()).upper()
         if len(compact) > GENERIC_MAX_LENGTH or not compact.isprintable():
             raise ValueError(f"Not a valid identifier (at most {GENERIC_MAX_LENGTH} printable characters).")
-        return compact
+        return compact.upper()
     try:
-        return validator.validate(value)
+        valid = validator.validate(compact)
     except stdnum_errors.ValidationError as error:
         raise ValueError(f"Not a valid {scheme} number: {error.message}") from None
+    if scheme == "se_personnummer":
+        # 880320-0016, 8803200016 and 19880320-0016 are one person: spell out the century.
+        return validator.get_birth_date(valid).strftime("%Y%m%d") + valid[-4:]
+    return valid

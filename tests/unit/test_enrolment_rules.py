@@ -1,0 +1,93 @@
+"""Who may enrol, and the enrolled -> completed | dropped_out state machine."""
+
+import uuid
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from service.domain import enrolments as rules
+from service.domain.errors import Conflict, InvalidTransition, ValidationFailed
+
+PROJECT = SimpleNamespace(id=uuid.uuid4(), ends_on=date(2027, 12, 31))
+
+
+def cohort(capacity=2, project=PROJECT):
+    return SimpleNamespace(id=uuid.uuid4(), project_id=project.id, capacity=capacity)
+
+
+def enrolment(status=rules.ENROLLED):
+    return SimpleNamespace(id=uuid.uuid4(), organisation_id=uuid.uuid4(), trainee_id=uuid.uuid4(),
+                           project_id=PROJECT.id, status=status, enrolled_on=date(2026, 3, 1),
+                           exited_on=None, exit_reason=None, qualification_gained=None)
+
+
+def check(birth=date(2000, 1, 1), on=date(2026, 3, 1), the_cohort=None, taken=None, project=PROJECT):
+    rules.check_can_enrol(birth_date=birth, enrolled_on=on, project=project, cohort=the_cohort,
+                          cohort_taken=taken)
+
+
+def test_fifteen_on_the_day_may_enrol():
+    check(birth=date(2011, 3, 1), on=date(2026, 3, 1))
+
+
+def test_under_fifteen_is_refused():
+    with pytest.raises(ValidationFailed) as error:
+        check(birth=date(2011, 3, 2), on=date(2026, 3, 1))
+    assert "enrolled_on" in error.value.errors
+
+
+def test_full_cohort_is_refused_and_a_free_place_is_taken():
+    with pytest.raises(Conflict):
+        check(the_cohort=cohort(capacity=2), taken=2)
+    check(the_cohort=cohort(capacity=2), taken=1)
+
+
+def test_cohort_of_another_project_is_refused():
+    other = SimpleNamespace(id=uuid.uuid4(), ends_on=None)
+    with pytest.raises(ValidationFailed) as error:
+        check(the_cohort=cohort(project=other), taken=0)
+    assert "cohort_id" in error.value.errors
+
+
+def test_enrolling_after_the_project_ended_is_refused():
+    with pytest.raises(ValidationFailed):
+        check(on=date(2028, 1, 1))
+
+
+def test_complete_sets_exit_and_records_the_event():
+    record = enrolment()
+    event = rules.complete(record, exited_on=date(2026, 6, 30), qualification_gained=True)
+    assert (record.status, record.exited_on, record.qualification_gained) == (
+        rules.COMPLETED, date(2026, 6, 30), True)
+    assert event.type == "enrolment.completed"
+    assert event.data["exited_on"] == "2026-06-30"
+    assert event.data["qualification_gained"] is True
+
+
+def test_drop_out_keeps_the_reason_and_never_a_qualification():
+    record = enrolment()
+    event = rules.drop_out(record, exited_on=date(2026, 4, 1), reason="found_job")
+    assert (record.status, record.exit_reason, record.qualification_gained) == (
+        rules.DROPPED_OUT, "found_job", False)
+    assert event.type == "enrolment.dropped_out"
+
+
+def test_exit_on_the_entry_day_is_allowed_but_not_before():
+    rules.drop_out(enrolment(), exited_on=date(2026, 3, 1), reason="other")
+    record = enrolment()
+    with pytest.raises(ValidationFailed):
+        rules.complete(record, exited_on=date(2026, 2, 28), qualification_gained=False)
+    assert record.status == rules.ENROLLED
+
+
+@pytest.mark.parametrize("status", [rules.COMPLETED, rules.DROPPED_OUT])
+@pytest.mark.parametrize("step", ["complete", "drop_out"])
+def test_an_exited_enrolment_cannot_exit_again(status, step):
+    record = enrolment(status=status)
+    with pytest.raises(InvalidTransition):
+        if step == "complete":
+            rules.complete(record, exited_on=date(2026, 6, 1), qualification_gained=True)
+        else:
+            rules.drop_out(record, exited_on=date(2026, 6, 1), reason="other")
+    assert record.status == status
