@@ -63,12 +63,10 @@ def demo(trainees: int, seed: int) -> None:
     click.echo(json.dumps(result, ensure_ascii=False))
 
 
-@main.command(help="Serve the API under gunicorn (the production server).")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), show_default="$PORT or 8000")
-@click.option("--workers", default=lambda: int(os.environ.get("WEB_CONCURRENCY", "2")), show_default=True)
-def serve(port: int, workers: int) -> None:
-    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--bind", f"0.0.0.0:{port}",
-                               "--workers", str(workers), "--access-logfile", "-", "service.wsgi:app"])
+@main.command(help="Serve the API under gunicorn; PORT, HOST and WEB_CONCURRENCY apply.")
+def serve() -> None:
+    os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf",
+                               "service.wsgi:app"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,17 @@
+"""gunicorn settings for the API (`gunicorn -c python:service.gunicorn_conf service.wsgi:app`).
+
+Sync workers: the steadiest choice measured for this stack; the app is built per worker
+(no preload), so no connection crosses a fork.
+"""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", str(min(4, multiprocessing.cpu_count() * 2))))
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+accesslog = "-"
+errorlog = "-"
+preload_app = False
