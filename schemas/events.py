@@ -10,7 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, one_of
-from service.domain import enrolments, people
+from service.domain import enrolments, follow_ups, people, placements, vacancies
 
 SCHEMA_VERSION = 1
 
@@ -46,11 +46,58 @@ class EnrolmentExitedSchema(BaseSchema):
     qualification_gained = fields.Boolean(required=True, allow_none=True)
 
 
+class ReferralCreatedSchema(BaseSchema):
+    referral_id = fields.UUID(required=True)
+    trainee_id = fields.UUID(required=True)
+    vacancy_id = fields.UUID(required=True)
+    employer_id = fields.UUID(required=True)
+
+
+class ReferralHiredSchema(ReferralCreatedSchema):
+    placement_id = fields.UUID(required=True)
+
+
+class PlacementStartedSchema(BaseSchema):
+    placement_id = fields.UUID(required=True)
+    trainee_id = fields.UUID(required=True)
+    employer_id = fields.UUID(required=True)
+    vacancy_id = fields.UUID(required=True, allow_none=True)
+    started_on = fields.Date(required=True)
+    wage_monthly = fields.Decimal(required=True, as_string=True)
+    currency = fields.String(required=True, validate=validate.Length(equal=3))
+    hours_per_week = fields.Integer(required=True)
+    contract_type = fields.String(required=True, validate=one_of(vacancies.CONTRACT_TYPES))
+    formal = fields.Boolean(required=True)
+
+
+class PlacementEndedSchema(PlacementStartedSchema):
+    ended_on = fields.Date(required=True)
+    reason = fields.String(required=True, validate=one_of(placements.END_REASONS))
+
+
+class FollowUpRecordedSchema(BaseSchema):
+    follow_up_id = fields.UUID(required=True)
+    enrolment_id = fields.UUID(required=True)
+    trainee_id = fields.UUID(required=True)
+    checkpoint = fields.String(required=True, validate=one_of(follow_ups.CHECKPOINTS))
+    due_on = fields.Date(required=True)
+    status = fields.String(required=True, validate=one_of(follow_ups.STATUSES))
+    employment_status = fields.String(required=True, validate=one_of(follow_ups.EMPLOYMENT_STATUSES))
+    wage_monthly = fields.Decimal(required=True, allow_none=True, as_string=True)
+    currency = fields.String(required=True, allow_none=True)
+    source = fields.String(required=True, validate=one_of(follow_ups.SOURCES))
+
+
 PAYLOAD_SCHEMAS: dict[str, type[BaseSchema]] = {
     "trainee.registered": TraineeRegisteredSchema,
     "enrolment.created": EnrolmentCreatedSchema,
     "enrolment.completed": EnrolmentExitedSchema,
     "enrolment.dropped_out": EnrolmentExitedSchema,
+    "referral.created": ReferralCreatedSchema,
+    "referral.hired": ReferralHiredSchema,
+    "placement.started": PlacementStartedSchema,
+    "placement.ended": PlacementEndedSchema,
+    "follow_up.recorded": FollowUpRecordedSchema,
 }
 
 

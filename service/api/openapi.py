@@ -6,7 +6,7 @@ from pathlib import Path
 
 import swagger_ui_bundle
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask, send_from_directory
+from flask import Flask, Response, json, send_from_directory
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
@@ -70,3 +70,14 @@ def init_api(app: Flask, blueprints) -> Api:
 def listing(rows_and_cursor: tuple[list, str | None]) -> dict:
     rows, cursor = rows_and_cursor
     return {"items": rows, "next_cursor": cursor}
+
+
+def dump(schema, data, status: int = 200) -> Response:
+    """Respond with `schema`'s dump where the schema depends on the caller (employer views)."""
+    return Response(json.dumps(schema.dump(data)), status=status, mimetype="application/json")
+
+
+def dump_listing(schema, rows_and_cursor: tuple[list, str | None]) -> Response:
+    rows, cursor = rows_and_cursor
+    return Response(json.dumps({"items": schema.dump(rows, many=True), "next_cursor": cursor}),
+                    mimetype="application/json")

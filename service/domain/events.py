@@ -38,3 +38,28 @@ class EnrolmentCompleted(DomainEvent):
 @dataclass(frozen=True)
 class EnrolmentDroppedOut(DomainEvent):
     type: ClassVar[str] = "enrolment.dropped_out"
+
+
+@dataclass(frozen=True)
+class ReferralCreated(DomainEvent):
+    type: ClassVar[str] = "referral.created"
+
+
+@dataclass(frozen=True)
+class ReferralHired(DomainEvent):
+    type: ClassVar[str] = "referral.hired"
+
+
+@dataclass(frozen=True)
+class PlacementStarted(DomainEvent):
+    type: ClassVar[str] = "placement.started"
+
+
+@dataclass(frozen=True)
+class PlacementEnded(DomainEvent):
+    type: ClassVar[str] = "placement.ended"
+
+
+@dataclass(frozen=True)
+class FollowUpRecorded(DomainEvent):
+    type: ClassVar[str] = "follow_up.recorded"

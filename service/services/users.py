@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from service.db.models import User
+from service.db.models import Employer, User
 from service.domain.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from service.domain.roles import Principal, Role
 from service.services import tokens
@@ -32,11 +32,11 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> tuple[User, str
         raise ValidationFailed({"employer_id": ["Required for an employer user."]})
     if role != Role.EMPLOYER and employer_id is not None:
         raise ValidationFailed({"employer_id": ["Only employer users belong to an employer."]})
-    if employer_id is not None:
-        _check_employer(uow, principal, employer_id)
     token = tokens.new_token()
     email = data["email"].lower()
     with uow:
+        if employer_id is not None:
+            _check_employer(uow, principal, employer_id)
         if _active_user_with_email(uow, principal.organisation_id, email):
             raise Conflict("A user with this email exists already.")
         user = User(organisation_id=principal.organisation_id, email=email, role=role,
@@ -56,8 +56,10 @@ def _active_user_with_email(uow: UnitOfWork, organisation_id: uuid.UUID, email: 
 
 
 def _check_employer(uow: UnitOfWork, principal: Principal, employer_id: uuid.UUID) -> None:
-    """Employer records arrive with the employer side; until then none can be named."""
-    raise ValidationFailed({"employer_id": ["No such employer in this organisation."]})
+    stmt = select(Employer.id).where(Employer.id == employer_id,
+                                     Employer.organisation_id == principal.organisation_id)
+    if uow.session.scalar(stmt) is None:
+        raise ValidationFailed({"employer_id": ["No such employer in this organisation."]})
 
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[User], str | None]:

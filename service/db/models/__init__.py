@@ -1,13 +1,16 @@
 """All mapped models, imported here so that metadata and Alembic see every table."""
 
 from service.db.models.audit import AuditEntry
+from service.db.models.employers import Employer, Vacancy
 from service.db.models.enrolments import Enrolment
 from service.db.models.idempotency import IdempotencyRecord
 from service.db.models.organisations import Organisation
 from service.db.models.outbox import OutboxMessage
+from service.db.models.placements import FollowUp, Placement
 from service.db.models.projects import Cohort, Project
+from service.db.models.referrals import Referral
 from service.db.models.trainees import Trainee
 from service.db.models.users import User
 
-__all__ = ["AuditEntry", "Cohort", "Enrolment", "IdempotencyRecord", "Organisation",
-           "OutboxMessage", "Project", "Trainee", "User"]
+__all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "Organisation",
+           "OutboxMessage", "Placement", "Project", "Referral", "Trainee", "User", "Vacancy"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import CheckConstraint, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Audited, Base, IdMixin, OrgScopedMixin, TimestampMixin, enum_check
@@ -23,7 +23,7 @@ class User(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
 
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(16))
-    #: Set for employer users; the employers table arrives with the employer side.
-    employer_id: Mapped[uuid.UUID | None]
+    #: Set for employer users only: their whole scope is this employer's records.
+    employer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employers.id"))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)

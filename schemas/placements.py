@@ -1,0 +1,149 @@
+"""Referrals, placements and follow-ups; employers see a trainee only as a summary."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from schemas.base import BaseSchema, StrictBoolean, StrictInteger, Text, one_of
+from schemas.money import Amount, Currency
+from schemas.pagination import PageArgsSchema
+from service.domain import follow_ups, placements, referrals, vacancies
+
+
+class TraineeSummarySchema(BaseSchema):
+    """The minimum an employer may know of a referred trainee (SPEC section 1)."""
+
+    given_name = fields.String()
+    family_name_initial = fields.String()
+    cohort = fields.String(allow_none=True)
+    occupation = fields.String(allow_none=True)
+
+
+class ReferralCreateSchema(BaseSchema):
+    trainee_id = fields.UUID(required=True)
+    note = Text(max_length=2000, multiline=True, load_default="")
+
+
+class ReferralSchema(BaseSchema):
+    id = fields.UUID()
+    vacancy_id = fields.UUID()
+    employer_id = fields.UUID()
+    trainee_id = fields.UUID()
+    trainee = fields.Nested(TraineeSummarySchema)
+    status = fields.String()
+    note = fields.String()
+    placement_id = fields.UUID(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class EmployerReferralSchema(ReferralSchema):
+    """What an employer user receives: no trainee id, no caseworker's note."""
+
+    class Meta(BaseSchema.Meta):
+        exclude = ("trainee_id", "note")
+
+
+class ReferralListArgsSchema(PageArgsSchema):
+    vacancy_id = fields.UUID()
+    employer_id = fields.UUID()
+    trainee_id = fields.UUID()
+    status = fields.String(validate=one_of(referrals.STATUSES))
+
+
+class EmptySchema(BaseSchema):
+    """Steps without a body still refuse unknown fields."""
+
+
+class WorkTermsSchema(BaseSchema):
+    started_on = fields.Date(required=True)
+    wage_monthly = Amount(required=True)
+    currency = Currency(required=True)
+    hours_per_week = StrictInteger(required=True, validate=validate.Range(1, placements.MAX_HOURS_PER_WEEK))
+    contract_type = fields.String(required=True, validate=one_of(vacancies.CONTRACT_TYPES))
+    formal = StrictBoolean(required=True, metadata={"description": "Registered with social security."})
+
+
+class PlacementCreateSchema(WorkTermsSchema):
+    trainee_id = fields.UUID(required=True)
+    employer_id = fields.UUID(metadata={"description": "Required for staff; employer users record their own."})
+    vacancy_id = fields.UUID(allow_none=True)
+
+
+class PlacementEndSchema(BaseSchema):
+    ended_on = fields.Date(required=True)
+    reason = fields.String(required=True, validate=one_of(placements.END_REASONS))
+
+
+class PlacementSchema(BaseSchema):
+    id = fields.UUID()
+    trainee_id = fields.UUID()
+    trainee = fields.Nested(TraineeSummarySchema)
+    employer_id = fields.UUID()
+    vacancy_id = fields.UUID(allow_none=True)
+    started_on = fields.Date()
+    wage_monthly = Amount()
+    currency = fields.String()
+    hours_per_week = fields.Integer()
+    contract_type = fields.String()
+    formal = fields.Boolean()
+    ended_on = fields.Date(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+class EmployerPlacementSchema(PlacementSchema):
+    class Meta(BaseSchema.Meta):
+        exclude = ("trainee_id",)
+
+
+class PlacementListArgsSchema(PageArgsSchema):
+    trainee_id = fields.UUID()
+    employer_id = fields.UUID()
+    vacancy_id = fields.UUID()
+    active = StrictBoolean()
+    started_from = fields.Date()
+    started_to = fields.Date()
+
+
+class FollowUpRecordSchema(BaseSchema):
+    status = fields.String(required=True, validate=one_of((follow_ups.RECORDED, follow_ups.UNREACHABLE)),
+                           metadata={"description": "`recorded` with an outcome, or `unreachable`."})
+    employment_status = fields.String(validate=one_of(follow_ups.EMPLOYMENT_STATUSES))
+    wage_monthly = Amount(allow_none=True)
+    currency = Currency(allow_none=True)
+
+    @ma.validates_schema
+    def _outcome_matches_status(self, data, **_kwargs):
+        if data.get("status") == follow_ups.RECORDED and not data.get("employment_status"):
+            raise ma.ValidationError({"employment_status": ["Required when the status is recorded."]})
+        if data.get("status") == follow_ups.UNREACHABLE:
+            given = [name for name in ("employment_status", "wage_monthly", "currency") if data.get(name)]
+            if given:
+                raise ma.ValidationError({name: ["Not with status unreachable."] for name in given})
+
+
+class FollowUpSchema(BaseSchema):
+    id = fields.UUID()
+    enrolment_id = fields.UUID()
+    trainee_id = fields.UUID()
+    checkpoint = fields.String()
+    due_on = fields.Date()
+    status = fields.String()
+    employment_status = fields.String(allow_none=True)
+    wage_monthly = Amount(allow_none=True)
+    currency = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    placement_id = fields.UUID(allow_none=True)
+    updated_at = fields.AwareDateTime()
+
+
+class FollowUpListArgsSchema(PageArgsSchema):
+    status = fields.String(validate=one_of(follow_ups.STATUSES))
+    checkpoint = fields.String(validate=one_of(follow_ups.CHECKPOINTS))
+    trainee_id = fields.UUID()
+    enrolment_id = fields.UUID()
+    due_from = fields.Date()
+    due_to = fields.Date()

@@ -1,0 +1,34 @@
+"""Vacancy states: open -> filled | closed, and a closed vacancy may reopen."""
+
+from __future__ import annotations
+
+from service.domain.errors import InvalidTransition
+
+OPEN, FILLED, CLOSED = "open", "filled", "closed"
+STATUSES = (OPEN, FILLED, CLOSED)
+CONTRACT_TYPES = ("permanent", "fixed_term", "apprenticeship", "seasonal")
+
+_ALLOWED = {OPEN: {FILLED, CLOSED}, CLOSED: {OPEN}, FILLED: {OPEN}}
+
+
+def change_status(vacancy, status: str) -> None:
+    if status == vacancy.status:
+        return
+    if status not in _ALLOWED[vacancy.status]:
+        raise InvalidTransition(f"A {vacancy.status} vacancy cannot become {status}.",
+                                current_status=vacancy.status)
+    vacancy.status = status
+
+
+def check_accepts_referrals(vacancy) -> None:
+    if vacancy.status != OPEN:
+        raise InvalidTransition(f"The vacancy is {vacancy.status}; only open vacancies take referrals.",
+                                current_status=vacancy.status)
+
+
+def fill_if_taken(vacancy, active_hires: int) -> bool:
+    """Mark an open vacancy filled once its positions are taken; True when it changed."""
+    if vacancy.status == OPEN and active_hires >= vacancy.positions:
+        vacancy.status = FILLED
+        return True
+    return False

@@ -1,0 +1,64 @@
+"""Follow-up checkpoints: scheduled at exit, recorded by caseworkers."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.clock import today
+from service.db.models import Enrolment, FollowUp
+from service.domain import follow_ups as rules
+from service.domain.roles import Principal
+from service.services.queries import get_scoped, page
+from service.services.unit_of_work import UnitOfWork
+
+
+def schedule_for_exit(session: Session, enrolment: Enrolment) -> list[FollowUp]:
+    """Create the exit, month_6 and month_12 checkpoints of an exited enrolment, once.
+
+    Runs inside the exit's transaction for now; the outcomes consumer will call it
+    from `enrolment.completed` / `enrolment.dropped_out` events.
+    """
+    existing = set(session.scalars(select(FollowUp.checkpoint).where(FollowUp.enrolment_id == enrolment.id)))
+    created = [
+        FollowUp(organisation_id=enrolment.organisation_id, enrolment_id=enrolment.id,
+                 trainee_id=enrolment.trainee_id, checkpoint=checkpoint, due_on=due_on, status=rules.DUE)
+        for checkpoint, due_on in rules.due_dates(enrolment.exited_on).items() if checkpoint not in existing
+    ]
+    session.add_all(created)
+    return created
+
+
+def record(uow: UnitOfWork, principal: Principal, follow_up_id: uuid.UUID, data: dict) -> FollowUp:
+    with uow:
+        follow_up = get_scoped(uow.session, FollowUp, principal.organisation_id, follow_up_id,
+                               label="Follow-up", for_update=True)
+        if data["status"] == rules.UNREACHABLE:
+            event = rules.mark_unreachable(follow_up, today=today())
+        else:
+            event = rules.record(follow_up, employment_status=data.get("employment_status"),
+                                 wage_monthly=data.get("wage_monthly"), currency=data.get("currency"),
+                                 source="caseworker", today=today())
+        uow.record(event)
+        uow.commit()
+        return follow_up
+
+
+def get(uow: UnitOfWork, principal: Principal, follow_up_id: uuid.UUID) -> FollowUp:
+    with uow:
+        return get_scoped(uow.session, FollowUp, principal.organisation_id, follow_up_id, label="Follow-up")
+
+
+def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[FollowUp], str | None]:
+    stmt = select(FollowUp).where(FollowUp.organisation_id == principal.organisation_id)
+    for field in ("status", "checkpoint", "trainee_id", "enrolment_id"):
+        if args.get(field):
+            stmt = stmt.where(getattr(FollowUp, field) == args[field])
+    if args.get("due_from"):
+        stmt = stmt.where(FollowUp.due_on >= args["due_from"])
+    if args.get("due_to"):
+        stmt = stmt.where(FollowUp.due_on <= args["due_to"])
+    with uow:
+        return page(uow.session, stmt, FollowUp, limit=args["limit"], cursor=args.get("cursor"))

@@ -1,0 +1,96 @@
+"""Placements: job starts (from a hire or recorded directly) and their end."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.db.models import Employer, Placement, Referral, Trainee, Vacancy
+from service.domain import placements as rules
+from service.domain.errors import NotFound, ValidationFailed
+from service.domain.roles import Principal, employer_scope
+from service.services import scoping, trainee_summaries
+from service.services.queries import get_scoped, page
+from service.services.unit_of_work import UnitOfWork
+from service.services.vacancies import fill_if_taken
+
+
+def start(uow: UnitOfWork, *, organisation_id: uuid.UUID, trainee_id: uuid.UUID, employer_id: uuid.UUID,
+          vacancy: Vacancy | None, terms: dict) -> Placement:
+    """Create a placement inside the caller's unit of work and fill the vacancy if taken."""
+    placement = Placement(organisation_id=organisation_id, trainee_id=trainee_id, employer_id=employer_id,
+                          vacancy_id=vacancy.id if vacancy else None, **terms)
+    uow.session.add(placement)
+    uow.session.flush()
+    uow.record(rules.started_event(placement))
+    if vacancy is not None:
+        fill_if_taken(uow.session, vacancy)
+    return placement
+
+
+def create(uow: UnitOfWork, principal: Principal, data: dict) -> Placement:
+    data = dict(data)
+    employer_id = scoping.employer_for_write(principal, data.pop("employer_id", None))
+    if employer_id is None:
+        raise ValidationFailed({"employer_id": ["Missing data for required field."]})
+    trainee_id, vacancy_id = data.pop("trainee_id"), data.pop("vacancy_id", None)
+    org = principal.organisation_id
+    with uow:
+        get_scoped(uow.session, Employer, org, employer_id, label="Employer")
+        _check_trainee_visible(uow.session, principal, trainee_id, employer_id)
+        vacancy = None
+        if vacancy_id is not None:
+            vacancy = get_scoped(uow.session, Vacancy, org, vacancy_id, label="Vacancy", for_update=True)
+            if vacancy.employer_id != employer_id:
+                raise ValidationFailed({"vacancy_id": ["The vacancy belongs to another employer."]})
+        placement = start(uow, organisation_id=org, trainee_id=trainee_id, employer_id=employer_id,
+                          vacancy=vacancy, terms=data)
+        trainee_summaries.attach(uow.session, [placement])
+        uow.commit()
+        return placement
+
+
+def _check_trainee_visible(session: Session, principal: Principal, trainee_id: uuid.UUID,
+                           employer_id: uuid.UUID) -> None:
+    """Staff may name any trainee; an employer user only one referred to it."""
+    get_scoped(session, Trainee, principal.organisation_id, trainee_id, label="Trainee")
+    if employer_scope(principal) is not None:
+        referred = session.scalar(select(Referral.id).where(
+            Referral.trainee_id == trainee_id, Referral.employer_id == employer_id).limit(1))
+        if referred is None:
+            raise NotFound("Trainee not found.")
+
+
+def end(uow: UnitOfWork, principal: Principal, placement_id: uuid.UUID, data: dict) -> Placement:
+    with uow:
+        placement = scoping.get_for(uow.session, principal, Placement, placement_id, label="Placement",
+                                    for_update=True)
+        uow.record(rules.end(placement, ended_on=data["ended_on"], reason=data["reason"]))
+        uow.session.flush()
+        trainee_summaries.attach(uow.session, [placement])
+        uow.commit()
+        return placement
+
+
+def get(uow: UnitOfWork, principal: Principal, placement_id: uuid.UUID) -> Placement:
+    with uow:
+        placement = scoping.get_for(uow.session, principal, Placement, placement_id, label="Placement")
+        return trainee_summaries.attach(uow.session, [placement])[0]
+
+
+def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Placement], str | None]:
+    stmt = scoping.filter_for(select(Placement), principal, Placement)
+    for field in ("trainee_id", "employer_id", "vacancy_id"):
+        if args.get(field):
+            stmt = stmt.where(getattr(Placement, field) == args[field])
+    if args.get("active") is not None:
+        stmt = stmt.where(Placement.ended_on.is_(None) if args["active"] else Placement.ended_on.is_not(None))
+    if args.get("started_from"):
+        stmt = stmt.where(Placement.started_on >= args["started_from"])
+    if args.get("started_to"):
+        stmt = stmt.where(Placement.started_on <= args["started_to"])
+    with uow:
+        rows, cursor = page(uow.session, stmt, Placement, limit=args["limit"], cursor=args.get("cursor"))
+        return trainee_summaries.attach(uow.session, rows), cursor

@@ -1,0 +1,69 @@
+"""Vacancies: posted by employers (or staff for them), filled when their positions are taken."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from service.db.models import Employer, Placement, Vacancy
+from service.domain import vacancies as rules
+from service.domain.errors import ValidationFailed
+from service.domain.roles import Principal
+from service.services import scoping
+from service.services.queries import get_scoped, page
+from service.services.unit_of_work import UnitOfWork
+
+
+def create(uow: UnitOfWork, principal: Principal, data: dict) -> Vacancy:
+    data = dict(data)
+    employer_id = scoping.employer_for_write(principal, data.pop("employer_id", None))
+    if employer_id is None:
+        raise ValidationFailed({"employer_id": ["Missing data for required field."]})
+    with uow:
+        get_scoped(uow.session, Employer, principal.organisation_id, employer_id, label="Employer")
+        vacancy = Vacancy(organisation_id=principal.organisation_id, employer_id=employer_id,
+                          status=rules.OPEN, **data)
+        uow.session.add(vacancy)
+        uow.commit()
+        return vacancy
+
+
+def update(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID, changes: dict) -> Vacancy:
+    changes = dict(changes)
+    status = changes.pop("status", None)
+    with uow:
+        vacancy = scoping.get_for(uow.session, principal, Vacancy, vacancy_id, label="Vacancy", for_update=True)
+        for key, value in changes.items():
+            setattr(vacancy, key, value)
+        if status is not None:
+            rules.change_status(vacancy, status)
+        if status != rules.OPEN:
+            fill_if_taken(uow.session, vacancy)
+        uow.commit()
+        return vacancy
+
+
+def fill_if_taken(session: Session, vacancy: Vacancy) -> bool:
+    """Mark the vacancy filled once active placements take all its positions.
+
+    Called where a hire happens; the outcomes consumer will call it from events.
+    """
+    active = session.scalar(select(func.count()).select_from(Placement).where(
+        Placement.vacancy_id == vacancy.id, Placement.ended_on.is_(None)))
+    return rules.fill_if_taken(vacancy, active)
+
+
+def get(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID) -> Vacancy:
+    with uow:
+        return scoping.get_for(uow.session, principal, Vacancy, vacancy_id, label="Vacancy")
+
+
+def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Vacancy], str | None]:
+    stmt = scoping.filter_for(select(Vacancy), principal, Vacancy)
+    for field in ("employer_id", "status", "occupation", "district"):
+        if args.get(field):
+            stmt = stmt.where(getattr(Vacancy, field) == args[field])
+    with uow:
+        return page(uow.session, stmt, Vacancy, limit=args["limit"], cursor=args.get("cursor"))
