@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -27,7 +28,9 @@ from service.services.pii import NationalIdVault
 from tests import factories
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/pathways_test")
+#: One database per test run, so that runs side by side never drop each other's tables.
+PG_URL = os.environ.get("TEST_DATABASE_URL",
+                        f"postgresql+psycopg://postgres@127.0.0.1:5432/pathways_test_{os.getpid()}")
 TEST_KEYS = {"pii_hash_key": b"h" * 32, "pii_encryption_key": b"e" * 32}
 
 
@@ -37,18 +40,22 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-def _ensure_database(url: str) -> None:
-    """Create the test database beside the machine's own, once."""
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+@contextmanager
+def _maintenance_connection(url: str):
+    """A connection to the server's `postgres` database, for CREATE/DROP DATABASE."""
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                       {"n": target.database})
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+            yield connection
     finally:
         admin.dispose()
+
+
+def _ensure_database(url: str) -> None:
+    name = make_url(url).database
+    with _maintenance_connection(url) as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +73,9 @@ def pg_engine():
     upgrade(engine)
     yield engine
     engine.dispose()
+    if "TEST_DATABASE_URL" not in os.environ:
+        with _maintenance_connection(PG_URL) as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(PG_URL).database}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")
