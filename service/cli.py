@@ -60,6 +60,11 @@ def demo(trainees: int, seed: int) -> None:
     pathways = build()
     upgrade(pathways.engine)
     result = load_demo(pathways, trainees=trainees, seed=seed)
+    for role, token in result["tokens"].items():
+        click.echo(f"{role:<11} {token}")
+    click.echo(f'curl -H "Authorization: Bearer {result["tokens"]["caseworker"]}" '
+               f'http://127.0.0.1:{os.environ.get("PORT", "8000")}/api/v1/trainees')
+    # Scripts read the JSON on the last line; the lines above are for people.
     click.echo(json.dumps(result, ensure_ascii=False))
 
 
@@ -67,6 +72,20 @@ def demo(trainees: int, seed: int) -> None:
 def serve() -> None:
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf",
                                "service.wsgi:app"])
+
+
+@main.command(help="Start the API, the relay and the workers together; Ctrl-C stops them all.")
+def run() -> None:
+    from service.launcher import run as launch
+
+    sys.exit(launch())
+
+
+# The event pipeline's commands live with the workers; only this entry point wires them in.
+from workers.cli import COMMANDS as _WORKER_COMMANDS  # noqa: E402
+
+for _command in _WORKER_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

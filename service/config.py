@@ -24,15 +24,28 @@ class Config:
     pii_hash_key: bytes = b""
     #: 32-byte AES-GCM key for the national-id ciphertext.
     pii_encryption_key: bytes = b""
-    max_page_size: int = 200
-    default_page_size: int = 50
     idempotency_ttl_seconds: int = 24 * 3600
     max_content_length: int = 1024 * 1024
     sql_echo: bool = False
+    #: "classic" or "quorum" (RabbitMQ clusters); the embedded transport ignores it.
+    queue_type: str = "classic"
+    #: Seconds a failed message waits before each further attempt; then the dead-letter queue.
+    retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
+    relay_batch_size: int = 200
+    #: How often the outcomes worker re-evaluates checkpoints that fell due.
+    sweep_interval_seconds: float = 3600.0
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def embedded_broker(self) -> bool:
+        return (self.broker_url or "").startswith("sqla+")
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.retry_delays) + 1
 
     def with_overrides(self, **changes) -> "Config":
         return replace(self, **changes)
@@ -65,7 +78,10 @@ def from_env(env: dict[str, str] | None = None) -> Config:
     embedded = database_url.startswith("sqlite")
     return Config(
         database_url=database_url,
-        broker_url=env.get("BROKER_URL") or None,
+        # No broker configured: Kombu's SQLAlchemy transport on its own SQLite file.
+        broker_url=env.get("BROKER_URL") or f"sqla+sqlite:///{(DEFAULT_DATA_DIR / 'queue.db').resolve()}",
+        queue_type=env.get("PATHWAYS_QUEUE_TYPE", "classic"),
+        retry_delays=tuple(float(d) for d in env.get("PATHWAYS_RETRY_DELAYS", "1,5,30").split(",")),
         pii_hash_key=_key(env.get("PATHWAYS_PII_HASH_KEY"), "pii_hash", embedded),
         pii_encryption_key=_key(env.get("PATHWAYS_PII_ENCRYPTION_KEY"), "pii_encryption", embedded),
         sql_echo=env.get("PATHWAYS_SQL_ECHO") == "1",

@@ -1,7 +1,11 @@
-"""Turning domain events into outbox rows inside the caller's transaction."""
+"""The outbox: events written in the caller's transaction, then leased to relays and marked sent."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from schemas.events import SCHEMA_VERSION, dump_envelope
@@ -27,3 +31,46 @@ def add_events(session: Session, events: list[DomainEvent]) -> None:
         rows.append(OutboxMessage(id=event_id, organisation_id=event.organisation_id,
                                   type=event.type, envelope=envelope, occurred_at=occurred_at))
     session.add_all(rows)
+
+
+def claim(session: Session, *, token: uuid.UUID, lease: timedelta, limit: int) -> list[OutboxMessage]:
+    """Lease up to `limit` unpublished rows to one relay, oldest first, in one short transaction.
+
+    PostgreSQL skips rows another relay has locked (FOR UPDATE SKIP LOCKED); SQLite
+    serialises writers (BEGIN IMMEDIATE), which is as safe. The caller commits.
+    """
+    now = utcnow()
+    candidates = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.published_at.is_(None),
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    ids = list(session.scalars(candidates))
+    if not ids:
+        return []
+    session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                    .values(claimed_until=now + lease, claim_token=token))
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                .order_by(OutboxMessage.id)))
+
+
+def mark_published(session: Session, *, token: uuid.UUID, ids: list[uuid.UUID]) -> None:
+    if ids:
+        session.execute(update(OutboxMessage)
+                        .where(OutboxMessage.claim_token == token, OutboxMessage.id.in_(ids))
+                        .values(published_at=utcnow(), claimed_until=None))
+
+
+def release(session: Session, *, token: uuid.UUID) -> None:
+    """Give back what a relay claimed but could not publish, for the next attempt."""
+    session.execute(update(OutboxMessage)
+                    .where(OutboxMessage.claim_token == token, OutboxMessage.published_at.is_(None))
+                    .values(claimed_until=None, claim_token=None))
+
+
+def unpublished_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(OutboxMessage)
+                          .where(OutboxMessage.published_at.is_(None)))

@@ -17,7 +17,10 @@ SOURCES = ("caseworker", "placement")
 
 
 def due_dates(exited_on: date) -> dict[str, date]:
-    return {name: exited_on + timedelta(days=days) for name, days in CHECKPOINTS.items()}
+    try:
+        return {name: exited_on + timedelta(days=days) for name, days in CHECKPOINTS.items()}
+    except OverflowError:
+        raise ValidationFailed({"exited_on": ["Too far in the future to schedule the follow-ups."]}) from None
 
 
 def record(follow_up, *, employment_status: str, wage_monthly, currency: str | None, source: str,
@@ -61,3 +64,13 @@ def _recorded_event(follow_up) -> events.FollowUpRecorded:
         "employment_status": follow_up.employment_status,
         "wage_monthly": str(follow_up.wage_monthly) if follow_up.wage_monthly is not None else None,
         "currency": follow_up.currency, "source": follow_up.source})
+
+
+def reopen(follow_up) -> None:
+    """Undo an outcome derived from a placement that turned out to have ended before the date."""
+    follow_up.status = DUE
+    follow_up.employment_status = None
+    follow_up.wage_monthly = None
+    follow_up.currency = None
+    follow_up.source = None
+    follow_up.placement_id = None

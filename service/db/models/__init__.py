@@ -4,6 +4,7 @@ from service.db.models.audit import AuditEntry
 from service.db.models.employers import Employer, Vacancy
 from service.db.models.enrolments import Enrolment
 from service.db.models.idempotency import IdempotencyRecord
+from service.db.models.inbox import ProcessedEvent
 from service.db.models.organisations import Organisation
 from service.db.models.outbox import OutboxMessage
 from service.db.models.placements import FollowUp, Placement
@@ -13,4 +14,4 @@ from service.db.models.trainees import Trainee
 from service.db.models.users import User
 
 __all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "Organisation",
-           "OutboxMessage", "Placement", "Project", "Referral", "Trainee", "User", "Vacancy"]
+           "OutboxMessage", "Placement", "ProcessedEvent", "Project", "Referral", "Trainee", "User", "Vacancy"]

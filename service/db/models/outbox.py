@@ -21,3 +21,6 @@ class OutboxMessage(IdMixin, Base):
     envelope: Mapped[dict]
     occurred_at: Mapped[datetime]
     published_at: Mapped[datetime | None]
+    #: A relay's lease on the row while it publishes; an expired lease frees the row again.
+    claimed_until: Mapped[datetime | None]
+    claim_token: Mapped[uuid.UUID | None] = mapped_column(index=True)

@@ -1,0 +1,58 @@
+"""`pathways relay`, `pathways worker` and `pathways events dlq …`: the event pipeline's commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import click
+
+from service.bootstrap import bootstrap
+from workers import dlq
+from workers.runner import run_consumers, run_relay, stop_on_signals
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@click.command(help="Publish outbox events to the broker (several relays may run at once).")
+def relay() -> None:
+    _logging()
+    run_relay(bootstrap(), stop_on_signals())
+
+
+@click.command(help="Run consumers (default: all of them): outcomes, ...")
+@click.argument("names", nargs=-1)
+def worker(names: tuple[str, ...]) -> None:
+    _logging()
+    run_consumers(bootstrap(), list(names), stop_on_signals())
+
+
+@click.group(help="The event pipeline.")
+def events() -> None:
+    pass
+
+
+@events.group(name="dlq", help="Dead letters: events a consumer could not apply.")
+def dead_letters() -> None:
+    pass
+
+
+@dead_letters.command(name="list", help="Print each dead letter as one JSON line (nothing is removed).")
+@click.option("--consumer", default=None, help="Only this consumer's dead letters.")
+@click.option("--limit", default=1000, show_default=True)
+def list_command(consumer: str | None, limit: int) -> None:
+    for entry in dlq.list_dead(bootstrap(), consumer, limit):
+        click.echo(json.dumps(entry, default=str, ensure_ascii=False))
+
+
+@dead_letters.command(help="Send dead letters back to their consumer, once the cause is fixed.")
+@click.option("--consumer", default=None, help="Only this consumer's dead letters.")
+@click.option("--id", "message_id", default=None, help="Only the event with this id.")
+def replay(consumer: str | None, message_id: str | None) -> None:
+    count = dlq.replay(bootstrap(), consumer, message_id)
+    click.echo(json.dumps({"replayed": count}))
+
+
+COMMANDS = (relay, worker, events)

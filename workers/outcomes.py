@@ -1,0 +1,36 @@
+"""The outcomes consumer: follow-ups on exit, checkpoints from placements, filled vacancies."""
+
+from __future__ import annotations
+
+import time
+
+from service.clock import today
+from service.services import outcomes
+from service.services.unit_of_work import UnitOfWork
+from workers.base import EventConsumer
+from workers.registry import register
+
+
+@register
+class OutcomesConsumer(EventConsumer):
+    name = "outcomes"
+    routing_keys = ("enrolment.completed", "enrolment.dropped_out", "placement.started", "placement.ended")
+
+    def handle(self, event: dict, uow: UnitOfWork) -> None:
+        organisation_id, data = event["organisation_id"], event["data"]
+        if event["type"] in ("enrolment.completed", "enrolment.dropped_out"):
+            outcomes.on_exit(uow, organisation_id, data["enrolment_id"], today())
+        elif event["type"] == "placement.started":
+            outcomes.on_placement_started(uow, organisation_id, data["placement_id"], today())
+        elif event["type"] == "placement.ended":
+            outcomes.on_placement_ended(uow, organisation_id, data["placement_id"], today())
+
+    def on_tick(self) -> None:
+        """Checkpoints fall due as days pass, without any event: sweep for them now and then."""
+        now = time.monotonic()
+        if now - getattr(self, "_last_sweep", float("-inf")) < self.pathways.config.sweep_interval_seconds:
+            return
+        self._last_sweep = now
+        with self.pathways.uow() as uow:
+            outcomes.sweep(uow, today())
+            uow.commit()

@@ -1,0 +1,44 @@
+"""Running the relay and consumers in one process until told to stop (SIGTERM, SIGINT)."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+from service.bootstrap import Pathways
+from workers import broker
+from workers.registry import CONSUMERS, topologies
+from workers.relay import Relay
+
+log = logging.getLogger(__name__)
+
+
+def stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def run_relay(pathways: Pathways, stop: threading.Event) -> None:
+    log.info("relay started (%s)", "embedded" if pathways.config.embedded_broker else "RabbitMQ")
+    Relay(pathways, broker.connect(pathways.config)).run(stop)
+
+
+def run_consumers(pathways: Pathways, names: list[str], stop: threading.Event) -> None:
+    """Each named consumer on its own thread and connection; all stop together."""
+    consumers = [CONSUMERS[t.name](pathways, broker.connect(pathways.config))
+                 for t in topologies(pathways.config, names)]
+    threads = [threading.Thread(target=c.run, name=c.name, daemon=True) for c in consumers]
+    for thread in threads:
+        thread.start()
+    log.info("consumers started: %s", ", ".join(c.name for c in consumers))
+    while not stop.wait(1):
+        if not all(thread.is_alive() for thread in threads):
+            log.error("a consumer thread died; stopping the worker so that it is restarted")
+            break
+    for consumer in consumers:
+        consumer.should_stop = True
+    for thread in threads:
+        thread.join(timeout=10)
