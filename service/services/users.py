@@ -49,6 +49,19 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> tuple[User, str
         return user, token
 
 
+def reissue_token(uow: UnitOfWork, user_id: uuid.UUID) -> str:
+    """Give an active user a new token; the old one stops working. For operators only
+    (the command line): no principal, because it is not an API action."""
+    token = tokens.new_token()
+    with uow:
+        user = uow.session.scalars(select(User).where(User.id == user_id).with_for_update()).one_or_none()
+        if user is None or not user.active:
+            raise NotFound("User not found.")
+        user.token_hash = tokens.digest(token)
+        uow.commit()
+    return token
+
+
 def _active_user_with_email(uow: UnitOfWork, organisation_id: uuid.UUID, email: str) -> bool:
     stmt = select(User.id).where(User.organisation_id == organisation_id, User.email == email,
                                  User.active.is_(True))
