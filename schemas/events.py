@@ -88,16 +88,16 @@ class FollowUpRecordedSchema(BaseSchema):
     source = fields.String(required=True, validate=one_of(follow_ups.SOURCES))
 
 
-PAYLOAD_SCHEMAS: dict[str, type[BaseSchema]] = {
-    "trainee.registered": TraineeRegisteredSchema,
-    "enrolment.created": EnrolmentCreatedSchema,
-    "enrolment.completed": EnrolmentExitedSchema,
-    "enrolment.dropped_out": EnrolmentExitedSchema,
-    "referral.created": ReferralCreatedSchema,
-    "referral.hired": ReferralHiredSchema,
-    "placement.started": PlacementStartedSchema,
-    "placement.ended": PlacementEndedSchema,
-    "follow_up.recorded": FollowUpRecordedSchema,
+PAYLOAD_SCHEMAS: dict[str, BaseSchema] = {
+    "trainee.registered": TraineeRegisteredSchema(),
+    "enrolment.created": EnrolmentCreatedSchema(),
+    "enrolment.completed": EnrolmentExitedSchema(),
+    "enrolment.dropped_out": EnrolmentExitedSchema(),
+    "referral.created": ReferralCreatedSchema(),
+    "referral.hired": ReferralHiredSchema(),
+    "placement.started": PlacementStartedSchema(),
+    "placement.ended": PlacementEndedSchema(),
+    "follow_up.recorded": FollowUpRecordedSchema(),
 }
 
 
@@ -111,17 +111,22 @@ class EnvelopeSchema(BaseSchema):
 
     @ma.post_load
     def _load_payload(self, envelope, **_kwargs):
-        envelope["data"] = PAYLOAD_SCHEMAS[envelope["type"]]().load(envelope["data"])
+        envelope["data"] = PAYLOAD_SCHEMAS[envelope["type"]].load(envelope["data"])
         return envelope
 
 
 def dump_envelope(envelope: dict) -> dict:
     """Validate a payload (already in its JSON form) and return the envelope's JSON form."""
-    PAYLOAD_SCHEMAS[envelope["type"]]().load(envelope["data"])  # raises on a bad payload
-    dumped = EnvelopeSchema(exclude=("data",)).dump(envelope)
+    PAYLOAD_SCHEMAS[envelope["type"]].load(envelope["data"])  # raises on a bad payload
+    dumped = _ENVELOPE_HEADER.dump(envelope)
     dumped["data"] = envelope["data"]
     return dumped
 
 
 def load_envelope(message: dict) -> dict:
-    return EnvelopeSchema().load(message)
+    return _ENVELOPE.load(message)
+
+
+# Built once: a schema per event would cost more than the rest of writing it.
+_ENVELOPE = EnvelopeSchema()
+_ENVELOPE_HEADER = EnvelopeSchema(exclude=("data",))

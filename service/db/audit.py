@@ -17,6 +17,7 @@ from service.db.base import Audited
 from service.db.models.audit import AuditEntry
 
 ACTOR_KEY = "pathways.actor_id"
+REDACTED = "[redacted]"
 
 
 def _jsonable(value):
@@ -33,13 +34,16 @@ def _jsonable(value):
 
 def _changes(obj, *, created: bool) -> dict:
     state = inspect(obj)
-    excluded = type(obj).__audit_exclude__
+    excluded, redacted = type(obj).__audit_exclude__, type(obj).__audit_redact__
     changes = {}
     for attr in state.mapper.column_attrs:
         if attr.key in excluded:
             continue
         history = state.attrs[attr.key].history
-        if created:
+        if attr.key in redacted:
+            if not created and history.has_changes():  # e.g. a reissued token: say so, show nothing
+                changes[attr.key] = REDACTED
+        elif created:
             changes[attr.key] = _jsonable(getattr(obj, attr.key))
         elif history.has_changes():
             old = history.deleted[0] if history.deleted else None

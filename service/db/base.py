@@ -70,11 +70,13 @@ class OrgScopedMixin:
 class Audited:
     """Marks a model whose inserts, updates and deletes the unit of work audits.
 
-    `__audit_exclude__` names attributes never copied into an audit entry (secrets,
-    personal identifiers).
+    `__audit_exclude__` names bookkeeping attributes left out of audit entries;
+    `__audit_redact__` names secrets and identifiers: a later change of one is recorded
+    as "[redacted]", never with its value.
     """
 
     __audit_exclude__: frozenset[str] = frozenset({"updated_at", "created_at"})
+    __audit_redact__: frozenset[str] = frozenset()
 
 
 def enum_check(column: str, values) -> str:

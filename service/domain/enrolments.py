@@ -45,13 +45,15 @@ def created_event(enrolment, trainee) -> events.EnrolmentCreated:
     )
 
 
-def _exit(enrolment, status: str, exited_on: date, reason: str | None) -> None:
+def _exit(enrolment, status: str, exited_on: date, reason: str | None, today: date) -> None:
     if enrolment.status != ENROLLED:
         raise InvalidTransition(
             f"The enrolment is {enrolment.status}; only an enrolled one can exit.",
             current_status=enrolment.status)
     if exited_on < enrolment.enrolled_on:
         raise ValidationFailed({"exited_on": ["The exit cannot be before the enrolment date."]})
+    if exited_on > today:
+        raise ValidationFailed({"exited_on": ["An exit is recorded once it has happened, not in advance."]})
     enrolment.status = status
     enrolment.exited_on = exited_on
     enrolment.exit_reason = reason
@@ -72,14 +74,14 @@ def _exit_event(cls, enrolment):
     )
 
 
-def complete(enrolment, *, exited_on: date, qualification_gained: bool,
+def complete(enrolment, *, exited_on: date, qualification_gained: bool, today: date,
              reason: str | None = "completed_course") -> events.EnrolmentCompleted:
-    _exit(enrolment, COMPLETED, exited_on, reason)
+    _exit(enrolment, COMPLETED, exited_on, reason, today)
     enrolment.qualification_gained = qualification_gained
     return _exit_event(events.EnrolmentCompleted, enrolment)
 
 
-def drop_out(enrolment, *, exited_on: date, reason: str) -> events.EnrolmentDroppedOut:
-    _exit(enrolment, DROPPED_OUT, exited_on, reason)
+def drop_out(enrolment, *, exited_on: date, reason: str, today: date) -> events.EnrolmentDroppedOut:
+    _exit(enrolment, DROPPED_OUT, exited_on, reason, today)
     enrolment.qualification_gained = False
     return _exit_event(events.EnrolmentDroppedOut, enrolment)

@@ -36,6 +36,8 @@ class Principal:
     def require(self, roles: frozenset[Role]) -> None:
         if self.role not in roles:
             raise Forbidden(f"The {self.role} role may not do this.")
+
+
 #: Roles that act on employers' records; an employer user only on its own employer's.
 EMPLOYER_SIDE_WRITERS = frozenset({Role.ADMIN, Role.CASEWORKER, Role.EMPLOYER})
 EMPLOYER_SIDE_READERS = EVERYONE

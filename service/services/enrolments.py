@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from service.clock import today
 from service.db.models import Cohort, Enrolment, Project, Trainee
 from service.domain import enrolments as rules
 from service.domain.errors import Conflict
@@ -65,7 +66,7 @@ def complete(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, dat
     with uow:
         enrolment = _for_update(uow, principal, enrolment_id)
         uow.record(rules.complete(enrolment, exited_on=data["exited_on"],
-                                  qualification_gained=data["qualification_gained"]))
+                                  qualification_gained=data["qualification_gained"], today=today()))
         follow_ups.schedule_for_exit(uow.session, enrolment)
         uow.commit()
         return enrolment
@@ -74,7 +75,7 @@ def complete(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, dat
 def drop_out(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, data: dict) -> Enrolment:
     with uow:
         enrolment = _for_update(uow, principal, enrolment_id)
-        uow.record(rules.drop_out(enrolment, exited_on=data["exited_on"], reason=data["reason"]))
+        uow.record(rules.drop_out(enrolment, exited_on=data["exited_on"], reason=data["reason"], today=today()))
         follow_ups.schedule_for_exit(uow.session, enrolment)
         uow.commit()
         return enrolment

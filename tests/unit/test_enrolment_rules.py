@@ -9,6 +9,7 @@ import pytest
 from service.domain import enrolments as rules
 from service.domain.errors import Conflict, InvalidTransition, ValidationFailed
 
+TODAY = date(2026, 11, 23)
 PROJECT = SimpleNamespace(id=uuid.uuid4(), ends_on=date(2027, 12, 31))
 
 
@@ -57,7 +58,7 @@ def test_enrolling_after_the_project_ended_is_refused():
 
 def test_complete_sets_exit_and_records_the_event():
     record = enrolment()
-    event = rules.complete(record, exited_on=date(2026, 6, 30), qualification_gained=True)
+    event = rules.complete(record, exited_on=date(2026, 6, 30), qualification_gained=True, today=TODAY)
     assert (record.status, record.exited_on, record.qualification_gained) == (
         rules.COMPLETED, date(2026, 6, 30), True)
     assert event.type == "enrolment.completed"
@@ -67,17 +68,17 @@ def test_complete_sets_exit_and_records_the_event():
 
 def test_drop_out_keeps_the_reason_and_never_a_qualification():
     record = enrolment()
-    event = rules.drop_out(record, exited_on=date(2026, 4, 1), reason="found_job")
+    event = rules.drop_out(record, exited_on=date(2026, 4, 1), reason="found_job", today=TODAY)
     assert (record.status, record.exit_reason, record.qualification_gained) == (
         rules.DROPPED_OUT, "found_job", False)
     assert event.type == "enrolment.dropped_out"
 
 
 def test_exit_on_the_entry_day_is_allowed_but_not_before():
-    rules.drop_out(enrolment(), exited_on=date(2026, 3, 1), reason="other")
+    rules.drop_out(enrolment(), exited_on=date(2026, 3, 1), reason="other", today=TODAY)
     record = enrolment()
     with pytest.raises(ValidationFailed):
-        rules.complete(record, exited_on=date(2026, 2, 28), qualification_gained=False)
+        rules.complete(record, exited_on=date(2026, 2, 28), qualification_gained=False, today=TODAY)
     assert record.status == rules.ENROLLED
 
 
@@ -87,7 +88,14 @@ def test_an_exited_enrolment_cannot_exit_again(status, step):
     record = enrolment(status=status)
     with pytest.raises(InvalidTransition):
         if step == "complete":
-            rules.complete(record, exited_on=date(2026, 6, 1), qualification_gained=True)
+            rules.complete(record, exited_on=date(2026, 6, 1), qualification_gained=True, today=TODAY)
         else:
-            rules.drop_out(record, exited_on=date(2026, 6, 1), reason="other")
+            rules.drop_out(record, exited_on=date(2026, 6, 1), reason="other", today=TODAY)
     assert record.status == status
+
+
+def test_an_exit_in_the_future_is_refused():
+    record = enrolment()
+    with pytest.raises(ValidationFailed) as error:
+        rules.complete(record, exited_on=date(2026, 11, 24), qualification_gained=True, today=TODAY)
+    assert "exited_on" in error.value.errors and record.status == rules.ENROLLED

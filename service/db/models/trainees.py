@@ -20,7 +20,7 @@ class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
         CheckConstraint(enum_check("education_level", people.EDUCATION_LEVELS), name="education_level"),
         CheckConstraint(enum_check("labour_status", people.LABOUR_STATUSES), name="labour_status"),
     )
-    __audit_exclude__ = Audited.__audit_exclude__ | {"national_id_hash", "national_id_ciphertext"}
+    __audit_redact__ = frozenset({"national_id_hash", "national_id_ciphertext"})
 
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))

@@ -19,7 +19,7 @@ class User(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
               sqlite_where=text("active"), postgresql_where=text("active")),
         CheckConstraint(enum_check("role", [r.value for r in Role]), name="role"),
     )
-    __audit_exclude__ = Audited.__audit_exclude__ | {"token_hash"}
+    __audit_redact__ = frozenset({"token_hash"})
 
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(16))
