@@ -8,20 +8,23 @@ the tests that need it instead of skipping them.
 from __future__ import annotations
 
 import os
+import uuid
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, delete, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from service.app import create_app
 from service.bootstrap import Pathways
 from service.config import Config
+from service.db.base import Base
 from service.db.migrate import upgrade
-from service.db.session import make_engine
+from service.db.models import Organisation
+from service.db.session import make_engine, make_session_factory
 from service.domain.roles import Role
 from service.services import organisations, users
 from service.services.pii import NationalIdVault
@@ -119,6 +122,41 @@ def pg_pathways(pg_engine):
     yield pathways
     transaction.rollback()
     connection.close()
+
+
+def _delete_organisations(engine, created: set[uuid.UUID]) -> None:
+    """Delete the organisations a test committed, and every row that names one of them."""
+    if not created:
+        return
+    with engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            column = table.c.get("organisation_id")
+            # Rows with a foreign key go with their organisation (ON DELETE CASCADE);
+            # audit entries, outbox rows and the like have none on purpose.
+            if column is not None and not column.foreign_keys:
+                connection.execute(delete(table).where(column.in_(created)))
+        connection.execute(delete(Organisation).where(Organisation.id.in_(created)))
+
+
+@pytest.fixture
+def committing_pg_pathways(pg_engine):
+    """Pathways on the migrated PostgreSQL database with ordinary, really committing sessions.
+
+    Afterwards it deletes exactly the organisations its sessions created (other test
+    runs may share the database) together with everything that belongs to them.
+    """
+    session_factory = make_session_factory(pg_engine)
+    created: set[uuid.UUID] = set()
+
+    @event.listens_for(session_factory, "after_flush")
+    def _remember_organisations(session, _context):
+        created.update(obj.id for obj in session.new if isinstance(obj, Organisation))
+
+    config = Config(database_url=PG_URL, **TEST_KEYS)
+    pathways = Pathways(config=config, engine=pg_engine, session_factory=session_factory,
+                        vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key))
+    yield pathways
+    _delete_organisations(pg_engine, created)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -1,8 +1,7 @@
 """Integration fixtures: a composition root that really commits, and records made through the services.
 
-`committing_pathways` is for tests that need several connections to see each other's
-commits (concurrency): on PostgreSQL it cannot live inside the rolled-back transaction
-of `pg_pathways`, so it commits for real and deletes what its organisations left behind.
+`committing_pathways` (see `committing_pg_pathways` in tests/conftest.py) is for tests
+that need several connections to see each other's commits.
 """
 
 from __future__ import annotations
@@ -10,55 +9,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import delete, event
 
 from schemas.projects import CohortCreateSchema, ProjectCreateSchema
 from schemas.trainees import TraineeCreateSchema
 from service.bootstrap import Pathways
-from service.config import Config
-from service.db.base import Base
-from service.db.models import Organisation
-from service.db.session import make_session_factory
 from service.domain.roles import Principal, Role
 from service.services import organisations, projects, trainees
-from service.services.pii import NationalIdVault
 from tests import factories
-from tests.conftest import PG_URL, TEST_KEYS
-
-
-def _delete_organisations(engine, created: set[uuid.UUID]) -> None:
-    """Delete the organisations a test committed, and every row that names one of them."""
-    if not created:
-        return
-    with engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            column = table.c.get("organisation_id")
-            # Rows with a foreign key go with their organisation (ON DELETE CASCADE);
-            # audit entries, outbox rows and the like have none on purpose.
-            if column is not None and not column.foreign_keys:
-                connection.execute(delete(table).where(column.in_(created)))
-        connection.execute(delete(Organisation).where(Organisation.id.in_(created)))
-
-
-@pytest.fixture
-def committing_pg_pathways(pg_engine):
-    """Pathways on the migrated PostgreSQL database with ordinary, really committing sessions.
-
-    Afterwards it deletes exactly the organisations its sessions created (other test
-    runs may share the database) together with everything that belongs to them.
-    """
-    session_factory = make_session_factory(pg_engine)
-    created: set[uuid.UUID] = set()
-
-    @event.listens_for(session_factory, "after_flush")
-    def _remember_organisations(session, _context):
-        created.update(obj.id for obj in session.new if isinstance(obj, Organisation))
-
-    config = Config(database_url=PG_URL, **TEST_KEYS)
-    pathways = Pathways(config=config, engine=pg_engine, session_factory=session_factory,
-                        vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key))
-    yield pathways
-    _delete_organisations(pg_engine, created)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
