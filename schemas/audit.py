@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from schemas.base import BaseSchema, Text
+from schemas.base import BaseSchema, Text, UTCDateTime
 from schemas.pagination import PageArgsSchema
 
 
@@ -22,5 +22,5 @@ class AuditListArgsSchema(PageArgsSchema):
     entity_type = Text(max_length=64)
     entity_id = fields.UUID()
     actor_id = fields.UUID()
-    since = fields.AwareDateTime()
-    until = fields.AwareDateTime()
+    since = UTCDateTime()
+    until = UTCDateTime()

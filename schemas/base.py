@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timezone
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -12,6 +14,10 @@ class BaseSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+
+def _has_control_characters(text: str, allowed: str = "") -> bool:
+    return any((not ch.isprintable()) and ch not in allowed for ch in text)
 
 
 class Text(fields.String):
@@ -26,8 +32,7 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        allowed = "\n\r\t" if self.multiline else ""
-        if any((not ch.isprintable()) and ch not in allowed for ch in text):
+        if _has_control_characters(text, "\n\r\t" if self.multiline else ""):
             raise ma.ValidationError("Must not contain control characters.")
         if len(text) > self.max_length:
             raise ma.ValidationError(f"Longer than maximum length {self.max_length}.")
@@ -41,6 +46,17 @@ class Name(Text):
     def __init__(self, **kwargs):
         kwargs.setdefault("min_length", 1)
         super().__init__(**kwargs)
+
+
+class Email(fields.Email):
+    """An address without control characters, which RFC 5321 allows inside a quoted local
+    part ("\x01"@example.org) but no mail system of ours should ever store or send to."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        address = super()._deserialize(value, attr, data, **kwargs)
+        if _has_control_characters(address):
+            raise self.make_error("invalid")
+        return address
 
 
 class StrictBoolean(fields.Boolean):
@@ -62,6 +78,32 @@ class StrictInteger(fields.Integer):
         if isinstance(value, bool):
             raise self.make_error("invalid")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class StrictFloat(fields.Float):
+    """Only finite JSON numbers: no strings, no booleans, no NaN or Infinity."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class UTCDateTime(fields.AwareDateTime):
+    """An ISO 8601 timestamp with an offset, converted to UTC; one whose UTC value falls
+    outside years 1 to 9999 (0001-01-01T00:00:00+01:00) is invalid, not a crash later."""
+
+    default_error_messages = {"out_of_range": "Outside the years 1 to 9999 once converted to UTC."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise self.make_error("out_of_range") from None
 
 
 def one_of(values) -> validate.OneOf:

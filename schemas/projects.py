@@ -62,7 +62,7 @@ class ProjectListArgsSchema(PageArgsSchema):
 class CohortCreateSchema(BaseSchema):
     name = Name(required=True, max_length=200)
     occupation = fields.String(required=True, validate=validate.Regexp(
-        r"^[0-9]{1,4}$", error="Must be an ISCO-08 code of 1 to 4 digits."))
+        r"^[0-9]{1,4}\Z", error="Must be an ISCO-08 code of 1 to 4 digits."))
     starts_on = fields.Date(allow_none=True)
     ends_on = fields.Date(allow_none=True)
     capacity = StrictInteger(allow_none=True, validate=validate.Range(1, 100_000))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, Text
+from schemas.base import BaseSchema, StrictFloat, Text
 from service.domain.targets import share_target_errors
 
 
@@ -14,7 +14,8 @@ class CategoryValue(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         values = value if isinstance(value, list) else [value]
-        if not values or len(values) > 20 or not all(isinstance(v, str) and 0 < len(v) <= 100 for v in values):
+        if not values or len(values) > 20 or not all(
+                isinstance(v, str) and 0 < len(v) <= 100 and v.isprintable() for v in values):
             raise ma.ValidationError("Must be a category or a non-empty list of categories.")
         return value
 
@@ -22,8 +23,8 @@ class CategoryValue(fields.Field):
 class ShareTargetSchema(BaseSchema):
     dimension = Text(required=True, max_length=32)
     value = CategoryValue(required=True)
-    min_share = fields.Float(validate=validate.Range(0, 1), allow_nan=False)
-    max_share = fields.Float(validate=validate.Range(0, 1), allow_nan=False)
+    min_share = StrictFloat(validate=validate.Range(0, 1))
+    max_share = StrictFloat(validate=validate.Range(0, 1))
 
     @ma.validates_schema
     def _check(self, data, **_kwargs):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, Name, StrictBoolean, Text, one_of
+from schemas.base import BaseSchema, Email, Name, StrictBoolean, Text, one_of
 from schemas.pagination import PageArgsSchema
 from service.domain import people
 
@@ -17,7 +17,7 @@ class TraineeCreateSchema(BaseSchema):
     birth_date = fields.Date(required=True)
     phone = Text(max_length=32, allow_none=True,
                  validate=validate.Regexp(r"^\+?[0-9 ()-]{4,31}$", error="Not a valid phone number."))
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    email = Email(allow_none=True, validate=validate.Length(max=254))
     district = Text(max_length=100, allow_none=True)
     settlement_type = fields.String(required=True, validate=one_of(people.SETTLEMENT_TYPES))
     education_level = fields.String(required=True, validate=one_of(people.EDUCATION_LEVELS))
@@ -34,7 +34,7 @@ class TraineePatchSchema(BaseSchema):
     family_name = Name(max_length=100)
     sex = fields.String(validate=one_of(people.SEXES))
     phone = TraineeCreateSchema._declared_fields["phone"]
-    email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+    email = Email(allow_none=True, validate=validate.Length(max=254))
     district = Text(max_length=100, allow_none=True)
     settlement_type = fields.String(validate=one_of(people.SETTLEMENT_TYPES))
     education_level = fields.String(validate=one_of(people.EDUCATION_LEVELS))

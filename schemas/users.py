@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from marshmallow import fields
 
-from schemas.base import BaseSchema, one_of
+from schemas.base import BaseSchema, Email, one_of
 from schemas.pagination import PageArgsSchema
 from service.domain.roles import Role
 
 
+MAX_EMAIL_LENGTH = 254
+
+
+def _fits_once_lower_cased(address: str) -> None:
+    """Addresses are stored lower-cased, which can lengthen them ("İ" becomes two characters).
+
+    (A validator must raise: marshmallow 4 ignores one that returns False.)"""
+    if len(address.lower()) > MAX_EMAIL_LENGTH:
+        raise ma.ValidationError(f"Longer than maximum length {MAX_EMAIL_LENGTH}.")
+
+
 class UserCreateSchema(BaseSchema):
-    email = fields.Email(required=True, validate=lambda v: len(v) <= 254)
+    email = Email(required=True, validate=_fits_once_lower_cased)
     role = fields.String(required=True, validate=one_of([r.value for r in Role]))
     employer_id = fields.UUID(allow_none=True)
 
