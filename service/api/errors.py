@@ -68,6 +68,10 @@ def handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     if status >= 500:
         return handle_unexpected(error)
+    if status == 405 and getattr(error, "valid_methods", None):
+        # RFC 9110: a 405 must name the methods the resource does allow.
+        return problem(405, error.name, error.description or error.name,
+                       headers={"Allow": ", ".join(error.valid_methods)})
     if messages is not None:
         flat = _flatten_webargs(messages)
         if status == 422:

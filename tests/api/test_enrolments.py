@@ -1,0 +1,239 @@
+"""`/enrolments`: enrolling trainees in projects and cohorts, and their exits."""
+
+import pytest
+
+from tests import factories
+from tests.api.helpers import create_cohort, create_project, enrol, ids, ok, problem, random_id, register_trainee, url
+
+COMPLETE = {"exited_on": "2026-06-30", "qualification_gained": True}
+DROP_OUT = {"exited_on": "2026-04-15", "reason": "found_job"}
+
+
+def _enrol(client, headers, trainee_id, project_id, **overrides):
+    return client.post(url("/enrolments"), json=factories.enrolment_body(trainee_id, project_id, **overrides),
+                       headers=headers)
+
+
+def _exit(client, headers, enrolment_id, action, body):
+    return client.post(url(f"/enrolments/{enrolment_id}/{action}"), json=body, headers=headers)
+
+
+def _enrolments(client, headers, **params) -> list[dict]:
+    return ok(client.get(url("/enrolments"), query_string={"limit": 200, **params}, headers=headers))["items"]
+
+
+@pytest.mark.parametrize("role", ["admin", "caseworker"])
+def test_enrol_a_trainee_in_a_cohort(client, tenant, programme, role):
+    headers = tenant.headers[role]
+    trainee, project, cohort = programme["trainee"], programme["project"], programme["cohort"]
+    created = ok(_enrol(client, headers, trainee["id"], project["id"], cohort_id=cohort["id"]), 201)
+    assert (created["trainee_id"], created["project_id"], created["cohort_id"]) == (
+        trainee["id"], project["id"], cohort["id"])
+    assert created["status"] == "enrolled" and created["enrolled_on"] == "2026-03-01"
+    assert created["exited_on"] is None and created["exit_reason"] is None
+    assert created["qualification_gained"] is None
+    for reader in ("admin", "caseworker", "manager"):
+        assert ok(client.get(url(f"/enrolments/{created['id']}"), headers=tenant.headers[reader])) == created
+
+
+def test_a_cohort_is_optional(client, tenant, programme):
+    created = enrol(client, tenant.headers["caseworker"], programme["trainee"]["id"], programme["project"]["id"])
+    assert created["cohort_id"] is None
+
+
+def test_the_trainee_must_be_at_least_15_on_the_enrolment_date(client, tenant, programme):
+    caseworker, project_id = tenant.headers["caseworker"], programme["project"]["id"]
+    young = register_trainee(client, caseworker, birth_date="2011-03-02")  # 15 on 2026-03-02
+    body = problem(_enrol(client, caseworker, young["id"], project_id, enrolled_on="2026-03-01"), 422)
+    assert "enrolled_on" in body["errors"]
+    assert _enrolments(client, caseworker) == []
+    on_the_birthday = enrol(client, caseworker, young["id"], project_id, enrolled_on="2026-03-02")
+    assert on_the_birthday["status"] == "enrolled"
+
+
+def test_one_open_enrolment_per_trainee_and_project(client, tenant, programme):
+    caseworker = tenant.headers["caseworker"]
+    trainee_id, project_id = programme["trainee"]["id"], programme["project"]["id"]
+    first = enrol(client, caseworker, trainee_id, project_id)
+    body = problem(_enrol(client, caseworker, trainee_id, project_id, enrolled_on="2026-04-01"), 409)
+    assert body["existing_enrolment_id"] == first["id"]
+    assert ids({"items": _enrolments(client, caseworker)}) == [first["id"]]
+
+    other_project = create_project(client, tenant.headers["admin"])
+    enrol(client, caseworker, trainee_id, other_project["id"])  # another project is fine
+
+    ok(_exit(client, caseworker, first["id"], "complete", COMPLETE))
+    again = enrol(client, caseworker, trainee_id, project_id, enrolled_on="2026-09-01")
+    assert again["id"] != first["id"] and again["status"] == "enrolled"
+    assert len(_enrolments(client, caseworker, trainee_id=trainee_id, project_id=project_id)) == 2
+
+
+def test_a_full_cohort_refuses_and_a_drop_out_frees_a_place(client, tenant, programme):
+    admin, caseworker = tenant.headers["admin"], tenant.headers["caseworker"]
+    project_id = programme["project"]["id"]
+    cohort = create_cohort(client, admin, project_id, capacity=2)
+    first, second, third = (register_trainee(client, caseworker) for _ in range(3))
+    in_first = enrol(client, caseworker, first["id"], project_id, cohort_id=cohort["id"])
+    in_second = enrol(client, caseworker, second["id"], project_id, cohort_id=cohort["id"])
+
+    full = problem(_enrol(client, caseworker, third["id"], project_id, cohort_id=cohort["id"]), 409)
+    assert full["cohort_id"] == cohort["id"]
+    assert len(_enrolments(client, caseworker, cohort_id=cohort["id"])) == 2
+
+    ok(_exit(client, caseworker, in_second["id"], "complete", COMPLETE))  # a completer keeps the place
+    problem(_enrol(client, caseworker, third["id"], project_id, cohort_id=cohort["id"]), 409)
+
+    ok(_exit(client, caseworker, in_first["id"], "drop-out", DROP_OUT))
+    joined = enrol(client, caseworker, third["id"], project_id, cohort_id=cohort["id"])
+    assert joined["cohort_id"] == cohort["id"]
+
+
+def test_the_cohort_must_belong_to_the_project(client, tenant, programme):
+    caseworker = tenant.headers["caseworker"]
+    other_project = create_project(client, tenant.headers["admin"])
+    body = problem(_enrol(client, caseworker, programme["trainee"]["id"], other_project["id"],
+                          cohort_id=programme["cohort"]["id"]), 422)
+    assert "cohort_id" in body["errors"]
+    assert _enrolments(client, caseworker) == []
+
+
+def test_unknown_trainee_project_or_cohort_is_not_found(client, tenant, programme):
+    caseworker = tenant.headers["caseworker"]
+    trainee_id, project_id = programme["trainee"]["id"], programme["project"]["id"]
+    assert "Trainee" in problem(_enrol(client, caseworker, random_id(), project_id), 404)["detail"]
+    assert "Project" in problem(_enrol(client, caseworker, trainee_id, random_id()), 404)["detail"]
+    assert "Cohort" in problem(_enrol(client, caseworker, trainee_id, project_id, cohort_id=random_id()),
+                               404)["detail"]
+    assert _enrolments(client, caseworker) == []
+
+
+def test_enrolling_after_the_project_ended_is_refused(client, tenant, programme):
+    caseworker = tenant.headers["caseworker"]
+    project = create_project(client, tenant.headers["admin"], starts_on="2025-01-01", ends_on="2025-12-31")
+    body = problem(_enrol(client, caseworker, programme["trainee"]["id"], project["id"], enrolled_on="2026-01-01"),
+                   422)
+    assert "enrolled_on" in body["errors"]
+
+
+@pytest.mark.parametrize("role", ["admin", "caseworker"])
+def test_complete(client, tenant, programme, role):
+    headers = tenant.headers[role]
+    enrolment = enrol(client, headers, programme["trainee"]["id"], programme["project"]["id"])
+    done = ok(_exit(client, headers, enrolment["id"], "complete", COMPLETE))
+    assert done["id"] == enrolment["id"]
+    assert (done["status"], done["exited_on"], done["qualification_gained"], done["exit_reason"]) == (
+        "completed", "2026-06-30", True, "completed_course")
+    assert ok(client.get(url(f"/enrolments/{enrolment['id']}"), headers=tenant.headers["manager"])) == done
+
+
+def test_complete_without_a_qualification(client, tenant, programme):
+    caseworker = tenant.headers["caseworker"]
+    enrolment = enrol(client, caseworker, programme["trainee"]["id"], programme["project"]["id"])
+    done = ok(_exit(client, caseworker, enrolment["id"], "complete",
+                    {"exited_on": "2026-03-01", "qualification_gained": False}))
+    assert (done["status"], done["qualification_gained"], done["exited_on"]) == ("completed", False, "2026-03-01")
+
+
+@pytest.mark.parametrize("role", ["admin", "caseworker"])
+def test_drop_out(client, tenant, programme, role):
+    headers = tenant.headers[role]
+    enrolment = enrol(client, headers, programme["trainee"]["id"], programme["project"]["id"])
+    dropped = ok(_exit(client, headers, enrolment["id"], "drop-out", {"exited_on": "2026-04-15", "reason": "health"}))
+    assert (dropped["status"], dropped["exited_on"], dropped["exit_reason"], dropped["qualification_gained"]) == (
+        "dropped_out", "2026-04-15", "health", False)
+    assert ok(client.get(url(f"/enrolments/{enrolment['id']}"), headers=headers)) == dropped
+
+
+@pytest.mark.parametrize("first, second", [
+    (("complete", COMPLETE), ("complete", COMPLETE)),
+    (("complete", COMPLETE), ("drop-out", DROP_OUT)),
+    (("drop-out", DROP_OUT), ("complete", COMPLETE)),
+    (("drop-out", DROP_OUT), ("drop-out", DROP_OUT)),
+])
+def test_an_exited_enrolment_cannot_exit_again(client, tenant, programme, first, second):
+    caseworker = tenant.headers["caseworker"]
+    enrolment = enrol(client, caseworker, programme["trainee"]["id"], programme["project"]["id"])
+    exited = ok(_exit(client, caseworker, enrolment["id"], *first))
+    body = problem(_exit(client, caseworker, enrolment["id"], *second), 409)
+    assert body["current_status"] == exited["status"]
+    assert ok(client.get(url(f"/enrolments/{enrolment['id']}"), headers=caseworker)) == exited
+
+
+@pytest.mark.parametrize("action, body", [
+    ("complete", {"exited_on": "2026-02-28", "qualification_gained": True}),
+    ("drop-out", {"exited_on": "2026-02-28", "reason": "moved_away"}),
+])
+def test_an_exit_before_the_entry_is_refused(client, tenant, programme, action, body):
+    caseworker = tenant.headers["caseworker"]
+    enrolment = enrol(client, caseworker, programme["trainee"]["id"], programme["project"]["id"])
+    assert "exited_on" in problem(_exit(client, caseworker, enrolment["id"], action, body), 422)["errors"]
+    assert ok(client.get(url(f"/enrolments/{enrolment['id']}"), headers=caseworker)) == enrolment
+
+
+@pytest.mark.parametrize("action, body, field", [
+    ("complete", {"exited_on": "2026-06-30"}, "qualification_gained"),
+    ("complete", {"exited_on": "2026-06-30", "qualification_gained": "yes"}, "qualification_gained"),
+    ("drop-out", {"exited_on": "2026-06-30"}, "reason"),
+    ("drop-out", {"exited_on": "2026-06-30", "reason": "completed_course"}, "reason"),
+    ("drop-out", {"exited_on": "2026-06-30", "reason": "bored"}, "reason"),
+    ("drop-out", {"reason": "health"}, "exited_on"),
+])
+def test_invalid_exit_bodies_are_refused(client, tenant, programme, action, body, field):
+    caseworker = tenant.headers["caseworker"]
+    enrolment = enrol(client, caseworker, programme["trainee"]["id"], programme["project"]["id"])
+    assert field in problem(_exit(client, caseworker, enrolment["id"], action, body), 422)["errors"]
+    assert ok(client.get(url(f"/enrolments/{enrolment['id']}"), headers=caseworker))["status"] == "enrolled"
+
+
+def test_exits_of_an_unknown_enrolment_are_not_found(client, tenant):
+    caseworker = tenant.headers["caseworker"]
+    problem(_exit(client, caseworker, random_id(), "complete", COMPLETE), 404)
+    problem(_exit(client, caseworker, random_id(), "drop-out", DROP_OUT), 404)
+    problem(client.get(url(f"/enrolments/{random_id()}"), headers=caseworker), 404)
+
+
+def test_managers_read_but_do_not_enrol_or_exit(client, tenant, programme):
+    manager, caseworker = tenant.headers["manager"], tenant.headers["caseworker"]
+    trainee_id, project_id = programme["trainee"]["id"], programme["project"]["id"]
+    problem(_enrol(client, manager, trainee_id, project_id), 403)
+    enrolment = enrol(client, caseworker, trainee_id, project_id)
+    problem(_exit(client, manager, enrolment["id"], "complete", COMPLETE), 403)
+    problem(_exit(client, manager, enrolment["id"], "drop-out", DROP_OUT), 403)
+    assert _enrolments(client, manager) == [enrolment]
+
+
+def test_list_filters(client, tenant, programme):
+    admin, caseworker = tenant.headers["admin"], tenant.headers["caseworker"]
+    project_a, cohort_a = programme["project"], programme["cohort"]
+    project_b = create_project(client, admin)
+    ayse, mehmet = programme["trainee"], register_trainee(client, caseworker, given_name="Mehmet", sex="male")
+
+    a1 = enrol(client, caseworker, ayse["id"], project_a["id"], cohort_id=cohort_a["id"], enrolled_on="2026-03-01")
+    a2 = enrol(client, caseworker, mehmet["id"], project_a["id"], enrolled_on="2026-04-10")
+    b1 = enrol(client, caseworker, ayse["id"], project_b["id"], enrolled_on="2026-05-20")
+    ok(_exit(client, caseworker, a2["id"], "drop-out", {"exited_on": "2026-05-01", "reason": "moved_away"}))
+    ok(_exit(client, caseworker, b1["id"], "complete", {"exited_on": "2026-08-01", "qualification_gained": True}))
+
+    def listed(**params) -> set[str]:
+        return {e["id"] for e in _enrolments(client, tenant.headers["manager"], **params)}
+
+    assert listed() == {a1["id"], a2["id"], b1["id"]}
+    assert listed(project_id=project_a["id"]) == {a1["id"], a2["id"]}
+    assert listed(project_id=project_b["id"]) == {b1["id"]}
+    assert listed(cohort_id=cohort_a["id"]) == {a1["id"]}
+    assert listed(trainee_id=ayse["id"]) == {a1["id"], b1["id"]}
+    assert listed(trainee_id=mehmet["id"]) == {a2["id"]}
+    assert listed(status="enrolled") == {a1["id"]}
+    assert listed(status="dropped_out") == {a2["id"]}
+    assert listed(status="completed") == {b1["id"]}
+    assert listed(enrolled_from="2026-04-10") == {a2["id"], b1["id"]}  # inclusive
+    assert listed(enrolled_to="2026-04-10") == {a1["id"], a2["id"]}  # inclusive
+    assert listed(enrolled_from="2026-03-02", enrolled_to="2026-05-19") == {a2["id"]}
+    assert listed(project_id=project_a["id"], status="enrolled", trainee_id=ayse["id"]) == {a1["id"]}
+    assert listed(project_id=random_id()) == set()
+
+
+@pytest.mark.parametrize("params", [{"status": "graduated"}, {"enrolled_from": "yesterday"},
+                                    {"project_id": "P1"}, {"sex": "female"}])
+def test_invalid_list_filters_are_refused(client, tenant, params):
+    problem(client.get(url("/enrolments"), query_string=params, headers=tenant.headers["caseworker"]), 422)
