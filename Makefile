@@ -14,12 +14,13 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-## Start the whole system on the embedded default (SQLite) with demo data.
+## The whole system on the embedded default (SQLite, Kombu's SQLite transport) with demo data:
+## the API under gunicorn, the relay and the workers, stopped together with Ctrl-C.
 run: install
 	$(BIN)/pathways db upgrade
-	$(BIN)/pathways demo
+	PORT=$(PORT) $(BIN)/pathways demo
 	@echo "Pathways API on http://127.0.0.1:$(PORT)/api/v1  (docs: http://127.0.0.1:$(PORT)/docs)"
-	PORT=$(PORT) $(BIN)/pathways serve
+	PORT=$(PORT) $(BIN)/pathways run
 
 ## The whole suite; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" into failures.
 test: install

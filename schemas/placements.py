@@ -103,7 +103,8 @@ class PlacementListArgsSchema(PageArgsSchema):
     trainee_id = fields.UUID()
     employer_id = fields.UUID()
     vacancy_id = fields.UUID()
-    active = StrictBoolean()
+    #: A query string carries text: exactly "true" or "false".
+    active = fields.Boolean(truthy={"true"}, falsy={"false"})
     started_from = fields.Date()
     started_to = fields.Date()
 

@@ -7,11 +7,13 @@ the tests that need it instead of skipping them.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, delete, event, text
@@ -21,11 +23,13 @@ from sqlalchemy.orm import sessionmaker
 from service.app import create_app
 from service.bootstrap import Pathways
 from service.config import Config
+from service.db import outbox
 from service.db.base import Base
 from service.db.migrate import upgrade
 from service.db.models import Organisation
 from service.db.session import make_engine, make_session_factory
 from service.domain.roles import Role
+from service.ids import new_id
 from service.services import organisations, users
 from service.services.pii import NationalIdVault
 from tests import factories
@@ -226,3 +230,33 @@ def programme(client, tenant):
                          headers=admin).get_json()
     trainee = client.post("/api/v1/trainees", json=factories.trainee_body(), headers=admin).get_json()
     return {"project": project, "cohort": cohort, "trainee": trainee}
+
+
+@pytest.fixture
+def drain(pathways):
+    """Deliver pending outbox events to every consumer in this process, JSON round-tripped as
+    the broker would, until none is left (events may cause events); returns how many."""
+    from workers.registry import load_all
+
+    consumers = [cls(pathways) for cls in load_all().values()]
+
+    def run() -> int:
+        delivered = 0
+        while True:
+            token = new_id()
+            with pathways.uow() as uow:
+                rows = outbox.claim(uow.session, token=token, lease=timedelta(minutes=5), limit=500)
+                uow.commit()
+            if not rows:
+                return delivered
+            for row in rows:
+                body = json.loads(json.dumps(row.envelope))
+                for consumer in consumers:
+                    if row.type in consumer.routing_keys:
+                        consumer.apply(body)
+            with pathways.uow() as uow:
+                outbox.mark_published(uow.session, token=token, ids=[row.id for row in rows])
+                uow.commit()
+            delivered += len(rows)
+
+    return run

@@ -70,6 +70,12 @@ class Relay:
 
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set, backing off (up to 30 s) while the broker is away."""
+        try:
+            self._relay_until(stop)
+        finally:
+            self._reset()
+
+    def _relay_until(self, stop: threading.Event) -> None:
         backoff = 1.0
         while not stop.is_set():
             try:

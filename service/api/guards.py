@@ -40,8 +40,9 @@ def _malformed(detail: str):
 
 
 def check_body():
-    if request.method not in BODY_METHODS or not request.path.startswith("/api/"):
-        return None
+    if (request.method not in BODY_METHODS or not request.path.startswith("/api/")
+            or request.routing_exception is not None):
+        return None  # no view will read the body: a 404 or 405 says more than a body check
     body = request.get_data(cache=True)
     if not body:
         # Action POSTs (a referral step) may carry no body; a PATCH without one is a mistake,

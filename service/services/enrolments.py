@@ -12,7 +12,6 @@ from service.db.models import Cohort, Enrolment, Project, Trainee
 from service.domain import enrolments as rules
 from service.domain.errors import Conflict
 from service.domain.roles import Principal
-from service.services import follow_ups
 from service.services.queries import get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -67,7 +66,6 @@ def complete(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, dat
         enrolment = _for_update(uow, principal, enrolment_id)
         uow.record(rules.complete(enrolment, exited_on=data["exited_on"],
                                   qualification_gained=data["qualification_gained"], today=today()))
-        follow_ups.schedule_for_exit(uow.session, enrolment)
         uow.commit()
         return enrolment
 
@@ -76,7 +74,6 @@ def drop_out(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, dat
     with uow:
         enrolment = _for_update(uow, principal, enrolment_id)
         uow.record(rules.drop_out(enrolment, exited_on=data["exited_on"], reason=data["reason"], today=today()))
-        follow_ups.schedule_for_exit(uow.session, enrolment)
         uow.commit()
         return enrolment
 

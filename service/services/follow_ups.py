@@ -18,8 +18,7 @@ from service.services.unit_of_work import UnitOfWork
 def schedule_for_exit(session: Session, enrolment: Enrolment) -> list[FollowUp]:
     """Create the exit, month_6 and month_12 checkpoints of an exited enrolment, once.
 
-    Runs inside the exit's transaction for now; the outcomes consumer will call it
-    from `enrolment.completed` / `enrolment.dropped_out` events.
+    Called by the outcomes consumer on `enrolment.completed` / `enrolment.dropped_out`.
     """
     existing = set(session.scalars(select(FollowUp.checkpoint).where(FollowUp.enrolment_id == enrolment.id)))
     created = [

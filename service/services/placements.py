@@ -14,19 +14,19 @@ from service.domain.roles import Principal, employer_scope
 from service.services import scoping, trainee_summaries
 from service.services.queries import get_scoped, page
 from service.services.unit_of_work import UnitOfWork
-from service.services.vacancies import fill_if_taken
 
 
 def start(uow: UnitOfWork, *, organisation_id: uuid.UUID, trainee_id: uuid.UUID, employer_id: uuid.UUID,
           vacancy: Vacancy | None, terms: dict) -> Placement:
-    """Create a placement inside the caller's unit of work and fill the vacancy if taken."""
+    """Create a placement inside the caller's unit of work.
+
+    The outcomes consumer fills the vacancy once its positions are taken (`placement.started`).
+    """
     placement = Placement(organisation_id=organisation_id, trainee_id=trainee_id, employer_id=employer_id,
                           vacancy_id=vacancy.id if vacancy else None, **terms)
     uow.session.add(placement)
     uow.session.flush()
     uow.record(rules.started_event(placement))
-    if vacancy is not None:
-        fill_if_taken(uow.session, vacancy)
     return placement
 
 
@@ -42,7 +42,9 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Placement:
         _check_trainee_visible(uow.session, principal, trainee_id, employer_id)
         vacancy = None
         if vacancy_id is not None:
-            vacancy = get_scoped(uow.session, Vacancy, org, vacancy_id, label="Vacancy", for_update=True)
+            # Another employer's vacancy is missing to an employer user (404); staff see it and are told.
+            vacancy = scoping.get_for(uow.session, principal, Vacancy, vacancy_id, label="Vacancy",
+                                      for_update=True)
             if vacancy.employer_id != employer_id:
                 raise ValidationFailed({"vacancy_id": ["The vacancy belongs to another employer."]})
         placement = start(uow, organisation_id=org, trainee_id=trainee_id, employer_id=employer_id,

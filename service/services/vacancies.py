@@ -48,7 +48,7 @@ def update(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID, changes
 def fill_if_taken(session: Session, vacancy: Vacancy) -> bool:
     """Mark the vacancy filled once active placements take all its positions.
 
-    Called where a hire happens; the outcomes consumer will call it from events.
+    The outcomes consumer calls it on `placement.started`; a PATCH of the vacancy too.
     """
     active = session.scalar(select(func.count()).select_from(Placement).where(
         Placement.vacancy_id == vacancy.id, Placement.ended_on.is_(None)))

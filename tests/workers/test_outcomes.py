@@ -1,0 +1,139 @@
+"""The outcomes consumer's rules, applied in-process (`drain`) with JSON round-tripped events."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from service.db.models import FollowUp, OutboxMessage, ProcessedEvent
+from tests import factories
+from workers.outcomes import OutcomesConsumer
+
+TODAY = date.today()
+
+
+def _exit(client, headers, programme, exited_on: date) -> dict:
+    enrolment = client.post("/api/v1/enrolments", headers=headers, json=factories.enrolment_body(
+        programme["trainee"]["id"], programme["project"]["id"], enrolled_on="2025-01-06")).get_json()
+    response = client.post(f"/api/v1/enrolments/{enrolment['id']}/complete", headers=headers,
+                           json={"exited_on": exited_on.isoformat(), "qualification_gained": True})
+    assert response.status_code == 200, response.get_json()
+    return enrolment
+
+
+def _employer(client, headers) -> str:
+    return client.post("/api/v1/employers", headers=headers, json={
+        "name": "Ege Tekstil", "tax_number": "1234567890", "sector": "C14"}).get_json()["id"]
+
+
+def _placement(client, headers, trainee_id, employer_id, started_on: date, formal=True) -> dict:
+    response = client.post("/api/v1/placements", headers=headers, json={
+        "trainee_id": trainee_id, "employer_id": employer_id, "started_on": started_on.isoformat(),
+        "wage_monthly": "31000.00", "currency": "TRY", "hours_per_week": 45, "contract_type": "permanent",
+        "formal": formal})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _follow_ups(client, headers, enrolment_id) -> dict[str, dict]:
+    items = client.get(f"/api/v1/follow-ups?enrolment_id={enrolment_id}", headers=headers).get_json()["items"]
+    return {item["checkpoint"]: item for item in items}
+
+
+def test_an_exit_schedules_three_checkpoints(client, tenant, programme, drain):
+    cw = tenant.headers["caseworker"]
+    exited_on = TODAY - timedelta(days=10)
+    enrolment = _exit(client, cw, programme, exited_on)
+    drain()
+    checkpoints = _follow_ups(client, cw, enrolment["id"])
+    assert {name: item["due_on"] for name, item in checkpoints.items()} == {
+        "exit": exited_on.isoformat(), "month_6": (exited_on + timedelta(days=182)).isoformat(),
+        "month_12": (exited_on + timedelta(days=365)).isoformat()}
+    assert {item["status"] for item in checkpoints.values()} == {"due"}
+
+
+def test_a_formal_placement_resolves_the_checkpoints_that_have_passed(client, tenant, programme, drain):
+    cw = tenant.headers["caseworker"]
+    employer = _employer(client, cw)
+    exited_on = TODAY - timedelta(days=200)
+    enrolment = _exit(client, cw, programme, exited_on)
+    # Recorded after the exit, started before it: order of arrival does not matter.
+    _placement(client, cw, programme["trainee"]["id"], employer, exited_on - timedelta(days=5))
+    drain()
+    checkpoints = _follow_ups(client, cw, enrolment["id"])
+    for name in ("exit", "month_6"):
+        assert (checkpoints[name]["status"], checkpoints[name]["source"], checkpoints[name]["employment_status"],
+                checkpoints[name]["wage_monthly"]) == ("recorded", "placement", "employed", "31000.00")
+    assert checkpoints["month_12"]["status"] == "due"  # its date has not come
+
+
+def test_an_informal_placement_resolves_nothing(client, tenant, programme, drain):
+    cw = tenant.headers["caseworker"]
+    enrolment = _exit(client, cw, programme, TODAY - timedelta(days=30))
+    _placement(client, cw, programme["trainee"]["id"], _employer(client, cw), TODAY - timedelta(days=40),
+               formal=False)
+    drain()
+    assert _follow_ups(client, cw, enrolment["id"])["exit"]["status"] == "due"
+
+
+def test_an_end_recorded_late_reopens_checkpoints_after_it(client, tenant, programme, drain):
+    cw = tenant.headers["caseworker"]
+    exited_on = TODAY - timedelta(days=200)
+    enrolment = _exit(client, cw, programme, exited_on)
+    placement = _placement(client, cw, programme["trainee"]["id"], _employer(client, cw), exited_on)
+    drain()
+    assert _follow_ups(client, cw, enrolment["id"])["month_6"]["status"] == "recorded"
+    client.post(f"/api/v1/placements/{placement['id']}/end", headers=cw,
+                json={"ended_on": (exited_on + timedelta(days=30)).isoformat(), "reason": "resigned"})
+    drain()
+    checkpoints = _follow_ups(client, cw, enrolment["id"])
+    assert checkpoints["exit"]["status"] == "recorded"
+    assert (checkpoints["month_6"]["status"], checkpoints["month_6"]["source"]) == ("due", None)
+
+
+def test_a_hire_fills_the_vacancy_when_its_positions_are_taken(client, tenant, programme, drain):
+    cw = tenant.headers["caseworker"]
+    employer = _employer(client, cw)
+    vacancy = client.post("/api/v1/vacancies", headers=cw, json={
+        "employer_id": employer, "title": "Sewing machine operator", "occupation": "7531", "positions": 1,
+        "wage_monthly": "29000", "currency": "TRY", "contract_type": "permanent"}).get_json()
+    referral = client.post(f"/api/v1/vacancies/{vacancy['id']}/referrals", headers=cw,
+                           json={"trainee_id": programme["trainee"]["id"]}).get_json()
+    client.post(f"/api/v1/referrals/{referral['id']}/hire", headers=cw, json={
+        "started_on": TODAY.isoformat(), "wage_monthly": "29000", "currency": "TRY", "hours_per_week": 45,
+        "contract_type": "permanent", "formal": True})
+    drain()
+    assert client.get(f"/api/v1/vacancies/{vacancy['id']}", headers=cw).get_json()["status"] == "filled"
+
+
+def test_an_event_applied_twice_changes_nothing(pathways, client, tenant, programme, drain):
+    cw = tenant.headers["caseworker"]
+    enrolment = _exit(client, cw, programme, TODAY - timedelta(days=3))
+    with pathways.uow() as uow:
+        completed = uow.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.type == "enrolment.completed")).one().envelope
+    drain()
+    consumer = OutcomesConsumer(pathways)
+    assert consumer.apply(json.loads(json.dumps(completed))) is False  # recognised, skipped
+    with pathways.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(FollowUp).where(
+            FollowUp.enrolment_id == uuid.UUID(enrolment["id"]))) == 3
+        assert uow.session.scalar(select(func.count()).select_from(ProcessedEvent).where(
+            ProcessedEvent.event_id == uuid.UUID(completed["id"]))) == 1
+
+
+def test_the_sweep_resolves_checkpoints_that_fell_due_later(pathways, client, tenant, programme, drain,
+                                                          monkeypatch):
+    cw = tenant.headers["caseworker"]
+    exited_on = TODAY - timedelta(days=1)
+    enrolment = _exit(client, cw, programme, exited_on)
+    _placement(client, cw, programme["trainee"]["id"], _employer(client, cw), exited_on)
+    drain()
+    assert _follow_ups(client, cw, enrolment["id"])["month_6"]["status"] == "due"
+    # Half a year later, no event arrives; the periodic sweep notices the date.
+    monkeypatch.setattr("workers.outcomes.today", lambda: exited_on + timedelta(days=200))
+    OutcomesConsumer(pathways).on_tick()
+    assert _follow_ups(client, cw, enrolment["id"])["month_6"]["status"] == "recorded"
