@@ -11,7 +11,7 @@ from service.db.models import Employer, Organisation
 from service.domain.employers import normalise_tax_number
 from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.roles import Principal, employer_scope
-from service.services.queries import get_scoped, page
+from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
 
@@ -48,8 +48,6 @@ def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Emplo
     own = employer_scope(principal)
     if own is not None:
         stmt = stmt.where(Employer.id == own)
-    for field in ("sector", "district"):
-        if args.get(field):
-            stmt = stmt.where(getattr(Employer, field) == args[field])
+    stmt = filter_by(stmt, Employer, args, equal=("sector", "district"))
     with uow:
         return page(uow.session, stmt, Employer, limit=args["limit"], cursor=args.get("cursor"))

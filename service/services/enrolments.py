@@ -12,7 +12,7 @@ from service.db.models import Cohort, Enrolment, Project, Trainee
 from service.domain import enrolments as rules
 from service.domain.errors import Conflict
 from service.domain.roles import Principal
-from service.services.queries import get_scoped, page
+from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
 
@@ -90,12 +90,7 @@ def get(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID) -> Enrol
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Enrolment], str | None]:
     stmt = select(Enrolment).where(Enrolment.organisation_id == principal.organisation_id)
-    for field in ("project_id", "cohort_id", "trainee_id", "status"):
-        if args.get(field):
-            stmt = stmt.where(getattr(Enrolment, field) == args[field])
-    if args.get("enrolled_from"):
-        stmt = stmt.where(Enrolment.enrolled_on >= args["enrolled_from"])
-    if args.get("enrolled_to"):
-        stmt = stmt.where(Enrolment.enrolled_on <= args["enrolled_to"])
+    stmt = filter_by(stmt, Enrolment, args, equal=("project_id", "cohort_id", "trainee_id", "status"),
+                     ranges={"enrolled_from": ("enrolled_on", ">="), "enrolled_to": ("enrolled_on", "<=")})
     with uow:
         return page(uow.session, stmt, Enrolment, limit=args["limit"], cursor=args.get("cursor"))

@@ -11,7 +11,7 @@ from service.clock import today
 from service.db.models import Enrolment, FollowUp
 from service.domain import follow_ups as rules
 from service.domain.roles import Principal
-from service.services.queries import get_scoped, page
+from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
 
@@ -52,12 +52,7 @@ def get(uow: UnitOfWork, principal: Principal, follow_up_id: uuid.UUID) -> Follo
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[FollowUp], str | None]:
     stmt = select(FollowUp).where(FollowUp.organisation_id == principal.organisation_id)
-    for field in ("status", "checkpoint", "trainee_id", "enrolment_id"):
-        if args.get(field):
-            stmt = stmt.where(getattr(FollowUp, field) == args[field])
-    if args.get("due_from"):
-        stmt = stmt.where(FollowUp.due_on >= args["due_from"])
-    if args.get("due_to"):
-        stmt = stmt.where(FollowUp.due_on <= args["due_to"])
+    stmt = filter_by(stmt, FollowUp, args, equal=("status", "checkpoint", "trainee_id", "enrolment_id"),
+                     ranges={"due_from": ("due_on", ">="), "due_to": ("due_on", "<=")})
     with uow:
         return page(uow.session, stmt, FollowUp, limit=args["limit"], cursor=args.get("cursor"))

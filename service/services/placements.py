@@ -12,7 +12,7 @@ from service.domain import placements as rules
 from service.domain.errors import NotFound, ValidationFailed
 from service.domain.roles import Principal, employer_scope
 from service.services import scoping, trainee_summaries
-from service.services.queries import get_scoped, page
+from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
 
@@ -84,15 +84,10 @@ def get(uow: UnitOfWork, principal: Principal, placement_id: uuid.UUID) -> Place
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Placement], str | None]:
     stmt = scoping.filter_for(select(Placement), principal, Placement)
-    for field in ("trainee_id", "employer_id", "vacancy_id"):
-        if args.get(field):
-            stmt = stmt.where(getattr(Placement, field) == args[field])
+    stmt = filter_by(stmt, Placement, args, equal=("trainee_id", "employer_id", "vacancy_id"),
+                     ranges={"started_from": ("started_on", ">="), "started_to": ("started_on", "<=")})
     if args.get("active") is not None:
         stmt = stmt.where(Placement.ended_on.is_(None) if args["active"] else Placement.ended_on.is_not(None))
-    if args.get("started_from"):
-        stmt = stmt.where(Placement.started_on >= args["started_from"])
-    if args.get("started_to"):
-        stmt = stmt.where(Placement.started_on <= args["started_to"])
     with uow:
         rows, cursor = page(uow.session, stmt, Placement, limit=args["limit"], cursor=args.get("cursor"))
         return trainee_summaries.attach(uow.session, rows), cursor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import operator
 import uuid
 
 from sqlalchemy import Select, select
@@ -47,3 +48,19 @@ def page(session: Session, stmt: Select, model, *, limit: int, cursor: str | Non
     if len(rows) > limit:
         return rows[:limit], encode_cursor(rows[limit - 1].id)
     return rows, None
+
+
+def filter_by(stmt: Select, model, args: dict, *, equal: tuple[str, ...] = (),
+              ranges: dict[str, tuple[str, str]] | None = None) -> Select:
+    """Apply list filters: `equal` names columns matched exactly; `ranges` maps an argument
+    to (column, ">=" or "<=" or "<"), e.g. {"enrolled_from": ("enrolled_on", ">=")}."""
+    for name in equal:
+        if args.get(name) not in (None, ""):
+            stmt = stmt.where(getattr(model, name) == args[name])
+    for name, (column, comparison) in (ranges or {}).items():
+        if args.get(name) not in (None, ""):
+            stmt = stmt.where(_COMPARE[comparison](getattr(model, column), args[name]))
+    return stmt
+
+
+_COMPARE = {">=": operator.ge, "<=": operator.le, "<": operator.lt}

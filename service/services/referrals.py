@@ -13,7 +13,7 @@ from service.domain import vacancies as vacancy_rules
 from service.domain.errors import Conflict
 from service.domain.roles import Principal
 from service.services import placements, scoping, trainee_summaries
-from service.services.queries import get_scoped, page
+from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
 
@@ -85,9 +85,7 @@ def get(uow: UnitOfWork, principal: Principal, referral_id: uuid.UUID) -> Referr
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Referral], str | None]:
     stmt = scoping.filter_for(select(Referral), principal, Referral)
-    for field in ("vacancy_id", "employer_id", "trainee_id", "status"):
-        if args.get(field):
-            stmt = stmt.where(getattr(Referral, field) == args[field])
+    stmt = filter_by(stmt, Referral, args, equal=("vacancy_id", "employer_id", "trainee_id", "status"))
     with uow:
         rows, cursor = page(uow.session, stmt, Referral, limit=args["limit"], cursor=args.get("cursor"))
         return trainee_summaries.attach(uow.session, rows), cursor

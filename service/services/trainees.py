@@ -14,7 +14,7 @@ from service.domain import trainees as rules
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal
 from service.services.pii import NationalIdVault
-from service.services.queries import get_scoped, page
+from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
 
@@ -72,9 +72,7 @@ def get(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID) -> Trainee
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Trainee], str | None]:
     stmt = select(Trainee).where(Trainee.organisation_id == principal.organisation_id)
-    for field in ("sex", "district", "settlement_type"):
-        if args.get(field):
-            stmt = stmt.where(getattr(Trainee, field) == args[field])
+    stmt = filter_by(stmt, Trainee, args, equal=("sex", "district", "settlement_type"))
     if args.get("project_id"):
         stmt = stmt.where(Trainee.id.in_(select(Enrolment.trainee_id).where(
             Enrolment.organisation_id == principal.organisation_id,

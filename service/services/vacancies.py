@@ -12,7 +12,7 @@ from service.domain import vacancies as rules
 from service.domain.errors import ValidationFailed
 from service.domain.roles import Principal
 from service.services import scoping
-from service.services.queries import get_scoped, page
+from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
 
@@ -62,8 +62,6 @@ def get(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID) -> Vacancy
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Vacancy], str | None]:
     stmt = scoping.filter_for(select(Vacancy), principal, Vacancy)
-    for field in ("employer_id", "status", "occupation", "district"):
-        if args.get(field):
-            stmt = stmt.where(getattr(Vacancy, field) == args[field])
+    stmt = filter_by(stmt, Vacancy, args, equal=("employer_id", "status", "occupation", "district"))
     with uow:
         return page(uow.session, stmt, Vacancy, limit=args["limit"], cursor=args.get("cursor"))
