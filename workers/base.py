@@ -12,6 +12,7 @@ acked. Invalid messages go straight to the dead letters: retrying cannot mend th
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -24,6 +25,7 @@ from schemas.events import load_envelope
 from service.bootstrap import Pathways
 from service.clock import utcnow
 from service.db import inbox
+from service.db.session import DATABASE_UNAVAILABLE
 from service.services.unit_of_work import UnitOfWork
 from workers.broker import is_amqp
 from workers.topology import DEFAULT_EXCHANGE, ConsumerTopology
@@ -34,6 +36,7 @@ ATTEMPTS_HEADER = "x-pathways-attempts"
 ERROR_HEADER = "x-pathways-error"
 FAILED_AT_HEADER = "x-pathways-failed-at"
 PREFETCH = 100
+MAX_BACKOFF_SECONDS = 30.0
 
 
 class EventConsumer(ConsumerMixin):
@@ -46,6 +49,7 @@ class EventConsumer(ConsumerMixin):
         self.topology = ConsumerTopology(self.name, self.routing_keys, pathways.config.retry_delays,
                                          pathways.config.queue_type)
         self.applied = 0
+        self._backoff = 1.0
 
     # -- what a subclass provides -------------------------------------------------------
 
@@ -96,6 +100,14 @@ class EventConsumer(ConsumerMixin):
     def on_message(self, body, message: Message) -> None:
         try:
             self.apply(body if isinstance(body, dict) else {})
+        except DATABASE_UNAVAILABLE as error:
+            # Not the event's fault: keep it (unacked, back in the queue) and slow down.
+            log.warning("%s: database unavailable (%s); retrying in %.0f s", self.name,
+                        error.__class__.__name__, self._backoff)
+            time.sleep(self._backoff)
+            self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
+            message.requeue()
+            return
         except ValidationError as error:
             self._send_on(message, body, error, self.topology.dead_letter_name)
         except Exception as error:  # noqa: BLE001 - any failure is retried, then dead-lettered
@@ -103,6 +115,7 @@ class EventConsumer(ConsumerMixin):
             self._send_on(message, body, error, self.topology.after_failure(attempts), attempts)
         else:
             message.ack()
+        self._backoff = 1.0
 
     def _send_on(self, message: Message, body, error: Exception, queue_name: str, attempts: int = 1,
                  **encoding) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from service.clock import today
+from service.db.session import DATABASE_UNAVAILABLE
 from service.services import outcomes
 from service.services.unit_of_work import UnitOfWork
 from workers.base import EventConsumer
 from workers.registry import register
+
+log = logging.getLogger(__name__)
+SWEEP_RETRY_SECONDS = 60.0
 
 
 @register
@@ -31,6 +36,10 @@ class OutcomesConsumer(EventConsumer):
         if now - getattr(self, "_last_sweep", float("-inf")) < self.pathways.config.sweep_interval_seconds:
             return
         self._last_sweep = now
-        with self.pathways.uow() as uow:
-            outcomes.sweep(uow, today())
-            uow.commit()
+        try:
+            with self.pathways.uow() as uow:
+                outcomes.sweep(uow, today())
+                uow.commit()
+        except DATABASE_UNAVAILABLE as error:
+            log.warning("sweep postponed: database unavailable (%s)", error.__class__.__name__)
+            self._last_sweep = now - self.pathways.config.sweep_interval_seconds + SWEEP_RETRY_SECONDS

@@ -15,6 +15,7 @@ from kombu import Connection, Producer
 
 from service.bootstrap import Pathways
 from service.db import outbox
+from service.db.session import DATABASE_UNAVAILABLE
 from service.ids import new_id
 from workers.broker import PUBLISH_RETRY_POLICY, broker_errors
 from workers.registry import topologies
@@ -81,14 +82,17 @@ class Relay:
             try:
                 count = self.relay_once()
                 backoff = 1.0
+            except DATABASE_UNAVAILABLE as error:
+                log.warning("database unavailable (%s); retrying in %.0f s", error.__class__.__name__, backoff)
             except broker_errors(self.connection) as error:
                 log.warning("broker unavailable (%s); retrying in %.0f s", error.__class__.__name__, backoff)
                 self._reset()
-                stop.wait(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            else:
+                if count == 0:
+                    stop.wait(IDLE_POLL_SECONDS)
                 continue
-            if count == 0:
-                stop.wait(IDLE_POLL_SECONDS)
+            stop.wait(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
     def _reset(self) -> None:
         self._producer = None

@@ -6,9 +6,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+#: "The database cannot be reached (or is locked) right now": wait and try again, it is no bug.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
 def _configure_sqlite(engine: Engine) -> None:
