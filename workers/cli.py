@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import click
 
@@ -26,7 +27,8 @@ def relay() -> None:
 @click.argument("names", nargs=-1)
 def worker(names: tuple[str, ...]) -> None:
     _logging()
-    run_consumers(bootstrap(), list(names), stop_on_signals())
+    if not run_consumers(bootstrap(), list(names), stop_on_signals()):
+        sys.exit(1)
 
 
 @click.group(help="The event pipeline.")

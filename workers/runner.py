@@ -26,19 +26,25 @@ def run_relay(pathways: Pathways, stop: threading.Event) -> None:
     Relay(pathways, broker.connect(pathways.config)).run(stop)
 
 
-def run_consumers(pathways: Pathways, names: list[str], stop: threading.Event) -> None:
-    """Each named consumer on its own thread and connection; all stop together."""
+def run_consumers(pathways: Pathways, names: list[str], stop: threading.Event) -> bool:
+    """Each named consumer on its own thread and connection; all stop together.
+
+    Returns False when a consumer died: the process should exit non-zero to be restarted.
+    """
     consumers = [CONSUMERS[t.name](pathways, broker.connect(pathways.config))
                  for t in topologies(pathways.config, names)]
     threads = [threading.Thread(target=c.run, name=c.name, daemon=True) for c in consumers]
     for thread in threads:
         thread.start()
     log.info("consumers started: %s", ", ".join(c.name for c in consumers))
+    healthy = True
     while not stop.wait(1):
         if not all(thread.is_alive() for thread in threads):
             log.error("a consumer thread died; stopping the worker so that it is restarted")
+            healthy = False
             break
     for consumer in consumers:
         consumer.should_stop = True
     for thread in threads:
         thread.join(timeout=10)
+    return healthy
