@@ -26,13 +26,13 @@ ORGANISATION_SETTINGS = {
     ],
 }
 
-#: One user per role, found again by email when the demo is reloaded. Employer users
-#: belong to an employer record (SPEC section 2): when the employer side arrives, add
-#: the demo employers and one "employer" entry per employer here.
+#: One user per role, found again by email when the demo is reloaded. The employer user
+#: belongs to one of EMPLOYERS: the one the first load made the most referrals to.
 USERS = {
     "admin": "admin@demo.example.org",
     "caseworker": "caseworker@demo.example.org",
     "manager": "manager@demo.example.org",
+    "employer": "employer@demo.example.org",
 }
 
 YOUTH = ["15-17", "18-24", "25-29"]
@@ -189,3 +189,114 @@ FAMILY_NAMES = [
 #: Why people leave a course early, with weights (the reasons of service.domain.enrolments).
 DROP_OUT_REASONS = {"found_job": 25, "family_care": 20, "lost_contact": 20, "moved_away": 10, "health": 10,
                     "other": 15}
+
+# --- The employer side -------------------------------------------------------------------
+
+#: Invented employers of İzmir: POST /employers bodies without the tax number (the planner
+#: derives a checksum-valid VKN from the name), with the occupations (ISCO-08) each hires
+#: and how often. Sectors are NACE Rev. 2 classes.
+EMPLOYERS = [
+    {"name": "Kordon Balıkçısı Restoran", "sector": "I56.10", "district": "Konak",
+     "hires": {"5120": 3}},
+    {"name": "Körfez Termal Otel", "sector": "I55.10", "district": "Balçova",
+     "hires": {"5120": 3, "5141": 1, "3343": 1}},
+    {"name": "Karşıyaka Ev Yemekleri Lokantası", "sector": "I56.10", "district": "Karşıyaka",
+     "hires": {"5120": 2}},
+    {"name": "Buca Moda Tekstil Konfeksiyon Ltd. Şti.", "sector": "C14.13", "district": "Buca",
+     "hires": {"7531": 3}},
+    {"name": "Karabağlar Dikiş Atölyesi", "sector": "C14.19", "district": "Karabağlar",
+     "hires": {"7531": 2}},
+    {"name": "Çiğli Çelik Konstrüksiyon San. ve Tic. A.Ş.", "sector": "C25.11", "district": "Çiğli",
+     "hires": {"7212": 3}},
+    {"name": "Kemalpaşa Kardeşler Metal İşleme", "sector": "C25.62", "district": "Kemalpaşa",
+     "hires": {"7212": 2, "7233": 1}},
+    {"name": "Yıldız Elektrik Taahhüt", "sector": "F43.21", "district": "Bornova",
+     "hires": {"7411": 3}},
+    {"name": "Ödemiş Süt Üreticileri Kooperatifi", "sector": "C10.51", "district": "Ödemiş",
+     "hires": {"7513": 3, "6111": 1}},
+    {"name": "Bergama Tarımsal Kalkınma Kooperatifi", "sector": "A01.11", "district": "Bergama",
+     "hires": {"6111": 3, "6113": 1, "7513": 1}},
+    {"name": "Menemen Seracılık ve Fidancılık", "sector": "A01.30", "district": "Menemen",
+     "hires": {"6113": 3, "6111": 2}},
+    {"name": "Torbalı Traktör ve Tarım Makineleri Servisi", "sector": "C33.12", "district": "Torbalı",
+     "hires": {"7233": 3}},
+    {"name": "Gaziemir Oto Bakım Servisi", "sector": "G45.20", "district": "Gaziemir",
+     "hires": {"7231": 3}},
+    {"name": "Ege Kod Yazılım Teknolojileri A.Ş.", "sector": "J62.01", "district": "Bayraklı",
+     "hires": {"2512": 3, "3343": 1}},
+    {"name": "Narlıdere Huzur Bakımevi", "sector": "Q87.30", "district": "Narlıdere",
+     "hires": {"5321": 3}},
+    {"name": "Bornova Şefkat Yaşlı Bakım Merkezi", "sector": "Q87.10", "district": "Bornova",
+     "hires": {"5321": 2, "3343": 1}},
+    {"name": "Alsancak Saç Tasarım Kuaförü", "sector": "S96.02", "district": "Konak",
+     "hires": {"5141": 3}},
+    {"name": "Karşıyaka Gülümse Kuaför ve Güzellik Salonu", "sector": "S96.02", "district": "Karşıyaka",
+     "hires": {"5141": 2}},
+    {"name": "Konak Çarşı Mağazacılık", "sector": "G47.71", "district": "Konak",
+     "hires": {"5223": 3, "3343": 1}},
+    {"name": "Ödemiş Ekmek ve Pastane Fırını", "sector": "C10.71", "district": "Ödemiş",
+     "hires": {"7512": 3, "5120": 1}},
+]
+
+#: What a vacancy in each occupation of the cohorts looks like: Turkish job titles, the
+#: monthly wage range in TRY (net, 2026; the minimum wage is 28,075.50), the weekly hours
+#: and the contract types with weights.
+CURRENCY = "TRY"
+APPRENTICE_WAGE = (22_000, 26_000)
+INFORMAL_WAGE = (22_000, 28_000)
+_TRADE = {"permanent": 60, "fixed_term": 20, "apprenticeship": 20}
+_OFFICE = {"permanent": 70, "fixed_term": 30}
+_FIELD = {"seasonal": 70, "fixed_term": 20, "permanent": 10}
+OCCUPATIONS = {
+    "5120": {"titles": ["Aşçı", "Aşçı yardımcısı", "Soğuk mutfak elemanı"], "wage": (30_000, 42_000),
+             "hours": 45, "contracts": {"permanent": 60, "seasonal": 25, "fixed_term": 15}},
+    "5141": {"titles": ["Kuaför kalfası", "Bayan kuaförü"], "wage": (28_500, 38_000), "hours": 45,
+             "contracts": _TRADE},
+    "7531": {"titles": ["Düz makinacı", "Overlokçu", "Konfeksiyon dikiş operatörü"], "wage": (28_500, 34_000),
+             "hours": 45, "contracts": _OFFICE},
+    "3343": {"titles": ["İdari asistan", "Ön büro elemanı", "Sekreter"], "wage": (30_000, 40_000), "hours": 40,
+             "contracts": _OFFICE},
+    "5321": {"titles": ["Hasta ve yaşlı bakım elemanı", "Bakım personeli (gece vardiyası)"],
+             "wage": (29_000, 36_000), "hours": 45, "contracts": _OFFICE},
+    "2512": {"titles": ["Junior yazılım geliştirici", "Web yazılım geliştirici", "Stajyer yazılım geliştirici"],
+             "wage": (42_000, 60_000), "hours": 40,
+             "contracts": {"permanent": 70, "apprenticeship": 20, "fixed_term": 10}},
+    "6111": {"titles": ["Mevsimlik tarım işçisi", "Tarla işçisi"], "wage": (28_100, 32_000), "hours": 50,
+             "contracts": _FIELD},
+    "6113": {"titles": ["Sera işçisi", "Fidanlık elemanı"], "wage": (28_100, 32_000), "hours": 50,
+             "contracts": _FIELD},
+    "7233": {"titles": ["Tarım makineleri teknisyeni", "Traktör bakım ustası yardımcısı"],
+             "wage": (32_000, 42_000), "hours": 45, "contracts": _TRADE},
+    "7513": {"titles": ["Peynir üretim elemanı", "Süt işleme operatörü"], "wage": (28_500, 34_000),
+             "hours": 45, "contracts": {"permanent": 50, "seasonal": 30, "fixed_term": 20}},
+    "7512": {"titles": ["Fırıncı", "Pasta ustası yardımcısı"], "wage": (29_000, 36_000), "hours": 45,
+             "contracts": _TRADE},
+    "7212": {"titles": ["Gazaltı kaynakçısı (MIG/MAG)", "Argon kaynakçısı", "Kaynakçı yardımcısı"],
+             "wage": (36_000, 48_000), "hours": 45, "contracts": _TRADE},
+    "7411": {"titles": ["Elektrik tesisatçısı", "Elektrikçi yardımcısı"], "wage": (34_000, 46_000),
+             "hours": 45, "contracts": _TRADE},
+    "7231": {"titles": ["Oto mekanik ustası yardımcısı", "Oto servis teknisyeni"], "wage": (32_000, 44_000),
+             "hours": 45, "contracts": _TRADE},
+    "5223": {"titles": ["Satış danışmanı", "Mağaza satış personeli"], "wage": (28_100, 33_000), "hours": 45,
+             "contracts": _OFFICE},
+}
+
+#: What caseworkers write when they refer someone (empty for most).
+REFERRAL_NOTES = {
+    "": 10,
+    "Kursu başarıyla tamamladı, hemen başlayabilir.": 3,
+    "Vardiyalı çalışabilir.": 2,
+    "Çocuk bakımı desteği alıyor; gündüz vardiyasını tercih ediyor.": 1,
+    "Ehliyeti var (B sınıfı).": 1,
+    "Uygulama derslerinde çok başarılıydı; usta öğreticisi öneriyor.": 2,
+    "İşyerine ulaşım için servis gerekiyor.": 1,
+}
+
+#: Why jobs end (service.domain.placements.END_REASONS), by contract type, with weights.
+END_REASONS = {
+    "permanent": {"resigned": 40, "dismissed": 15, "moved_away": 10, "health": 10, "business_closed": 5,
+                  "other": 20},
+    "fixed_term": {"contract_ended": 80, "resigned": 15, "other": 5},
+    "seasonal": {"contract_ended": 85, "resigned": 10, "other": 5},
+    "apprenticeship": {"contract_ended": 60, "resigned": 30, "other": 10},
+}

@@ -39,6 +39,9 @@ class PlannedEnrolment:
 class PlannedTrainee:
     body: dict  # a POST /trainees body
     enrolments: list[PlannedEnrolment] = field(default_factory=list)
+    #: The whole planned history, as if every exit were past (`enrolments` is it as of today);
+    #: the employer side plans from it, so that what happened by a day never depends on `today`.
+    history: list[PlannedEnrolment] = field(default_factory=list)
 
 
 @dataclass
@@ -107,7 +110,8 @@ def _person(rng: random.Random, cohorts: dict[str, list[_Cohort]], used_ids: set
             person.enrolments.append(_history(rng, second_cohort.project, second_cohort,
                                               _enrolment_date(rng, second_cohort)))
     # Only now does `today` count, so the random draws (and the people) never depend on it.
-    person.enrolments = [_as_of(e, today) for e in person.enrolments if e.enrolled_on <= today]
+    person.history = list(person.enrolments)
+    person.enrolments = [_as_of(e, today) for e in person.history if e.enrolled_on <= today]
     return person
 
 

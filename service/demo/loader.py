@@ -1,31 +1,43 @@
 """Loading the demo programme through the use cases, exactly as API users would.
 
 Every record is validated by the API's input schema and written by the service function
-behind its endpoint, so rules, audit entries and outbox events all apply. Loading again
-creates nothing and gives each demo user a fresh token. A first load that was
-interrupted is not resumed: delete the database (`make clean`) to start afresh.
+behind its endpoint, so rules, audit entries and outbox events all apply. The programme
+side (projects, cohorts, trainees, enrolments) is written first, then the employer side
+(employers, vacancies, referrals and their steps, hires, placements and their ends) in the
+order it happened: the caseworker refers, records jobs found without a referral and
+withdraws referrals; the demo employer user posts and closes its own employer's vacancies
+and takes its referrals' steps; the caseworker does so for the other employers. A vacancy
+is marked filled on the day of its last hire (see service.demo.hiring).
+
+Loading again creates nothing and gives each demo user a fresh token. A first load that
+was interrupted is not resumed: delete the database (`make clean`) to start afresh.
 """
 
 from __future__ import annotations
 
 import functools
+import uuid
 
 from sqlalchemy import select
 
+from schemas.employers import EmployerCreateSchema, VacancyCreateSchema, VacancyPatchSchema
 from schemas.enrolments import CompleteSchema, DropOutSchema, EnrolmentCreateSchema
 from schemas.organisations import OrganisationPatchSchema
+from schemas.placements import PlacementCreateSchema, PlacementEndSchema, ReferralCreateSchema, WorkTermsSchema
 from schemas.projects import CohortCreateSchema, ProjectCreateSchema
 from schemas.trainees import TraineeCreateSchema
 from schemas.users import UserCreateSchema
 from service.bootstrap import Pathways
 from service.clock import today
 from service.db.models import Organisation, User
-from service.demo import data, generate
+from service.demo import data, generate, hiring
 from service.domain.enrolments import COMPLETED, DROPPED_OUT
 from service.domain.errors import Conflict
 from service.domain.roles import Principal, Role
-from service.services import enrolments, organisations, projects, users
+from service.services import employers, enrolments, organisations, placements, projects, referrals, users, vacancies
 from service.services import trainees as trainee_records  # `trainees` is the count load_demo takes
+
+CREATED = ("projects", "cohorts", "trainees", "enrolments", "employers", "vacancies", "referrals", "placements")
 
 
 def load_demo(pathways: Pathways, *, trainees: int = 300, seed: int = 1400) -> dict:
@@ -43,16 +55,26 @@ def load_demo(pathways: Pathways, *, trainees: int = 300, seed: int = 1400) -> d
         tokens[role.value] = _create_user(pathways, admin_principal, role)
     project_ids, cohort_ids = _create_programme(pathways, admin_principal)
     caseworker = users.authenticate(pathways.uow(), tokens[Role.CASEWORKER])
-    people, enrolled = _create_people(pathways, caseworker, project_ids, cohort_ids,
-                                      generate.plan(trainees, seed, today()))
+    day = today()  # once: a load running past midnight plans both sides for the same day
+    people = generate.plan(trainees, seed, day)
+    trainee_ids, enrolled = _create_people(pathways, caseworker, project_ids, cohort_ids, people)
+    side = hiring.plan(people, seed, day)
+    employer_ids = _create_employers(pathways, caseworker, side.employers)
+    tokens[Role.EMPLOYER.value] = _create_user(pathways, admin_principal, Role.EMPLOYER,
+                                               employer_ids[side.employer_user])
+    employer_user = users.authenticate(pathways.uow(), tokens[Role.EMPLOYER])
+    _replay(pathways, side, caseworker, employer_user, trainee_ids, employer_ids)
     return {"organisation_id": str(organisation.id), "tokens": tokens,
-            "created": {"projects": len(project_ids), "cohorts": len(cohort_ids), "trainees": people,
-                        "enrolments": enrolled}}
+            "created": {"projects": len(project_ids), "cohorts": len(cohort_ids), "trainees": len(trainee_ids),
+                        "enrolments": enrolled, "employers": len(employer_ids), "vacancies": len(side.vacancies),
+                        "referrals": len(side.referrals), "placements": len(side.placements)}}
 
 
-def _create_user(pathways: Pathways, admin: Principal, role: Role) -> str:
-    body = UserCreateSchema().load({"email": data.USERS[role], "role": role.value})
-    _, token = users.create(pathways.uow(actor_id=admin.user_id), admin, body)
+def _create_user(pathways: Pathways, admin: Principal, role: Role, employer_id: uuid.UUID | None = None) -> str:
+    body = {"email": data.USERS[role], "role": role.value}
+    if employer_id is not None:
+        body["employer_id"] = str(employer_id)
+    _, token = users.create(pathways.uow(actor_id=admin.user_id), admin, UserCreateSchema().load(body))
     return token
 
 
@@ -70,14 +92,16 @@ def _create_programme(pathways: Pathways, admin: Principal) -> tuple[dict, dict]
 
 
 def _create_people(pathways: Pathways, caseworker: Principal, project_ids: dict, cohort_ids: dict,
-                   planned: list[generate.PlannedTrainee]) -> tuple[int, int]:
-    """Register each planned trainee and take them through their enrolments; returns the counts."""
+                   planned: list[generate.PlannedTrainee]) -> tuple[list[uuid.UUID], int]:
+    """Register each planned trainee and take them through their enrolments; returns the
+    trainees' ids in the order planned and the number of enrolments."""
     uow = functools.partial(pathways.uow, actor_id=caseworker.user_id)
     register_schema, enrol_schema = TraineeCreateSchema(), EnrolmentCreateSchema()
     complete_schema, drop_out_schema = CompleteSchema(), DropOutSchema()
-    enrolled = 0
+    trainee_ids, enrolled = [], 0
     for person in planned:
         trainee = trainee_records.register(uow(), caseworker, register_schema.load(person.body), pathways.vault)
+        trainee_ids.append(trainee.id)
         for step in person.enrolments:
             enrolment = enrolments.enrol(uow(), caseworker, enrol_schema.load({
                 "trainee_id": str(trainee.id), "project_id": str(project_ids[step.project]),
@@ -90,20 +114,72 @@ def _create_people(pathways: Pathways, caseworker: Principal, project_ids: dict,
             elif step.status == DROPPED_OUT:
                 enrolments.drop_out(uow(), caseworker, enrolment.id, drop_out_schema.load({
                     "exited_on": step.exited_on.isoformat(), "reason": step.reason}))
-    return len(planned), enrolled
+    return trainee_ids, enrolled
+
+
+def _create_employers(pathways: Pathways, caseworker: Principal, bodies: list[dict]) -> list[uuid.UUID]:
+    schema = EmployerCreateSchema()
+    return [employers.create(pathways.uow(actor_id=caseworker.user_id), caseworker, schema.load(body)).id
+            for body in bodies]
+
+
+def _replay(pathways: Pathways, side: hiring.EmployerSide, caseworker: Principal, employer_user: Principal,
+            trainee_ids: list[uuid.UUID], employer_ids: list[uuid.UUID]) -> None:
+    """Write the planned employer side, action by action, in the order it happened."""
+    vacancy_schema, patch_schema = VacancyCreateSchema(), VacancyPatchSchema()
+    referral_schema, terms_schema = ReferralCreateSchema(), WorkTermsSchema()
+    placement_schema, end_schema = PlacementCreateSchema(), PlacementEndSchema()
+    vacancy_ids, referral_ids, placement_ids = {}, {}, {}
+    for action in side.actions:
+        kind, target = action.kind, action.target
+        if kind in (hiring.POST, hiring.FILL, hiring.CLOSE):
+            employer = side.vacancies[target].employer
+        elif kind in (hiring.PLACE, hiring.END):
+            employer = side.placements[target].employer
+        else:
+            employer = side.vacancies[side.referrals[target].vacancy].employer
+        own = employer == side.employer_user and kind in hiring.EMPLOYER_STEPS
+        principal = employer_user if own else caseworker
+        uow = pathways.uow(actor_id=principal.user_id)
+        if kind == hiring.POST:  # staff name the employer, an employer user posts for its own
+            body = action.body if own else {**action.body, "employer_id": str(employer_ids[employer])}
+            vacancy_ids[target] = vacancies.create(uow, principal, vacancy_schema.load(body)).id
+        elif kind in (hiring.FILL, hiring.CLOSE):
+            vacancies.update(uow, principal, vacancy_ids[target], patch_schema.load(action.body))
+        elif kind == hiring.REFER:
+            referral = side.referrals[target]
+            body = {**action.body, "trainee_id": str(trainee_ids[referral.trainee])}
+            referral_ids[target] = referrals.refer(uow, principal, vacancy_ids[referral.vacancy],
+                                                   referral_schema.load(body)).id
+        elif kind == hiring.HIRE:
+            hired = referrals.hire(uow, principal, referral_ids[target], terms_schema.load(action.body))
+            placement_ids[side.referrals[target].placement] = hired.placement_id
+        elif kind in (hiring.INTERVIEW, hiring.REJECT, hiring.WITHDRAW):
+            referrals.take_step(uow, principal, referral_ids[target], kind)
+        elif kind == hiring.PLACE:
+            placement = side.placements[target]
+            body = {**action.body, "trainee_id": str(trainee_ids[placement.trainee]),
+                    "employer_id": str(employer_ids[placement.employer])}
+            placement_ids[target] = placements.create(uow, principal, placement_schema.load(body)).id
+        elif kind == hiring.END:
+            placements.end(uow, principal, placement_ids[target], end_schema.load(action.body))
+        else:
+            raise AssertionError(f"unknown demo action {kind}")
 
 
 def _refresh(pathways: Pathways) -> dict:
     """The demo exists: create no programme records, give every demo user a fresh token.
 
     A demo user removed through the API since is created again, so that every run
-    prints one working token per role.
+    prints one working token per role; the employer user comes back for the employer it
+    worked for. (A demo loaded before it had an employer side gets no employer user.)
     """
     with pathways.uow() as uow:  # a read-only look-up of what the first load created
         organisation_id = uow.session.scalar(select(Organisation.id).where(Organisation.slug == data.SLUG))
         user_ids = dict(uow.session.execute(select(User.email, User.id).where(
             User.organisation_id == organisation_id, User.active.is_(True),
             User.email.in_(data.USERS.values()))).all())
+        employer_id = None if data.USERS[Role.EMPLOYER] in user_ids else _demo_employer(uow.session, organisation_id)
     admin_id = user_ids.get(data.USERS[Role.ADMIN])
     if admin_id is None:
         raise RuntimeError("The demo admin was removed; delete the database to load the demo afresh.")
@@ -111,7 +187,18 @@ def _refresh(pathways: Pathways) -> dict:
     tokens = {}
     for role, email in data.USERS.items():
         user_id = user_ids.get(email)
-        tokens[role] = (users.reissue_token(pathways.uow(), user_id) if user_id
-                        else _create_user(pathways, admin, Role(role)))
-    return {"organisation_id": str(organisation_id), "tokens": tokens,
-            "created": {"projects": 0, "cohorts": 0, "trainees": 0, "enrolments": 0}}
+        if user_id:
+            tokens[role] = users.reissue_token(pathways.uow(), user_id)
+        elif role != Role.EMPLOYER:
+            tokens[role] = _create_user(pathways, admin, Role(role))
+        elif employer_id is not None:
+            tokens[role] = _create_user(pathways, admin, Role.EMPLOYER, employer_id)
+    return {"organisation_id": str(organisation_id), "tokens": tokens, "created": dict.fromkeys(CREATED, 0)}
+
+
+def _demo_employer(session, organisation_id: uuid.UUID) -> uuid.UUID | None:
+    """The employer of the removed demo employer user; None when the demo has none (it was
+    loaded before the employer side existed)."""
+    return session.scalar(select(User.employer_id).where(
+        User.organisation_id == organisation_id, User.email == data.USERS[Role.EMPLOYER],
+        User.employer_id.is_not(None)).order_by(User.created_at.desc()).limit(1))

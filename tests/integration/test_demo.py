@@ -5,21 +5,29 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
-from stdnum.tr import tckimlik
+from stdnum.tr import tckimlik, vkn
 
 from service.clock import today
-from service.db.models import AuditEntry, Cohort, Enrolment, Organisation, OutboxMessage, Project, Trainee, User
-from service.demo import data, generate
-from service.demo.loader import load_demo
+from service.db.models import (AuditEntry, Cohort, Employer, Enrolment, FollowUp, Organisation, OutboxMessage,
+                               Placement, Project, Referral, Trainee, User, Vacancy)
+from service.demo import data, generate, hiring
+from service.demo.loader import CREATED, load_demo
+from service.domain.employers import NACE_PATTERN
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, ENROLLED, EXIT_REASONS
-from service.domain.errors import Unauthenticated
+from service.domain.errors import NotFound, Unauthenticated
 from service.domain.people import age_on
+from service.domain.placements import END_REASONS
 from service.domain.roles import Role
+from service.services import outcomes
+from service.services import placements as placement_records
+from service.services import referrals as referral_records
 from service.services import users
+from service.services import vacancies as vacancy_records
 
 TRAINEES = 60
 SEED = 7
@@ -41,7 +49,8 @@ def _counts(pathways, organisation_id) -> dict[str, int]:
     with pathways.uow() as uow:
         return {model.__tablename__: uow.session.scalar(
             select(func.count()).select_from(model).where(model.organisation_id == organisation_id))
-            for model in (Project, Cohort, Trainee, Enrolment, User, OutboxMessage, AuditEntry)}
+            for model in (Project, Cohort, Trainee, Enrolment, Employer, Vacancy, Referral, Placement, User,
+                          OutboxMessage)}
 
 
 def test_the_demo_looks_like_the_reference_programme_with_plausible_people(pathways, demo):
@@ -65,8 +74,11 @@ def test_the_demo_looks_like_the_reference_programme_with_plausible_people(pathw
     assert {"5120", "7212", "7411", "5141", "7531", "6111", "3343", "2512", "7233", "5321"} <= {
         c.occupation for c in cohorts}
     assert {c.district for c in cohorts} <= IZMIR_DISTRICTS
-    assert demo["created"] == {"projects": 4, "cohorts": len(cohorts), "trainees": TRAINEES,
-                               "enrolments": len(_all(pathways, Enrolment, organisation_id))}
+    assert demo["created"] == {
+        "projects": 4, "cohorts": len(cohorts), "trainees": TRAINEES,
+        "enrolments": len(_all(pathways, Enrolment, organisation_id)), "employers": len(data.EMPLOYERS),
+        **{model.__tablename__: len(_all(pathways, model, organisation_id))
+           for model in (Vacancy, Referral, Placement)}}
 
     people = _all(pathways, Trainee, organisation_id)
     assert len(people) == TRAINEES
@@ -124,13 +136,18 @@ def test_every_demo_enrolment_obeys_the_rules_and_left_its_events(pathways, demo
 def test_reloading_creates_nothing_and_issues_working_tokens(pathways, demo):
     organisation_id = uuid.UUID(demo["organisation_id"])
     before = _counts(pathways, organisation_id)
+    audited = {a.id for a in _all(pathways, AuditEntry, organisation_id)}
 
     again = load_demo(pathways, trainees=TRAINEES, seed=SEED)
 
     assert again["organisation_id"] == demo["organisation_id"]
-    assert again["created"] == {"projects": 0, "cohorts": 0, "trainees": 0, "enrolments": 0}
+    assert again["created"] == dict.fromkeys(CREATED, 0)
     assert _counts(pathways, organisation_id) == before
-    assert set(again["tokens"]) == {"admin", "caseworker", "manager"}
+    # The audit trail only says that each demo user's token changed (redacted).
+    new_entries = [a for a in _all(pathways, AuditEntry, organisation_id) if a.id not in audited]
+    assert sorted((a.entity_type, a.action, a.changes.get("token_hash")) for a in new_entries) == [
+        ("users", "update", "[redacted]")] * len(again["tokens"])
+    assert set(again["tokens"]) == {"admin", "caseworker", "manager", "employer"}
     for role, token in again["tokens"].items():
         principal = users.authenticate(pathways.uow(), token)
         assert (principal.organisation_id, principal.role) == (organisation_id, role)
@@ -140,9 +157,14 @@ def test_reloading_creates_nothing_and_issues_working_tokens(pathways, demo):
     # A demo user removed through the API comes back, so every run prints a token per role.
     admin = users.authenticate(pathways.uow(), again["tokens"]["admin"])
     manager = users.authenticate(pathways.uow(), again["tokens"]["manager"])
+    employer = users.authenticate(pathways.uow(), again["tokens"]["employer"])
     users.deactivate(pathways.uow(actor_id=admin.user_id), admin, manager.user_id)
+    users.deactivate(pathways.uow(actor_id=admin.user_id), admin, employer.user_id)
     third = load_demo(pathways, trainees=TRAINEES, seed=SEED)
     assert users.authenticate(pathways.uow(), third["tokens"]["manager"]).role == Role.MANAGER
+    employer_again = users.authenticate(pathways.uow(), third["tokens"]["employer"])
+    assert (employer_again.role, employer_again.employer_id) == (Role.EMPLOYER, employer.employer_id)
+    assert _counts(pathways, organisation_id)["employers"] == before["employers"]
 
 
 def test_the_plan_depends_on_the_seed_only():
@@ -151,3 +173,171 @@ def test_the_plan_depends_on_the_seed_only():
     assert [p.body for p in now] == [p.body for p in later]
     assert all(e.status != ENROLLED for p in later for e in p.enrolments)
     assert [p.body for p in generate.plan(TRAINEES, SEED + 1, date(2030, 1, 1))] != [p.body for p in later]
+
+
+
+
+def test_the_demo_employers_are_izmir_businesses_posting_jobs_in_the_cohorts_trades(pathways, demo):
+    organisation_id = uuid.UUID(demo["organisation_id"])
+    employers = _all(pathways, Employer, organisation_id)
+    assert 12 <= len(employers) <= 20
+    assert {e.name for e in employers} == {e["name"] for e in data.EMPLOYERS}
+    assert any(TURKISH_LETTERS & set(e.name) for e in employers)
+    assert len({e.tax_number for e in employers}) == len(employers)
+    assert all(re.fullmatch(r"[0-9]{10}", e.tax_number) and vkn.is_valid(e.tax_number) for e in employers)
+    assert all(NACE_PATTERN.match(e.sector) for e in employers)
+    assert {"I56", "I55", "C14", "C25", "F43", "A01", "J62", "Q87", "S96"} <= {e.sector[:3] for e in employers}
+    assert {e.district for e in employers} <= IZMIR_DISTRICTS
+
+    cohort_occupations = {c.occupation for c in _all(pathways, Cohort, organisation_id)}
+    vacancies = _all(pathways, Vacancy, organisation_id)
+    assert vacancies and {v.occupation for v in vacancies} <= cohort_occupations
+    assert len({v.occupation for v in vacancies}) >= 4
+    by_id = {e.id: e for e in employers}
+    for v in vacancies:
+        assert v.occupation in next(e["hires"] for e in data.EMPLOYERS if e["name"] == by_id[v.employer_id].name)
+        assert v.currency == "TRY" and Decimal("22000") <= v.wage_monthly <= Decimal("60000")
+        assert v.wage_monthly == v.wage_monthly.quantize(Decimal("0.01"))
+        assert 1 <= v.positions <= 3 and v.closes_on is not None and v.title
+        assert v.contract_type in data.OCCUPATIONS[v.occupation]["contracts"] or v.contract_type == "apprenticeship"
+        if v.status == "closed":
+            assert v.closes_on <= today()
+        if v.status == "open":
+            assert v.closes_on >= today()
+    assert {"open", "filled", "closed"} <= {v.status for v in vacancies}
+
+
+def test_demo_referrals_go_through_every_step_and_hires_start_jobs(pathways, demo):
+    organisation_id = uuid.UUID(demo["organisation_id"])
+    vacancies = {v.id: v for v in _all(pathways, Vacancy, organisation_id)}
+    cohorts = {c.id: c for c in _all(pathways, Cohort, organisation_id)}
+    enrolments = _all(pathways, Enrolment, organisation_id)
+    courses = {}  # trainee -> its enrolments, latest last
+    for e in sorted(enrolments, key=lambda e: e.enrolled_on):
+        courses.setdefault(e.trainee_id, []).append(e)
+    referrals = _all(pathways, Referral, organisation_id)
+    placements = {p.id: p for p in _all(pathways, Placement, organisation_id)}
+
+    statuses = Counter(r.status for r in referrals)
+    assert statuses["hired"] and statuses["rejected"] and statuses["withdrawn"]
+    assert statuses["referred"] + statuses["interviewing"]  # some still in progress
+    assert len({(r.trainee_id, r.vacancy_id) for r in referrals}) == len(referrals)
+    for r in referrals:
+        vacancy = vacancies[r.vacancy_id]
+        assert r.employer_id == vacancy.employer_id
+        # Referred in the trade learnt, once the course was completed or nearly so.
+        course = courses[r.trainee_id][-1]
+        assert cohorts[course.cohort_id].occupation == vacancy.occupation
+        assert course.status == COMPLETED or (course.status == ENROLLED and course.exited_on is None)
+        if r.status == "hired":
+            placement = placements[r.placement_id]
+            assert (placement.trainee_id, placement.vacancy_id, placement.employer_id) == (
+                r.trainee_id, r.vacancy_id, r.employer_id)
+        else:
+            assert r.placement_id is None
+    hired_per_vacancy = Counter(r.vacancy_id for r in referrals if r.status == "hired")
+    assert all(hired <= vacancies[v].positions for v, hired in hired_per_vacancy.items())
+    assert all(vacancies[v].status == "filled" for v, hired in hired_per_vacancy.items()
+               if hired == vacancies[v].positions)
+
+    direct = [p for p in placements.values() if p.vacancy_id is None]
+    assert direct and len(direct) < len(placements) / 2  # a few recorded without a referral
+    ended = [p for p in placements.values() if p.ended_on is not None]
+    assert ended and len(ended) < len(placements)
+    assert 0.5 * len(placements) < sum(p.formal for p in placements.values()) < len(placements)
+    for p in placements.values():
+        assert p.started_on <= today() and p.currency == "TRY" and 1 <= p.hours_per_week <= 60
+        # At least 22,000 TRY a month full time (45 hours), pro rata for part time; at most 60,000 and a raise.
+        assert 22_000 * min(1, p.hours_per_week / 45) <= p.wage_monthly <= 61_500
+        if p.ended_on is not None:
+            assert p.started_on < p.ended_on <= today() and p.end_reason in END_REASONS
+        # A job starts after the course it follows, or in its last two weeks.
+        course = [e for e in courses[p.trainee_id] if e.enrolled_on <= p.started_on][-1]
+        if course.status == DROPPED_OUT:
+            assert course.exit_reason == "found_job" and course.exited_on <= p.started_on
+        else:
+            assert cohorts[course.cohort_id].ends_on - timedelta(days=14) <= p.started_on
+    # One job at a time.
+    for trainee_id in {p.trainee_id for p in placements.values()}:
+        jobs = sorted((p for p in placements.values() if p.trainee_id == trainee_id), key=lambda p: p.started_on)
+        assert all(earlier.ended_on is not None and earlier.ended_on < later.started_on
+                   for earlier, later in zip(jobs, jobs[1:]))
+
+    events = Counter(m.type for m in _all(pathways, OutboxMessage, organisation_id))
+    assert events["referral.created"] == len(referrals)
+    assert events["referral.hired"] == statuses["hired"]
+    assert events["placement.started"] == len(placements) == statuses["hired"] + len(direct)
+    assert events["placement.ended"] == len(ended)
+
+
+def test_the_outcomes_consumer_finds_the_demo_consistent(pathways, demo):
+    """Handling the demo's events as the outcomes consumer does (once `make run` starts the
+    workers) changes no vacancy, and turns the demo's formal jobs into recorded outcomes."""
+    organisation_id = uuid.UUID(demo["organisation_id"])
+    statuses = {v.id: v.status for v in _all(pathways, Vacancy, organisation_id)}
+    for message in sorted(_all(pathways, OutboxMessage, organisation_id), key=lambda m: m.id):
+        data = message.envelope["data"]
+        with pathways.uow() as uow:
+            if message.type in ("enrolment.completed", "enrolment.dropped_out"):
+                outcomes.on_exit(uow, organisation_id, uuid.UUID(data["enrolment_id"]), today())
+            elif message.type == "placement.started":
+                outcomes.on_placement_started(uow, organisation_id, uuid.UUID(data["placement_id"]), today())
+            elif message.type == "placement.ended":
+                outcomes.on_placement_ended(uow, organisation_id, uuid.UUID(data["placement_id"]), today())
+            uow.commit()
+
+    assert {v.id: v.status for v in _all(pathways, Vacancy, organisation_id)} == statuses
+    exits = [e for e in _all(pathways, Enrolment, organisation_id) if e.exited_on is not None]
+    follow_ups = _all(pathways, FollowUp, organisation_id)
+    assert len(follow_ups) == 3 * len(exits)
+    from_jobs = [f for f in follow_ups if f.source == "placement"]
+    assert from_jobs and all(f.employment_status == "employed" and f.due_on <= today() for f in from_jobs)
+
+
+def _every(list_, principal, pathways) -> list:
+    rows, cursor = [], None
+    while True:
+        page, cursor = list_(pathways.uow(), principal, {"limit": 200, "cursor": cursor})
+        rows += page
+        if cursor is None:
+            return rows
+
+
+def test_the_demo_employer_user_sees_only_its_own_employer(pathways, demo):
+    organisation_id = uuid.UUID(demo["organisation_id"])
+    principal = users.authenticate(pathways.uow(), demo["tokens"]["employer"])
+    assert (principal.organisation_id, principal.role) == (organisation_id, Role.EMPLOYER)
+    own = principal.employer_id
+    referrals = _all(pathways, Referral, organisation_id)
+    assert {r.employer_id for r in referrals} - {own}  # there are others to hide
+
+    seen = _every(referral_records.list_, principal, pathways)
+    assert seen and {r.id for r in seen} == {r.id for r in referrals if r.employer_id == own}
+    assert all(r.trainee["given_name"] and r.trainee["family_name_initial"].endswith(".") for r in seen)
+    assert {v.id for v in _every(vacancy_records.list_, principal, pathways)} == {
+        v.id for v in _all(pathways, Vacancy, organisation_id) if v.employer_id == own}
+    assert {p.id for p in _every(placement_records.list_, principal, pathways)} == {
+        p.id for p in _all(pathways, Placement, organisation_id) if p.employer_id == own}
+    foreign = next(r for r in referrals if r.employer_id != own)
+    with pytest.raises(NotFound):
+        referral_records.get(pathways.uow(), principal, foreign.id)
+
+    # The employer user took its own employer's steps, and only those.
+    employer_actions = {a.entity_type for a in _all(pathways, AuditEntry, organisation_id)
+                        if a.actor_id == principal.user_id}
+    assert "vacancies" in employer_actions and "referrals" in employer_actions
+
+
+def test_the_employer_side_plan_depends_on_the_seed_and_what_happened_before_a_day_never_on_a_later_one():
+    people = generate.plan(TRAINEES, SEED, date(2030, 1, 1))
+    early, late = date(2026, 3, 1), date(2027, 9, 1)
+    one, other = hiring.plan(people, SEED, early), hiring.plan(people, SEED, late)
+    again = hiring.plan(people, SEED, early)  # the same seed and day, the same plan
+    assert (again.actions, again.employer_user) == (one.actions, one.employer_user)
+
+    def before(side, day):  # recent vacancies are posted at most three weeks before `today`
+        return [(a.on, a.kind, a.body) for a in side.actions if a.on < day - timedelta(days=21)]
+    assert before(one, early) and before(one, early) == before(other, early)
+    assert all(a.on <= early for a in one.actions)
+    assert hiring.employer_bodies() == one.employers == other.employers
+    assert before(hiring.plan(people, SEED + 1, late), late) != before(other, late)
