@@ -13,7 +13,8 @@ from stdnum.tr import vkn as tr_vkn
 _TAX_NUMBER_VALIDATORS = {"TR": tr_vkn, "SE": se_orgnr, "CO": co_nit, "GT": gt_nit}
 
 #: NACE Rev. 2: a section letter, optionally with division, group and class ("C", "C10", "C10.1", "C10.11").
-NACE_PATTERN = re.compile(r"^[A-U](\d{2}(\.\d{1,2})?)?$")
+#: ASCII digits only, and `\Z` rather than `$`, which would let a trailing newline through.
+NACE_PATTERN = re.compile(r"^[A-U]([0-9]{2}(\.[0-9]{1,2})?)?\Z")
 
 
 def normalise_tax_number(country: str, value: str) -> str:

@@ -20,9 +20,9 @@ def change_status(vacancy, status: str) -> None:
     vacancy.status = status
 
 
-def check_accepts_referrals(vacancy) -> None:
+def check_open(vacancy, what: str = "referrals") -> None:
     if vacancy.status != OPEN:
-        raise InvalidTransition(f"The vacancy is {vacancy.status}; only open vacancies take referrals.",
+        raise InvalidTransition(f"The vacancy is {vacancy.status}; only open vacancies take {what}.",
                                 current_status=vacancy.status)
 
 

@@ -34,7 +34,7 @@ def on_placement_started(uow: UnitOfWork, organisation_id: uuid.UUID, placement_
     if placement.vacancy_id is not None:
         vacancy = get_scoped(uow.session, Vacancy, organisation_id, placement.vacancy_id, label="Vacancy",
                              for_update=True)
-        fill_if_taken(uow.session, vacancy)
+        fill_if_taken(uow.session, vacancy, placement.started_on)
     resolve_for_trainee(uow, placement.trainee_id, today)
 
 

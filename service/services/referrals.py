@@ -21,7 +21,7 @@ def refer(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID, data: di
     org = principal.organisation_id
     with uow:
         vacancy = get_scoped(uow.session, Vacancy, org, vacancy_id, label="Vacancy")
-        vacancy_rules.check_accepts_referrals(vacancy)
+        vacancy_rules.check_open(vacancy)
         trainee = get_scoped(uow.session, Trainee, org, data["trainee_id"], label="Trainee")
         _refuse_open_duplicate(uow, trainee.id, vacancy.id)
         referral = Referral(organisation_id=org, vacancy_id=vacancy.id, employer_id=vacancy.employer_id,
@@ -66,6 +66,7 @@ def hire(uow: UnitOfWork, principal: Principal, referral_id: uuid.UUID, terms: d
         rules.step(referral, "hire")
         vacancy = get_scoped(uow.session, Vacancy, principal.organisation_id, referral.vacancy_id,
                              label="Vacancy", for_update=True)
+        vacancy_rules.check_open(vacancy, "hires")
         placement = placements.start(uow, organisation_id=referral.organisation_id,
                                      trainee_id=referral.trainee_id, employer_id=referral.employer_id,
                                      vacancy=vacancy, terms=terms)

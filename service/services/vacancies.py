@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from service.clock import today
 from service.db.models import Employer, Placement, Vacancy
 from service.domain import vacancies as rules
 from service.domain.errors import ValidationFailed
@@ -40,18 +42,20 @@ def update(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID, changes
         if status is not None:
             rules.change_status(vacancy, status)
         if status != rules.OPEN:
-            fill_if_taken(uow.session, vacancy)
+            fill_if_taken(uow.session, vacancy, today())
         uow.commit()
         return vacancy
 
 
-def fill_if_taken(session: Session, vacancy: Vacancy) -> bool:
-    """Mark the vacancy filled once active placements take all its positions.
+def fill_if_taken(session: Session, vacancy: Vacancy, on: date) -> bool:
+    """Mark the vacancy filled once placements active on `on` take all its positions.
 
-    The outcomes consumer calls it on `placement.started`; a PATCH of the vacancy too.
+    The outcomes consumer calls it on `placement.started` with the start date, so an event
+    handled late judges the day of the hire, not the day it is handled; a PATCH with today.
     """
     active = session.scalar(select(func.count()).select_from(Placement).where(
-        Placement.vacancy_id == vacancy.id, Placement.ended_on.is_(None)))
+        Placement.vacancy_id == vacancy.id, Placement.started_on <= on,
+        or_(Placement.ended_on.is_(None), Placement.ended_on >= on)))
     return rules.fill_if_taken(vacancy, active)
 
 

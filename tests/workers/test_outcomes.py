@@ -100,13 +100,18 @@ def test_a_hire_fills_the_vacancy_when_its_positions_are_taken(client, tenant, p
     vacancy = client.post("/api/v1/vacancies", headers=cw, json={
         "employer_id": employer, "title": "Sewing machine operator", "occupation": "7531", "positions": 1,
         "wage_monthly": "29000", "currency": "TRY", "contract_type": "permanent"}).get_json()
-    referral = client.post(f"/api/v1/vacancies/{vacancy['id']}/referrals", headers=cw,
-                           json={"trainee_id": programme["trainee"]["id"]}).get_json()
-    client.post(f"/api/v1/referrals/{referral['id']}/hire", headers=cw, json={
-        "started_on": TODAY.isoformat(), "wage_monthly": "29000", "currency": "TRY", "hours_per_week": 45,
-        "contract_type": "permanent", "formal": True})
+    second = client.post("/api/v1/trainees", headers=cw, json=factories.trainee_body()).get_json()
+    first, later = (client.post(f"/api/v1/vacancies/{vacancy['id']}/referrals", headers=cw,
+                                json={"trainee_id": trainee_id}).get_json()
+                    for trainee_id in (programme["trainee"]["id"], second["id"]))
+    terms = {"started_on": TODAY.isoformat(), "wage_monthly": "29000", "currency": "TRY", "hours_per_week": 45,
+             "contract_type": "permanent", "formal": True}
+    assert client.post(f"/api/v1/referrals/{first['id']}/hire", headers=cw, json=terms).status_code == 200
     drain()
     assert client.get(f"/api/v1/vacancies/{vacancy['id']}", headers=cw).get_json()["status"] == "filled"
+    refused = client.post(f"/api/v1/referrals/{later['id']}/hire", headers=cw, json=terms)
+    assert refused.status_code == 409 and refused.get_json()["current_status"] == "filled"
+    assert client.get(f"/api/v1/referrals/{later['id']}", headers=cw).get_json()["status"] == "referred"
 
 
 def test_an_event_applied_twice_changes_nothing(pathways, client, tenant, programme, drain):
