@@ -10,7 +10,7 @@ from schemas.pagination import PageArgsSchema
 from service.domain import vacancies
 from service.domain.employers import NACE_PATTERN
 
-ISCO_CODE = validate.Regexp(r"^[0-9]{1,4}$", error="Must be an ISCO-08 code of 1 to 4 digits.")
+ISCO_CODE = validate.Regexp(r"^[0-9]{1,4}\Z", error="Must be an ISCO-08 code of 1 to 4 digits.")
 
 
 class EmployerCreateSchema(BaseSchema):
