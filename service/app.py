@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from service.api import (audit, employers, enrolments, errors, follow_ups, guards, health, organisation,
-                         placements, projects, referrals, trainees, users, vacancies)
+                         placements, projects, prometheus, referrals, trainees, users, vacancies)
 from service.api.context import EXTENSION
 from service.api.openapi import init_api
 from service.bootstrap import Pathways, bootstrap
@@ -25,5 +25,6 @@ def create_app(config: Config | None = None, pathways: Pathways | None = None) -
     errors.register(app)
     guards.register(app)
     app.register_blueprint(health.blp)
+    prometheus.register(app)
     init_api(app, API_BLUEPRINTS)
     return app

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+from pathlib import Path
 
 import click
 
@@ -70,6 +72,12 @@ def demo(trainees: int, seed: int) -> None:
 
 @main.command(help="Serve the API under gunicorn; PORT, HOST and WEB_CONCURRENCY apply.")
 def serve() -> None:
+    if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # gunicorn's workers share their Prometheus figures through files; a fresh folder per start.
+        metrics_dir = Path(os.environ.get("PATHWAYS_DATA_DIR", "var")) / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
     os.execvp(sys.executable, [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf",
                                "service.wsgi:app"])
 

@@ -15,3 +15,11 @@ graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
 preload_app = False
+
+
+def child_exit(_server, worker):
+    """A dead worker's Prometheus files must not count as a live worker's."""
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
