@@ -15,8 +15,7 @@ from service.app import create_app
 from tests.reliability.conftest import (
     CONSUMER, broker_accepts, rabbitmqctl, wait_for, wait_until_broker_accepts)
 from tests.reliability.workload import (
-    Writers, assert_applied_exactly_once, case_through_api, consumers_on_queue, converged, new_programme,
-    queue_depths, state)
+    Writers, assert_applied_exactly_once, await_drained, case_through_api, consumers_on_queue, new_programme, state)
 
 WRITER_THREADS = 2
 BEFORE_SECONDS, DOWN_SECONDS, AFTER_SECONDS = 2.0, 5.0, 2.0
@@ -60,17 +59,7 @@ def test_writes_succeed_while_the_broker_restarts_and_the_pipeline_converges(
     writers.join(timeout=60)
     cases = writers.written
 
-    def drained():
-        """every event published and applied, no message left in any queue"""
-        return converged(state(pathways, programme.organisation_id), queue_depths(url))
-
-    try:
-        wait_for(drained, timeout=180, interval=0.5)
-    except AssertionError:
-        print(f"not drained: {state(pathways, programme.organisation_id)} {queue_depths(url)}\n"
-              f"relay log:\n{relay.log_tail()}\nworker log:\n{worker.log_tail()}")
-        raise
-    final, depths = state(pathways, programme.organisation_id), queue_depths(url)
+    final, depths = await_drained(pathways, programme.organisation_id, url, relay, worker)
 
     print(f"\n[broker restart] {cases} cases ({len(statuses)} API writes) in "
           f"{BEFORE_SECONDS + DOWN_SECONDS + AFTER_SECONDS:.0f} s + stop/start, drained after "

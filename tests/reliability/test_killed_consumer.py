@@ -15,7 +15,7 @@ import time
 
 from tests.reliability.conftest import CONSUMER, wait_for
 from tests.reliability.workload import (
-    Writers, assert_applied_exactly_once, case_through_services, consumers_on_queue, converged, new_programme,
+    Writers, assert_applied_exactly_once, await_drained, case_through_services, consumers_on_queue, new_programme,
     queue_depths, state)
 
 CASES = int(os.environ.get("PATHWAYS_RELIABILITY_CASES", "600"))
@@ -67,17 +67,7 @@ def test_a_worker_killed_repeatedly_applies_every_event_exactly_once(broker_path
         writers.wait(timeout=60)  # no writer outlives the test (its data is deleted afterwards)
     written_at = time.monotonic() - started
 
-    def drained():
-        """every event published and applied, no message left in any queue"""
-        return converged(state(pathways, programme.organisation_id), queue_depths(url))
-
-    try:
-        wait_for(drained, timeout=180, interval=0.5)
-    except AssertionError:
-        print(f"not drained: {state(pathways, programme.organisation_id)} {queue_depths(url)}\n"
-              f"relay log:\n{relay.log_tail()}\nworker log:\n{worker.log_tail()}")
-        raise
-    final, depths = state(pathways, programme.organisation_id), queue_depths(url)
+    final, depths = await_drained(pathways, programme.organisation_id, url, relay, worker)
     assert worker.alive, f"the worker exited by itself:\n{worker.log_tail()}"
     assert relay.alive, f"the relay exited:\n{relay.log_tail()}"
 

@@ -30,7 +30,7 @@ from service.db.models import Enrolment, FollowUp, OutboxMessage, Placement, Pro
 from service.domain.roles import Principal, Role
 from service.services import employers, enrolments, organisations, placements, projects, trainees, users
 from tests import factories
-from tests.reliability.conftest import CONSUMER, RETRY_DELAYS
+from tests.reliability.conftest import CONSUMER, RETRY_DELAYS, wait_for
 from workers.outcomes import OutcomesConsumer
 from workers.topology import ConsumerTopology
 
@@ -299,6 +299,22 @@ def converged(current: dict, depths: dict[str, int]) -> bool:
     """Everything published, every subscribed event applied, no message left anywhere."""
     return (current["unpublished"] == 0 and current["processed"] == current["subscribed"]
             and all(depth == 0 for depth in depths.values()))
+
+
+def await_drained(pathways, organisation_id: uuid.UUID, url: str, relay, worker) -> tuple[dict, dict[str, int]]:
+    """Wait until the pipeline has converged; on time-out print the state and both logs first."""
+
+    def drained():
+        """every event published and applied, no message left in any queue"""
+        return converged(state(pathways, organisation_id), queue_depths(url))
+
+    try:
+        wait_for(drained, timeout=180, interval=0.5)
+    except AssertionError:
+        print(f"not drained: {state(pathways, organisation_id)} {queue_depths(url)}\n"
+              f"relay log:\n{relay.log_tail()}\nworker log:\n{worker.log_tail()}")
+        raise
+    return state(pathways, organisation_id), queue_depths(url)
 
 
 def assert_applied_exactly_once(current: dict, depths: dict[str, int], cases: int) -> None:
