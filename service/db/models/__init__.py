@@ -5,6 +5,8 @@ from service.db.models.employers import Employer, Vacancy
 from service.db.models.enrolments import Enrolment
 from service.db.models.idempotency import IdempotencyRecord
 from service.db.models.inbox import ProcessedEvent
+from service.db.models.metrics import MetricEnrolment, MetricParticipant, MetricParticipantGroup, MetricState
+from service.db.models.milestones import Milestone, ReachCount, ReachMember
 from service.db.models.organisations import Organisation
 from service.db.models.outbox import OutboxMessage
 from service.db.models.placements import FollowUp, Placement
@@ -13,5 +15,7 @@ from service.db.models.referrals import Referral
 from service.db.models.trainees import Trainee
 from service.db.models.users import User
 
-__all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "Organisation",
-           "OutboxMessage", "Placement", "ProcessedEvent", "Project", "Referral", "Trainee", "User", "Vacancy"]
+__all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
+           "MetricParticipant", "MetricParticipantGroup", "MetricState", "Milestone", "Organisation",
+           "OutboxMessage", "Placement", "ProcessedEvent", "Project", "ReachCount", "ReachMember", "Referral",
+           "Trainee", "User", "Vacancy"]
