@@ -88,8 +88,26 @@ class FollowUpRecordedSchema(BaseSchema):
     source = fields.String(required=True, validate=one_of(follow_ups.SOURCES))
 
 
+class FollowUpReopenedSchema(BaseSchema):
+    follow_up_id = fields.UUID(required=True)
+    enrolment_id = fields.UUID(required=True)
+    trainee_id = fields.UUID(required=True)
+    checkpoint = fields.String(required=True, validate=one_of(follow_ups.CHECKPOINTS))
+    due_on = fields.Date(required=True)
+
+
+class TargetMilestoneReachedSchema(BaseSchema):
+    """`project_id` null: the organisation's programme-wide target."""
+
+    project_id = fields.UUID(required=True, allow_none=True)
+    percent = fields.Integer(required=True, validate=one_of((25, 50, 75, 100)))
+    target = fields.Integer(required=True, validate=validate.Range(min=1))
+    reached = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
 PAYLOAD_SCHEMAS: dict[str, BaseSchema] = {
     "trainee.registered": TraineeRegisteredSchema(),
+    "trainee.updated": TraineeRegisteredSchema(),
     "enrolment.created": EnrolmentCreatedSchema(),
     "enrolment.completed": EnrolmentExitedSchema(),
     "enrolment.dropped_out": EnrolmentExitedSchema(),
@@ -98,6 +116,8 @@ PAYLOAD_SCHEMAS: dict[str, BaseSchema] = {
     "placement.started": PlacementStartedSchema(),
     "placement.ended": PlacementEndedSchema(),
     "follow_up.recorded": FollowUpRecordedSchema(),
+    "follow_up.reopened": FollowUpReopenedSchema(),
+    "target.milestone_reached": TargetMilestoneReachedSchema(),
 }
 
 

@@ -63,3 +63,22 @@ class PlacementEnded(DomainEvent):
 @dataclass(frozen=True)
 class FollowUpRecorded(DomainEvent):
     type: ClassVar[str] = "follow_up.recorded"
+
+
+@dataclass(frozen=True)
+class TraineeUpdated(DomainEvent):
+    """A change of the categorical facts that metrics disaggregate by (sex, district, ...)."""
+
+    type: ClassVar[str] = "trainee.updated"
+
+
+@dataclass(frozen=True)
+class FollowUpReopened(DomainEvent):
+    """A checkpoint resolved from a placement went back to due: the placement had ended before it."""
+
+    type: ClassVar[str] = "follow_up.reopened"
+
+
+@dataclass(frozen=True)
+class TargetMilestoneReached(DomainEvent):
+    type: ClassVar[str] = "target.milestone_reached"

@@ -66,7 +66,7 @@ def _recorded_event(follow_up) -> events.FollowUpRecorded:
         "currency": follow_up.currency, "source": follow_up.source})
 
 
-def reopen(follow_up) -> None:
+def reopen(follow_up) -> events.FollowUpReopened:
     """Undo an outcome derived from a placement that turned out to have ended before the date."""
     follow_up.status = DUE
     follow_up.employment_status = None
@@ -74,3 +74,7 @@ def reopen(follow_up) -> None:
     follow_up.currency = None
     follow_up.source = None
     follow_up.placement_id = None
+    return events.FollowUpReopened(organisation_id=follow_up.organisation_id, data={
+        "follow_up_id": str(follow_up.id), "enrolment_id": str(follow_up.enrolment_id),
+        "trainee_id": str(follow_up.trainee_id), "checkpoint": follow_up.checkpoint,
+        "due_on": follow_up.due_on.isoformat()})

@@ -24,16 +24,22 @@ def check_registration(*, consent: bool, birth_date: date, today: date) -> None:
 
 
 def registered_event(trainee) -> events.TraineeRegistered:
-    return events.TraineeRegistered(
-        organisation_id=trainee.organisation_id,
-        data={
-            "trainee_id": str(trainee.id),
-            "sex": trainee.sex,
-            "birth_year": trainee.birth_date.year,
-            "settlement_type": trainee.settlement_type,
-            "education_level": trainee.education_level,
-            "labour_status": trainee.labour_status,
-            "vulnerable_groups": sorted(trainee.vulnerable_groups or []),
-            "district": trainee.district,
-        },
-    )
+    return events.TraineeRegistered(organisation_id=trainee.organisation_id, data=_facts(trainee))
+
+
+def updated_event(trainee) -> events.TraineeUpdated:
+    return events.TraineeUpdated(organisation_id=trainee.organisation_id, data=_facts(trainee))
+
+
+def _facts(trainee) -> dict:
+    """The categorical facts an event may carry: no names, contact details or national id."""
+    return {
+        "trainee_id": str(trainee.id),
+        "sex": trainee.sex,
+        "birth_year": trainee.birth_date.year,
+        "settlement_type": trainee.settlement_type,
+        "education_level": trainee.education_level,
+        "labour_status": trainee.labour_status,
+        "vulnerable_groups": sorted(trainee.vulnerable_groups or []),
+        "district": trainee.district,
+    }

@@ -46,7 +46,7 @@ def on_placement_ended(uow: UnitOfWork, organisation_id: uuid.UUID, placement_id
         FollowUp.placement_id == placement.id, FollowUp.source == "placement",
         FollowUp.due_on > placement.ended_on).with_for_update())
     for follow_up in stale:
-        rules.reopen(follow_up)
+        uow.record(rules.reopen(follow_up))
     uow.session.flush()
     resolve_for_trainee(uow, placement.trainee_id, today)
 
