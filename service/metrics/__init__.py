@@ -1,0 +1,1 @@
+"""Outcome metrics for managers: the read model, its queries, suppression and exports."""

@@ -1,0 +1,209 @@
+"""Exports read back as the figures and labels they were given, in English and Turkish,
+and never carry a formula a spreadsheet would run."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from service.metrics.exports import Table, to_csv, to_xlsx
+from service.metrics.labels import column_label, value_label
+
+SUMMARY = Table(
+    title="summary",
+    columns=("reached", "target", "progress", "median_wage", "currency", "as_of"),
+    rows=((120, 200, 0.6, Decimal("1234.50"), "EUR", date(2025, 3, 31)),),
+)
+BREAKDOWN = Table(
+    title="breakdown",
+    columns=("sex", "settlement_type", "district", "reached", "suppressed"),
+    rows=(
+        ("female", "rural", "Buca", 70, False),
+        ("male", "urban", "Konak", None, True),
+        ("total", "total", None, 120, False),
+    ),
+    categorical=frozenset({"sex", "settlement_type"}),
+)
+GAPS = Table(
+    title="gaps",
+    columns=("metric", "female", "male", "difference", "ratio"),
+    rows=(("placement_rate", 0.40, 0.45, -0.05, Decimal("0.8889")),),
+    categorical=frozenset({"metric"}),
+)
+INJECTIONS = ("=SUM(A1)", "+1", "-x", "@cmd", "\tstart", "\r=1+1")
+HOSTILE = Table(
+    title="breakdown",
+    columns=("district", "project", "reached"),
+    rows=tuple((text, text, -3) for text in INJECTIONS),
+)
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def read_xlsx(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+# Labels --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en", "Placement rate"), ("tr", "İşe yerleşme oranı"), ("tr-TR", "İşe yerleşme oranı"),
+    ("tr_TR", "İşe yerleşme oranı"), ("sv", "Placement rate"), ("es", "Placement rate"),
+    ("en-GB", "Placement rate"), ("", "Placement rate"),
+])
+def test_column_labels_follow_the_language_part_of_the_locale(locale, expected):
+    assert column_label("placement_rate", locale) == expected
+
+
+def test_values_booleans_totals_and_unknowns():
+    assert value_label("sex", "female", "tr") == "Kadın"
+    assert value_label("labour_status", "long_term_unemployed", "tr") == "Uzun süreli işsiz"
+    assert value_label("education_level", "tertiary", "en") == "Tertiary"
+    assert value_label("age_band", "55+", "tr") == "55+"
+    assert value_label("met", True, "tr") == "Evet"
+    assert value_label("suppressed", False, "tr") == "Hayır"
+    assert value_label("met", True, "sv") == "Yes"
+    assert value_label("sex", "total", "tr") == "Toplam"
+    assert value_label("indicator", "minorities_incl_roma", "en") == "Minorities, incl. Roma"
+    assert value_label("indicator", "participants", "tr") == "Katılımcılar"
+    assert value_label("section", "gaps", "tr") == "Cinsiyet farkları"
+    assert value_label("dimension", "settlement_type", "tr") == "Yerleşim türü"
+    assert value_label("value", "rural", "tr") == "Kırsal"
+    assert value_label("value", ["18-24", "25-29"], "en") == "18-24, 25-29"
+    assert value_label("district", "Buca", "tr") == "Buca"
+    assert value_label("sex", 7, "en") == "7"
+    assert column_label("no_such_column", "tr") == "no_such_column"
+
+
+# CSV -----------------------------------------------------------------------------------------
+
+def test_csv_tables_in_english():
+    data = to_csv([SUMMARY, BREAKDOWN, GAPS], "en")
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert read_csv(data) == [
+        ["Summary"],
+        ["Reached", "Target", "Progress", "Median wage", "Currency", "As of"],
+        ["120", "200", "0.6", "1234.50", "EUR", "2025-03-31"],
+        [],
+        ["Breakdown"],
+        ["Sex", "Settlement type", "District", "Reached", "Suppressed"],
+        ["Female", "Rural", "Buca", "70", "No"],
+        ["Male", "Urban", "Konak", "", "Yes"],
+        ["Total", "Total", "", "120", "No"],
+        [],
+        ["Gender gaps"],
+        ["Metric", "Female", "Male", "Difference (female − male)", "Ratio (female / male)"],
+        ["Placement rate", "0.4", "0.45", "-0.05", "0.8889"],
+    ]
+
+
+def test_csv_in_turkish_for_tr_tr():
+    rows = read_csv(to_csv([BREAKDOWN, GAPS], "tr-TR"))
+    assert rows[0] == ["Kırılım"]
+    assert rows[1] == ["Cinsiyet", "Yerleşim türü", "İlçe", "Ulaşılan", "Gizlendi"]
+    assert rows[2] == ["Kadın", "Kırsal", "Buca", "70", "Hayır"]
+    assert rows[3] == ["Erkek", "Kentsel", "Konak", "", "Evet"]
+    assert rows[4] == ["Toplam", "Toplam", "", "120", "Hayır"]
+    assert rows[6:8] == [["Cinsiyet farkları"],
+                         ["Ölçüt", "Kadın", "Erkek", "Fark (kadın − erkek)", "Oran (kadın / erkek)"]]
+    # Decimals keep the point in every language: the file is data, not a report.
+    assert rows[8] == ["İşe yerleşme oranı", "0.4", "0.45", "-0.05", "0.8889"]
+
+
+def test_csv_unknown_locale_falls_back_to_english():
+    assert to_csv([BREAKDOWN], "sv") == to_csv([BREAKDOWN], "en")
+
+
+def test_csv_defuses_formula_text_but_not_negative_numbers():
+    rows = read_csv(to_csv([HOSTILE], "en"))[2:]
+    assert rows == [["'" + text, "'" + text, "-3"] for text in INJECTIONS]
+
+
+def test_csv_of_no_tables_is_just_the_bom():
+    assert to_csv([], "en") == b"\xef\xbb\xbf"
+
+
+# XLSX ----------------------------------------------------------------------------------------
+
+def test_xlsx_one_typed_sheet_per_table_in_english():
+    book = read_xlsx(to_xlsx([SUMMARY, BREAKDOWN, GAPS], "en"))
+    assert book.sheetnames == ["Summary", "Breakdown", "Gender gaps"]
+
+    summary = book["Summary"]
+    assert [c.value for c in summary[1]] == ["Reached", "Target", "Progress", "Median wage",
+                                             "Currency", "As of"]
+    assert all(c.font.bold for c in summary[1])
+    assert summary.freeze_panes == "A2"
+    reached, target, progress, wage, currency, as_of = (c.value for c in summary[2])
+    assert (reached, target, currency) == (120, 200, "EUR")
+    assert type(reached) is int
+    assert progress == pytest.approx(0.6) and wage == pytest.approx(1234.5)
+    assert as_of.date() == date(2025, 3, 31)
+    assert summary.column_dimensions["A"].width >= len("Reached")
+
+    breakdown = book["Breakdown"]
+    assert [[c.value for c in row] for row in breakdown.iter_rows(min_row=2)] == [
+        ["Female", "Rural", "Buca", 70, "No"],
+        ["Male", "Urban", "Konak", None, "Yes"],
+        ["Total", "Total", None, 120, "No"],
+    ]
+
+    gaps = book["Gender gaps"]
+    difference = gaps["D2"]
+    assert difference.value == pytest.approx(-0.05) and difference.data_type == "n"
+    assert gaps["A2"].value == "Placement rate"
+
+
+def test_xlsx_in_turkish_for_tr_tr():
+    book = read_xlsx(to_xlsx([SUMMARY, BREAKDOWN], "tr-TR"))
+    assert book.sheetnames == ["Özet", "Kırılım"]
+    assert book["Özet"]["D1"].value == "Medyan ücret"
+    assert [c.value for c in book["Kırılım"][2]] == ["Kadın", "Kırsal", "Buca", 70, "Hayır"]
+
+
+def test_xlsx_unknown_locale_falls_back_to_english():
+    book = read_xlsx(to_xlsx([BREAKDOWN], "es"))
+    assert book.sheetnames == ["Breakdown"]
+    assert book["Breakdown"]["A2"].value == "Female"
+
+
+def test_xlsx_stores_formula_text_as_text():
+    sheet = read_xlsx(to_xlsx([HOSTILE], "en"))["Breakdown"]
+    for row, text in zip(sheet.iter_rows(min_row=2), INJECTIONS):
+        district, project, reached = row
+        for cell in (district, project):
+            # XML parsers read a stored carriage return as a line feed.
+            assert cell.value == text.replace("\r", "\n")
+            assert cell.data_type == "s" and cell.data_type != "f"
+            assert cell.quotePrefix
+        assert reached.value == -3 and reached.data_type == "n"
+
+
+def test_xlsx_sheet_names_are_valid_and_unique():
+    tables = [Table(title=title, columns=("reached",), rows=((1,),))
+              for title in ("breakdown", "breakdown", "a/b:c*d?e[f]g\\h", "x" * 40, "X" * 40)]
+    names = read_xlsx(to_xlsx(tables, "en")).sheetnames
+    assert names[:3] == ["Breakdown", "Breakdown (2)", "abcdefgh"]
+    assert names[3] == "x" * 31 and names[4] == "X" * 27 + " (2)"
+    assert all(len(name) <= 31 for name in names)
+
+
+def test_xlsx_writes_aware_datetimes_in_utc():
+    table = Table(title="summary", columns=("as_of",),
+                  rows=((datetime(2025, 3, 31, 12, 30, tzinfo=timezone.utc),),))
+    cell = read_xlsx(to_xlsx([table], "en"))["Summary"]["A2"]
+    assert cell.value == datetime(2025, 3, 31, 12, 30)
+    assert "UTC" in cell.number_format
+
+
+def test_rows_must_match_the_columns():
+    with pytest.raises(ValueError, match="row 0"):
+        Table(title="summary", columns=("reached", "target"), rows=((1,),))
