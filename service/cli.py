@@ -89,10 +89,12 @@ def run() -> None:
     sys.exit(launch())
 
 
-# The event pipeline's commands live with the workers; only this entry point wires them in.
+# The event pipeline's and the metrics' commands live with them; only this entry point wires them in.
 from workers.cli import COMMANDS as _WORKER_COMMANDS  # noqa: E402
 
-for _command in _WORKER_COMMANDS:
+from service.metrics.cli import metrics as _metrics  # noqa: E402
+
+for _command in (*_WORKER_COMMANDS, _metrics):
     main.add_command(_command)
 
 
