@@ -127,7 +127,7 @@ def test_an_event_applied_twice_changes_nothing(pathways, client, tenant, progra
         assert uow.session.scalar(select(func.count()).select_from(FollowUp).where(
             FollowUp.enrolment_id == uuid.UUID(enrolment["id"]))) == 3
         assert uow.session.scalar(select(func.count()).select_from(ProcessedEvent).where(
-            ProcessedEvent.event_id == uuid.UUID(completed["id"]))) == 1
+            ProcessedEvent.consumer == "outcomes", ProcessedEvent.event_id == uuid.UUID(completed["id"]))) == 1
 
 
 def test_the_sweep_resolves_checkpoints_that_fell_due_later(pathways, client, tenant, programme, drain,
