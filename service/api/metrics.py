@@ -1,0 +1,63 @@
+"""`/metrics/reach`, `/metrics/outcomes`, `/metrics/indicators`: figures for managers and funders.
+
+JSON by default; `format=csv` and `format=xlsx` give the same figures as a labelled
+file in the organisation's locale.
+"""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+
+from schemas.metrics import IndicatorArgsSchema, MetricsArgsSchema
+from service.api import context
+from service.api.auth import requires
+from service.api.openapi import Blueprint
+from service.domain.roles import PROGRAMME_READERS
+from service.metrics.exports import to_csv, to_xlsx
+from service.metrics.tables import tables
+from service.services import metrics
+
+blp = Blueprint("metrics", __name__, url_prefix="/metrics",
+                description="Reach against targets, outcomes, gender gaps and the ESF+ indicators, "
+                            "disaggregated by sex; small cells suppressed.")
+
+FILES = {
+    "csv": ("text/csv; charset=utf-8", to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
+}
+
+
+@blp.route("/reach", methods=["GET"])
+@requires(PROGRAMME_READERS)
+@blp.arguments(MetricsArgsSchema, location="query")
+@blp.response(200, description="Distinct people reached, progress and share targets; `breakdown` with by=.")
+def reach(args):
+    return _answer("reach", args)
+
+
+@blp.route("/outcomes", methods=["GET"])
+@requires(PROGRAMME_READERS)
+@blp.arguments(MetricsArgsSchema, location="query")
+@blp.response(200, description="Completion, placement within 90 days, employment at 6 months, median "
+                               "wage, and gender gaps (female minus male, female / male).")
+def outcomes(args):
+    return _answer("outcomes", args)
+
+
+@blp.route("/indicators", methods=["GET"])
+@requires(PROGRAMME_READERS)
+@blp.arguments(IndicatorArgsSchema, location="query")
+@blp.response(200, description="The ESF+ common output and result indicators, each split by sex.")
+def indicators(args):
+    return _answer("indicators", args)
+
+
+def _answer(kind: str, args: dict) -> Response:
+    report, organisation, project_codes = metrics.report(context.uow(), context.principal(), kind, args)
+    if args["format"] == "json":
+        return jsonify(report)
+    mimetype, write = FILES[args["format"]]
+    body = write(tables(kind, report, project_codes), organisation.locale)
+    filename = f"pathways-{organisation.slug}-{kind}.{args['format']}"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

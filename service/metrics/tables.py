@@ -1,0 +1,60 @@
+"""A metrics report as the labelled tables of its CSV and XLSX exports (figures as in the JSON)."""
+
+from __future__ import annotations
+
+from service.metrics.exports import Table
+
+SUMMARY = {
+    "reach": ("reached", "target", "progress"),
+    "outcomes": ("enrolled", "completed", "dropped_out", "completion_rate", "placed_within_90d",
+                 "placement_rate", "month_6_recorded", "employed_at_6m", "employment_rate_6m",
+                 "median_wage", "wage_currency"),
+    "indicators": (),
+}
+CELL_FIGURES = {
+    "reach": ("reached",),
+    "outcomes": SUMMARY["outcomes"][:-1],
+}
+CONTEXT = ("as_of", "period_start", "period_end")
+SEXES = ("female", "male", "other", "total")
+
+
+def tables(kind: str, report: dict, project_codes: dict[str, str]) -> list[Table]:
+    rows = [(name, report[name]) for name in (*SUMMARY[kind], *CONTEXT)]
+    if report["project_id"] is not None:
+        rows.insert(0, ("project", project_codes.get(str(report["project_id"]))))
+    found = [Table("summary", ("metric", "value"), tuple(rows), frozenset({"metric"}))]
+    if kind == "reach" and report["share_targets"]:
+        columns = ("dimension", "value", "min_share", "max_share", "reached", "share", "met")
+        found.append(Table("share_targets", columns, tuple(
+            tuple(target[c] for c in columns) for target in report["share_targets"]),
+            frozenset({"dimension", "value"})))
+    if kind == "outcomes":
+        columns = ("female", "male", "difference", "ratio")
+        found.append(Table("gaps", ("metric", *columns), tuple(
+            (name, *(gap[c] for c in columns)) for name, gap in report["gaps"].items()), frozenset({"metric"})))
+    if kind == "indicators":
+        found.append(Table("indicators", ("indicator", *SEXES), tuple(
+            (row["indicator"], *(row[s] for s in SEXES)) for row in report["indicators"]),
+            frozenset({"indicator"})))
+    if report.get("breakdown"):
+        found.append(_breakdown(kind, report, project_codes))
+    return found
+
+
+def _breakdown(kind: str, report: dict, project_codes: dict[str, str]) -> Table:
+    by = tuple(report["by"])
+
+    def dims(cell: dict) -> tuple:
+        return tuple(project_codes.get(cell[d], cell[d]) if d == "project" else cell[d] for d in by)
+
+    categorical = frozenset(d for d in by if d not in ("project", "district"))
+    if kind == "indicators":
+        rows = tuple((*dims(cell), row["indicator"], *(row[s] for s in SEXES))
+                     for cell in report["breakdown"] for row in cell["indicators"])
+        return Table("breakdown", (*by, "indicator", *SEXES), rows, categorical | {"indicator"})
+    figures = CELL_FIGURES[kind]
+    rows = tuple((*dims(cell), *(cell[f] for f in figures), cell["suppressed"]) for cell in report["breakdown"])
+    return Table("breakdown", (*by, *figures, "suppressed"), rows, categorical)
+
+

@@ -1,0 +1,55 @@
+"""The metrics use case: check the request against the caller and the organisation, then report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from service.db.models import Organisation, Project
+from service.domain.errors import Forbidden, ValidationFailed
+from service.domain.roles import Principal, Role
+from service.metrics import aggregates, projection, reports
+from service.metrics.aggregates import Scope
+from service.services.queries import get_scoped
+from service.services.unit_of_work import UnitOfWork
+
+#: A breakdown larger than this is refused: nobody reads it, and suppressing it costs much.
+MAX_CELLS = 5000
+
+
+def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tuple[dict, Organisation, dict]:
+    """(report, organisation, project names by id) for `kind` in reach, outcomes, indicators."""
+    if not args["suppress"] and principal.role is not Role.ADMIN:
+        raise Forbidden("Only admins may ask for suppress=false.")
+    with uow:
+        session = uow.session
+        organisation = session.get(Organisation, principal.organisation_id)
+        project = (get_scoped(session, Project, organisation.id, args["project_id"], label="Project")
+                   if args.get("project_id") else None)
+        scope = Scope(organisation.id, project.id if project else None, args.get("period_start"),
+                      args.get("period_end"))
+        by = tuple(args["by"])
+        if aggregates.grid_size(session, scope, by) > MAX_CELLS:
+            raise ValidationFailed({"by": [f"The breakdown would have more than {MAX_CELLS} cells; "
+                                           "ask for fewer dimensions."]})
+        request = reports.Request(scope, by, args["suppress"], organisation.min_cell_size)
+        holder = project or organisation
+        figures = _REPORTS[kind](session, request, holder)
+        header = {"as_of": _iso(projection.as_of(session, organisation.id)),
+                  "organisation_id": str(organisation.id), "project_id": _iso(scope.project_id),
+                  "period_start": _iso(scope.period_start), "period_end": _iso(scope.period_end),
+                  "by": list(by), "min_cell_size": organisation.min_cell_size, "suppression": args["suppress"]}
+        names = dict(session.execute(Project.__table__.select().with_only_columns(Project.id, Project.code)
+                                     .where(Project.organisation_id == organisation.id)).all())
+        return {**header, **figures}, organisation, {str(k): v for k, v in names.items()}
+
+
+def _iso(value) -> str | None:
+    return None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+
+
+_REPORTS: dict[str, Callable] = {
+    "reach": lambda session, request, holder: reports.reach(session, request, holder.reach_target,
+                                                             holder.share_targets or []),
+    "outcomes": lambda session, request, _holder: reports.outcomes(session, request),
+    "indicators": lambda session, request, _holder: reports.indicators(session, request),
+}
