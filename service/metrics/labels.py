@@ -45,6 +45,7 @@ _COLUMNS: Mapping[str, tuple[str, str]] = {
     "employed_at_6m": ("Employed at 6 months", "6. ayda istihdamda olan"),
     "employment_rate_6m": ("Employment rate at 6 months", "6. ay istihdam oranı"),
     "median_wage": ("Median wage", "Medyan ücret"),
+    "wage_currency": ("Wage currency", "Ücret para birimi"),
     "currency": ("Currency", "Para birimi"),
     # Gender gaps
     "metric": ("Metric", "Ölçüt"),
@@ -78,6 +79,7 @@ _PERSON_VALUES: Mapping[str, Mapping[str, tuple[str, str]]] = {
         "neet": ("NEET (not in employment, education or training)",
                  "NEET (ne eğitimde ne istihdamda)"),
         "migrant": ("Migrant", "Göçmen"),
+        "none": ("None of these groups", "Bu grupların hiçbiri"),
     },
     "settlement_type": {
         "urban": ("Urban", "Kentsel"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from service.metrics.exports import Table
 
 SUMMARY = {
@@ -19,8 +21,19 @@ CONTEXT = ("as_of", "period_start", "period_end")
 SEXES = ("female", "male", "other", "total")
 
 
+def _number(value):
+    """Money travels as a decimal string in JSON; a spreadsheet should get a number."""
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    return value
+
+
 def tables(kind: str, report: dict, project_codes: dict[str, str]) -> list[Table]:
-    rows = [(name, report[name]) for name in (*SUMMARY[kind], *CONTEXT)]
+    rows = [(name, _number(report[name]) if name == "median_wage" else report[name])
+            for name in (*SUMMARY[kind], *CONTEXT)]
     if report["project_id"] is not None:
         rows.insert(0, ("project", project_codes.get(str(report["project_id"]))))
     found = [Table("summary", ("metric", "value"), tuple(rows), frozenset({"metric"}))]
@@ -32,7 +45,8 @@ def tables(kind: str, report: dict, project_codes: dict[str, str]) -> list[Table
     if kind == "outcomes":
         columns = ("female", "male", "difference", "ratio")
         found.append(Table("gaps", ("metric", *columns), tuple(
-            (name, *(gap[c] for c in columns)) for name, gap in report["gaps"].items()), frozenset({"metric"})))
+            (name, *(_number(gap[c]) for c in columns)) for name, gap in report["gaps"].items()),
+            frozenset({"metric"})))
     if kind == "indicators":
         found.append(Table("indicators", ("indicator", *SEXES), tuple(
             (row["indicator"], *(row[s] for s in SEXES)) for row in report["indicators"]),
@@ -54,7 +68,8 @@ def _breakdown(kind: str, report: dict, project_codes: dict[str, str]) -> Table:
                      for cell in report["breakdown"] for row in cell["indicators"])
         return Table("breakdown", (*by, "indicator", *SEXES), rows, categorical | {"indicator"})
     figures = CELL_FIGURES[kind]
-    rows = tuple((*dims(cell), *(cell[f] for f in figures), cell["suppressed"]) for cell in report["breakdown"])
+    rows = tuple((*dims(cell), *(_number(cell[f]) if f == "median_wage" else cell[f] for f in figures),
+                  cell["suppressed"]) for cell in report["breakdown"])
     return Table("breakdown", (*by, *figures, "suppressed"), rows, categorical)
 
 

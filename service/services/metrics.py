@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from sqlalchemy import select
 
 from service.db.models import Organisation, Project
 from service.domain.errors import Forbidden, ValidationFailed
@@ -17,7 +17,7 @@ MAX_CELLS = 5000
 
 
 def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tuple[dict, Organisation, dict]:
-    """(report, organisation, project names by id) for `kind` in reach, outcomes, indicators."""
+    """(report, organisation, project codes by id) for `kind` in reach, outcomes, indicators."""
     if not args["suppress"] and principal.role is not Role.ADMIN:
         raise Forbidden("Only admins may ask for suppress=false.")
     with uow:
@@ -32,24 +32,23 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tupl
             raise ValidationFailed({"by": [f"The breakdown would have more than {MAX_CELLS} cells; "
                                            "ask for fewer dimensions."]})
         request = reports.Request(scope, by, args["suppress"], organisation.min_cell_size)
-        holder = project or organisation
-        figures = _REPORTS[kind](session, request, holder)
+        figures = _figures(session, kind, request, project or organisation)
         header = {"as_of": _iso(projection.as_of(session, organisation.id)),
                   "organisation_id": str(organisation.id), "project_id": _iso(scope.project_id),
                   "period_start": _iso(scope.period_start), "period_end": _iso(scope.period_end),
                   "by": list(by), "min_cell_size": organisation.min_cell_size, "suppression": args["suppress"]}
-        names = dict(session.execute(Project.__table__.select().with_only_columns(Project.id, Project.code)
-                                     .where(Project.organisation_id == organisation.id)).all())
-        return {**header, **figures}, organisation, {str(k): v for k, v in names.items()}
+        codes = session.execute(select(Project.id, Project.code).where(Project.organisation_id == organisation.id))
+        return {**header, **figures}, organisation, {str(project_id): code for project_id, code in codes}
 
 
 def _iso(value) -> str | None:
     return None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
 
 
-_REPORTS: dict[str, Callable] = {
-    "reach": lambda session, request, holder: reports.reach(session, request, holder.reach_target,
-                                                             holder.share_targets or []),
-    "outcomes": lambda session, request, _holder: reports.outcomes(session, request),
-    "indicators": lambda session, request, _holder: reports.indicators(session, request),
-}
+def _figures(session, kind: str, request: reports.Request, holder: Organisation | Project) -> dict:
+    """`holder` owns the targets: the project asked for, else the organisation."""
+    if kind == "reach":
+        return reports.reach(session, request, holder.reach_target, holder.share_targets or [])
+    if kind == "outcomes":
+        return reports.outcomes(session, request)
+    return reports.indicators(session, request)
