@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, replace
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from service.db.models import (
@@ -36,14 +37,16 @@ def refresh(session: Session, organisation_id: uuid.UUID, trainee_id: uuid.UUID)
 
 
 def advance_as_of(session: Session, organisation_id: uuid.UUID, occurred_at: datetime) -> None:
-    """Move the organisation's `as_of` forward to `occurred_at` (never back: events arrive in any order)."""
-    if session.get(MetricState, organisation_id, with_for_update=True) is None:
-        session.add(MetricState(organisation_id=organisation_id, as_of=occurred_at))
-        session.flush()
-        return
-    session.execute(update(MetricState).where(
-        MetricState.organisation_id == organisation_id,
-        (MetricState.as_of.is_(None)) | (MetricState.as_of < occurred_at)).values(as_of=occurred_at))
+    """Move the organisation's `as_of` forward to `occurred_at` (never back: events arrive in any order).
+
+    One atomic upsert, so that competing consumers neither collide on the first row nor
+    move `as_of` backwards.
+    """
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(MetricState).values(organisation_id=organisation_id, as_of=occurred_at)
+    current, offered = MetricState.__table__.c.as_of, stmt.excluded.as_of
+    session.execute(stmt.on_conflict_do_update(index_elements=[MetricState.organisation_id], set_={
+        "as_of": case((current.is_(None) | (current < offered), offered), else_=current)}))
 
 
 def as_of(session: Session, organisation_id: uuid.UUID) -> datetime | None:

@@ -1,0 +1,133 @@
+"""The metrics consumer on PostgreSQL: competing instances, redelivery, and the real broker."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from service.app import create_app
+from service.db.models import MetricEnrolment, MetricState, OutboxMessage
+from service.metrics.cli import rebuild
+from service.metrics.verification import verify
+from tests import factories
+from tests.api.conftest import employer_body, work_terms
+from tests.workers.conftest import wait_for
+from tests.workers.test_pipeline import _caseworker, _count
+from workers.metrics import MetricsConsumer
+
+TODAY = date.today()
+
+
+def _history(client, headers, people: int, seed: int) -> uuid.UUID:
+    """Trainees enrolled in one or two projects, exits, jobs and corrections; returns the organisation id."""
+    rng = random.Random(seed)
+    cw, admin = headers["caseworker"], headers["admin"]
+    projects = [client.post("/api/v1/projects", headers=admin, json=factories.project_body()).get_json()
+                for _ in range(2)]
+    employer = client.post("/api/v1/employers", headers=cw, json=employer_body()).get_json()
+    for n in range(people):
+        trainee = client.post("/api/v1/trainees", headers=cw, json=factories.trainee_body(
+            sex=rng.choice(("female", "male", "other")), district=rng.choice(("Buca", "Konak", None)),
+            vulnerable_groups=rng.sample(("roma", "neet", "disability"), rng.randint(0, 2)))).get_json()
+        for project in projects[:rng.randint(1, 2)]:
+            enrolled_on = TODAY - timedelta(days=rng.randint(100, 400))
+            enrolment = client.post("/api/v1/enrolments", headers=cw, json=factories.enrolment_body(
+                trainee["id"], project["id"], enrolled_on=enrolled_on.isoformat())).get_json()
+            exited_on = enrolled_on + timedelta(days=rng.randint(30, 90))
+            if rng.random() < 0.5:
+                client.post(f"/api/v1/enrolments/{enrolment['id']}/complete", headers=cw, json={
+                    "exited_on": exited_on.isoformat(), "qualification_gained": rng.random() < 0.7})
+            elif rng.random() < 0.5:
+                client.post(f"/api/v1/enrolments/{enrolment['id']}/drop-out", headers=cw, json={
+                    "exited_on": exited_on.isoformat(), "reason": "found_job"})
+        if rng.random() < 0.4:
+            started = client.post("/api/v1/placements", headers=cw, json={
+                "trainee_id": trainee["id"], "employer_id": employer["id"],
+                **work_terms(started_on=(TODAY - timedelta(days=rng.randint(0, 300))).isoformat())})
+            assert started.status_code == 201, started.get_json()
+        if n % 5 == 0:
+            assert client.patch(f"/api/v1/trainees/{trainee['id']}", headers=cw,
+                                json={"sex": "female", "district": "Bornova"}).status_code == 200
+    return uuid.UUID(client.get("/api/v1/organisation", headers=cw).get_json()["id"])
+
+
+def _events(pathways, organisation_id) -> list[dict]:
+    with pathways.uow() as uow:
+        return [json.loads(json.dumps(row.envelope)) for row in uow.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.organisation_id == organisation_id,
+                                        OutboxMessage.type.in_(MetricsConsumer.routing_keys)))]
+
+
+def _differences(pathways, organisation_id) -> int:
+    with pathways.uow() as uow:
+        return len(verify(uow.session, organisation_id)[1])
+
+
+def test_competing_consumers_given_shuffled_and_repeated_events_leave_the_read_model_equal_to_the_records(
+        committing_pg_pathways):
+    client = create_app(pathways=committing_pg_pathways).test_client()
+    organisation_id = _history(client, _caseworker(committing_pg_pathways), people=25, seed=7)
+    events = _events(committing_pg_pathways, organisation_id)
+    assert _differences(committing_pg_pathways, organisation_id) > 0  # nothing applied yet
+    stream = events + random.Random(1).sample(events, len(events) // 3)  # a third delivered twice
+    random.Random(2).shuffle(stream)
+    failures: list[BaseException] = []
+
+    def consume(share: list[dict]) -> None:
+        consumer = MetricsConsumer(committing_pg_pathways)
+        try:
+            for body in share:
+                consumer.apply(body)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    threads = [threading.Thread(target=consume, args=(stream[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert _differences(committing_pg_pathways, organisation_id) == 0
+    with committing_pg_pathways.uow() as uow:
+        assert uow.session.get(MetricState, organisation_id).as_of == max(
+            datetime.fromisoformat(e["occurred_at"]) for e in events)
+
+
+def test_verify_names_a_tampered_row_and_rebuild_repairs_it(committing_pg_pathways):
+    client = create_app(pathways=committing_pg_pathways).test_client()
+    organisation_id = _history(client, _caseworker(committing_pg_pathways), people=8, seed=3)
+    assert rebuild(committing_pg_pathways, organisation_id) == 8
+    assert _differences(committing_pg_pathways, organisation_id) == 0
+    with committing_pg_pathways.uow() as uow:
+        victim = uow.session.scalars(select(MetricEnrolment.enrolment_id).where(
+            MetricEnrolment.organisation_id == organisation_id).limit(1)).one()
+        uow.session.execute(update(MetricEnrolment).where(MetricEnrolment.enrolment_id == victim)
+                            .values(age_band="55+", enrolled_on=date(1999, 1, 1)))
+        uow.commit()
+    with committing_pg_pathways.uow() as uow:
+        _checked, [difference] = verify(uow.session, organisation_id)
+    assert f"enrolment {victim} differs in age_band, enrolled_on" == difference.detail
+    rebuild(committing_pg_pathways, organisation_id)
+    assert _differences(committing_pg_pathways, organisation_id) == 0
+
+
+def test_through_rabbitmq_the_read_model_converges_on_the_records(broker_pathways, pipeline):
+    client = create_app(pathways=broker_pathways).test_client()
+    organisation_id = _history(client, _caseworker(broker_pathways), people=12, seed=11)
+
+    def converged():
+        """every event published and the read model equal to the records"""
+        return (_count(broker_pathways, OutboxMessage, OutboxMessage.organisation_id == organisation_id,
+                       OutboxMessage.published_at.is_(None)) == 0
+                and _differences(broker_pathways, organisation_id) == 0)
+
+    wait_for(converged, timeout=60)
+    with broker_pathways.uow() as uow:
+        rows = uow.session.scalar(select(func.count()).select_from(MetricEnrolment).where(
+            MetricEnrolment.organisation_id == organisation_id))
+    assert rows >= 12
