@@ -18,6 +18,7 @@ def register(cls: type) -> type:
 def load_all() -> dict[str, type]:
     """Import every consumer module so that their decorators have run."""
     from workers import metrics  # noqa: F401
+    from workers import milestones  # noqa: F401
     from workers import outcomes  # noqa: F401
 
     return CONSUMERS
