@@ -13,6 +13,7 @@ from service.bootstrap import bootstrap as build
 from service.db.models import Organisation
 from service.metrics import projection
 from service.metrics.verification import verify
+from service.services import milestones
 
 SHOWN_DIFFERENCES = 20
 
@@ -48,7 +49,8 @@ def rebuild_command(org_slug: str | None) -> None:
 
 
 def rebuild(pathways: Pathways, organisation_id) -> int:
-    """Chunk by chunk, each in its own transaction; then `as_of` is the newest event written."""
+    """Chunk by chunk, each in its own transaction; then `as_of` is the newest event written, and the
+    milestones consumer's reach counts are recounted from the enrolments."""
     written = 0
     with pathways.uow() as uow:
         chunks = list(projection.trainee_chunks(uow.session, organisation_id))
@@ -61,6 +63,9 @@ def rebuild(pathways: Pathways, organisation_id) -> int:
         newest = projection.newest_event(uow.session, organisation_id)
         if newest is not None:
             projection.advance_as_of(uow.session, organisation_id, newest)
+        uow.commit()
+    with pathways.uow() as uow:  # the milestones' reach counts too, announcing any missed milestone
+        milestones.rebuild_reach(uow, organisation_id)
         uow.commit()
     return written
 
