@@ -28,7 +28,7 @@ class MetricsArgsSchema(BaseSchema):
     project_id = fields.UUID()
     period_start = fields.Date()
     period_end = fields.Date()
-    by = DimensionList(load_default=())
+    by = DimensionList(load_default=tuple)
     suppress = fields.Boolean(truthy={"true"}, falsy={"false"}, load_default=True,
                               metadata={"description": "false (admins only) shows small cells."})
     format = fields.String(load_default="json", validate=one_of(FORMATS))

@@ -22,7 +22,7 @@ blp = Blueprint("metrics", __name__, url_prefix="/metrics",
                             "disaggregated by sex; small cells suppressed.")
 
 FILES = {
-    "csv": ("text/csv; charset=utf-8", to_csv),
+    "csv": ("text/csv", to_csv),  # Flask adds "; charset=utf-8" to text types
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
 }
 

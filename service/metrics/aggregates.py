@@ -17,7 +17,7 @@ from decimal import Decimal
 from itertools import product
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from service.db.models import MetricEnrolment as E
 from service.db.models import MetricParticipant as P
@@ -80,7 +80,10 @@ def person_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def in_group(groups: Sequence[str]) -> ColumnElement[bool]:
-    return select(G.trainee_id).where(G.trainee_id == E.trainee_id, G.vulnerable_group.in_(groups)).exists()
+    # Its own alias: a breakdown by vulnerable_group joins the groups table in the outer query.
+    member = aliased(G)
+    return (select(member.trainee_id).where(member.trainee_id == E.trainee_id, member.vulnerable_group.in_(groups))
+            .correlate(E).exists())
 
 
 REACHED = func.count(distinct(E.trainee_id))

@@ -46,6 +46,7 @@ _COLUMNS: Mapping[str, tuple[str, str]] = {
     "employment_rate_6m": ("Employment rate at 6 months", "6. ay istihdam oranı"),
     "median_wage": ("Median wage", "Medyan ücret"),
     "wage_currency": ("Wage currency", "Ücret para birimi"),
+    "total": ("Total", "Toplam"),
     "currency": ("Currency", "Para birimi"),
     # Gender gaps
     "metric": ("Metric", "Ölçüt"),

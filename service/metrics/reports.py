@@ -59,7 +59,7 @@ def reach(session: Session, request: Request, target: int | None, share_targets:
     reached = totals.get("reached", 0)
     report = {"reached": reached, "target": target,
               "progress": _ratio(reached, target) if target else None,
-              "share_targets": [_share(t, totals.get(f"t{i}", 0), reached, request)
+              "share_targets": [_share(t, totals.get(f"t{i}", 0), reached, _hidden_values(session, request, t))
                                 for i, t in enumerate(share_targets)]}
     if request.by:
         report["breakdown"] = _breakdown(session, request, {"reached": agg.REACHED}, ("reached",))
@@ -73,8 +73,19 @@ def _category(target: dict) -> ColumnElement[bool]:
     return agg.DIMENSIONS[target["dimension"]].in_(values)
 
 
-def _share(target: dict, count: int, reached: int, request: Request) -> dict:
-    hidden = 0 < count < request.threshold
+def _hidden_values(session: Session, request: Request, target: dict) -> frozenset:
+    """The values of the target's dimension that `by=<dimension>` would hide: a share target's count
+    is that breakdown's cell (or a sum of its cells), so it is hidden alike."""
+    if request.threshold <= 1:
+        return frozenset()
+    dimension = target["dimension"]
+    return frozenset(key[0] for key, cell in _cells(session, request, {"reached": agg.REACHED}, (dimension,))
+                     if cell["hidden"])
+
+
+def _share(target: dict, count: int, reached: int, hidden_values: frozenset) -> dict:
+    values = target["value"] if isinstance(target["value"], list) else [target["value"]]
+    hidden = any(value in hidden_values for value in values)
     share = _ratio(count, reached) if reached else None
     met = None if share is None else (
         (target.get("min_share") is None or share >= target["min_share"])
