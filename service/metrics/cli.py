@@ -37,6 +37,7 @@ def verify_command(org_slug: str | None) -> None:
                                "differences": len(differences)}))
         for difference in differences[:SHOWN_DIFFERENCES]:
             click.echo(f"  {difference.trainee_id}: {difference.detail}", err=True)
+    pathways.engine.dispose()
     sys.exit(1 if failed else 0)
 
 
@@ -46,6 +47,7 @@ def rebuild_command(org_slug: str | None) -> None:
     pathways = build()
     for organisation_id, slug in _organisations(pathways, org_slug):
         click.echo(json.dumps({"organisation": slug, "trainees": rebuild(pathways, organisation_id)}))
+    pathways.engine.dispose()
 
 
 def rebuild(pathways: Pathways, organisation_id) -> int:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from service.domain import enrolments as enrolment_rules
+from service.domain import follow_ups as follow_up_rules
 from service.domain.people import age_band
 
 #: SPEC section 5: a placement counts when it starts by `exited_on` + this many days.
@@ -62,7 +63,9 @@ def participant(trainee) -> Participant:
 def participation(enrolment, trainee, placements, follow_ups) -> Participation:
     """One enrolment's facts; `placements` and `follow_ups` may hold the trainee's others too."""
     placed = _first_placement(enrolment, placements)
-    checkpoints = {f.checkpoint: f for f in follow_ups if f.enrolment_id == enrolment.id}
+    # Only answered checkpoints: a due one says nothing yet, and its scheduling raises no event.
+    checkpoints = {f.checkpoint: f for f in follow_ups
+                   if f.enrolment_id == enrolment.id and f.status != follow_up_rules.DUE}
     exit_check, month_6 = checkpoints.get(EXIT), checkpoints.get(MONTH_6)
     return Participation(
         enrolment.id, enrolment.organisation_id, enrolment.trainee_id, enrolment.project_id,

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
 from statistics import median
 
 from sqlalchemy import ColumnElement, and_, true
@@ -146,9 +147,17 @@ def _gaps(session: Session, request: Request, currency: str | None) -> dict:
     gaps = {}
     for name in (*GAP_RATES, "median_wage"):
         female, male = figures["female"][name], figures["male"][name]
+        if name == "median_wage":
+            exact = {sex: None if value is None else Fraction(Decimal(value)) for sex, value in
+                     (("female", female), ("male", male))}
+        else:  # from the counts: the rounded rates would put their rounding into the gap
+            exact = {sex: None if figures[sex][name] is None else Fraction(by_sex[sex][RATES[name][0]],
+                                                                            _with_exited(by_sex[sex])[RATES[name][1]])
+                     for sex in ("female", "male")}
         difference = None if female is None or male is None else (
-            _money(Decimal(female) - Decimal(male)) if name == "median_wage" else round(female - male, RATE_PLACES))
-        ratio = None if female is None or not male else round(float(Decimal(female) / Decimal(male)), RATE_PLACES)
+            _money(Decimal(female) - Decimal(male)) if name == "median_wage"
+            else round(float(exact["female"] - exact["male"]), RATE_PLACES))
+        ratio = None if female is None or not male else round(float(exact["female"] / exact["male"]), RATE_PLACES)
         gaps[name] = {"female": female, "male": male, "difference": difference, "ratio": ratio}
     return gaps
 

@@ -65,7 +65,7 @@ class MetricEnrolment(Base):
     placed_on: Mapped[date | None]
     placed_wage: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     placed_currency: Mapped[str | None] = mapped_column(String(3))
-    #: The exit and month_6 checkpoints: status (due/recorded/unreachable) and employment status.
+    #: The exit and month_6 checkpoints once answered: status (recorded/unreachable), employment status.
     exit_status: Mapped[str | None] = mapped_column(String(16))
     exit_employment: Mapped[str | None] = mapped_column(String(16))
     month_6_status: Mapped[str | None] = mapped_column(String(16))
