@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PATHWAYS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test demo clean
+.PHONY: install run test bench demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: install
 ## The whole suite; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" into failures.
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The benchmark suite against PostgreSQL and RabbitMQ on loopback (not part of `make test`):
+## prints one table and writes bench/results/latest.{json,md}. BENCH_ARGS="--help" lists its options.
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

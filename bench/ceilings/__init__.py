@@ -1,0 +1,1 @@
+"""The bare stack's ceilings: what Flask, marshmallow + SQLAlchemy Core, Kombu and PostgreSQL do alone."""

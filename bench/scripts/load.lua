@@ -1,0 +1,38 @@
+-- wrk script for the benchmark: optional JSON bodies from a file (one per line, each thread
+-- taking every n-th line so no body is sent twice), an Authorization header, and a JSON
+-- summary with the latency percentiles the table needs.
+
+local bodies, threads, counter, first = {}, {}, 0, 0
+local method = os.getenv("BENCH_METHOD") or "GET"
+local auth = os.getenv("BENCH_AUTH")
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local path = os.getenv("BENCH_BODIES")
+  if path then
+    for line in io.lines(path) do table.insert(bodies, line) end
+  end
+  wrk.headers["Content-Type"] = "application/json"
+  if auth then wrk.headers["Authorization"] = "Bearer " .. auth end
+  first = id
+end
+
+function request()
+  if #bodies == 0 then return wrk.format(method, nil) end
+  local index = (counter * #threads + first) % #bodies + 1
+  counter = counter + 1
+  return wrk.format(method, nil, nil, bodies[index])
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+                 + summary.errors.status + summary.errors.timeout
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.3f, "per_s": %.2f, "errors": %d, "non_2xx": %d, "p50_ms": %.3f, "p95_ms": %.3f}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6), errors,
+    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
