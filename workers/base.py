@@ -1,9 +1,12 @@
 """The base every consumer stands on: decode, validate, apply once, ack after commit.
 
-A subclass names its queue and routing keys and implements `handle(event, uow)`.
-The base owns the rest: the envelope and payload are validated with `schemas.events`;
-each message gets one unit of work, in which the event id is recorded so that a
-redelivery changes nothing; the message is acked only after that commit. A failure is
+A subclass names its queue and routing keys and implements `handle(event, uow)` (and,
+where many events at once can be applied more cheaply, `handle_batch`). The base owns
+the rest: the envelope and payload are validated with `schemas.events`; the messages
+that arrive together (up to the prefetch, or what came within `BATCH_WAIT_SECONDS`) are
+applied in one unit of work, in which their event ids are recorded so that a redelivery
+changes nothing; they are acked only after that commit. A batch that fails is applied
+again message by message, so that one bad event cannot hold up the others. A failure is
 never acked as done: the message is first republished, with a confirm, to the wait
 queue of its next attempt (or, after the last, to the dead-letter queue), and only then
 acked. Invalid messages go straight to the dead letters: retrying cannot mend them.
@@ -36,6 +39,8 @@ ATTEMPTS_HEADER = "x-pathways-attempts"
 ERROR_HEADER = "x-pathways-error"
 FAILED_AT_HEADER = "x-pathways-failed-at"
 PREFETCH = 100
+#: A batch is applied when it is full (the prefetch) or its first message has waited this long.
+BATCH_WAIT_SECONDS = 0.05
 MAX_BACKOFF_SECONDS = 30.0
 
 
@@ -50,6 +55,8 @@ class EventConsumer(ConsumerMixin):
                                          pathways.config.queue_type)
         self.applied = 0
         self._backoff = 1.0
+        self._pending: list[tuple[dict, Message]] = []
+        self._pending_since = 0.0
 
     # -- what a subclass provides -------------------------------------------------------
 
@@ -57,8 +64,13 @@ class EventConsumer(ConsumerMixin):
         """Apply one validated event inside `uow`; raise to have it retried."""
         raise NotImplementedError
 
+    def handle_batch(self, events: list[dict], uow: UnitOfWork) -> None:
+        """Apply several validated events inside `uow`; by default one `handle` each."""
+        for event in events:
+            self.handle(event, uow)
+
     def on_tick(self) -> None:
-        """Called about once a second between messages (periodic work)."""
+        """Called between messages, at least every `BATCH_WAIT_SECONDS` (periodic work)."""
 
     # -- applying an event ----------------------------------------------------------------
 
@@ -81,6 +93,21 @@ class EventConsumer(ConsumerMixin):
         self.applied += 1
         return True
 
+    def apply_batch(self, events: list[dict]) -> int:
+        """Apply validated events in one transaction, each at most once; returns how many were new.
+
+        Raises when any of them fails: then nothing of the batch is committed.
+        """
+        with self.pathways.uow() as uow:
+            fresh = {event["id"]: event for event in events}
+            for event_id in inbox.seen_among(uow.session, self.name, list(fresh)):
+                del fresh[event_id]
+            self.handle_batch(list(fresh.values()), uow)
+            inbox.remember_all(uow.session, self.name, list(fresh))
+            uow.commit()
+        self.applied += len(fresh)
+        return len(fresh)
+
     # -- Kombu ------------------------------------------------------------------------------
 
     def get_consumers(self, consumer_cls, channel) -> list[Consumer]:
@@ -98,15 +125,46 @@ class EventConsumer(ConsumerMixin):
                       content_type=message.content_type, content_encoding=message.content_encoding)
 
     def on_message(self, body, message: Message) -> None:
+        if not self._pending:
+            self._pending_since = time.monotonic()
+        self._pending.append((body, message))
+        if len(self._pending) >= PREFETCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Apply what is pending as one batch; on failure, one by one (retries, dead letters)."""
+        pending, self._pending = self._pending, []
+        valid: list[tuple[dict, Message]] = []
+        for body, message in pending:
+            try:
+                valid.append((load_envelope(body if isinstance(body, dict) else {}), message))
+            except ValidationError as error:
+                self._send_on(message, body, error, self.topology.dead_letter_name)
+        if not valid:
+            return
+        try:
+            self.apply_batch([event for event, _message in valid])
+        except DATABASE_UNAVAILABLE as error:
+            self._wait_for_database(error, [message for _event, message in valid])
+            return
+        except Exception as error:  # noqa: BLE001 - retried below, message by message
+            log.info("%s: a batch of %d failed (%s); applying one by one", self.name, len(valid),
+                     error.__class__.__name__)
+        else:
+            for _event, message in valid:
+                message.ack()
+            self._backoff = 1.0
+            return
+        for body, message in pending:
+            if message.acknowledged:
+                continue
+            self._process_one(body, message)
+
+    def _process_one(self, body, message: Message) -> None:
         try:
             self.apply(body if isinstance(body, dict) else {})
         except DATABASE_UNAVAILABLE as error:
-            # Not the event's fault: keep it (unacked, back in the queue) and slow down.
-            log.warning("%s: database unavailable (%s); retrying in %.0f s", self.name,
-                        error.__class__.__name__, self._backoff)
-            time.sleep(self._backoff)
-            self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
-            message.requeue()
+            self._wait_for_database(error, [message])
             return
         except ValidationError as error:
             self._send_on(message, body, error, self.topology.dead_letter_name)
@@ -116,6 +174,15 @@ class EventConsumer(ConsumerMixin):
         else:
             message.ack()
         self._backoff = 1.0
+
+    def _wait_for_database(self, error: Exception, messages: list[Message]) -> None:
+        """Not the events' fault: keep them (unacked, back in the queue) and slow down."""
+        log.warning("%s: database unavailable (%s); retrying in %.0f s", self.name,
+                    error.__class__.__name__, self._backoff)
+        time.sleep(self._backoff)
+        self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
+        for message in messages:
+            message.requeue()
 
     def _send_on(self, message: Message, body, error: Exception, queue_name: str, attempts: int = 1,
                  **encoding) -> None:
@@ -130,9 +197,15 @@ class EventConsumer(ConsumerMixin):
         message.ack()  # only now: the message is safe in its next queue
 
     def on_iteration(self) -> None:
+        if self._pending and time.monotonic() - self._pending_since >= BATCH_WAIT_SECONDS:
+            self._flush()
         if getattr(self, "_live", None) is not None and not is_amqp(self._live):
             self._pump_waiting(self._channel)
         self.on_tick()
+
+    def run(self, _tokens=1, **kwargs) -> None:
+        # Wake often enough that a partial batch waits no longer than BATCH_WAIT_SECONDS.
+        super().run(_tokens, safety_interval=BATCH_WAIT_SECONDS, **kwargs)
 
     def _pump_waiting(self, channel) -> None:
         """Without RabbitMQ's TTL and dead-lettering (embedded mode), move due retries back by hand.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from service.metrics import projection
 from service.services.unit_of_work import UnitOfWork
 from workers.base import EventConsumer
@@ -16,5 +18,16 @@ class MetricsConsumer(EventConsumer):
                     "follow_up.reopened")
 
     def handle(self, event: dict, uow: UnitOfWork) -> None:
-        projection.refresh(uow.session, event["organisation_id"], event["data"]["trainee_id"])
-        projection.advance_as_of(uow.session, event["organisation_id"], event["occurred_at"])
+        self.handle_batch([event], uow)
+
+    def handle_batch(self, events: list[dict], uow: UnitOfWork) -> None:
+        """Each trainee named in the batch is re-derived once, all of an organisation's together."""
+        trainees: dict = defaultdict(set)
+        newest: dict = {}
+        for event in events:
+            organisation_id = event["organisation_id"]
+            trainees[organisation_id].add(event["data"]["trainee_id"])
+            newest[organisation_id] = max(newest.get(organisation_id, event["occurred_at"]), event["occurred_at"])
+        for organisation_id in sorted(trainees):
+            projection.refresh(uow.session, organisation_id, sorted(trainees[organisation_id]))
+            projection.advance_as_of(uow.session, organisation_id, newest[organisation_id])

@@ -1,7 +1,7 @@
 """Reading and writing the metrics read model, one trainee (or one chunk of trainees) at a time.
 
-`refresh` is what the metrics consumer does for every event: it re-derives the facts of
-the trainee the event is about from the records and replaces that trainee's rows. It is
+`refresh` is what the metrics consumer does for each batch of events: it re-derives the facts of
+the trainees the events are about from the records and replaces their rows. It is
 idempotent and independent of arrival order, and it locks the trainee's record first, so
 competing consumers refreshing the same person serialise, and the later one reads the
 newer records.
@@ -30,10 +30,10 @@ CHUNK = 1000
 Facts = tuple[Participant, tuple[Participation, ...]]
 
 
-def refresh(session: Session, organisation_id: uuid.UUID, trainee_id: uuid.UUID) -> None:
-    """Make the trainee's rows equal to what the records say now."""
-    if rebuild_chunk(session, organisation_id, [trainee_id]) == 0:
-        raise LookupError(f"trainee {trainee_id} not found in organisation {organisation_id}")
+def refresh(session: Session, organisation_id: uuid.UUID, trainee_ids: list[uuid.UUID]) -> None:
+    """Make these trainees' rows equal to what the records say now."""
+    if rebuild_chunk(session, organisation_id, trainee_ids) != len(set(trainee_ids)):
+        raise LookupError(f"a trainee of {trainee_ids} is not in organisation {organisation_id}")
 
 
 def advance_as_of(session: Session, organisation_id: uuid.UUID, occurred_at: datetime) -> None:
@@ -83,8 +83,9 @@ def stored(session: Session, trainee_ids: list[uuid.UUID]) -> dict[uuid.UUID, Fa
 
 def rebuild_chunk(session: Session, organisation_id: uuid.UUID, trainee_ids: list[uuid.UUID]) -> int:
     """Replace these trainees' rows by freshly derived ones (locked, so a consumer waits its turn)."""
-    mine = list(session.scalars(select(Trainee.id).where(
-        Trainee.organisation_id == organisation_id, Trainee.id.in_(trainee_ids)).with_for_update()))
+    mine = list(session.scalars(select(Trainee.id).where(  # locked in id order: no deadlock between batches
+        Trainee.organisation_id == organisation_id, Trainee.id.in_(trainee_ids)).order_by(Trainee.id)
+        .with_for_update()))
     derived = derive(session, mine)
     _delete(session, mine)
     _insert(session, derived.values())
