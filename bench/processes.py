@@ -68,8 +68,10 @@ def ensure_wrk() -> str:
 
 
 def wrk(url: str, *, seconds: int, connections: int, method: str = "GET", token: str | None = None,
-        bodies: Path | None = None) -> dict:
-    env = {**os.environ, "BENCH_METHOD": method}
+        bodies: Path | None = None, offset: int = 0) -> dict:
+    """One wrk run; with `bodies`, it sends them from line `offset` on (the caller moves it past what
+    earlier runs sent)."""
+    env = {**os.environ, "BENCH_METHOD": method, "BENCH_THREADS": "1", "BENCH_OFFSET": str(offset)}
     if token:
         env["BENCH_AUTH"] = token
     if bodies:

@@ -81,11 +81,13 @@ def p1_enrolments(options, world, work: Path) -> dict:
     count = datafiles.enrolment_bodies(bodies, world.p1_trainees, world.p1_projects, date.today())
     print(f"P1: {count:,} distinct enrolment bodies", file=sys.stderr)
     runs: dict[str, list] = {"pathways": [], "ceiling_b": [], "ceiling_a": []}
+    sent = 0  # each body is sent once by Pathways (a repeat would be a 409 duplicate)
     for _ in range(options.rounds):
         runs["pathways"].append(_wrk(f"http://127.0.0.1:{API}/api/v1/enrolments", options, method="POST",
-                                     token=world.caseworker_token, bodies=bodies))
+                                     token=world.caseworker_token, bodies=bodies, offset=sent))
         runs["ceiling_b"].append(_wrk(f"http://127.0.0.1:{INSERT_CEILING}/enrolments", options, method="POST",
-                                      bodies=bodies))
+                                      bodies=bodies, offset=sent))
+        sent += runs["pathways"][-1]["requests"] + options.connections
         runs["ceiling_a"].append(_wrk(f"http://127.0.0.1:{FLASK_CEILING}/ping", options))
     return {
         "P1": report.figure("POST /enrolments, requests/s", runs["pathways"], runs["ceiling_b"], "per_s",

@@ -61,12 +61,13 @@ def prepare(env: dict, *, small: int, large: int) -> World:
         subprocess.run(["rabbitmqctl", "-q", *args], check=args[0] != "delete_vhost", capture_output=True)
     subprocess.run([str(Path(sys.executable).parent / "pathways"), "db", "upgrade"], env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    from bench.generate import generate
+    from bench.generate import ensure_programme, generate
 
     pathways = bootstrap()
     tokens = {}
     for slug, trainees in (("bench-small", small), ("bench-large", large)):
-        organisation_id, admin = organisation(env, slug)
+        organisation_id, admin_token = ensure_programme(pathways, slug, trainees)
+        admin = users.authenticate(pathways.uow(), admin_token)
         started = time.perf_counter()
         generate(pathways.engine, organisation_id, trainees=trainees, seed=len(slug), vault=pathways.vault)
         print(f"  {slug}: {trainees:,} trainees generated in {time.perf_counter() - started:.0f} s",

@@ -1,14 +1,18 @@
 -- wrk script for the benchmark: optional JSON bodies from a file (one per line, each thread
--- taking every n-th line so no body is sent twice), an Authorization header, and a JSON
--- summary with the latency percentiles the table needs.
+-- taking every n-th line from BENCH_OFFSET on, so no body is sent twice), an Authorization
+-- header, and a JSON summary with the latency percentiles the table needs.
 
-local bodies, threads, counter, first = {}, {}, 0, 0
+local bodies, counter, first = {}, 0, 0
+local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
+local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
 local method = os.getenv("BENCH_METHOD") or "GET"
 local auth = os.getenv("BENCH_AUTH")
 
+local created = 0
+
 function setup(thread)
-  thread:set("id", #threads)
-  table.insert(threads, thread)
+  thread:set("id", created)
+  created = created + 1
 end
 
 function init(args)
@@ -23,7 +27,7 @@ end
 
 function request()
   if #bodies == 0 then return wrk.format(method, nil) end
-  local index = (counter * #threads + first) % #bodies + 1
+  local index = (offset + counter * threads + first) % #bodies + 1
   counter = counter + 1
   return wrk.format(method, nil, nil, bodies[index])
 end
