@@ -93,9 +93,11 @@ def run() -> None:
 from workers.cli import COMMANDS as _WORKER_COMMANDS  # noqa: E402
 
 from service.metrics.cli import metrics as _metrics  # noqa: E402
+from service.imports.cli import import_group as _import_group  # noqa: E402
 
 for _command in (*_WORKER_COMMANDS, _metrics):
     main.add_command(_command)
+main.add_command(_import_group)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Bulk imports from files (`pathways import ...`): reading a CSV file, then the use case that writes it."""
