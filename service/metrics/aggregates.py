@@ -60,7 +60,9 @@ class Scope:
     period_end: date | None = None
 
     def where(self) -> ColumnElement[bool]:
-        conditions = [E.organisation_id == self.organisation_id]
+        # Both sides filtered by organisation: the planner then reads the participants of this
+        # organisation by index, not every participant of every tenant into a hash table.
+        conditions = [E.organisation_id == self.organisation_id, P.organisation_id == self.organisation_id]
         if self.project_id is not None:
             conditions.append(E.project_id == self.project_id)
         if self.period_start is not None:
