@@ -27,14 +27,13 @@ def enrol(uow: UnitOfWork, principal: Principal, data: dict) -> Enrolment:
             # SQLite write transactions are serialised by BEGIN IMMEDIATE already.
             cohort = get_scoped(uow.session, Cohort, org, data["cohort_id"], for_update=True, label="Cohort")
             taken = _places_taken(uow, cohort.id)
-        _refuse_second_open_enrolment(uow, trainee.id, project.id)
         rules.check_can_enrol(birth_date=trainee.birth_date, enrolled_on=data["enrolled_on"],
                               project=project, cohort=cohort, cohort_taken=taken)
         enrolment = Enrolment(organisation_id=org, trainee_id=trainee.id, project_id=project.id,
                               cohort_id=cohort.id if cohort else None, status=rules.ENROLLED,
                               enrolled_on=data["enrolled_on"])
         uow.session.add(enrolment)
-        try:
+        try:  # a second open enrolment is refused by a unique index: no query beforehand
             uow.session.flush()
         except IntegrityError:
             uow.rollback()
