@@ -75,25 +75,22 @@ class PlacementEndedSchema(PlacementStartedSchema):
     reason = fields.String(required=True, validate=one_of(placements.END_REASONS))
 
 
-class FollowUpRecordedSchema(BaseSchema):
+class FollowUpCheckpointSchema(BaseSchema):
+    """Which checkpoint of which enrolment: all that `follow_up.reopened` says."""
+
     follow_up_id = fields.UUID(required=True)
     enrolment_id = fields.UUID(required=True)
     trainee_id = fields.UUID(required=True)
     checkpoint = fields.String(required=True, validate=one_of(follow_ups.CHECKPOINTS))
     due_on = fields.Date(required=True)
+
+
+class FollowUpRecordedSchema(FollowUpCheckpointSchema):
     status = fields.String(required=True, validate=one_of(follow_ups.STATUSES))
     employment_status = fields.String(required=True, validate=one_of(follow_ups.EMPLOYMENT_STATUSES))
     wage_monthly = fields.Decimal(required=True, allow_none=True, as_string=True)
     currency = fields.String(required=True, allow_none=True)
     source = fields.String(required=True, validate=one_of(follow_ups.SOURCES))
-
-
-class FollowUpReopenedSchema(BaseSchema):
-    follow_up_id = fields.UUID(required=True)
-    enrolment_id = fields.UUID(required=True)
-    trainee_id = fields.UUID(required=True)
-    checkpoint = fields.String(required=True, validate=one_of(follow_ups.CHECKPOINTS))
-    due_on = fields.Date(required=True)
 
 
 class TargetMilestoneReachedSchema(BaseSchema):
@@ -116,7 +113,7 @@ PAYLOAD_SCHEMAS: dict[str, BaseSchema] = {
     "placement.started": PlacementStartedSchema(),
     "placement.ended": PlacementEndedSchema(),
     "follow_up.recorded": FollowUpRecordedSchema(),
-    "follow_up.reopened": FollowUpReopenedSchema(),
+    "follow_up.reopened": FollowUpCheckpointSchema(),
     "target.milestone_reached": TargetMilestoneReachedSchema(),
 }
 
