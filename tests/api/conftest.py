@@ -25,9 +25,8 @@ from stdnum.tr import vkn
 
 from service.db.models import AuditEntry, Employer, FollowUp, OutboxMessage, Placement, Referral, Vacancy
 from tests import factories
+from tests.api.helpers import bearer, ids, ok, problem, random_id, url  # noqa: F401 (used by test modules too)
 
-API = "/api/v1"
-PROBLEM = "application/problem+json"
 
 #: Tables an employer-side write may touch; "nothing changed" compares their row counts.
 COUNTED = {"employers": Employer, "vacancies": Vacancy, "referrals": Referral, "placements": Placement,
@@ -60,18 +59,6 @@ def client(app, drain):
     return test_client
 
 
-def url(path: str) -> str:
-    return API + path
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def random_id() -> str:
-    return str(uuid.uuid4())
-
-
 def tax_number() -> str:
     """A fresh, checksum-valid Turkish VKN."""
     base = f"{next(_tax_serial):09d}"
@@ -96,26 +83,6 @@ def work_terms(**overrides) -> dict:
             "contract_type": "permanent", "formal": True}
     body.update(overrides)
     return body
-
-
-def ok(response, status: int = 200) -> dict:
-    """Assert a JSON answer with `status`; return its body."""
-    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
-    assert response.mimetype == "application/json", response.mimetype
-    return response.get_json()
-
-
-def problem(response, status: int) -> dict:
-    """Assert an RFC 9457 problem with `status`; return its body."""
-    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
-    assert response.mimetype == PROBLEM, response.mimetype
-    body = response.get_json()
-    assert body["status"] == status and body["title"] and body["type"] and body["detail"]
-    return body
-
-
-def ids(page: dict) -> list[str]:
-    return [item["id"] for item in page["items"]]
 
 
 @dataclass

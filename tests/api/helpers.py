@@ -34,7 +34,7 @@ def problem(response, status: int) -> dict:
     assert response.mimetype == PROBLEM, response.mimetype
     body = response.get_json()
     assert body["status"] == status
-    assert body["title"] and body["type"] and "detail" in body
+    assert body["title"] and body["type"] and body["detail"]
     return body
 
 
