@@ -11,7 +11,7 @@ from sqlalchemy import select
 from service.bootstrap import Pathways
 from service.bootstrap import bootstrap as build
 from service.db.models import Organisation
-from service.metrics import projection
+from service.metrics import projection, rollups
 from service.metrics.verification import verify
 from service.services import milestones
 
@@ -36,7 +36,7 @@ def verify_command(org_slug: str | None) -> None:
         click.echo(json.dumps({"organisation": slug, "trainees_checked": checked,
                                "differences": len(differences)}))
         for difference in differences[:SHOWN_DIFFERENCES]:
-            click.echo(f"  {difference.trainee_id}: {difference.detail}", err=True)
+            click.echo(f"  {difference.trainee_id or 'rollup'}: {difference.detail}", err=True)
     pathways.engine.dispose()
     sys.exit(1 if failed else 0)
 
@@ -51,9 +51,12 @@ def rebuild_command(org_slug: str | None) -> None:
 
 
 def rebuild(pathways: Pathways, organisation_id) -> int:
-    """Chunk by chunk, each in its own transaction; then `as_of` is the newest event written, and the
-    milestones consumer's reach counts are recounted from the enrolments."""
+    """Chunk by chunk, each in its own transaction, the rollups dropped first; then `as_of` is the newest
+    event written, and the milestones consumer's reach counts are recounted from the enrolments."""
     written = 0
+    with pathways.uow() as uow:  # made again by the next reports, from the rebuilt rows
+        rollups.drop(uow.session, organisation_id)
+        uow.commit()
     with pathways.uow() as uow:
         chunks = list(projection.trainee_chunks(uow.session, organisation_id))
     for chunk in chunks:

@@ -23,7 +23,7 @@ from service.db.models import (
     Enrolment, FollowUp, MetricEnrolment, MetricParticipant, MetricParticipantGroup, MetricState, OutboxMessage,
     Placement, Trainee,
 )
-from service.metrics import facts
+from service.metrics import facts, rollups
 from service.metrics.facts import Participant, Participation
 
 CHUNK = 1000
@@ -87,14 +87,16 @@ def rebuild_chunk(session: Session, organisation_id: uuid.UUID, trainee_ids: lis
         Trainee.organisation_id == organisation_id, Trainee.id.in_(trainee_ids)).order_by(Trainee.id)
         .with_for_update()))
     derived = derive(session, mine)
-    _delete(session, mine)
-    _insert(session, derived.values())
+    with rollups.tracking(session, organisation_id, mine):
+        _delete(session, mine)
+        _insert(session, derived.values())
     return len(derived)
 
 
 def remove_orphans(session: Session, organisation_id: uuid.UUID) -> int:
     stale = orphans(session, organisation_id)
-    _delete(session, stale)
+    with rollups.tracking(session, organisation_id, stale):
+        _delete(session, stale)
     return len(stale)
 
 

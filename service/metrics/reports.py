@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-from statistics import median
 
 from sqlalchemy import ColumnElement, and_, true
 from sqlalchemy.orm import Session
@@ -104,13 +103,13 @@ def outcomes(session: Session, request: Request) -> dict:
     counts = _with_exited(agg.aggregate(session, scope, (), agg.OUTCOME_COUNTS).get((), {}))
     all_wages = agg.wages(session, scope, ()).get((), {})
     currency = _main_currency(all_wages)
-    wages = all_wages.get(currency, [])
+    wages = all_wages.get(currency, Counter())
     report = {**_outcome_figures(counts, wages, request.threshold), "wage_currency": currency,
               "gaps": _gaps(session, request, currency)}
     if request.by:
         cell_wages = agg.wages(session, scope, request.by)
         report["breakdown"] = [
-            {**cell, **_outcome_figures(_with_exited(cell), cell_wages.get(key, {}).get(currency, []),
+            {**cell, **_outcome_figures(_with_exited(cell), cell_wages.get(key, {}).get(currency, Counter()),
                                         request.threshold, cell["hidden"]), "suppressed": bool(cell["hidden"])}
             for key, cell in _cells(session, request, agg.OUTCOME_COUNTS, request.by)]
         for cell in report["breakdown"]:
@@ -119,7 +118,7 @@ def outcomes(session: Session, request: Request) -> dict:
     return report
 
 
-def _outcome_figures(counts: Mapping, wages: list[Decimal], threshold: int, hidden=frozenset()) -> dict:
+def _outcome_figures(counts: Mapping, wages: Counter[Decimal], threshold: int, hidden=frozenset()) -> dict:
     shown = {name: (None if name in hidden else counts.get(name, 0)) for name in agg.OUTCOME_COUNTS}
     # Shown next to `completed`, an exit count would give away a hidden `dropped_out`.
     shown["exited"] = None if {"completed", "dropped_out"} & set(hidden) else counts.get("exited", 0)
@@ -127,8 +126,8 @@ def _outcome_figures(counts: Mapping, wages: list[Decimal], threshold: int, hidd
     for rate, (numerator, denominator) in RATES.items():
         top, bottom = shown[numerator], shown[denominator]
         figures[rate] = None if top is None or not bottom else _ratio(top, bottom)
-    enough = shown["placed_within_90d"] is not None and len(wages) >= max(threshold, 1)
-    figures["median_wage"] = _money(median(wages)) if enough else None
+    enough = shown["placed_within_90d"] is not None and wages.total() >= max(threshold, 1)
+    figures["median_wage"] = _money(_median(wages)) if enough else None
     return figures
 
 
@@ -142,7 +141,7 @@ def _gaps(session: Session, request: Request, currency: str | None) -> dict:
     """Female minus male and female / male, for each rate and the median wage."""
     by_sex = {key[0]: cell for key, cell in _cells(session, request, agg.OUTCOME_COUNTS, ("sex",))}
     sex_wages = agg.wages(session, request.scope, ("sex",))
-    figures = {sex: _outcome_figures(_with_exited(by_sex[sex]), sex_wages.get((sex,), {}).get(currency, []),
+    figures = {sex: _outcome_figures(_with_exited(by_sex[sex]), sex_wages.get((sex,), {}).get(currency, Counter()),
                                      request.threshold, by_sex[sex]["hidden"]) for sex in ("female", "male")}
     gaps = {}
     for name in (*GAP_RATES, "median_wage"):
@@ -162,12 +161,24 @@ def _gaps(session: Session, request: Request, currency: str | None) -> dict:
     return gaps
 
 
-def _main_currency(wages_by_currency: Mapping[str, list]) -> str | None:
+def _main_currency(wages_by_currency: Mapping[str, Counter]) -> str | None:
     """The currency most placements are paid in (ties: alphabetical); medians use only it."""
     if not wages_by_currency:
         return None
-    counts = Counter({currency: len(values) for currency, values in wages_by_currency.items()})
+    counts = Counter({currency: values.total() for currency, values in wages_by_currency.items()})
     return min(counts, key=lambda currency: (-counts[currency], currency))
+
+
+def _median(wages: Counter[Decimal]) -> Decimal:
+    """The median of wages given as {wage: how many}: the middle one, or the mean of the middle two."""
+    size = wages.total()
+    middle = sorted({(size - 1) // 2, size // 2})
+    found, seen = [], 0
+    for wage in sorted(wages):
+        seen += wages[wage]
+        while len(found) < len(middle) and seen > middle[len(found)]:
+            found.append(wage)
+    return found[0] if len(found) == 1 else (found[0] + found[1]) / 2
 
 
 # -- indicators --------------------------------------------------------------------------------

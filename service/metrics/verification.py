@@ -1,7 +1,8 @@
 """`pathways metrics verify`: the read model against a recomputation from the records.
 
 Every figure is a function of the read-model rows, so equal rows mean equal figures;
-comparing rows also says which person is off and in what, which a figure cannot.
+comparing rows also says which person is off and in what, which a figure cannot. The
+rollups (pre-aggregated figures) are compared with a fresh scan of the rows as well.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
-from service.metrics import projection
+from service.metrics import projection, rollups
 
 
 @dataclass(frozen=True)
 class Difference:
-    trainee_id: uuid.UUID
+    trainee_id: uuid.UUID | None  # None: a rollup's cell
     detail: str
 
 
@@ -30,6 +31,7 @@ def verify(session: Session, organisation_id: uuid.UUID) -> tuple[int, list[Diff
                            for trainee_id in chunk if expected.get(trainee_id) != actual.get(trainee_id))
     differences.extend(Difference(trainee_id, "in the read model but not in the records")
                        for trainee_id in projection.orphans(session, organisation_id))
+    differences.extend(Difference(None, detail) for detail in rollups.differences(session, organisation_id))
     return checked, differences
 
 

@@ -37,8 +37,10 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tupl
                   "organisation_id": str(organisation.id), "project_id": _iso(scope.project_id),
                   "period_start": _iso(scope.period_start), "period_end": _iso(scope.period_end),
                   "by": list(by), "min_cell_size": organisation.min_cell_size, "suppression": args["suppress"]}
-        codes = session.execute(select(Project.id, Project.code).where(Project.organisation_id == organisation.id))
-        return {**header, **figures}, organisation, {str(project_id): code for project_id, code in codes}
+        codes = {project_id: code for project_id, code in session.execute(
+            select(Project.id, Project.code).where(Project.organisation_id == organisation.id))}
+        uow.commit()  # keeps the rollups this report made (service.metrics.rollups)
+        return {**header, **figures}, organisation, {str(project_id): code for project_id, code in codes.items()}
 
 
 def _iso(value) -> str | None:

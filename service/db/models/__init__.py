@@ -5,7 +5,9 @@ from service.db.models.employers import Employer, Vacancy
 from service.db.models.enrolments import Enrolment
 from service.db.models.idempotency import IdempotencyRecord
 from service.db.models.inbox import ProcessedEvent
-from service.db.models.metrics import MetricEnrolment, MetricParticipant, MetricParticipantGroup, MetricState
+from service.db.models.metrics import (
+    MetricEnrolment, MetricParticipant, MetricParticipantGroup, MetricRollup, MetricRollupValue, MetricState,
+)
 from service.db.models.milestones import Milestone, ReachCount, ReachMember
 from service.db.models.organisations import Organisation
 from service.db.models.outbox import OutboxMessage
@@ -16,6 +18,6 @@ from service.db.models.trainees import Trainee
 from service.db.models.users import User
 
 __all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
-           "MetricParticipant", "MetricParticipantGroup", "MetricState", "Milestone", "Organisation",
+           "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState", "Milestone", "Organisation",
            "OutboxMessage", "Placement", "ProcessedEvent", "Project", "ReachCount", "ReachMember", "Referral",
            "Trainee", "User", "Vacancy"]

@@ -11,9 +11,10 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.clock import utcnow
 from service.db.base import Base
 
 
@@ -80,3 +81,39 @@ class MetricState(Base):
     organisation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
     as_of: Mapped[datetime | None]
+
+
+class MetricRollup(Base):
+    """One report query over a whole scope, kept as running sums (see service.metrics.rollups).
+
+    `scan_sql` computes it from the read model; `delta_sql` is the same query restricted to the
+    trainees in the bound array `:rollup_trainees`, which a refresh runs before and after it
+    replaces their rows.
+    """
+
+    __tablename__ = "metric_rollups"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    #: sha256 of `delta_sql`, which names the organisation, project, breakdown and measures.
+    shape: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The query's leading columns that make a cell's key; the rest are its measures.
+    keys: Mapped[int] = mapped_column(SmallInteger)
+    scan_sql: Mapped[str] = mapped_column(Text)
+    delta_sql: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Rollups unread for longest go first when an organisation has too many.
+    read_on: Mapped[date]
+
+
+class MetricRollupValue(Base):
+    """One measure of one cell of a rollup; `cell` is the JSON list of the cell's key values."""
+
+    __tablename__ = "metric_rollup_values"
+
+    rollup_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("metric_rollups.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    cell: Mapped[str] = mapped_column(Text, primary_key=True)
+    measure: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
