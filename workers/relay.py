@@ -2,22 +2,29 @@
 
 Several relays may run at once; leases keep their batches apart. A row is published
 at least once: a relay that dies after publishing and before marking leaves the row to
-be published again when the lease expires, and consumers are idempotent.
+be published again when the lease expires, and consumers are idempotent. On RabbitMQ a
+batch is confirmed as a whole (one wait, not one per event); only the rows the broker
+acked are marked, the rest are released for a later pass.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from datetime import timedelta
 
+from amqp import Message
 from kombu import Connection, Producer
+from kombu.serialization import dumps
 
 from service.bootstrap import Pathways
 from service.db import outbox
+from service.db.models.outbox import OutboxMessage
 from service.db.session import DATABASE_UNAVAILABLE
 from service.ids import new_id
-from workers.broker import PUBLISH_RETRY_POLICY, broker_errors
+from workers.broker import PUBLISH_RETRY_POLICY, broker_errors, is_amqp
+from workers.confirms import ConfirmedBatches
 from workers.registry import topologies
 from workers.topology import EVENTS_EXCHANGE
 
@@ -26,6 +33,9 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 IDLE_POLL_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 30.0
+#: A healthy broker confirms a batch within milliseconds; a longer silence means trouble:
+#: the unconfirmed rows are released and the relay backs off (well within the lease).
+CONFIRM_TIMEOUT_SECONDS = 10.0
 
 
 class Relay:
@@ -34,40 +44,62 @@ class Relay:
         self.connection = connection
         self.batch_size = batch_size or pathways.config.relay_batch_size
         self._producer: Producer | None = None
+        self._batches: ConfirmedBatches | None = None
+
+    def _declared_channel(self):
+        self.connection.ensure_connection(max_retries=1)
+        channel = self.connection.channel()
+        # Declare every consumer's queue before publishing: nothing is dropped for want of a
+        # binding, and the embedded transport (whose bindings live in each process) routes at all.
+        for consumer in topologies(self.pathways.config):
+            consumer.declare(channel)
+        return channel
 
     def producer(self) -> Producer:
         if self._producer is None:
-            self.connection.ensure_connection(max_retries=1)
-            channel = self.connection.channel()
-            # Declare every consumer's queue before publishing: nothing is dropped for want of a
-            # binding, and the embedded transport (whose bindings live in each process) routes at all.
-            for consumer in topologies(self.pathways.config):
-                consumer.declare(channel)
-            self._producer = Producer(channel, exchange=EVENTS_EXCHANGE, serializer="json")
+            self._producer = Producer(self._declared_channel(), exchange=EVENTS_EXCHANGE, serializer="json")
         return self._producer
 
+    def batches(self) -> ConfirmedBatches:
+        if self._batches is None:
+            self._batches = ConfirmedBatches(self._declared_channel())
+        return self._batches
+
     def relay_once(self) -> int:
-        """Publish one batch; return how many rows were published."""
+        """Publish one batch; return how many rows were published (confirmed, on RabbitMQ)."""
         token = new_id()
         with self.pathways.uow() as uow:
             rows = outbox.claim(uow.session, token=token, lease=LEASE, limit=self.batch_size)
             uow.commit()
         if not rows:
             return 0
-        published = []
+        published: list[uuid.UUID] = []
         try:
-            producer = self.producer()
-            for row in rows:
-                producer.publish(row.envelope, routing_key=row.type, delivery_mode=2, message_id=str(row.id),
-                                 retry=True,
-                                 retry_policy=PUBLISH_RETRY_POLICY)
-                published.append(row.id)
+            if is_amqp(self.connection):
+                self._publish_confirmed(rows, published)
+            else:
+                self._publish_each(rows, published)
         finally:
             with self.pathways.uow() as uow:
                 outbox.mark_published(uow.session, token=token, ids=published)
                 outbox.release(uow.session, token=token)
                 uow.commit()
         return len(published)
+
+    def _publish_confirmed(self, rows: list[OutboxMessage], published: list[uuid.UUID]) -> None:
+        """RabbitMQ: the whole batch, then one wait for its confirms; `published` gets the acked ids."""
+        batches = self.batches()
+        messages = [(row.id, _message(batches.channel, row), row.type) for row in rows]
+        batches.publish(messages, exchange=EVENTS_EXCHANGE.name, confirmed=published,
+                        timeout=CONFIRM_TIMEOUT_SECONDS)
+
+    def _publish_each(self, rows: list[OutboxMessage], published: list[uuid.UUID]) -> None:
+        """The embedded transport has no confirms: a publish that returns has been stored."""
+        producer = self.producer()
+        for row in rows:
+            producer.publish(row.envelope, routing_key=row.type, delivery_mode=2, message_id=str(row.id),
+                             retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+            published.append(row.id)
 
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set, backing off (up to 30 s) while the broker is away."""
@@ -95,8 +127,16 @@ class Relay:
             backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
     def _reset(self) -> None:
-        self._producer = None
+        self._producer = self._batches = None
         try:
             self.connection.close()
         except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is replaced anyway
             pass
+
+
+def _message(channel, row: OutboxMessage) -> Message:
+    """What Kombu's Producer sends for `publish(envelope, serializer="json", delivery_mode=2,
+    message_id=…)`: JSON in UTF-8, priority 0, empty headers, persistent."""
+    content_type, content_encoding, body = dumps(row.envelope, serializer="json")
+    return channel.prepare_message(body, 0, content_type, content_encoding, {},
+                                   {"delivery_mode": 2, "message_id": str(row.id)})
