@@ -5,17 +5,22 @@ the trainees the events are about from the records and replaces their rows. It i
 idempotent and independent of arrival order, and it locks the trainee's record first, so
 competing consumers refreshing the same person serialise, and the later one reads the
 newer records.
+
+Replacing writes only the rows that differ from what the read model holds (a placement's
+end, say, changes no row; a corrected district changes the participant, not the
+enrolments). The records are read with Core statements built once, selecting the columns
+the facts need: the ORM's objects cost more than the rest of a refresh.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, replace
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,6 +33,34 @@ from service.metrics.facts import Participant, Participation
 
 CHUNK = 1000
 Facts = tuple[Participant, tuple[Participation, ...]]
+
+#: One expanding parameter: the statements below compile once, however many trainees they are for.
+_IDS = bindparam("trainee_ids", expanding=True)
+_TRAINEE = (Trainee.id, Trainee.organisation_id, Trainee.sex, Trainee.settlement_type, Trainee.education_level,
+            Trainee.labour_status, Trainee.district, Trainee.vulnerable_groups, Trainee.birth_date)
+_TRAINEES = select(*_TRAINEE).where(Trainee.id.in_(_IDS))
+_LOCKED_TRAINEES = (select(*_TRAINEE)  # locked in id order: no deadlock between batches
+                    .where(Trainee.organisation_id == bindparam("organisation_id"), Trainee.id.in_(_IDS))
+                    .order_by(Trainee.id).with_for_update())
+_RECORDS = {  # what `facts` reads of a trainee's records
+    "enrolments": select(Enrolment.id, Enrolment.organisation_id, Enrolment.trainee_id, Enrolment.project_id,
+                         Enrolment.enrolled_on, Enrolment.status, Enrolment.exited_on,
+                         Enrolment.qualification_gained).where(Enrolment.trainee_id.in_(_IDS)),
+    "placements": select(Placement.id, Placement.trainee_id, Placement.started_on, Placement.wage_monthly,
+                         Placement.currency).where(Placement.trainee_id.in_(_IDS)),
+    "follow_ups": select(FollowUp.trainee_id, FollowUp.enrolment_id, FollowUp.checkpoint, FollowUp.status,
+                         FollowUp.employment_status).where(FollowUp.trainee_id.in_(_IDS)),
+}
+_PARTICIPANT_COLUMNS = tuple(name for name in Participant.__dataclass_fields__ if name != "vulnerable_groups")
+_PARTICIPATION_COLUMNS = tuple(Participation.__dataclass_fields__)
+_STORED = {
+    "participants": select(*(MetricParticipant.__table__.c[name] for name in _PARTICIPANT_COLUMNS))
+    .where(MetricParticipant.trainee_id.in_(_IDS)),
+    "groups": select(MetricParticipantGroup.trainee_id, MetricParticipantGroup.vulnerable_group)
+    .where(MetricParticipantGroup.trainee_id.in_(_IDS)),
+    "participations": select(*(MetricEnrolment.__table__.c[name] for name in _PARTICIPATION_COLUMNS))
+    .where(MetricEnrolment.trainee_id.in_(_IDS)),
+}
 
 
 def refresh(session: Session, organisation_id: uuid.UUID, trainee_ids: list[uuid.UUID]) -> None:
@@ -55,41 +88,34 @@ def as_of(session: Session, organisation_id: uuid.UUID) -> datetime | None:
 
 def derive(session: Session, trainee_ids: list[uuid.UUID]) -> dict[uuid.UUID, Facts]:
     """The facts of these trainees, computed from the records."""
-    trainees = session.scalars(select(Trainee).where(Trainee.id.in_(trainee_ids))).all()
-    enrolments, placements, follow_ups = (_by_trainee(session, model, trainee_ids)
-                                          for model in (Enrolment, Placement, FollowUp))
-    return {t.id: (facts.participant(t), tuple(sorted(
-        (facts.participation(e, t, placements[t.id], follow_ups[t.id]) for e in enrolments[t.id]),
-        key=lambda p: p.enrolment_id))) for t in trainees}
+    return _derive(session, session.execute(_TRAINEES, {"trainee_ids": trainee_ids}).all())
 
 
 def stored(session: Session, trainee_ids: list[uuid.UUID]) -> dict[uuid.UUID, Facts]:
     """The facts of these trainees as the read model holds them."""
+    people = session.execute(_STORED["participants"], {"trainee_ids": trainee_ids}).all()
+    if not people:  # groups and participations hang off a participant (foreign keys)
+        return {}
+    held = [row.trainee_id for row in people]
     groups: dict[uuid.UUID, set[str]] = defaultdict(set)
-    for trainee_id, group in session.execute(select(
-            MetricParticipantGroup.trainee_id, MetricParticipantGroup.vulnerable_group)
-            .where(MetricParticipantGroup.trainee_id.in_(trainee_ids))):
+    for trainee_id, group in session.execute(_STORED["groups"], {"trainee_ids": held}):
         groups[trainee_id].add(group)
-    participations = _by_trainee(session, MetricEnrolment, trainee_ids)
-    result = {}
-    for row in session.scalars(select(MetricParticipant).where(MetricParticipant.trainee_id.in_(trainee_ids))):
-        participant = Participant(row.trainee_id, row.organisation_id, row.sex, row.settlement_type,
-                                  row.education_level, row.labour_status, row.district,
-                                  frozenset(groups[row.trainee_id]))
-        result[row.trainee_id] = (participant, tuple(sorted(
-            (_participation(e) for e in participations[row.trainee_id]), key=lambda p: p.enrolment_id)))
-    return result
+    participations = _by_trainee(session.execute(_STORED["participations"], {"trainee_ids": held}))
+    return {row.trainee_id: (Participant(*row, frozenset(groups[row.trainee_id])), tuple(sorted(
+        (Participation(*e) for e in participations[row.trainee_id]), key=lambda p: p.enrolment_id)))
+        for row in people}
 
 
 def rebuild_chunk(session: Session, organisation_id: uuid.UUID, trainee_ids: list[uuid.UUID]) -> int:
     """Replace these trainees' rows by freshly derived ones (locked, so a consumer waits its turn)."""
-    mine = list(session.scalars(select(Trainee.id).where(  # locked in id order: no deadlock between batches
-        Trainee.organisation_id == organisation_id, Trainee.id.in_(trainee_ids)).order_by(Trainee.id)
-        .with_for_update()))
-    derived = derive(session, mine)
-    with rollups.tracking(session, organisation_id, mine):
-        _delete(session, mine)
-        _insert(session, derived.values())
+    trainees = session.execute(_LOCKED_TRAINEES, {"organisation_id": organisation_id,
+                                                  "trainee_ids": trainee_ids}).all()
+    mine = [trainee.id for trainee in trainees]
+    derived = _derive(session, trainees)
+    current = stored(session, mine)
+    changed = [trainee_id for trainee_id in mine if derived[trainee_id] != current.get(trainee_id)]
+    with rollups.tracking(session, organisation_id, changed):
+        _replace(session, {trainee_id: derived[trainee_id] for trainee_id in changed}, current)
     return len(derived)
 
 
@@ -127,30 +153,69 @@ def orphans(session: Session, organisation_id: uuid.UUID) -> list[uuid.UUID]:
         MetricParticipant.trainee_id.not_in(select(Trainee.id)))))
 
 
-def _by_trainee(session: Session, model, trainee_ids: list[uuid.UUID]) -> dict[uuid.UUID, list]:
+def _derive(session: Session, trainees: list) -> dict[uuid.UUID, Facts]:
+    """The facts of `trainees` (rows of `_TRAINEE`) and their records."""
+    ids = [t.id for t in trainees]
+    enrolments = _by_trainee(session.execute(_RECORDS["enrolments"], {"trainee_ids": ids})) if ids else {}
+    # Placements and checkpoints only matter to an enrolment: a trainee without one needs neither.
+    enrolled = list(enrolments)
+    placements, follow_ups = ((_by_trainee(session.execute(_RECORDS[name], {"trainee_ids": enrolled}))
+                               if enrolled else {}) for name in ("placements", "follow_ups"))
+    return {t.id: (facts.participant(t), tuple(sorted(
+        (facts.participation(e, t, placements.get(t.id, ()), follow_ups.get(t.id, ()))
+         for e in enrolments.get(t.id, ())), key=lambda p: p.enrolment_id))) for t in trainees}
+
+
+def _by_trainee(rows) -> dict[uuid.UUID, list]:
     grouped: dict[uuid.UUID, list] = defaultdict(list)
-    for row in session.scalars(select(model).where(model.trainee_id.in_(trainee_ids))):
+    for row in rows:
         grouped[row.trainee_id].append(row)
     return grouped
 
 
-def _participation(row: MetricEnrolment) -> Participation:
-    return Participation(**{name: getattr(row, name) for name in Participation.__dataclass_fields__})
+def _replace(session: Session, derived: dict[uuid.UUID, Facts], current: dict[uuid.UUID, Facts]) -> None:
+    """Write `derived` over `current` (what the read model holds of these trainees), changing only what differs.
+
+    A participant row is updated in place: deleting it would cascade to its groups and participations.
+    """
+    new_people, changed_people, regrouped, groups, gone, participations = [], [], [], [], [], []
+    for trainee_id, (person, rows) in derived.items():
+        old_person, old_rows = current.get(trainee_id, (None, ()))
+        fields = {name: getattr(person, name) for name in _PARTICIPANT_COLUMNS}
+        if old_person is None:
+            new_people.append(fields)
+        elif replace(old_person, vulnerable_groups=person.vulnerable_groups) != person:
+            changed_people.append({"b_" + name: value for name, value in fields.items()})
+        if old_person is None or old_person.vulnerable_groups != person.vulnerable_groups:
+            if old_person is not None:
+                regrouped.append(trainee_id)
+            groups.extend({"trainee_id": trainee_id, "vulnerable_group": g} for g in sorted(person.vulnerable_groups))
+        before = {row.enrolment_id: row for row in old_rows}
+        after = {row.enrolment_id: row for row in rows}
+        gone.extend(enrolment_id for enrolment_id, row in before.items() if after.get(enrolment_id) != row)
+        participations.extend({name: getattr(row, name) for name in _PARTICIPATION_COLUMNS}
+                              for enrolment_id, row in after.items() if before.get(enrolment_id) != row)
+    if new_people:
+        session.execute(MetricParticipant.__table__.insert(), new_people)
+    if changed_people:
+        session.execute(_UPDATE_PARTICIPANT, changed_people)
+    if regrouped:
+        session.execute(_DELETE_GROUPS, {"trainee_ids": regrouped})
+    if groups:
+        session.execute(MetricParticipantGroup.__table__.insert(), groups)
+    if gone:
+        session.execute(_DELETE_PARTICIPATIONS, {"enrolment_ids": gone})
+    if participations:
+        session.execute(MetricEnrolment.__table__.insert(), participations)
 
 
-def _insert(session: Session, derived: Iterable[Facts]) -> None:
-    participants, groups, participations = [], [], []
-    for participant, rows in derived:
-        fields = asdict(replace(participant, vulnerable_groups=frozenset()))
-        fields.pop("vulnerable_groups")
-        participants.append(fields)
-        groups.extend({"trainee_id": participant.trainee_id, "vulnerable_group": g}
-                      for g in sorted(participant.vulnerable_groups))
-        participations.extend(asdict(row) for row in rows)
-    for model, rows in ((MetricParticipant, participants), (MetricParticipantGroup, groups),
-                        (MetricEnrolment, participations)):
-        if rows:
-            session.execute(model.__table__.insert(), rows)
+_UPDATE_PARTICIPANT = (update(MetricParticipant.__table__)
+                       .where(MetricParticipant.__table__.c.trainee_id == bindparam("b_trainee_id"))
+                       .values({name: bindparam("b_" + name) for name in _PARTICIPANT_COLUMNS
+                                if name != "trainee_id"}))
+_DELETE_GROUPS = delete(MetricParticipantGroup).where(MetricParticipantGroup.trainee_id.in_(_IDS))
+_DELETE_PARTICIPATIONS = delete(MetricEnrolment).where(
+    MetricEnrolment.enrolment_id.in_(bindparam("enrolment_ids", expanding=True)))
 
 
 def _delete(session: Session, trainee_ids: list[uuid.UUID]) -> None:

@@ -8,10 +8,11 @@ import threading
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from service.app import create_app
 from service.db.models import MetricEnrolment, MetricState, OutboxMessage
+from service.metrics import projection
 from service.metrics.cli import rebuild
 from service.metrics.verification import verify
 from tests import factories
@@ -131,3 +132,60 @@ def test_through_rabbitmq_the_read_model_converges_on_the_records(broker_pathway
         rows = uow.session.scalar(select(func.count()).select_from(MetricEnrolment).where(
             MetricEnrolment.organisation_id == organisation_id))
     assert rows >= 12
+
+
+def _row_versions(pathways, organisation_id) -> dict[tuple, str]:
+    """Each read-model row of the organisation and its PostgreSQL row version (xmin): a rewritten row gets a new one."""
+    found = {}
+    with pathways.uow() as uow:
+        for table, key in (("metric_participants", "trainee_id"), ("metric_enrolments", "enrolment_id"),
+                           ("metric_participant_groups", "trainee_id, vulnerable_group")):
+            for row in uow.session.execute(text(
+                    f"SELECT {key}, xmin::text FROM {table} WHERE trainee_id IN "
+                    "(SELECT trainee_id FROM metric_participants WHERE organisation_id = :organisation)"),
+                    {"organisation": organisation_id}):
+                found[(table, *map(str, row[:-1]))] = row[-1]
+    return found
+
+
+def test_a_refresh_rewrites_the_rows_that_changed_and_leaves_the_others_alone(committing_pg_pathways):
+    client = create_app(pathways=committing_pg_pathways).test_client()
+    headers = _caseworker(committing_pg_pathways)
+    cw = headers["caseworker"]
+    projects = [client.post("/api/v1/projects", headers=headers["admin"], json=factories.project_body()).get_json()
+                for _ in range(2)]
+    people, enrolments = [], {}
+    for n in range(3):
+        person = client.post("/api/v1/trainees", headers=cw, json=factories.trainee_body(
+            district="Buca", vulnerable_groups=["neet"])).get_json()["id"]
+        people.append(person)
+        for project in projects[:2 - n // 2]:  # the third person is in one project only
+            enrolments[person, project["id"]] = client.post("/api/v1/enrolments", headers=cw, json=(
+                factories.enrolment_body(person, project["id"], enrolled_on=(TODAY - timedelta(days=60)).isoformat())
+            )).get_json()["id"]
+    moved, completed, regrouped = people
+    organisation_id = uuid.UUID(client.get("/api/v1/organisation", headers=cw).get_json()["id"])
+    rebuild(committing_pg_pathways, organisation_id)
+    before = _row_versions(committing_pg_pathways, organisation_id)
+
+    assert client.patch(f"/api/v1/trainees/{moved}", headers=cw, json={"district": "Bornova"}).status_code == 200
+    done = enrolments[completed, projects[0]["id"]]
+    assert client.post(f"/api/v1/enrolments/{done}/complete", headers=cw, json={
+        "exited_on": TODAY.isoformat(), "qualification_gained": True}).status_code == 200
+    assert client.patch(f"/api/v1/trainees/{regrouped}", headers=cw,
+                        json={"vulnerable_groups": ["roma"]}).status_code == 200
+    with committing_pg_pathways.uow() as uow:
+        projection.refresh(uow.session, organisation_id, [uuid.UUID(p) for p in people])
+        uow.commit()
+    after = _row_versions(committing_pg_pathways, organisation_id)
+
+    rewritten = {key for key in before.keys() & after.keys() if before[key] != after[key]}
+    assert rewritten == {("metric_participants", moved), ("metric_enrolments", done)}
+    assert before.keys() - after.keys() == {("metric_participant_groups", regrouped, "neet")}
+    assert after.keys() - before.keys() == {("metric_participant_groups", regrouped, "roma")}
+    assert _differences(committing_pg_pathways, organisation_id) == 0
+
+    with committing_pg_pathways.uow() as uow:  # nothing changed since: nothing is written
+        projection.refresh(uow.session, organisation_id, [uuid.UUID(p) for p in people])
+        uow.commit()
+    assert _row_versions(committing_pg_pathways, organisation_id) == after
