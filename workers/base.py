@@ -3,9 +3,10 @@
 A subclass names its queue and routing keys and implements `handle(event, uow)` (and,
 where many events at once can be applied more cheaply, `handle_batch`). The base owns
 the rest: the envelope and payload are validated with `schemas.events`; the messages
-that arrive together (up to the prefetch, or what came within `BATCH_WAIT_SECONDS`) are
-applied in one unit of work, in which their event ids are recorded so that a redelivery
-changes nothing; they are acked only after that commit. A batch that fails is applied
+that arrive together (up to `BATCH_SIZE`, or what came within `BATCH_WAIT_SECONDS`) are
+applied in one unit of work, which first records their event ids (so that a redelivery
+changes nothing, and a competing consumer holding the same event waits, then skips it);
+they are acked only after that commit. A batch that fails is applied
 again message by message, so that one bad event cannot hold up the others. A failure is
 never acked as done: the message is first republished, with a confirm, to the wait
 queue of its next attempt (or, after the last, to the dead-letter queue), and only then
@@ -22,12 +23,13 @@ from typing import ClassVar
 from kombu import Connection, Consumer, Message, Producer
 from kombu.mixins import ConsumerMixin
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from schemas.events import load_envelope
 from service.bootstrap import Pathways
 from service.clock import utcnow
-from service.db import inbox
+from service.db.models import ProcessedEvent
 from service.db.session import DATABASE_UNAVAILABLE
 from service.services.unit_of_work import UnitOfWork
 from workers.broker import is_amqp
@@ -38,8 +40,13 @@ log = logging.getLogger(__name__)
 ATTEMPTS_HEADER = "x-pathways-attempts"
 ERROR_HEADER = "x-pathways-error"
 FAILED_AT_HEADER = "x-pathways-failed-at"
-PREFETCH = 100
-#: A batch is applied when it is full (the prefetch) or its first message has waited this long.
+#: The most messages applied in one transaction (200 rather than 100: a commit and a dozen round trips
+#: per batch, shared by twice the events, gave about 10 % more events/s in an A/B of the metrics consumer).
+BATCH_SIZE = 200
+#: Unacked messages the broker sends ahead: the next batch arrives while one is applied (with the
+#: prefetch equal to the batch, the consumer waited for each batch to be delivered after the last ack).
+PREFETCH = 2 * BATCH_SIZE
+#: A batch is applied when it is full or its first message has waited this long.
 BATCH_WAIT_SECONDS = 0.05
 MAX_BACKOFF_SECONDS = 30.0
 
@@ -78,18 +85,10 @@ class EventConsumer(ConsumerMixin):
         """Validate and apply one event body exactly once in effect; False if seen before."""
         event = load_envelope(body)
         with self.pathways.uow() as uow:
-            if inbox.seen(uow.session, self.name, event["id"]):
+            if not _claim(uow.session, self.name, [event["id"]]):
                 return False
             self.handle(event, uow)
-            inbox.remember(uow.session, self.name, event["id"])
-            try:
-                uow.commit()
-            except IntegrityError:
-                # Another instance applied the same event concurrently and committed first.
-                uow.rollback()
-                if inbox.seen(uow.session, self.name, event["id"]):
-                    return False
-                raise
+            uow.commit()
         self.applied += 1
         return True
 
@@ -98,12 +97,10 @@ class EventConsumer(ConsumerMixin):
 
         Raises when any of them fails: then nothing of the batch is committed.
         """
+        unique = {event["id"]: event for event in events}
         with self.pathways.uow() as uow:
-            fresh = {event["id"]: event for event in events}
-            for event_id in inbox.seen_among(uow.session, self.name, list(fresh)):
-                del fresh[event_id]
-            self.handle_batch(list(fresh.values()), uow)
-            inbox.remember_all(uow.session, self.name, list(fresh))
+            fresh = _claim(uow.session, self.name, list(unique))
+            self.handle_batch([event for event_id, event in unique.items() if event_id in fresh], uow)
             uow.commit()
         self.applied += len(fresh)
         return len(fresh)
@@ -128,7 +125,7 @@ class EventConsumer(ConsumerMixin):
         if not self._pending:
             self._pending_since = time.monotonic()
         self._pending.append((body, message))
-        if len(self._pending) >= PREFETCH:
+        if len(self._pending) >= BATCH_SIZE:
             self._flush()
 
     def _flush(self) -> None:
@@ -225,3 +222,18 @@ class EventConsumer(ConsumerMixin):
                     message.payload, routing_key=self.topology.queue_name, headers=message.headers,
                     delivery_mode=2, serializer="json", message_id=message.properties.get("message_id"))
                 message.ack()
+
+
+def _claim(session: Session, consumer: str, event_ids: list) -> set:
+    """Record `event_ids` as applied by `consumer` in the caller's transaction; returns those not recorded
+    before (the others were applied already, or by a competing consumer that committed while this one
+    waited for its row lock).
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING instead of a query and an insert; in id order, so that
+    competing consumers claiming overlapping batches queue rather than deadlock.
+    """
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    table = ProcessedEvent.__table__
+    stmt = insert(table).on_conflict_do_nothing().returning(table.c.event_id)
+    return set(session.scalars(stmt, [{"consumer": consumer, "event_id": event_id}
+                                      for event_id in sorted(event_ids)]))

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 
-from kombu import Producer
+import pytest
+from kombu import Consumer, Producer
+from sqlalchemy import delete
 
 from service.app import create_app
 from service.db.models import FollowUp, ProcessedEvent
 from tests.workers.conftest import wait_for
 from tests.workers.test_pipeline import _caseworker, _count, _exit_envelopes, _exits, _queue_depth
 from workers import broker, dlq
+from workers.base import BATCH_SIZE, PREFETCH, EventConsumer
 from workers.outcomes import OutcomesConsumer
 from workers.relay import Relay
-from workers.topology import EVENTS_EXCHANGE
+from workers.topology import DEFAULT_EXCHANGE, EVENTS_EXCHANGE
 
 
 def test_a_batch_with_a_poison_message_and_a_duplicate_applies_the_rest_once(broker_pathways, monkeypatch):
@@ -62,3 +66,103 @@ def test_a_batch_with_a_poison_message_and_a_duplicate_applies_the_rest_once(bro
                   ProcessedEvent.event_id == uuid.UUID(duplicate["id"])) == 1
     [dead] = dlq.list_dead(broker_pathways, "outcomes")
     assert "rule bug" in dead["error"] and dead["attempts"] == 3
+
+
+class _Recording(EventConsumer):
+    """Not registered: records the events it applies; with `gate`, holds its transaction open until the gate opens."""
+
+    name = "batch-test"
+    routing_keys = ("batch-test.event",)
+
+    def __init__(self, pathways, connection=None, gate: threading.Event | None = None, fail: bool = False):
+        super().__init__(pathways, connection)
+        self.gate, self.fail = gate, fail
+        self.batches: list[list] = []
+
+    def handle_batch(self, events, uow) -> None:
+        self.batches.append([event["id"] for event in events])
+        if self.gate is not None:
+            self.gate.wait(10)
+        if self.fail:
+            raise RuntimeError("rule bug")
+
+
+def _forget(pathways, consumer: str) -> None:
+    with pathways.uow() as uow:
+        uow.session.execute(delete(ProcessedEvent).where(ProcessedEvent.consumer == consumer))
+        uow.commit()
+
+
+@pytest.mark.parametrize("first_commits", [True, False])
+def test_a_consumer_claiming_an_event_that_another_is_applying_waits_for_its_outcome(committing_pg_pathways,
+                                                                                     first_commits):
+    """The inbox row is written first: the second consumer waits on it, then skips the event if the first
+    committed, or applies it if the first rolled back."""
+    shared, only_first, only_second = (uuid.uuid4() for _ in range(3))
+    gate = threading.Event()
+    first = _Recording(committing_pg_pathways, gate=gate, fail=not first_commits)
+    second = _Recording(committing_pg_pathways)
+    outcomes: dict[str, object] = {}
+
+    def run(key, consumer, ids):
+        try:
+            outcomes[key] = consumer.apply_batch([{"id": event_id} for event_id in ids])
+        except RuntimeError as error:
+            outcomes[key] = error
+
+    threads = [threading.Thread(target=run, args=("first", first, [only_first, shared]))]
+    threads[0].start()
+    try:
+        wait_for(lambda: first.batches, timeout=10)  # claimed, and applying
+        threads.append(threading.Thread(target=run, args=("second", second, [shared, only_second])))
+        threads[1].start()
+        threads[1].join(0.5)
+        assert threads[1].is_alive() and second.batches == []  # waiting on the shared event's inbox row
+    finally:
+        gate.set()
+        for thread in threads:
+            thread.join(10)
+    try:
+        if first_commits:
+            assert outcomes == {"first": 2, "second": 1}
+            assert second.batches == [[only_second]]
+        else:
+            assert isinstance(outcomes["first"], RuntimeError) and outcomes["second"] == 2
+            assert sorted(second.batches[0]) == sorted([shared, only_second])
+        assert _count(committing_pg_pathways, ProcessedEvent, ProcessedEvent.consumer == "batch-test",
+                      ProcessedEvent.event_id == shared) == 1
+    finally:
+        _forget(committing_pg_pathways, "batch-test")
+
+
+def test_batches_hold_at_most_batch_size_messages_while_the_broker_sends_further_ahead(broker_pathways):
+    count = BATCH_SIZE * 5 // 2
+    consumer = _Recording(broker_pathways, broker.connect(broker_pathways.config))
+    with broker.connect(broker_pathways.config) as connection:
+        channel = connection.channel()
+        consumer.topology.declare(channel)
+        [kombu_consumer] = consumer.get_consumers(functools.partial(Consumer, channel), channel)
+        assert kombu_consumer.prefetch_count == PREFETCH > BATCH_SIZE
+        producer = Producer(channel, exchange=DEFAULT_EXCHANGE, serializer="json")
+        for _ in range(count):
+            envelope = {"id": str(uuid.uuid4()), "type": "trainee.registered", "organisation_id": str(uuid.uuid4()),
+                        "occurred_at": "2026-01-01T00:00:00+00:00", "schema_version": 1, "data": {
+                            "trainee_id": str(uuid.uuid4()), "sex": "female", "birth_year": 1990,
+                            "settlement_type": "urban", "education_level": "tertiary", "labour_status": "inactive",
+                            "vulnerable_groups": [], "district": None}}
+            producer.publish(envelope, routing_key=consumer.topology.queue_name, message_id=envelope["id"])
+    thread = threading.Thread(target=consumer.run, daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: consumer.applied == count)
+    finally:
+        consumer.should_stop = True
+        thread.join(timeout=10)
+        with broker.connect(broker_pathways.config) as connection:
+            channel = connection.channel()
+            for queue in (consumer.topology.queue(), *consumer.topology.wait_queues(),
+                          consumer.topology.dead_letter_queue()):
+                queue(channel).delete()
+        _forget(broker_pathways, "batch-test")
+    sizes = [len(batch) for batch in consumer.batches]
+    assert sum(sizes) == count and max(sizes) == BATCH_SIZE  # full batches, none larger
