@@ -11,9 +11,15 @@ from pathlib import Path
 import click
 
 from service.bootstrap import bootstrap as build
-from service.db.migrate import upgrade
 from service.domain.errors import DomainError
 from service.services import organisations
+
+
+def _upgrade(engine) -> None:
+    # Imported when needed: Alembic adds about 0.09 s of CPU (an eighth) to the start of every command.
+    from service.db.migrate import upgrade
+
+    upgrade(engine)
 
 
 @click.group(help="Pathways: case management for employment programmes.")
@@ -29,7 +35,7 @@ def db() -> None:
 @db.command("upgrade", help="Migrate the database named by DATABASE_URL to the newest schema.")
 def db_upgrade() -> None:
     pathways = build()
-    upgrade(pathways.engine)
+    _upgrade(pathways.engine)
     click.echo("database migrated")
 
 
@@ -41,7 +47,7 @@ def db_upgrade() -> None:
 @click.option("--locale", default="en", show_default=True)
 def bootstrap(org_slug: str, org_name: str, country: str, admin_email: str, locale: str) -> None:
     pathways = build()
-    upgrade(pathways.engine)
+    _upgrade(pathways.engine)
     try:
         organisation, admin, token = organisations.bootstrap(
             pathways.uow(), slug=org_slug, name=org_name, country=country, admin_email=admin_email,
@@ -60,7 +66,7 @@ def demo(trainees: int, seed: int) -> None:
     from service.demo.loader import load_demo
 
     pathways = build()
-    upgrade(pathways.engine)
+    _upgrade(pathways.engine)
     result = load_demo(pathways, trainees=trainees, seed=seed)
     for role, token in result["tokens"].items():
         click.echo(f"{role:<11} {token}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 from typing import NoReturn
@@ -51,15 +52,18 @@ def import_group() -> None:
               help="[default: sniffed from the header line]")
 @click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
               help="Rows per transaction.")
+@click.option("--processes", type=click.IntRange(min=1),
+              help="Processes that check rows while this one writes; 1 checks them in this process "
+                   "[default: one per CPU, for files of more than one batch]")
 def trainees(file: Path, org_slug: str, dry_run: bool, encoding: str | None, delimiter: str | None,
-             batch_size: int) -> None:
+             batch_size: int, processes: int | None) -> None:
     try:
         pathways = build()
     except ConfigurationError as error:
         _exit(UNUSABLE_INPUT, str(error))
     try:
         summary = _import(pathways, file, org_slug, dry_run=dry_run, encoding=encoding, delimiter=delimiter,
-                          batch_size=batch_size)
+                          batch_size=batch_size, processes=processes)
     finally:
         pathways.dispose()
     click.echo(json.dumps(asdict(summary)))
@@ -67,7 +71,7 @@ def trainees(file: Path, org_slug: str, dry_run: bool, encoding: str | None, del
 
 
 def _import(pathways: Pathways, file: Path, org_slug: str, *, dry_run: bool, encoding: str | None,
-            delimiter: str | None, batch_size: int) -> Summary:
+            delimiter: str | None, batch_size: int, processes: int | None) -> Summary:
     try:
         organisation = find_organisation(pathways, org_slug)
         table = reading.read_table(file, country=organisation.country, encoding=encoding, delimiter=delimiter)
@@ -84,11 +88,13 @@ def _import(pathways: Pathways, file: Path, org_slug: str, *, dry_run: bool, enc
                 bar.update(last_line - table.header_lines - bar.pos)
 
             return import_trainees(pathways, organisation, table, dry_run=dry_run, batch_size=batch_size,
-                                   on_batch=report)
+                                   processes=processes, on_batch=report)
     except (NotFound, reading.UnusableInput) as error:
         _exit(UNUSABLE_INPUT, str(error))
     except DATABASE_UNAVAILABLE as error:
         _exit(STOPPED, f"the database is unavailable ({error.orig.__class__.__name__}). {RESUME_HINT}")
+    except BrokenProcessPool:
+        _exit(STOPPED, f"a process checking rows ended abruptly (killed, or out of memory?). {RESUME_HINT}")
     except KeyboardInterrupt:
         click.echo(f"\nInterrupted. {RESUME_HINT}", err=True)
         raise click.Abort() from None

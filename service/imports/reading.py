@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 from schemas.trainees import TraineeCreateSchema
 
@@ -34,11 +35,15 @@ _NO = frozenset({"false", "no", "0", "hayır", "hayir", "nej"})
 _LIST_SEPARATORS = re.compile(r"[|\s]+")
 
 
+#: A data row as read: its first and last line, and its cells.
+RawRow: TypeAlias = tuple[int, int, list[str]]
+
+
 class UnusableInput(Exception):
     """The file as a whole cannot be imported (unreadable, undecodable, a wrong header)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One data row: `line` is where it starts in the file (the header is line 1)."""
 
@@ -62,15 +67,21 @@ class Table:
     _text: str
 
     def __iter__(self) -> Iterator[Record]:
+        for first, last, cells in self.rows():
+            yield record(first, last, self.columns, cells)
+
+    def rows(self) -> Iterator[RawRow]:
+        """The data rows as the CSV reader splits them, before `record` makes each a Record: what
+        the import hands to the processes that check rows (a tuple is cheap to send)."""
         reader = csv.reader(io.StringIO(self._text, newline=""), delimiter=self.delimiter)
         next(reader)  # the header, checked in read_table
         last = reader.line_num
         try:
             for cells in reader:
                 first, last = last + 1, reader.line_num
-                if not any(cell.strip() for cell in cells):
+                if not "".join(cells).strip():
                     continue  # a blank line, or one of delimiters only
-                yield _record(first, last, self.columns, cells)
+                yield first, last, cells
         except csv.Error as error:  # e.g. a field over csv.field_size_limit()
             raise UnusableInput(f"line {reader.line_num}: {error}") from None
 
@@ -154,14 +165,15 @@ def _check_header(cells: list[str]) -> tuple[str, ...]:
     return columns
 
 
-def _record(first: int, last: int, columns: tuple[str, ...], cells: list[str]) -> Record:
-    if len(cells) < len(columns) or any(cell.strip() for cell in cells[len(columns):]):  # empty extras are fine
+def record(first: int, last: int, columns: tuple[str, ...], cells: list[str]) -> Record:
+    """A data row (lines `first` to `last`) as the body TraineeCreateSchema loads."""
+    if len(cells) < len(columns) or "".join(cells[len(columns):]).strip():  # empty extras are fine
         return Record(first, last, {}, f"{len(cells)} cells where the header names {len(columns)} columns")
     body = {}
     for name, cell in zip(columns, cells):
-        cell = cell.strip()
-        if cell:
-            body[name] = _CONVERTERS.get(name, str)(cell)
+        if cell := cell.strip():
+            converter = _CONVERTERS.get(name)
+            body[name] = cell if converter is None else converter(cell)
     return Record(first, last, body)
 
 

@@ -2,43 +2,50 @@
 written batch by batch, each batch in one transaction with its outbox events and audit entries.
 
 `services.trainees.register` per row would cost an ORM flush of three objects (trainee, outbox
-row, audit entry), about a millisecond a trainee. Here a batch is validated in memory, its
-duplicates are found with one query, and its rows are inserted in bulk (COPY on PostgreSQL).
-What is written equals the API path's: the event comes from the domain rules and its envelope
-from `add_events` (see `_outbox_rows`), and the audit entry holds what the flush hook records
-for a created trainee. About half the time goes to checking the rows (TraineeCreateSchema, see
-`RowLoader`, and the national-id checksum), half to writing their three rows each.
+row, audit entry), about a millisecond a trainee. Here a batch is checked in memory
+(service.imports.checking), its rows are made ready for PostgreSQL's binary COPY
+(service.imports.rows), its duplicates are found with one query, and each of its three tables
+gets one COPY. What is written equals the API path's: the event comes from the domain rules and
+its envelope from `add_events`, and the audit entry holds what the flush hook records for a
+created trainee.
+
+Where the time goes (py-spy over 100,000 rows of bench/datafiles.py on PostgreSQL, 2 CPUs):
+checking and making rows is three quarters of the import's CPU, so it runs in worker processes
+(service.imports.batches). Of all samples, the workers' schema fields take 19 % (marshmallow; the
+values that repeat from row to row are loaded once, see RowLoader), the national-id checksum 10 %
+(python-stdnum), building the three rows' values 15 %, their COPY encoding 8 %, ids 7 %, the event's
+and audit entry's JSON 6 %, the HMAC and AES-GCM 4 %, and sending batches between processes 8 %.
+This process spends 7 % writing (the lookup, the COPY, the commit: mostly waiting for PostgreSQL,
+which stores the three rows and their nine index entries in about 30 µs of its own CPU a trainee),
+3 % reading the CSV and 4 % starting up. Before (one process, a whole-schema load per row, dicts
+through psycopg's `write_row`), schema fields took 29 % of the samples, building rows 16 %, writing 11 %.
 
 Re-running an interrupted import resumes it: the rows of committed batches are registered
 already, so they are reported as duplicates ("already imported") and inserted once only.
 """
-
 from __future__ import annotations
 
+import signal
+import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import datetime
-from itertools import islice
-from types import SimpleNamespace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
-from marshmallow import Schema, ValidationError
 from sqlalchemy import Connection, Table, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from schemas.trainees import TraineeCreateSchema
 from service.bootstrap import Pathways
-from service.clock import today, utcnow
-from service.db import audit
-from service.db.models import AuditEntry, Organisation, OutboxMessage, Trainee
-from service.db.outbox import add_events
-from service.domain import national_ids
-from service.domain import trainees as rules
-from service.domain.errors import NotFound, ValidationFailed
-from service.ids import new_id
-from service.imports.reading import Record
-from service.services.pii import NationalIdVault
+from service.clock import today
+from service.db.models import Organisation, Trainee
+from service.domain.errors import NotFound
+from service.imports import batches
+from service.imports.checking import Checker, Problem
+from service.imports.reading import Table as CsvTable
+from service.imports.rows import COPY_HEADER, COPY_TRAILER, TABLES, CopyRows, Made, Rows
+
+__all__ = ["DEFAULT_BATCH_SIZE", "Problem", "Summary", "find_organisation", "import_trainees", "write_batch"]
 
 DEFAULT_BATCH_SIZE = 1000
 ALREADY_IMPORTED = "already imported"
@@ -46,27 +53,6 @@ ALREADY_IMPORTED = "already imported"
 LOOKUP_CHUNK = 5000
 #: A batch that lost a race to a concurrent registration is looked at again this often.
 ATTEMPTS = 3
-
-#: Fields whose values repeat from row to row (see RowLoader).
-REPEATING_FIELDS = ("sex", "district", "settlement_type", "education_level", "labour_status",
-                    "vulnerable_groups", "consent")
-_FIELD_ORDER = {name: index for index, name in enumerate(TraineeCreateSchema().fields)}
-
-_TRAINEE_COLUMNS = tuple(Trainee.__table__.columns.keys())
-_NOT_AUDITED = Trainee.__audit_exclude__ | Trainee.__audit_redact__
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A row not imported: invalid, or a duplicate (`duplicate=True`)."""
-
-    line: int
-    field: str
-    reason: str
-    duplicate: bool = False
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.reason}"
 
 
 @dataclass
@@ -78,22 +64,12 @@ class Summary:
     dry_run: bool = False
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """A valid row: the loaded body without its national id, which is kept apart, canonical."""
-
-    line: int
-    data: dict
-    national_id: str
-    fingerprint: str
-
-
 @dataclass
 class _Seen:
     """The first row of the file with a national id, and the trainee it is (once known)."""
 
     line: int
-    trainee_id: uuid.UUID | None = None
+    trainee_id: str | None = None
 
 
 def find_organisation(pathways: Pathways, slug: str) -> Organisation:
@@ -104,245 +80,166 @@ def find_organisation(pathways: Pathways, slug: str) -> Organisation:
     return organisation
 
 
-def import_trainees(pathways: Pathways, organisation: Organisation, records: Iterable[Record], *,
+def import_trainees(pathways: Pathways, organisation: Organisation, table: CsvTable, *,
                     dry_run: bool = False, batch_size: int = DEFAULT_BATCH_SIZE,
-                    actor_id: uuid.UUID | None = None,
+                    actor_id: uuid.UUID | None = None, processes: int | None = None,
                     on_batch: Callable[[int, list[Problem]], None] | None = None) -> Summary:
-    """Import `records`; after each batch `on_batch(last line, its problems by line)` is called.
+    """Import the rows of `table`; after each batch `on_batch(last line, its problems by line)` is
+    called. `processes` check rows while this one writes (default: one per CPU, for files of more
+    than a batch; 1 checks them here).
 
     With `dry_run` every row is judged (duplicates too) and nothing is written.
     """
+    checker = Checker(pathways.vault, organisation.id, organisation.national_id_scheme, today())
+    preparation = batches.Preparation(table.columns, checker,
+                                      None if dry_run else _row_maker(pathways, organisation.id, actor_id))
+    if processes is None:
+        processes = batches.available_cpus() if table.lines > batch_size else 1
     run = _Run(pathways, organisation, dry_run=dry_run, actor_id=actor_id)
-    for batch in _batches(records, batch_size):
-        problems = run.batch(batch)
-        if on_batch is not None:
-            on_batch(batch[-1].last_line, problems)
+    with batches.prepared(preparation, table.rows(), batch_size=batch_size, processes=processes) as prepared:
+        for batch in prepared:
+            problems = run.batch(batch)
+            if on_batch is not None:
+                on_batch(batch.last_line, problems)
     return run.summary
 
 
+def _row_maker(pathways: Pathways, organisation_id: uuid.UUID, actor_id: uuid.UUID | None) -> Rows:
+    """Rows for PostgreSQL's binary COPY where it is at hand (psycopg), else dicts for an INSERT."""
+    with pathways.uow() as uow:
+        connection = uow.session.connection()
+        if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+            encoding = connection.connection.driver_connection.info.encoding
+            return CopyRows(pathways.vault, organisation_id, actor_id, encoding)
+    return Rows(pathways.vault, organisation_id, actor_id)
+
+
 class _Run:
-    """One import: the checks, the first row of each national id in the file, the summary."""
+    """One import's writing: the first row of each national id in the file, and the summary."""
 
     def __init__(self, pathways: Pathways, organisation: Organisation, *, dry_run: bool,
                  actor_id: uuid.UUID | None):
         self._pathways = pathways
         self._organisation_id = organisation.id
-        self._scheme = organisation.national_id_scheme
         self._actor_id = actor_id
-        self._today = today()
         self._seen: dict[str, _Seen] = {}  # by fingerprint, over the whole file
-        self._loader = RowLoader()
         self.summary = Summary(dry_run=dry_run)
 
-    def batch(self, records: list[Record]) -> list[Problem]:
-        self.summary.rows += len(records)
-        problems: list[Problem] = []
-        first: list[_Candidate] = []
-        repeated: list[tuple[_Candidate, _Seen]] = []
-        for record in records:
-            checked = self._check(record)
-            if not isinstance(checked, _Candidate):
-                problems.extend(checked)
-                self.summary.invalid += 1
-            elif (seen := self._seen.get(checked.fingerprint)) is not None:
-                repeated.append((checked, seen))
+    def batch(self, batch: batches.Prepared) -> list[Problem]:
+        self.summary.rows += batch.rows
+        self.summary.invalid += batch.invalid
+        problems = list(batch.problems)
+        valid = batch.valid
+        first: list[int] = []  # indices in `valid`
+        repeated: list[tuple[int, _Seen]] = []
+        for index, fingerprint in enumerate(valid.fingerprints):
+            if (seen := self._seen.get(fingerprint)) is not None:
+                repeated.append((index, seen))
             else:
-                self._seen[checked.fingerprint] = _Seen(checked.line)
-                first.append(checked)
-        problems.extend(self._store(first))
-        for candidate, seen in repeated:  # after _store: the trainee of the first row is known by now
+                self._seen[fingerprint] = _Seen(valid.lines[index])
+                first.append(index)
+        problems.extend(self._store(valid.select(first)))
+        for index, seen in repeated:  # after _store: the trainee of the first row is known by now
             trainee = f" (trainee {seen.trainee_id})" if seen.trainee_id else ""
-            problems.append(Problem(candidate.line, "national_id", f"repeats line {seen.line}{trainee}",
+            problems.append(Problem(valid.lines[index], "national_id", f"repeats line {seen.line}{trainee}",
                                     duplicate=True))
         self.summary.duplicates += len(repeated)
         return sorted(problems, key=lambda problem: problem.line)
 
-    def _check(self, record: Record) -> _Candidate | list[Problem]:
-        """The API's checks in its order (schema, rules, national id), all reported at once."""
-        if record.error:
-            return [Problem(record.line, "row", record.error)]
-        data, errors = self._loader.load(record.body)
-        try:
-            # Neutral stand-ins for what the schema refused, so that the rules judge the rest.
-            rules.check_registration(consent=data.get("consent", True),
-                                     birth_date=data.get("birth_date", self._today), today=self._today)
-        except ValidationFailed as failed:
-            errors.update(failed.errors)
-        national_id = data.pop("national_id", None)
-        if national_id is not None:
-            try:
-                national_id = national_ids.normalise(self._scheme, national_id)
-            except ValueError as error:  # its message never repeats the number
-                errors["national_id"] = [str(error)]
-        if errors:
-            return [Problem(record.line, field, " ".join(errors[field]))
-                    for field in sorted(errors, key=lambda field: _FIELD_ORDER.get(field, -1))]
-        return _Candidate(record.line, data, national_id,
-                          self._pathways.vault.fingerprint(self._organisation_id, national_id))
-
-    def _store(self, candidates: list[_Candidate]) -> list[Problem]:
+    def _store(self, candidates: Made) -> list[Problem]:
         """Insert the candidates not registered yet, in one transaction; report the others."""
-        if not candidates:
+        if not candidates.fingerprints:
             return []
-        for attempt in range(1, ATTEMPTS + 1):
-            with self._pathways.uow(actor_id=self._actor_id) as uow:
-                existing = _registered(uow.session, self._organisation_id, [c.fingerprint for c in candidates])
-                new = [c for c in candidates if c.fingerprint not in existing]
-                if self.summary.dry_run:
-                    created = {}
-                    break
-                try:
-                    created = write_batch(uow.session, self._pathways.vault, self._organisation_id, new,
-                                          actor_id=self._actor_id)
-                    uow.commit()
-                    break
-                except IntegrityError:
-                    # A registration of one of these people committed since the lookup: look again.
-                    if attempt == ATTEMPTS:
-                        raise
+        with _interrupt_after():
+            for attempt in range(1, ATTEMPTS + 1):
+                with self._pathways.uow(actor_id=self._actor_id) as uow:
+                    existing = _registered(uow.session, self._organisation_id, candidates.fingerprints)
+                    if self.summary.dry_run:
+                        created = {}
+                        break
+                    try:
+                        created = write_batch(uow.session, candidates.select(
+                            [index for index, fingerprint in enumerate(candidates.fingerprints)
+                             if fingerprint not in existing]))
+                        uow.commit()
+                        break
+                    except IntegrityError:
+                        # A registration of one of these people committed since the lookup: look again.
+                        if attempt == ATTEMPTS:
+                            raise
         self.summary.imported += len(created)
         self.summary.duplicates += len(existing)
         problems = []
-        for candidate in candidates:
-            seen = self._seen[candidate.fingerprint]
-            seen.trainee_id = created.get(candidate.fingerprint) or existing.get(candidate.fingerprint)
-            if candidate.fingerprint in existing:
-                problems.append(Problem(candidate.line, "national_id",
-                                        f"{ALREADY_IMPORTED} (trainee {seen.trainee_id})", duplicate=True))
+        for line, fingerprint in zip(candidates.lines, candidates.fingerprints):
+            seen = self._seen[fingerprint]
+            if fingerprint in existing:
+                seen.trainee_id = str(existing[fingerprint])
+                problems.append(Problem(line, "national_id", f"{ALREADY_IMPORTED} (trainee {seen.trainee_id})",
+                                        duplicate=True))
+            else:
+                seen.trainee_id = created.get(fingerprint)
         return problems
 
 
-class RowLoader:
-    """TraineeCreateSchema's load of a row's body, in two parts: the fields whose values repeat from
-    row to row are loaded once per distinct combination of values, which saves a third of the cost of
-    checking a row. The schema's fields are independent (it has no schema-level validator or hook), so
-    the two parts give its data and messages exactly; tests compare them with a load of the whole."""
+@contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """A Ctrl-C while a batch is written takes effect once its transaction has ended (a second one
+    at once): interrupted mid-statement, psycopg cancels it, and the cancellation or the connection
+    left busy would be reported instead of the interruption. Writing is most of what the importing
+    process does while other processes check rows."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield
+        return
+    received = []
 
-    MEMO_LIMIT = 50_000
-    _PERSONAL = TraineeCreateSchema(exclude=REPEATING_FIELDS)
-    _REPEATING = TraineeCreateSchema(only=REPEATING_FIELDS)
+    def defer(_signum, _frame) -> None:
+        if received:
+            raise KeyboardInterrupt
+        received.append(True)
 
-    def __init__(self) -> None:
-        self._loaded: dict[tuple, tuple[dict, dict]] = {}
-
-    def load(self, body: dict) -> tuple[dict, dict[str, list[str]]]:
-        """The loaded data (the valid fields only, when some are not) and the messages by field."""
-        data, errors = _load(self._PERSONAL, {key: value for key, value in body.items()
-                                              if key not in REPEATING_FIELDS})
-        key = tuple((field, _hashable(body[field])) for field in REPEATING_FIELDS if field in body)
-        if (loaded := self._loaded.get(key)) is None:
-            if len(self._loaded) >= self.MEMO_LIMIT:
-                self._loaded.clear()
-            loaded = self._loaded[key] = _load(self._REPEATING, {field: body[field] for field in REPEATING_FIELDS
-                                                                  if field in body})
-        data.update(loaded[0])
-        errors.update(loaded[1])
-        return data, errors
+    previous = signal.signal(signal.SIGINT, defer)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
-def write_batch(session: Session, vault: NationalIdVault, organisation_id: uuid.UUID,
-                candidates: list[_Candidate], *, actor_id: uuid.UUID | None) -> dict[str, uuid.UUID]:
+def write_batch(session: Session, made: Made) -> dict[str, str]:
     """Insert the trainees, their `trainee.registered` events and their audit entries in the
     session's transaction; returns the new trainees' ids by fingerprint."""
-    if not candidates:
+    if not made.fingerprints:
         return {}
-    now = utcnow()
-    trainees = [_trainee_row(candidate, vault, organisation_id, now) for candidate in candidates]
-    insert_rows(session, Trainee.__table__, trainees)
-    # Generators: on PostgreSQL the server stores each chunk while the next one is being made.
-    insert_rows(session, OutboxMessage.__table__, _outbox_rows(trainees, now))
-    insert_rows(session, AuditEntry.__table__, (_audit_row(row, actor_id, now) for row in trainees))
-    return {row["national_id_hash"]: row["id"] for row in trainees}
+    for table, rows in zip(TABLES, (made.trainees, made.outbox, made.audit), strict=True):
+        insert_rows(session, table, rows)
+    return dict(zip(made.fingerprints, made.trainee_ids, strict=True))
 
 
-def _trainee_row(candidate: _Candidate, vault: NationalIdVault, organisation_id: uuid.UUID,
-                 now: datetime) -> dict:
-    row = dict.fromkeys(_TRAINEE_COLUMNS)  # optional fields absent from the file are null
-    row.update(candidate.data, id=new_id(), organisation_id=organisation_id,
-               national_id_hash=candidate.fingerprint,
-               national_id_ciphertext=vault.encrypt(organisation_id, candidate.national_id),
-               consent_at=now, created_at=now, updated_at=now)
-    return row
-
-
-class _Collected(list):
-    """Stands in for the session `add_events` adds its outbox rows to (it calls `add_all` only)."""
-
-    add_all = list.extend
-
-
-def _outbox_rows(trainees: list[dict], now: datetime) -> Iterator[dict]:
-    """The outbox rows of the trainees' `trainee.registered` events, as `add_events` writes them.
-
-    The first event is written by `add_events` itself, which checks its payload against the event
-    schema and dumps its envelope (about 30 µs). The others copy that envelope with their own id and
-    payload: their payloads hold values of the same vocabularies, which the row schema checked.
-    """
-    template = None
-    for trainee in trainees:
-        event = replace(rules.registered_event(SimpleNamespace(**trainee)), occurred_at=now)
-        if template is None:
-            collected = _Collected()
-            add_events(collected, [event])
-            [message] = collected
-            template = message.envelope
-            yield {column: getattr(message, column) for column in OutboxMessage.__table__.columns.keys()}
-            continue
-        event_id = new_id()
-        yield {"id": event_id, "organisation_id": event.organisation_id, "type": event.type,
-               "envelope": {**template, "id": str(event_id), "data": event.data}, "occurred_at": now,
-               "published_at": None, "claimed_until": None, "claim_token": None}
-
-
-def _audit_row(trainee: dict, actor_id: uuid.UUID | None, now: datetime) -> dict:
-    """The entry the flush hook (service.db.audit) writes for a created trainee: every column but
-    the excluded and the redacted ones, as JSON (tests compare the two)."""
-    changes = {key: audit._jsonable(value) for key, value in trainee.items() if key not in _NOT_AUDITED}
-    return {"id": new_id(), "organisation_id": trainee["organisation_id"], "actor_id": actor_id,
-            "action": "create", "entity_type": Trainee.__tablename__, "entity_id": trainee["id"],
-            "changes": changes, "occurred_at": now}
-
-
-def insert_rows(session: Session, table: Table, rows: Iterable[dict]) -> None:
-    """A bulk insert of rows that name every column of `table`, in the session's transaction:
-    COPY on PostgreSQL (psycopg), else an executemany INSERT."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
-        _copy(connection, table, rows)
-    elif rows := list(rows):
+def insert_rows(session: Session, table: Table, rows: list[dict] | list[bytes]) -> None:
+    """A bulk insert in the session's transaction: rows made for PostgreSQL's binary COPY are
+    copied, dicts of column values inserted by an executemany INSERT."""
+    if isinstance(rows[0], bytes):
+        _copy(session.connection(), table, rows)
+    else:
         session.execute(insert(table), rows)
 
 
-def _copy(connection: Connection, table: Table, rows: Iterable[dict]) -> None:
+def _copy(connection: Connection, table: Table, rows: list[bytes]) -> None:
     """COPY ... FROM STDIN in the binary format: several times faster than INSERT, and cheaper than
-    the text format on both sides. Each value passes through its column type's bind processor, as
-    an INSERT parameter would (UTC timestamps, JSON)."""
+    the text format on both sides. The rows are encoded already (service.imports.rows)."""
     dialect = connection.dialect
-    keys = table.columns.keys()
-    processors = [column.type.dialect_impl(dialect).bind_processor(dialect) for column in table.columns]
-    converted = [(index, process) for index, process in enumerate(processors) if process is not None]
     prepare = dialect.identifier_preparer
     statement = (f"COPY {prepare.format_table(table)} "
                  f"({', '.join(prepare.format_column(column) for column in table.columns)}) FROM STDIN (FORMAT BINARY)")
-    driver_connection = connection.connection.driver_connection
     try:
-        types = dict(driver_connection.execute(_COLUMN_TYPES, (prepare.format_table(table),)).fetchall())
-        with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.set_types([types[key] for key in keys])
-            for row in rows:
-                values = [row[key] for key in keys]
-                for index, process in converted:
-                    values[index] = process(values[index])
-                copy.write_row(values)
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(COPY_HEADER + b"".join(rows) + COPY_TRAILER)
     except dialect.loaded_dbapi.Error as error:
         # Raised as SQLAlchemy raises driver errors (IntegrityError, OperationalError, ...).
         raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error,
                                   hide_parameters=True, dialect=dialect) from error
-
-
-#: The binary format names each column's type (by its oid).
-_COLUMN_TYPES = ("SELECT attname, atttypid FROM pg_attribute"
-                 " WHERE attrelid = CAST(%s AS regclass) AND attnum > 0 AND NOT attisdropped")
 
 
 def _registered(session: Session, organisation_id: uuid.UUID, fingerprints: list[str]) -> dict[str, uuid.UUID]:
@@ -367,28 +264,3 @@ _PG_LOOKUP = text(
     " CROSS JOIN LATERAL (SELECT trainees.national_id_hash, trainees.id FROM trainees"
     " WHERE trainees.organisation_id = :organisation_id AND trainees.national_id_hash = wanted.fingerprint)"
     " AS found")
-
-
-def _load(schema: Schema, body: dict) -> tuple[dict, dict[str, list[str]]]:
-    try:
-        return schema.load(body), {}
-    except ValidationError as error:
-        return dict(error.valid_data or {}), {field: _messages(messages) for field, messages in error.messages.items()}
-
-
-def _messages(messages) -> list[str]:
-    """marshmallow's messages of one field as sentences; a list field's are keyed by item index."""
-    if isinstance(messages, dict):
-        return [f"item {int(index) + 1}: {message}" for index, nested in messages.items()
-                for message in _messages(nested)]
-    return [messages] if isinstance(messages, str) else [str(message) for message in messages]
-
-
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    iterator = iter(records)
-    while batch := list(islice(iterator, size)):
-        yield batch

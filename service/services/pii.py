@@ -14,13 +14,14 @@ NONCE_BYTES = 12
 
 class NationalIdVault:
     def __init__(self, hash_key: bytes, encryption_key: bytes):
-        self._hash_key = hash_key
+        self._keyed_hash = hmac.new(hash_key, digestmod=hashlib.sha256)  # copied per use: keyed once
         self._aead = AESGCM(encryption_key)
 
     def fingerprint(self, organisation_id: uuid.UUID, national_id: str) -> str:
         """Per-organisation keyed hash: equal ids collide only inside one tenant."""
-        message = organisation_id.bytes + national_id.encode()
-        return hmac.new(self._hash_key, message, hashlib.sha256).hexdigest()
+        keyed = self._keyed_hash.copy()
+        keyed.update(organisation_id.bytes + national_id.encode())
+        return keyed.hexdigest()
 
     def encrypt(self, organisation_id: uuid.UUID, national_id: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)

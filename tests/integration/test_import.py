@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from marshmallow import ValidationError
+from marshmallow import ValidationError, validates_schema
 from sqlalchemy import func, select, text
 from stdnum import luhn
 
@@ -25,8 +26,10 @@ from service.config import Config
 from service.db.models import AuditEntry, Organisation, OutboxMessage, Trainee
 from service.domain import national_ids
 from service.domain.roles import Principal, Role
+from service.ids import reserve
 from service.imports import cli as import_cli
-from service.imports import reading
+from service.imports import checking, reading
+from service.imports import rows as import_rows
 from service.imports import trainees as importing
 from service.services import organisations, trainees
 from tests import factories
@@ -188,18 +191,39 @@ BODIES = [
     factories.trainee_body(given_name="\x07", birth_date="2001-02-30", settlement_type=None, consent=False),
     {key: value for key, value in factories.trainee_body().items() if key not in ("sex", "given_name")},
     {"consent": True, "district": "Konak", "labour_status": "inactive"},
+    factories.trainee_body(consent=1, sex=["female"], vulnerable_groups="roma", district=None, phone=None),
+    factories.trainee_body(consent="true", vulnerable_groups=[1, True], email=None, notes="unknown field"),
+    factories.trainee_body(given_name=" Ayşe ", family_name="x" * 101, birth_date="1899-12-31", vulnerable_groups=[]),
+    factories.trainee_body(national_id=" ", sex="", district=" Konak\t"),
 ]
 
 
+def _whole_load(schema, body):
+    try:
+        return schema.load(body), {}
+    except ValidationError as error:
+        return error.valid_data, {field: checking._messages(messages) for field, messages in error.messages.items()}
+
+
 def test_the_row_loader_loads_as_the_whole_schema_does():
-    loader = importing.RowLoader()
+    loader = checking.RowLoader()
     for body in BODIES * 2:  # twice: the second time from the memo
-        try:
-            expected = TraineeCreateSchema().load(body), {}
-        except ValidationError as error:
-            expected = error.valid_data, {field: importing._messages(messages)
-                                          for field, messages in error.messages.items()}
-        assert loader.load(body) == expected
+        data, errors = loader.load(body)
+        assert (data, errors) == _whole_load(TraineeCreateSchema(), body)
+        data.get("vulnerable_groups", []).append("changed")  # a list of its own: the memo keeps its value
+    assert loader.load(BODIES[1]) == _whole_load(TraineeCreateSchema(), BODIES[1])
+
+
+def test_the_row_loader_loads_the_whole_body_once_the_schema_has_hooks():
+    class Hooked(TraineeCreateSchema):
+        @validates_schema
+        def one_name_at_least(self, data, **_kwargs):
+            if data.get("given_name") == data.get("family_name"):
+                raise ValidationError("Given and family name are one.", "family_name")
+
+    body = factories.trainee_body(given_name="Ali", family_name="Ali")
+    assert checking.RowLoader(Hooked()).load(body) == _whole_load(Hooked(), body)
+    assert "family_name" in checking.RowLoader(Hooked()).load(body)[1]
 
 
 # -- bad rows, dry runs, duplicates ------------------------------------------------------------
@@ -310,8 +334,58 @@ def test_a_rerun_imports_nothing_new_and_reports_every_row_as_already_imported(p
     assert counts(pathways, organisation.id) == after_first
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_rows_checked_in_worker_processes_are_reported_by_line_in_file_order(pathways, make_organisation, tmp_path,
+                                                                             processes):
+    organisation = make_organisation("TR")
+    repeated = factories.tckn()
+    people = [row(), row(national_id=repeated), row(),  # lines 2-4: batch 1
+              row(), row(sex="woman"), row(),  # lines 5-7: batch 2, with a bad row at line 6
+              row(national_id=f"{repeated[:5]} {repeated[5:]}"), row(), row(birth_date="2001-13-01")]  # batch 3
+    path = write_csv(tmp_path / "t.csv", people)
+
+    summary, problems, _ = run_import(pathways, organisation, path, batch_size=3, processes=processes)
+    dry, dry_problems, _ = run_import(pathways, make_organisation("TR"), path, batch_size=3, processes=processes,
+                                      dry_run=True)
+
+    [first] = [t for t in stored(pathways, organisation.id) if t.national_id_hash == pathways.vault.fingerprint(
+        organisation.id, repeated)]
+    assert [str(problem) for problem in problems] == [
+        "line 6: sex: Must be one of: female, male, other.",
+        f"line 8: national_id: repeats line 3 (trainee {first.id})",
+        "line 10: birth_date: Not a valid date."]
+    assert (summary.rows, summary.imported, summary.duplicates, summary.invalid) == (9, 6, 1, 2)
+    assert counts(pathways, organisation.id) == {"trainees": 6, "events": 6, "audit": 6}
+    in_file_order = [pathways.vault.fingerprint(organisation.id, people[index]["national_id"])
+                     for index in (0, 1, 2, 3, 5, 7)]  # lines 2-5, 7 and 9
+    assert [t.national_id_hash for t in stored(pathways, organisation.id)] == in_file_order  # ids by file order
+    assert [str(problem) for problem in dry_problems][1] == "line 8: national_id: repeats line 3"
+    assert (dry.rows, dry.imported, dry.duplicates, dry.invalid) == (9, 0, 1, 2)
+    assert multiprocessing.active_children() == []
+
+
+def test_an_error_in_a_worker_process_stops_the_import_after_whole_batches(pathways, make_organisation, tmp_path,
+                                                                          monkeypatch):
+    organisation = make_organisation("TR")
+    path = write_csv(tmp_path / "t.csv", [row(given_name=f"Person {n}") for n in range(7)])
+    check = checking.Checker.check
+
+    def fail_at_line_6(self, record):  # the workers fork from this process, so they inherit the patch
+        if record.line == 6:
+            raise RuntimeError("a bug")
+        return check(self, record)
+
+    monkeypatch.setattr(checking.Checker, "check", fail_at_line_6)
+    with pytest.raises(RuntimeError, match="a bug"):
+        run_import(pathways, organisation, path, batch_size=2, processes=2)
+
+    assert counts(pathways, organisation.id) == {"trainees": 4, "events": 4, "audit": 4}  # lines 2-5
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("processes", [1, 2])
 def test_an_interrupted_import_keeps_whole_batches_and_a_rerun_completes_it_once(pathways, make_organisation,
-                                                                                 tmp_path, monkeypatch):
+                                                                                 tmp_path, monkeypatch, processes):
     organisation = make_organisation("TR")
     path = write_csv(tmp_path / "t.csv", [row(given_name=f"Person {n}") for n in range(7)])
     write_batch, calls = importing.write_batch, []
@@ -325,10 +399,11 @@ def test_an_interrupted_import_keeps_whole_batches_and_a_rerun_completes_it_once
 
     monkeypatch.setattr(importing, "write_batch", fail_in_the_third_batch)
     with pytest.raises(KeyboardInterrupt):
-        run_import(pathways, organisation, path, batch_size=2)
+        run_import(pathways, organisation, path, batch_size=2, processes=processes)
     assert counts(pathways, organisation.id) == {"trainees": 4, "events": 4, "audit": 4}
+    assert multiprocessing.active_children() == []  # the workers are stopped
 
-    summary, problems, _ = run_import(pathways, organisation, path, batch_size=2)
+    summary, problems, _ = run_import(pathways, organisation, path, batch_size=2, processes=processes)
 
     assert (summary.imported, summary.duplicates) == (3, 4)
     assert [problem.line for problem in problems] == [2, 3, 4, 5]
@@ -396,6 +471,39 @@ def test_each_imported_trainee_is_written_as_the_api_writes_it(pathways, make_or
         batch = {_xmin(pathways, "trainees", first.id), _xmin(pathways, "trainees", second.id),
                  _xmin(pathways, "outbox", first_event), _xmin(pathways, "audit_entries", first_entry)}
         assert len(batch) == 1 and _xmin(pathways, "trainees", third.id) not in batch
+
+
+def test_rows_encoded_for_copy_store_what_an_insert_of_their_values_stores(pg_pathways):
+    """COPY rows in the binary format, encoded by the import itself, read back as the values they were
+    made of; JSON columns hold the text an INSERT sends (json.dumps)."""
+    pathways = pg_pathways
+    organisation, admin, _token = organisations.bootstrap(pathways.uow(), slug=f"copy-{uuid.uuid4().hex[:8]}",
+                                                          name="Copy", country="TR", admin_email="a@copy.org")
+    bodies = [factories.trainee_body(given_name='Şükrü "Ş" \\ Ünlü', vulnerable_groups=["roma", "neet"]),
+              factories.trainee_body(phone=None, email=None, district=None, birth_date="1970-01-01")]
+    candidates = []
+    for line, body in enumerate(bodies, start=2):
+        data = TraineeCreateSchema().load({key: value for key, value in body.items() if value is not None})
+        national_id = data.pop("national_id")
+        candidates.append(checking.Candidate(line, data, national_id,
+                                             pathways.vault.fingerprint(organisation.id, national_id)))
+    made = import_rows.Rows(pathways.vault, organisation.id, admin.id).make(candidates, reserve(3 * len(candidates)))
+    with pathways.uow() as uow:
+        encoding = uow.session.connection().connection.driver_connection.info.encoding
+        for table, dicts in zip(import_rows.TABLES, (made.trainees, made.outbox, made.audit), strict=True):
+            importing.insert_rows(uow.session, table, [import_rows.row_encoder(table, encoding)(row) for row in dicts])
+        uow.commit()
+    with pathways.uow() as uow:
+        for table, dicts in zip(import_rows.TABLES, (made.trainees, made.outbox, made.audit), strict=True):
+            for expected in dicts:
+                stored_row = uow.session.execute(select(table).where(table.c.id == expected["id"])).mappings().one()
+                assert dict(stored_row) == expected
+                for column in table.columns:
+                    if column.type.__class__.__name__ == "JSON":
+                        text_ = uow.session.scalar(select(text(f"{column.name}::text")).select_from(table)
+                                                   .where(table.c.id == expected["id"]))
+                        assert text_ == json.dumps(expected[column.name])
+    assert made.trainees[1]["phone"] is None and made.audit[0]["actor_id"] == admin.id
 
 
 # -- the command -------------------------------------------------------------------------------

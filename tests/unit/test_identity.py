@@ -1,12 +1,15 @@
 """Ids, tokens, cursors, national-id protection and configuration."""
 
+import hashlib
+import hmac
 import uuid
 
 import pytest
 
 from service import config
 from service.domain.errors import ConfigurationError, ValidationFailed
-from service.ids import new_id
+from service import ids
+from service.ids import new_id, new_ids
 from service.services import tokens
 from service.services.pii import NationalIdVault
 from service.services.queries import decode_cursor, encode_cursor
@@ -16,6 +19,24 @@ def test_ids_are_version_7_and_time_ordered():
     ids = [new_id() for _ in range(200)]
     assert all(i.version == 7 and i.variant == uuid.RFC_4122 for i in ids)
     assert [i.int >> 80 for i in ids] == sorted(i.int >> 80 for i in ids)
+
+
+def test_ids_made_in_bulk_increase_after_and_before_single_ones(monkeypatch):
+    before = new_id()
+    bulk = new_ids(500)
+    reserved = ids.reserve(3)
+    after = new_id()
+    assert bulk[-1] < reserved.ids()[0] < reserved.ids()[2] < after
+    assert all(i.version == 7 and i.variant == uuid.RFC_4122 for i in bulk)
+    assert [before, *bulk, after] == sorted({before, *bulk, after})  # strictly increasing
+    assert new_ids(0) == []
+
+    # A counter about to overflow carries into the next millisecond, as new_id does.
+    monkeypatch.setattr(ids.time, "time_ns", lambda: 5 * 1_000_000)
+    monkeypatch.setattr(ids, "_last", (5 << 74) | ((1 << 74) - 3))
+    carried = new_ids(4)
+    assert [(i.int >> 80) for i in carried] == [5, 5, 6, 6]
+    assert carried == sorted(set(carried)) and new_id() > carried[-1]
 
 
 def test_tokens_are_random_and_stored_as_digests():
@@ -35,6 +56,9 @@ def test_cursor_round_trip_and_garbage():
 def test_vault_hash_is_keyed_per_organisation_and_ciphertext_round_trips():
     vault = NationalIdVault(b"k" * 32, b"e" * 32)
     org_a, org_b = uuid.uuid4(), uuid.uuid4()
+    # HMAC-SHA256 of the organisation and the id: stored fingerprints must never change.
+    assert NationalIdVault(b"k" * 32, b"e" * 32).fingerprint(uuid.UUID(int=1), "10000000146") == \
+        hmac.new(b"k" * 32, uuid.UUID(int=1).bytes + b"10000000146", hashlib.sha256).hexdigest()
     assert vault.fingerprint(org_a, "10000000146") == vault.fingerprint(org_a, "10000000146")
     assert vault.fingerprint(org_a, "10000000146") != vault.fingerprint(org_b, "10000000146")
     assert NationalIdVault(b"x" * 32, b"e" * 32).fingerprint(org_a, "10000000146") != vault.fingerprint(
