@@ -232,8 +232,11 @@ def _claim(session: Session, consumer: str, event_ids: list) -> set:
     One INSERT ... ON CONFLICT DO NOTHING RETURNING instead of a query and an insert; in id order, so that
     competing consumers claiming overlapping batches queue rather than deadlock.
     """
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    table = ProcessedEvent.__table__
-    stmt = insert(table).on_conflict_do_nothing().returning(table.c.event_id)
-    return set(session.scalars(stmt, [{"consumer": consumer, "event_id": event_id}
-                                      for event_id in sorted(event_ids)]))
+    return set(session.scalars(_CLAIMS[session.get_bind().dialect.name], [
+        {"consumer": consumer, "event_id": event_id} for event_id in sorted(event_ids)]))
+
+
+_INBOX = ProcessedEvent.__table__
+#: Built once per dialect (Core, not the ORM's bulk insert): PostgreSQL in production, SQLite embedded.
+_CLAIMS = {dialect: insert(_INBOX).on_conflict_do_nothing().returning(_INBOX.c.event_id)
+           for dialect, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))}
