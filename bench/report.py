@@ -6,12 +6,17 @@ import statistics
 
 
 def figure(name: str, runs: list[dict], ceiling_runs: list[dict] | None, key: str, *, goal: float | None,
-           ceiling: str | None, lower_is_better: bool = False) -> dict:
+           ceiling: str | None, lower_is_better: bool = False, goal_unit: str | None = None) -> dict:
+    """The median of `runs[*][key]` against that of `ceiling_runs`. Without a ceiling, a `goal_unit`
+    says the goal is on the value itself (e.g. seconds), not on a ratio."""
     values = [run[key] for run in runs]
     result = {"name": name, "pathways": statistics.median(values), "spread": [min(values), max(values)],
               "rounds": len(values), "goal": goal, "ceiling_name": ceiling, "runs": runs,
               "outside_cpu_s": statistics.median(run.get("outside_cpu_s", 0) for run in runs),
               "lower_is_better": lower_is_better}
+    if goal_unit is not None and goal is not None and not ceiling_runs:
+        result["goal_unit"] = goal_unit
+        result["met"] = result["pathways"] <= goal if lower_is_better else result["pathways"] >= goal
     if ceiling_runs:
         ceiling_values = [run[key] for run in ceiling_runs]
         result |= {"ceiling": statistics.median(ceiling_values),
@@ -22,23 +27,34 @@ def figure(name: str, runs: list[dict], ceiling_runs: list[dict] | None, key: st
     return result
 
 
-def memory_figure(samples: list[dict]) -> dict:
-    first, last = samples[0], samples[-1]
-    return {"name": f"consumer RSS KiB after {last['events']:,} vs {first['events']:,} events",
-            "pathways": last["rss_kib"], "ceiling": first["rss_kib"], "ceiling_name": "after fewer events",
-            "ratio": last["rss_kib"] / first["rss_kib"] if first["rss_kib"] else None, "goal": 1.2,
-            "met": bool(first["rss_kib"]) and last["rss_kib"] / first["rss_kib"] <= 1.2, "runs": samples,
-            "spread": [last["rss_kib"], last["rss_kib"]], "rounds": 1, "lower_is_better": True}
+def memory_figure(name: str, late: list[int], early: list[int], early_events: int, run: dict, *,
+                  goal: float = 1.2) -> dict:
+    """Resident memory: the median of the samples after many events against that after fewer; one run,
+    so the spread is the samples' own."""
+    value, before = statistics.median(late), statistics.median(early)
+    ratio = value / before if before else None
+    return {"name": name, "pathways": value, "spread": [min(late), max(late)], "rounds": 1,
+            "ceiling": before, "ceiling_spread": [min(early), max(early)],
+            "ceiling_name": f"after {early_events:,} events", "ratio": ratio, "goal": goal,
+            "met": ratio is not None and ratio <= goal, "runs": [run], "lower_is_better": True,
+            "outside_cpu_s": run.get("outside_cpu_s", 0)}
 
 
 def _row(key: str, f: dict) -> tuple:
     low, high = f["spread"]
     ratio = "" if f.get("ratio") is None else f"{f['ratio']:.2f}"
     goal = "" if f.get("goal") is None else (f"≤ {f['goal']}" if f.get("lower_is_better") else f"≥ {f['goal']}")
+    if goal and f.get("goal_unit"):
+        goal += f" {f['goal_unit']}"
     met = {True: "met", False: "missed"}.get(f.get("met"), "")
-    ceiling = "" if f.get("ceiling") is None else f"{f['ceiling']:,.1f} ({f['ceiling_name']})"
-    return (key, f["name"], f"{f['pathways']:,.1f} [{low:,.1f}–{high:,.1f}] ×{f['rounds']}", ceiling, ratio,
-            goal, met, f"{f.get('outside_cpu_s', 0):.1f}")
+    ceiling = "" if f.get("ceiling") is None else f"{_number(f['ceiling'])} ({f['ceiling_name']})"
+    return (key, f["name"], f"{_number(f['pathways'])} [{_number(low)}–{_number(high)}] ×{f['rounds']}", ceiling,
+            ratio, goal, met, f"{f.get('outside_cpu_s', 0):.1f}")
+
+
+def _number(value: float) -> str:
+    """One decimal, two below 10 (seconds such as P6's)."""
+    return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.1f}"
 
 
 HEADER = ("", "figure", "Pathways median [spread] ×rounds", "ceiling", "ratio", "goal", "", "other CPU s")

@@ -2,8 +2,10 @@
 
 Every figure alternates Pathways and its ceiling (A B A B ...) so that drift on this
 noisy machine falls on both; each reports the median of its rounds, the spread (min to
-max), and the CPU time other processes took meanwhile. The load generator is wrk.
-Nothing here is a test: it prints figures, and writes them to bench/results/.
+max), and the CPU time other processes took meanwhile. P6 has no ceiling (its goal is on
+the seconds themselves) and P5 is one long run, sampled at two points (bench/memory.py).
+The load generator is wrk. Nothing here is a test: it prints figures, and writes them to
+bench/results/ (latest.* only for a whole run, not for `--only`).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from bench import datafiles, processes, report, setup, steady
+from bench import datafiles, memory, processes, queues, report, setup, steady
 from bench.ceilings import raw_insert, raw_kombu
 from bench.cpu import CpuWindow
 
@@ -29,33 +32,65 @@ API, INSERT_CEILING, FLASK_CEILING = 18000, 18001, 18002
 
 def main() -> None:
     options = _options()
+    only = set(options.only.split(",")) if options.only else set(FIGURES)
+    if only - set(FIGURES):
+        raise SystemExit(f"--only takes {', '.join(FIGURES)}")
     processes.ensure_wrk()
     env = setup.environment()
     work = Path(tempfile.mkdtemp(prefix="pathways-bench-"))
     print(f"preparing PostgreSQL database and RabbitMQ vhost; data: {options.small:,} and {options.large:,} "
           "trainees", file=sys.stderr)
-    world = setup.prepare(env, small=options.small, large=options.large)
+    timings: dict[str, float] = {}
+    with _timed("preparation", timings):
+        world = setup.prepare(env, small=options.small, large=options.large)
     figures: dict[str, dict] = {}
-    servers = [processes.gunicorn("service.wsgi:app", API, env),
-               processes.gunicorn("bench.ceilings.insert_app:app", INSERT_CEILING, env),
-               processes.gunicorn("bench.ceilings.bare_flask:app", FLASK_CEILING, env)]
-    try:
-        figures.update(p1_enrolments(options, world, work))
-        figures.update(p3_metrics_latency(options, world))
-        figures.update(p6_write_to_effect(options, env))
-    finally:
-        for server in servers:
-            processes.stop(server)
-    figures.update(p4_import(options, env, work))
-    figures.update(p2_pipeline(options, env, world, work))
+    if only & {"P1", "P3", "P6"}:
+        servers = [processes.gunicorn("service.wsgi:app", API, env),
+                   processes.gunicorn("bench.ceilings.insert_app:app", INSERT_CEILING, env),
+                   processes.gunicorn("bench.ceilings.bare_flask:app", FLASK_CEILING, env)]
+        try:
+            if "P1" in only:
+                with _timed("P1", timings):
+                    figures.update(p1_enrolments(options, world, work))
+            if "P3" in only:
+                with _timed("P3", timings):
+                    figures.update(p3_metrics_latency(options, world))
+            if "P6" in only:
+                with _timed("P6", timings):
+                    figures.update(p6_write_to_effect(options, env, world))
+        finally:
+            for server in servers:
+                processes.stop(server)
+    if "P4" in only:
+        with _timed("P4", timings):
+            figures.update(p4_import(options, env, work))
+    if "P2" in only:
+        with _timed("P2", timings):
+            figures.update(p2_pipeline(options, env, work))
+    if "P5" in only:
+        with _timed("P5", timings):
+            figures.update(p5_memory(options, env, world))
     machine = _machine()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
-    document = {"when": stamp, "machine": machine, "options": vars(options), "figures": figures}
+    document = {"when": stamp, "machine": machine, "options": vars(options), "seconds": timings,
+                "figures": figures}
     (RESULTS / f"{stamp}.json").write_text(json.dumps(document, indent=2))
-    (RESULTS / "latest.json").write_text(json.dumps(document, indent=2))
-    (RESULTS / "latest.md").write_text(report.markdown(document))
+    if not options.only:  # latest.* is the whole table (README quotes it), never a part
+        (RESULTS / "latest.json").write_text(json.dumps(document, indent=2))
+        (RESULTS / "latest.md").write_text(report.markdown(document))
     print(report.table(document))
+
+
+FIGURES = ("P1", "P3", "P6", "P4", "P2", "P5")
+
+
+@contextmanager
+def _timed(label: str, timings: dict):
+    started = time.perf_counter()
+    yield
+    timings[label] = round(time.perf_counter() - started, 1)
+    print(f"{label}: {timings[label]:,.0f} s", file=sys.stderr)
 
 
 def _options() -> argparse.Namespace:
@@ -67,10 +102,16 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--small", type=int, default=10_000, help="trainees of the small data set (P3)")
     parser.add_argument("--large", type=int, default=1_000_000, help="trainees of the large data set (P3)")
     parser.add_argument("--import-rows", type=int, default=100_000, help="CSV rows per import (P4)")
-    parser.add_argument("--events", type=int, default=50_000, help="events through the pipeline (P2)")
-    parser.add_argument("--pipeline-rounds", type=int, default=1, help="A/B rounds of P2 (each is long)")
+    parser.add_argument("--events", type=int, default=50_000, help="events through the pipeline per round (P2)")
+    parser.add_argument("--pipeline-rounds", type=int, default=None, help="A/B rounds of P2 [default: --rounds]")
+    parser.add_argument("--memory-events", type=int, default=1_000_000,
+                        help="events the consumer applies before its memory is compared with that after 10,000 (P5)")
+    parser.add_argument("--memory-samples", type=int, default=5, help="RSS samples at each point (P5)")
     parser.add_argument("--rate", type=float, default=200, help="exits per second (P6)")
-    parser.add_argument("--steady-seconds", type=int, default=20, help="length of the steady load (P6)")
+    parser.add_argument("--steady-seconds", type=int, default=10,
+                        help="length of each round's steady load (P6; --rounds rounds)")
+    parser.add_argument("--only", default=None,
+                        help=f"comma-separated figures to run, of {','.join(FIGURES)} (results/latest.* untouched)")
     return parser.parse_args()
 
 
@@ -119,29 +160,53 @@ def p3_metrics_latency(options, world) -> dict:
 
 # -- P6: write to effect under a steady load ----------------------------------------------------
 
-def p6_write_to_effect(options, env: dict) -> dict:
-    enrolled = setup.open_enrolments(env, int(options.rate * options.steady_seconds))
+def p6_write_to_effect(options, env: dict, world) -> dict:
+    """`--rounds` rounds of `--rate` exits/s for `--steady-seconds` each, every round its own open
+    enrolments, through one relay and one worker that run throughout; between rounds the pipeline
+    finishes what the round started (untimed), so that each starts from rest."""
+    per_round = int(options.rate * options.steady_seconds)
+    enrolled = setup.open_enrolments(env, per_round * options.rounds, world.caseworker_token)
+    if len(enrolled) < per_round * options.rounds:
+        raise RuntimeError(f"P6 needs {per_round * options.rounds:,} open enrolments, found {len(enrolled):,}")
     setup.mark_backlog_published(env)
-    relay = processes.pathways("relay", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    broker, main_queues = env["BROKER_URL"], queues.consumer_queues(waits=False)
+    queues.purge(broker, queues.consumer_queues())
     worker = processes.pathways("worker", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    relay = None
+    runs = []
     try:
-        time.sleep(3)  # consumers connected
-        with CpuWindow() as cpu:
-            exited = steady.send_exits(API, setup.WORLD_TOKENS["caseworker"], enrolled, options.rate,
-                                       options.steady_seconds)
-            latencies = sorted(steady.effect_latencies(env["DATABASE_URL"], exited))
+        queues.wait_for_consumers(broker, main_queues, worker)
+        relay = processes.pathways("relay", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(3)  # the relay's start (it has nothing to publish yet)
+        for round_ in range(options.rounds):
+            share = enrolled[round_ * per_round:(round_ + 1) * per_round]
+            with CpuWindow() as cpu:
+                exited = steady.send_exits(API, setup.WORLD_TOKENS["caseworker"], share, options.rate,
+                                           options.steady_seconds)
+                latencies = sorted(steady.effect_latencies(env["DATABASE_URL"], exited))
+            if not latencies:
+                raise RuntimeError(f"P6 round {round_ + 1}: no exit had its follow-ups")
+            for process in (relay, worker):
+                if process.poll() is not None:
+                    raise RuntimeError(f"{process.args} exited with {process.returncode} during P6")
+            settled = steady.wait_quiet(env["DATABASE_URL"], broker, main_queues)
+            runs.append({"p95_s": steady.percentile(latencies, 0.95), "p50_s": steady.percentile(latencies, 0.5),
+                         "max_s": latencies[-1], "exits": len(exited), "with_effect": len(latencies),
+                         "settle_s": settled, "outside_cpu_s": cpu.outside_seconds})
+            print(f"  P6 round {round_ + 1}: p95 {runs[-1]['p95_s']:.2f} s, {len(latencies):,} of {len(exited):,} "
+                  "exits with effect", file=sys.stderr)
     finally:
-        processes.stop(relay)
-        processes.stop(worker)
-    if not latencies:
-        return {}
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    return {"P6": {"name": f"exit to its follow-ups, p95 s, {options.rate:.0f} exits/s for "
-                           f"{options.steady_seconds} s ({len(exited):,} exits, {len(latencies):,} with effect)",
-                   "pathways": p95, "spread": [latencies[0], latencies[-1]], "rounds": 1, "goal": 1.0,
-                   "ratio": p95, "met": p95 <= 1.0 and len(latencies) == len(exited), "lower_is_better": True,
-                   "p50": latencies[len(latencies) // 2], "outside_cpu_s": cpu.outside_seconds,
-                   "ceiling_name": None}}
+        for process in (relay, worker):
+            if process is not None:
+                processes.stop(process)
+    exits, with_effect = sum(r["exits"] for r in runs), sum(r["with_effect"] for r in runs)
+    load = f"{options.rate:.0f} exits/s for {options.steady_seconds} s a round, distinct open enrolments"
+    p95 = report.figure(f"exit to its follow-ups, p95 s, {load} ({with_effect:,} of {exits:,} exits with effect)",
+                        runs, None, "p95_s", goal=1.0, ceiling=None, lower_is_better=True, goal_unit="s")
+    p95["met"] = p95["met"] and with_effect == exits
+    return {"P6": p95,
+            "P6_p50": report.figure("exit to its follow-ups, p50 s, same rounds", runs, None, "p50_s", goal=None,
+                                    ceiling=None, lower_is_better=True)}
 
 
 # -- P4: pathways import vs raw batched INSERT (d) ----------------------------------------------
@@ -169,20 +234,39 @@ def p4_import(options, env: dict, work: Path) -> dict:
                                 ceiling_runs, "per_s", goal=0.3, ceiling="(d) raw batched INSERT")}
 
 
-# -- P2 and P5: events through outbox -> relay -> RabbitMQ -> consumers --------------------------
+# -- P2: events through outbox -> relay -> RabbitMQ -> consumers, vs ceiling (c) -------------------
 
-def p2_pipeline(options, env: dict, world, work: Path) -> dict:
-    pathways_runs, ceiling_runs, memory = [], [], []
-    for round_ in range(options.pipeline_rounds):
-        pathways_runs.append(setup.pipeline_run(env, options.events, work, f"bench-events-{round_}", memory))
+def p2_pipeline(options, env: dict, work: Path) -> dict:
+    """Each round: `--events` never-relayed trainee.registered events of one import (setup.pipeline_events)
+    alone unpublished in the outbox, the consumers' queues empty; then ceiling (c) on as many messages."""
+    rounds = options.pipeline_rounds or options.rounds
+    pathways_runs, ceiling_runs = [], []
+    for round_ in range(rounds):
+        batch = setup.pipeline_events(env, options.events, work, f"bench-events-{round_}")
+        pathways_runs.append(setup.pipeline_run(env, batch))
         with CpuWindow() as cpu:
             measured = raw_kombu.run(env["BROKER_URL"], options.events)
-        ceiling_runs.append({"per_s": measured["per_s"], "outside_cpu_s": cpu.outside_seconds})
-    figures = {"P2": report.figure(f"events applied/s over {options.events:,} events", pathways_runs,
-                                   ceiling_runs, "per_s", goal=0.5, ceiling="(c) raw Kombu, confirm + ack")}
-    if memory:
-        figures["P5"] = report.memory_figure(memory)
-    return figures
+        ceiling_runs.append({"per_s": measured["per_s"], "seconds": options.events / measured["per_s"],
+                             "publish_per_s": measured["publish_per_s"], "outside_cpu_s": cpu.outside_seconds})
+        print(f"  P2 round {round_ + 1}: {pathways_runs[-1]['per_s']:,.0f} vs {measured['per_s']:,.0f} events/s",
+              file=sys.stderr)
+    return {"P2": report.figure(
+        f"events applied/s, outbox → relay → RabbitMQ → consumers, {options.events:,} trainee.registered a round",
+        pathways_runs, ceiling_runs, "per_s", goal=0.5, ceiling="(c) raw Kombu, confirm + ack")}
+
+
+# -- P5: a consumer's memory after 1,000,000 events vs after 10,000 ------------------------------
+
+def p5_memory(options, env: dict, world) -> dict:
+    early = min(10_000, options.memory_events // 10)
+    measured = memory.run(env, world.large_organisation_id, events=options.memory_events, early=early,
+                          samples=options.memory_samples)
+    print(f"  P5: {options.memory_events:,} events in {measured['seconds']:,.0f} s "
+          f"({measured['late_per_s']:,.0f}/s after the first {early:,})", file=sys.stderr)
+    name = (f"`pathways worker metrics` RSS KiB after {options.memory_events:,} vs {early:,} trainee.updated "
+            f"events (each after an edit of a trainee of the {options.large:,}-trainee organisation; published "
+            f"straight to the exchange, not by the relay); one run, {options.memory_samples} samples at each point")
+    return {"P5": report.memory_figure(name, measured["rss_kib_late"], measured["rss_kib_early"], early, measured)}
 
 
 def _wrk(url: str, options, *, connections: int | None = None, seconds: int | None = None, **kwargs) -> dict:

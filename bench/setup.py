@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from bench import datafiles, processes
 from service.bootstrap import bootstrap
 from service.clock import utcnow
-from service.db.models import Enrolment, OutboxMessage, ProcessedEvent, Project, Trainee
+from service.db.models import Enrolment, OutboxMessage, Project, Trainee
 from service.domain.roles import Principal, Role
 from service.services import organisations, projects, users
 
@@ -35,6 +35,8 @@ class World:
     large_manager_token: str
     p1_trainees: list[uuid.UUID]
     p1_projects: list[uuid.UUID]
+    small_organisation_id: uuid.UUID
+    large_organisation_id: uuid.UUID
 
 
 def environment() -> dict:
@@ -82,7 +84,7 @@ def prepare(env: dict, *, small: int, large: int) -> World:
         trainee_ids = list(uow.session.scalars(select(Trainee.id).where(Trainee.organisation_id == organisation_id)))
     WORLD_TOKENS["caseworker"] = _user(pathways, admin, Role.CASEWORKER, "bench-small")
     world = World(WORLD_TOKENS["caseworker"], tokens["bench-small"][2],
-                  tokens["bench-large"][2], trainee_ids, project_ids)
+                  tokens["bench-large"][2], trainee_ids, project_ids, organisation_id, tokens["bench-large"][0])
     pathways.engine.dispose()
     return world
 
@@ -102,15 +104,54 @@ def _user(pathways, admin: Principal, role: Role, slug: str) -> str:
     return token
 
 
-def open_enrolments(env: dict, count: int) -> list[uuid.UUID]:
-    """Enrolments still open in the P1 projects (made by P1's requests), to be exited by P6."""
+def open_enrolments(env: dict, count: int, caseworker_token: str | None = None) -> list[uuid.UUID]:
+    """`count` enrolments still open in the BENCH projects (P1's requests make them), to be exited by P6.
+
+    When there are fewer (P1 not run, or short), more are made untimed through the service
+    layer for the caseworker of `caseworker_token`, each a trainee of the small organisation in
+    a BENCH project where they have no open enrolment, enrolled today.
+    """
     pathways = bootstrap()
-    with pathways.uow() as uow:
-        found = list(uow.session.scalars(select(Enrolment.id).join(Project, Project.id == Enrolment.project_id)
-                                         .where(Project.code.like("BENCH%"), Enrolment.status == "enrolled")
-                                         .limit(count)))
+    found = _open_bench_enrolments(pathways, count)
+    if len(found) < count and caseworker_token:
+        print(f"  {len(found):,} open enrolments; enrolling {count - len(found):,} more (untimed)", file=sys.stderr)
+        _enrol_more(env, pathways, caseworker_token, count - len(found))
+        found = _open_bench_enrolments(pathways, count)
     pathways.engine.dispose()
     return found
+
+
+def _open_bench_enrolments(pathways, count: int) -> list[uuid.UUID]:
+    with pathways.uow() as uow:
+        return list(uow.session.scalars(select(Enrolment.id).join(Project, Project.id == Enrolment.project_id)
+                                        .where(Project.code.like("BENCH%"), Enrolment.status == "enrolled")
+                                        .order_by(Enrolment.id).limit(count)))
+
+
+def _enrol_more(env: dict, pathways, caseworker_token: str, count: int) -> None:
+    from service.clock import today
+    from service.domain.errors import DomainError
+    from service.services import enrolments
+
+    principal = users.authenticate(pathways.uow(), caseworker_token)
+    with psycopg.connect(libpq_url(env)) as connection:
+        pairs = connection.execute(
+            """SELECT t.id, p.id FROM trainees t JOIN projects p ON p.organisation_id = t.organisation_id
+               WHERE t.organisation_id = %s AND p.code LIKE 'BENCH%%' AND NOT EXISTS (
+                   SELECT 1 FROM enrolments e WHERE e.trainee_id = t.id AND e.project_id = p.id
+                   AND e.status = 'enrolled')
+               ORDER BY p.code, t.id LIMIT %s""", (principal.organisation_id, 2 * count)).fetchall()
+    made = 0
+    for trainee_id, project_id in pairs:
+        try:
+            enrolments.enrol(pathways.uow(principal.user_id), principal,
+                             {"trainee_id": trainee_id, "project_id": project_id, "enrolled_on": today()})
+        except DomainError:  # too young on this date, or enrolled meanwhile
+            continue
+        made += 1
+        if made == count:
+            return
+    raise RuntimeError(f"only {made:,} of {count:,} more enrolments could be made")
 
 
 def mark_backlog_published(env: dict) -> None:
@@ -123,45 +164,138 @@ def mark_backlog_published(env: dict) -> None:
     pathways.engine.dispose()
 
 
-def pipeline_run(env: dict, events: int, work: Path, slug: str, memory: list) -> dict:
-    """`events` trainee registrations imported while nothing runs, then the relay and the workers
-    started: events applied per second by every consumer that takes them, start to last commit."""
+@dataclass
+class PipelineEvents:
+    """One P2 round's events: `trainee.registered` rows of one organisation's import, oldest first,
+    that no relay has ever claimed (so none was ever sent)."""
+
+    organisation_id: uuid.UUID
+    ids: list[uuid.UUID]
+    source: str
+
+
+def pipeline_events(env: dict, events: int, work: Path, slug: str) -> PipelineEvents:
+    """`events` never-relayed `trainee.registered` events of one import, for one P2 round.
+
+    P4's imports leave such events behind (the benchmark marks them published without
+    relaying them), so a round takes the oldest `events` of them that no relay has ever
+    claimed (`claim_token` is set by the relay's lease and never cleared); only when no
+    organisation has that many does it import `events` trainees of its own (untimed).
+    """
+    found = _never_relayed(env, events)
+    source = "an earlier import (P4)"
+    if found is None:
+        path = work / f"{slug}.csv"
+        datafiles.trainee_csv(path, events, seed=len(slug))
+        organisation(env, slug)
+        subprocess.run([str(Path(sys.executable).parent / "pathways"), "import", "trainees", str(path),
+                        "--org-slug", slug], env=env, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        found, source = _never_relayed(env, events), f"imported for the round ({slug})"
+        if found is None:
+            raise RuntimeError(f"the import of {events:,} trainees into {slug} left fewer events")
+    return PipelineEvents(*found, source)
+
+
+def _never_relayed(env: dict, events: int) -> tuple[uuid.UUID, list[uuid.UUID]] | None:
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+        row = connection.execute(
+            """SELECT organisation_id FROM outbox WHERE type = 'trainee.registered' AND claim_token IS NULL
+               GROUP BY organisation_id HAVING count(*) >= %s ORDER BY min(occurred_at) LIMIT 1""",
+            (events,)).fetchone()
+        if row is None:
+            return None
+        ids = [r[0] for r in connection.execute(
+            """SELECT id FROM outbox WHERE organisation_id = %s AND type = 'trainee.registered'
+               AND claim_token IS NULL ORDER BY id LIMIT %s""", (row[0], events))]
+    return row[0], ids
+
+
+def stage_pipeline_round(env: dict, batch: PipelineEvents) -> int:
+    """Untimed: the outbox holds exactly this round's events unpublished (everything else is marked
+    published), it is vacuumed and analysed, and the consumers' queues are empty. Returns how many
+    leftover messages were purged from the queues."""
+    from bench import queues
+
+    mark_backlog_published(env)
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("UPDATE outbox SET published_at = NULL WHERE id = ANY(%s) AND claim_token IS NULL",
+                           (batch.ids,))
+        unpublished = connection.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0]
+        if unpublished != len(batch.ids):
+            raise RuntimeError(f"{unpublished:,} unpublished outbox rows, not the round's {len(batch.ids):,}")
+        connection.execute("VACUUM (ANALYZE) outbox")
+        connection.execute("VACUUM (ANALYZE) processed_events")
+    return queues.purge(env["BROKER_URL"], queues.consumer_queues())
+
+
+def pipeline_run(env: dict, batch: PipelineEvents) -> dict:
+    """One P2 round: the worker (every consumer) started and consuming, then the relay; the clock runs
+    from the relay's first lease of the round's events to the commit of the last of them by the
+    metrics consumer (the only one `trainee.registered` is routed to)."""
+    from bench import queues
     from bench.cpu import CpuWindow
 
-    path = work / f"{slug}.csv"
-    datafiles.trainee_csv(path, events, seed=len(slug))
-    mark_backlog_published(env)
-    pathways = bootstrap()
-    organisation(env, slug)
-    subprocess.run([str(Path(sys.executable).parent / "pathways"), "import", "trainees", str(path),
-                    "--org-slug", slug], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    before = _applied(pathways)
-    with CpuWindow() as cpu:
-        started = time.perf_counter()
-        relay = processes.pathways("relay", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        worker = processes.pathways("worker", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            sampled_small = False
-            while (applied := _applied(pathways) - before) < events:
-                if not sampled_small and applied >= min(10_000, events // 5):
-                    memory.append({"events": applied, "rss_kib": _rss(worker.pid)})
-                    sampled_small = True
-                if relay.poll() is not None or worker.poll() is not None:
-                    raise RuntimeError("the relay or the worker exited during the pipeline run")
-                time.sleep(0.5)
-            elapsed = time.perf_counter() - started
-            memory.append({"events": applied, "rss_kib": _rss(worker.pid)})
-        finally:
-            processes.stop(relay)
-            processes.stop(worker)
-    pathways.engine.dispose()
-    return {"per_s": events / elapsed, "seconds": elapsed, "outside_cpu_s": cpu.outside_seconds}
+    purged = stage_pipeline_round(env, batch)
+    worker = processes.pathways("worker", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        queues.wait_for_consumers(env["BROKER_URL"], queues.consumer_queues(waits=False), worker)
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection, CpuWindow() as cpu:
+            spawned = time.perf_counter()
+            relay = processes.pathways("relay", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                started = _first_claim(connection, batch.ids[0], relay)
+                _all_applied(connection, "metrics", batch.ids, [relay, worker])
+                elapsed = time.perf_counter() - started
+            finally:
+                processes.stop(relay)
+    finally:
+        processes.stop(worker)
+    events = len(batch.ids)
+    return {"per_s": events / elapsed, "seconds": elapsed, "events": events, "source": batch.source,
+            "relay_start_s": started - spawned, "purged_before": purged, "outside_cpu_s": cpu.outside_seconds}
 
 
-def _applied(pathways) -> int:
-    with pathways.uow() as uow:
-        return uow.session.scalar(select(func.count()).select_from(ProcessedEvent)
-                                  .where(ProcessedEvent.consumer == "metrics"))
+def _first_claim(connection, first_id: uuid.UUID, relay: subprocess.Popen, timeout: float = 60) -> float:
+    """The moment (perf_counter, within 10 ms) the relay leased the round's oldest event."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if connection.execute("SELECT claim_token IS NOT NULL FROM outbox WHERE id = %s",
+                              (first_id,)).fetchone()[0]:
+            return time.perf_counter()
+        if relay.poll() is not None:
+            raise RuntimeError("the relay exited before leasing anything")
+        time.sleep(0.01)
+    raise RuntimeError(f"the relay leased nothing within {timeout} s")
+
+
+def _all_applied(connection, consumer: str, ids: list[uuid.UUID], watched: list[subprocess.Popen],
+                 timeout: float | None = None) -> None:
+    """Until `consumer` has applied every one of `ids` (its inbox holds them).
+
+    The newest is looked up every 0.1 s (one consumer takes its queue in order, so it is
+    normally the last applied); then the whole set is counted, and counted again until
+    complete (a message retried through a wait queue comes later). Raises when a watched
+    process exits, or after `timeout` (default: as if 50 events/s).
+    """
+    deadline = time.monotonic() + (timeout or max(300.0, len(ids) / 50))
+    while True:
+        last_seen = connection.execute("SELECT 1 FROM processed_events WHERE consumer = %s AND event_id = %s",
+                                       (consumer, ids[-1])).fetchone() is not None
+        if last_seen and applied_among(connection, consumer, ids) == len(ids):
+            return
+        for process in watched:
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args} exited with {process.returncode} during the run")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{consumer}: {applied_among(connection, consumer, ids):,} of {len(ids):,} "
+                               "events applied before the time ran out")
+        time.sleep(0.5 if last_seen else 0.1)
+
+
+def applied_among(connection, consumer: str, ids: list[uuid.UUID]) -> int:
+    return connection.execute("SELECT count(*) FROM processed_events WHERE consumer = %s AND event_id = ANY(%s)",
+                              (consumer, ids)).fetchone()[0]
 
 
 def _rss(pid: int) -> int:

@@ -3,7 +3,9 @@
 A few paced threads send `POST /enrolments/{id}/complete` at `rate` per second in total
 (wrk cannot pace); the effect is the exit's first follow-up, made by the outcomes
 consumer through outbox, relay and RabbitMQ. Both instants are read from PostgreSQL
-(the enrolment's `updated_at`, the follow-up's `created_at`), on one clock.
+(the enrolment's `updated_at`, the follow-up's `created_at`), on one clock. Between two
+rounds, `wait_quiet` lets the pipeline finish what the last round started (the outbox
+relayed, the consumers' queues empty), so that each round starts from rest.
 """
 
 from __future__ import annotations
@@ -63,3 +65,24 @@ def effect_latencies(database_url: str, enrolment_ids: list, wait_seconds: float
             if len(latencies) == len(enrolment_ids) or time.monotonic() > deadline:
                 return latencies
             time.sleep(1)
+
+
+def percentile(ordered: list[float], fraction: float) -> float:
+    """The value at index floor(fraction * (n - 1)) of an ascending list (as P6 has always counted it)."""
+    return ordered[int(fraction * (len(ordered) - 1))]
+
+
+def wait_quiet(database_url: str, broker_url: str, queue_names: list[str], timeout: float = 120) -> float:
+    """Until no outbox row is unpublished and the queues have stayed empty for a second; returns the
+    seconds it took. Raises after `timeout`."""
+    from bench import queues
+
+    started = time.monotonic()
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        while connection.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0]:
+            if time.monotonic() - started > timeout:
+                raise RuntimeError(f"the outbox still held unpublished events after {timeout} s")
+            time.sleep(0.5)
+    if not queues.wait_until_empty(broker_url, queue_names, timeout=max(1.0, timeout - (time.monotonic() - started))):
+        raise RuntimeError(f"the consumers' queues were not empty after {timeout} s")
+    return time.monotonic() - started
