@@ -53,7 +53,10 @@ class Made:
     audit: list[dict] | list[bytes] = field(default_factory=list)
 
     def select(self, indices: list[int]) -> Made:
-        """The rows at these indices."""
+        """The rows at these indices (ascending)."""
+        if len(indices) == len(self.lines):
+            return self  # all of them: the usual case
+
         def pick(column: list) -> list:
             return [column[index] for index in indices] if column else []
 
