@@ -8,7 +8,9 @@ import csv
 import io
 import json
 import multiprocessing
+import os
 import uuid
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -380,6 +382,25 @@ def test_an_error_in_a_worker_process_stops_the_import_after_whole_batches(pathw
         run_import(pathways, organisation, path, batch_size=2, processes=2)
 
     assert counts(pathways, organisation.id) == {"trainees": 4, "events": 4, "audit": 4}  # lines 2-5
+    assert multiprocessing.active_children() == []
+
+
+def test_a_worker_process_that_dies_stops_the_import_after_whole_batches(pathways, make_organisation, tmp_path,
+                                                                         monkeypatch):
+    organisation = make_organisation("TR")
+    path = write_csv(tmp_path / "t.csv", [row(given_name=f"Person {n}") for n in range(7)])
+    check = checking.Checker.check
+
+    def die_at_line_6(self, record):  # as if killed, or out of memory
+        if record.line == 6:
+            os._exit(1)
+        return check(self, record)
+
+    monkeypatch.setattr(checking.Checker, "check", die_at_line_6)
+    with pytest.raises(BrokenProcessPool):
+        run_import(pathways, organisation, path, batch_size=2, processes=2)
+
+    assert counts(pathways, organisation.id)["trainees"] in (0, 2, 4)  # whole batches before line 6 at most
     assert multiprocessing.active_children() == []
 
 
