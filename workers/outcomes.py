@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from itertools import groupby
 
 from service.clock import today
 from service.db.session import DATABASE_UNAVAILABLE
@@ -14,21 +15,31 @@ from workers.registry import register
 
 log = logging.getLogger(__name__)
 SWEEP_RETRY_SECONDS = 60.0
+EXITS = ("enrolment.completed", "enrolment.dropped_out")
 
 
 @register
 class OutcomesConsumer(EventConsumer):
     name = "outcomes"
-    routing_keys = ("enrolment.completed", "enrolment.dropped_out", "placement.started", "placement.ended")
+    routing_keys = (*EXITS, "placement.started", "placement.ended")
 
     def handle(self, event: dict, uow: UnitOfWork) -> None:
-        organisation_id, data = event["organisation_id"], event["data"]
-        if event["type"] in ("enrolment.completed", "enrolment.dropped_out"):
-            outcomes.on_exit(uow, organisation_id, data["enrolment_id"], today())
-        elif event["type"] == "placement.started":
-            outcomes.on_placement_started(uow, organisation_id, data["placement_id"], today())
-        elif event["type"] == "placement.ended":
-            outcomes.on_placement_ended(uow, organisation_id, data["placement_id"], today())
+        self.handle_batch([event], uow)
+
+    def handle_batch(self, events: list[dict], uow: UnitOfWork) -> None:
+        """Consecutive exits are applied together (their statements shared); the rest one by one,
+        in the order they came."""
+        for is_exit, run in groupby(events, key=lambda event: event["type"] in EXITS):
+            run = list(run)
+            if is_exit:
+                outcomes.on_exits(uow, [(e["organisation_id"], e["data"]["enrolment_id"]) for e in run], today())
+                continue
+            for event in run:
+                organisation_id, data = event["organisation_id"], event["data"]
+                if event["type"] == "placement.started":
+                    outcomes.on_placement_started(uow, organisation_id, data["placement_id"], today())
+                elif event["type"] == "placement.ended":
+                    outcomes.on_placement_ended(uow, organisation_id, data["placement_id"], today())
 
     def on_tick(self) -> None:
         """Checkpoints fall due as days pass, without any event: sweep for them now and then."""

@@ -15,16 +15,21 @@ from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
 
-def schedule_for_exit(session: Session, enrolment: Enrolment) -> list[FollowUp]:
-    """Create the exit, month_6 and month_12 checkpoints of an exited enrolment, once.
+def schedule_for_exits(session: Session, enrolments: list[Enrolment]) -> list[FollowUp]:
+    """Create the exit, month_6 and month_12 checkpoints of exited enrolments, each once.
 
-    Called by the outcomes consumer on `enrolment.completed` / `enrolment.dropped_out`.
+    Called by the outcomes consumer on `enrolment.completed` / `enrolment.dropped_out`, for
+    the exits of a batch together (one query for the checkpoints that exist already).
     """
-    existing = set(session.scalars(select(FollowUp.checkpoint).where(FollowUp.enrolment_id == enrolment.id)))
+    by_id = {enrolment.id: enrolment for enrolment in enrolments}
+    existing = {tuple(row) for row in session.execute(select(FollowUp.enrolment_id, FollowUp.checkpoint)
+                                   .where(FollowUp.enrolment_id.in_(list(by_id))))}
     created = [
         FollowUp(organisation_id=enrolment.organisation_id, enrolment_id=enrolment.id,
                  trainee_id=enrolment.trainee_id, checkpoint=checkpoint, due_on=due_on, status=rules.DUE)
-        for checkpoint, due_on in rules.due_dates(enrolment.exited_on).items() if checkpoint not in existing
+        for enrolment in by_id.values()
+        for checkpoint, due_on in rules.due_dates(enrolment.exited_on).items()
+        if (enrolment.id, checkpoint) not in existing
     ]
     session.add_all(created)
     return created

@@ -8,6 +8,7 @@ placement recorded after an exit resolves the checkpoints just as one before it.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import and_, exists, or_, select
@@ -16,16 +17,27 @@ from service.db.models import Enrolment, FollowUp, Placement, Vacancy
 from service.domain import follow_ups as rules
 from service.domain import placements as placement_rules
 from service.services import follow_ups
+from service.domain.errors import NotFound
 from service.services.queries import get_scoped
 from service.services.unit_of_work import UnitOfWork
 from service.services.vacancies import fill_if_taken
 
 
-def on_exit(uow: UnitOfWork, organisation_id: uuid.UUID, enrolment_id: uuid.UUID, today: date) -> None:
-    enrolment = get_scoped(uow.session, Enrolment, organisation_id, enrolment_id, label="Enrolment")
-    follow_ups.schedule_for_exit(uow.session, enrolment)
+def on_exits(uow: UnitOfWork, exits: list[tuple[uuid.UUID, uuid.UUID]], today: date) -> None:
+    """The follow-ups of exited enrolments, given as (organisation_id, enrolment_id) pairs.
+
+    A batch of exits costs the statements of one: the enrolments, the checkpoints that exist,
+    the new ones, and the trainees' due checkpoints and formal placements, each read once.
+    """
+    wanted = {enrolment_id for _organisation_id, enrolment_id in exits}
+    found = {e.id: e for e in uow.session.scalars(select(Enrolment).where(Enrolment.id.in_(list(wanted))))}
+    for organisation_id, enrolment_id in exits:
+        enrolment = found.get(enrolment_id)
+        if enrolment is None or enrolment.organisation_id != organisation_id:
+            raise NotFound("Enrolment not found.")  # another tenant's is just as missing
+    follow_ups.schedule_for_exits(uow.session, list(found.values()))
     uow.session.flush()
-    resolve_for_trainee(uow, enrolment.trainee_id, today)
+    resolve_for_trainees(uow, {enrolment.trainee_id for enrolment in found.values()}, today)
 
 
 def on_placement_started(uow: UnitOfWork, organisation_id: uuid.UUID, placement_id: uuid.UUID,
@@ -35,7 +47,7 @@ def on_placement_started(uow: UnitOfWork, organisation_id: uuid.UUID, placement_
         vacancy = get_scoped(uow.session, Vacancy, organisation_id, placement.vacancy_id, label="Vacancy",
                              for_update=True)
         fill_if_taken(uow.session, vacancy, placement.started_on)
-    resolve_for_trainee(uow, placement.trainee_id, today)
+    resolve_for_trainees(uow, {placement.trainee_id}, today)
 
 
 def on_placement_ended(uow: UnitOfWork, organisation_id: uuid.UUID, placement_id: uuid.UUID,
@@ -48,21 +60,27 @@ def on_placement_ended(uow: UnitOfWork, organisation_id: uuid.UUID, placement_id
     for follow_up in stale:
         uow.record(rules.reopen(follow_up))
     uow.session.flush()
-    resolve_for_trainee(uow, placement.trainee_id, today)
+    resolve_for_trainees(uow, {placement.trainee_id}, today)
 
 
-def resolve_for_trainee(uow: UnitOfWork, trainee_id: uuid.UUID, today: date) -> int:
-    """Record as employed every due checkpoint of the trainee with a formal placement active on its date."""
+def resolve_for_trainees(uow: UnitOfWork, trainee_ids: set[uuid.UUID], today: date) -> int:
+    """Record as employed every due checkpoint of the trainees with a formal placement active on its
+    date. The checkpoints are locked in id order, so that competing consumers cannot deadlock."""
+    if not trainee_ids:
+        return 0
     due = list(uow.session.scalars(select(FollowUp).where(
-        FollowUp.trainee_id == trainee_id, FollowUp.status == rules.DUE, FollowUp.due_on <= today)
-        .order_by(FollowUp.due_on).with_for_update()))
+        FollowUp.trainee_id.in_(list(trainee_ids)), FollowUp.status == rules.DUE, FollowUp.due_on <= today)
+        .order_by(FollowUp.id).with_for_update()))
     if not due:
         return 0
-    jobs = list(uow.session.scalars(select(Placement).where(
-        Placement.trainee_id == trainee_id, Placement.formal.is_(True)).order_by(Placement.started_on)))
+    jobs: dict[uuid.UUID, list[Placement]] = defaultdict(list)
+    for placement in uow.session.scalars(select(Placement).where(
+            Placement.trainee_id.in_(list({follow_up.trainee_id for follow_up in due})),
+            Placement.formal.is_(True)).order_by(Placement.started_on, Placement.id)):
+        jobs[placement.trainee_id].append(placement)
     resolved = 0
-    for follow_up in due:
-        job = next((p for p in jobs if placement_rules.active_on(p, follow_up.due_on)), None)
+    for follow_up in sorted(due, key=lambda f: (str(f.trainee_id), f.due_on)):
+        job = next((p for p in jobs[follow_up.trainee_id] if placement_rules.active_on(p, follow_up.due_on)), None)
         if job is not None:
             uow.record(rules.record(follow_up, employment_status="employed", wage_monthly=job.wage_monthly,
                                     currency=job.currency, source="placement", today=today))
@@ -81,4 +99,4 @@ def sweep(uow: UnitOfWork, today: date, limit: int = 500) -> int:
         select(FollowUp.trainee_id).where(and_(FollowUp.status == rules.DUE, FollowUp.due_on <= today,
                                                active_formal_job))
         .distinct().limit(limit)))
-    return sum(resolve_for_trainee(uow, trainee_id, today) for trainee_id in trainees)
+    return resolve_for_trainees(uow, set(trainees), today)

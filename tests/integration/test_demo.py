@@ -279,7 +279,7 @@ def test_the_outcomes_consumer_finds_the_demo_consistent(pathways, demo):
         data = message.envelope["data"]
         with pathways.uow() as uow:
             if message.type in ("enrolment.completed", "enrolment.dropped_out"):
-                outcomes.on_exit(uow, organisation_id, uuid.UUID(data["enrolment_id"]), today())
+                outcomes.on_exits(uow, [(organisation_id, uuid.UUID(data["enrolment_id"]))], today())
             elif message.type == "placement.started":
                 outcomes.on_placement_started(uow, organisation_id, uuid.UUID(data["placement_id"]), today())
             elif message.type == "placement.ended":

@@ -6,18 +6,21 @@ import json
 import uuid
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
+from schemas.events import load_envelope
 from service.db.models import FollowUp, OutboxMessage, ProcessedEvent
+from service.domain.errors import NotFound
 from tests import factories
 from workers.outcomes import OutcomesConsumer
 
 TODAY = date.today()
 
 
-def _exit(client, headers, programme, exited_on: date) -> dict:
+def _exit(client, headers, programme, exited_on: date, trainee_id: str | None = None) -> dict:
     enrolment = client.post("/api/v1/enrolments", headers=headers, json=factories.enrolment_body(
-        programme["trainee"]["id"], programme["project"]["id"], enrolled_on="2025-01-06")).get_json()
+        trainee_id or programme["trainee"]["id"], programme["project"]["id"], enrolled_on="2025-01-06")).get_json()
     response = client.post(f"/api/v1/enrolments/{enrolment['id']}/complete", headers=headers,
                            json={"exited_on": exited_on.isoformat(), "qualification_gained": True})
     assert response.status_code == 200, response.get_json()
@@ -142,3 +145,60 @@ def test_the_sweep_resolves_checkpoints_that_fell_due_later(pathways, client, te
     monkeypatch.setattr("workers.outcomes.today", lambda: exited_on + timedelta(days=200))
     OutcomesConsumer(pathways).on_tick()
     assert _follow_ups(client, cw, enrolment["id"])["month_6"]["status"] == "recorded"
+
+
+def _outcomes_events(pathways) -> list[dict]:
+    """The outcomes consumer's events in the outbox, in order, as the consumer loads them."""
+    with pathways.uow() as uow:
+        rows = uow.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.type.in_(OutcomesConsumer.routing_keys)).order_by(OutboxMessage.id))
+        return [load_envelope(json.loads(json.dumps(row.envelope))) for row in rows]
+
+
+def test_a_batch_of_exits_and_placements_has_the_effects_of_each_alone(pathways, client, tenant, programme):
+    """Consecutive exits share their statements; a placement between them keeps its place."""
+    cw = tenant.headers["caseworker"]
+    employer = _employer(client, cw)
+    first = programme["trainee"]["id"]
+    second, third = (client.post("/api/v1/trainees", headers=cw, json=factories.trainee_body()).get_json()["id"]
+                     for _ in range(2))
+    long_ago = TODAY - timedelta(days=200)
+    employed = _exit(client, cw, programme, long_ago)
+    hired_later = _exit(client, cw, programme, long_ago, trainee_id=third)
+    _placement(client, cw, first, employer, long_ago - timedelta(days=5))  # hired before the exit
+    _placement(client, cw, third, employer, long_ago + timedelta(days=10))  # hired 10 days after it
+    recent = _exit(client, cw, programme, TODAY - timedelta(days=30), trainee_id=second)
+    events = _outcomes_events(pathways)
+    assert [e["type"] for e in events] == ["enrolment.completed", "enrolment.completed", "placement.started",
+                                           "placement.started", "enrolment.completed"]
+
+    consumer = OutcomesConsumer(pathways)
+    assert consumer.apply_batch(events) == 5
+    assert consumer.apply_batch(events) == 0  # redelivered: recognised, nothing applied twice
+
+    def statuses(enrolment):
+        return {name: (item["status"], item["source"]) for name, item in _follow_ups(client, cw, enrolment["id"]).items()}
+
+    recorded, due = ("recorded", "placement"), ("due", None)
+    assert statuses(employed) == {"exit": recorded, "month_6": recorded, "month_12": due}
+    assert statuses(hired_later) == {"exit": due, "month_6": recorded, "month_12": due}
+    assert statuses(recent) == {"exit": due, "month_6": due, "month_12": due}
+    assert _count(pathways, FollowUp, FollowUp.organisation_id == uuid.UUID(tenant.organisation_id)) == 9
+
+
+def test_a_batch_with_another_tenants_enrolment_applies_nothing(pathways, client, tenant, other_tenant,
+                                                               programme):
+    cw = tenant.headers["caseworker"]
+    _exit(client, cw, programme, TODAY - timedelta(days=3))
+    mine = _outcomes_events(pathways)
+    forged = {**mine[0], "id": uuid.uuid4(), "organisation_id": uuid.UUID(other_tenant.organisation_id)}
+    with pytest.raises(NotFound):
+        OutcomesConsumer(pathways).apply_batch([*mine, forged])
+    # rolled back together (the base then applies each alone)
+    assert _count(pathways, FollowUp, FollowUp.organisation_id == uuid.UUID(tenant.organisation_id)) == 0
+    assert _count(pathways, ProcessedEvent, ProcessedEvent.event_id.in_([e["id"] for e in (*mine, forged)])) == 0
+
+
+def _count(pathways, model, condition) -> int:
+    with pathways.uow() as uow:
+        return uow.session.scalar(select(func.count()).select_from(model).where(condition))
