@@ -12,6 +12,7 @@ from sqlalchemy import delete
 
 from service.app import create_app
 from service.db.models import FollowUp, ProcessedEvent
+from service.services import outcomes
 from tests.workers.conftest import wait_for
 from tests.workers.test_pipeline import _caseworker, _count, _exit_envelopes, _exits, _queue_depth
 from workers import broker, dlq
@@ -25,12 +26,12 @@ def test_a_batch_with_a_poison_message_and_a_duplicate_applies_the_rest_once(bro
     client = create_app(pathways=broker_pathways).test_client()
     enrolment_ids = _exits(client, _caseworker(broker_pathways), 8)
     poisoned = enrolment_ids[3]
-    original = OutcomesConsumer.handle
+    original = outcomes.on_exits
 
-    def broken(self, event, uow):
-        if str(event["data"]["enrolment_id"]) == poisoned:
+    def broken(uow, exits, today):
+        if any(str(enrolment_id) == poisoned for _organisation_id, enrolment_id in exits):
             raise RuntimeError("rule bug")
-        return original(self, event, uow)
+        return original(uow, exits, today)
 
     batches: list[int] = []
     original_batch = OutcomesConsumer.apply_batch
@@ -39,7 +40,7 @@ def test_a_batch_with_a_poison_message_and_a_duplicate_applies_the_rest_once(bro
         batches.append(len(events))
         return original_batch(self, events)
 
-    monkeypatch.setattr(OutcomesConsumer, "handle", broken)
+    monkeypatch.setattr(outcomes, "on_exits", broken)
     monkeypatch.setattr(OutcomesConsumer, "apply_batch", counted)
     consumer = OutcomesConsumer(broker_pathways, broker.connect(broker_pathways.config))
     with broker.connect(broker_pathways.config) as connection:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from service.app import create_app
 from service.db.models import FollowUp, OutboxMessage, ProcessedEvent
 from service.domain.roles import Role
-from service.services import organisations, users
+from service.services import organisations, outcomes, users
 from tests import factories
 from tests.workers.conftest import Pipeline, wait_for
 from workers import broker, dlq
@@ -136,15 +136,15 @@ def test_a_poison_message_is_dead_lettered_listed_and_replayed_once_fixed(broker
         Producer(connection.channel(), exchange=EVENTS_EXCHANGE, serializer="json").publish(
             invalid, routing_key="enrolment.completed", message_id=invalid["id"])
     # 2. A valid event whose handling fails until the cause is fixed (here: a broken rule).
-    original = OutcomesConsumer.handle
+    original = outcomes.on_exits
     failing = set()
 
-    def broken(self, event, uow):
-        if str(event["data"]["enrolment_id"]) in failing:
+    def broken(uow, exits, today):
+        if any(str(enrolment_id) in failing for _organisation_id, enrolment_id in exits):
             raise RuntimeError("rule bug")
-        return original(self, event, uow)
+        return original(uow, exits, today)
 
-    monkeypatch.setattr(OutcomesConsumer, "handle", broken)
+    monkeypatch.setattr(outcomes, "on_exits", broken)
     [poisoned] = _exits(client, headers, 1)
     failing.add(poisoned)
     # 3. Good messages behind them are not blocked.
