@@ -1,31 +1,57 @@
-"""CPU time spent during a measurement by the measured processes and by everything else.
+"""CPU time spent during a measurement by the benchmark and by everything else on the machine.
 
-Read from /proc: a noisy neighbour shows up as CPU used outside the processes under test
-(the servers, the load generator, PostgreSQL, RabbitMQ, the relay and the workers).
+Read from /proc. Counted as the benchmark's: this process and its descendants (the servers,
+wrk, the relay, the workers, the ceilings), the PostgreSQL backends connected to the
+benchmark's database and the server's own background processes, and RabbitMQ (one server,
+whose vhosts cannot be told apart here). Everything else is "outside": another database's
+backends, another checkout's API, a test run. A noisy neighbour shows up there.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 
-MEASURED = re.compile(r"gunicorn|wrk|postgres|beam\.smp|pathways|bench\.|erl_child|epmd")
+from bench.setup import DATABASE
+
+RABBITMQ = ("beam.smp", "erl_child_setup", "epmd", "inet_gethost")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def _read(pid: str) -> tuple[int, int, str] | None:
+    """(parent pid, CPU ticks so far, command line) of a live process."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            command = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return None
+    return int(fields[1]), int(fields[11]) + int(fields[12]), command  # ppid, utime + stime
+
+
+def _postgres_is_ours(command: str) -> bool:
+    """A backend ("postgres: 15/main: USER DATABASE HOST(PORT) STATE") counts when it serves the
+    benchmark's database; the server process and its background workers always count."""
+    words = command.split(": ", 2)[-1].split()
+    is_backend = len(words) >= 3 and (words[2].endswith(")") or words[2] == "[local]")
+    return not is_backend or words[1] == DATABASE
+
+
 def _process_ticks() -> tuple[int, int]:
+    processes = {pid: read for pid in filter(str.isdigit, os.listdir("/proc")) if (read := _read(pid))}
+    ours = {os.getpid()}
+    grew = True
+    while grew:  # descendants of this process, to any depth
+        grew = False
+        for pid, (parent, _ticks, _command) in processes.items():
+            if int(pid) not in ours and parent in ours:
+                ours.add(int(pid))
+                grew = True
     measured = other = 0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                command = handle.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        ticks = int(fields[11]) + int(fields[12])  # utime + stime
-        if MEASURED.search(command):
+    for pid, (_parent, ticks, command) in processes.items():
+        if int(pid) in ours or any(name in command.split(" ", 1)[0] for name in RABBITMQ) or (
+                command.startswith(("postgres: ", "/usr/lib/postgresql/")) and _postgres_is_ours(command)):
             measured += ticks
         else:
             other += ticks
@@ -34,7 +60,8 @@ def _process_ticks() -> tuple[int, int]:
 
 @dataclass
 class CpuWindow:
-    """Use as a context manager; afterwards `outside_seconds` is the CPU others used meanwhile."""
+    """Use as a context manager; afterwards `outside_seconds` is the CPU others used meanwhile
+    (a process that starts and ends within the window is not seen)."""
 
     measured_seconds: float = 0.0
     outside_seconds: float = 0.0
