@@ -10,7 +10,7 @@ import uuid
 
 from flask import Flask, jsonify, request
 from marshmallow import Schema, ValidationError, fields
-from sqlalchemy import Column, Date, MetaData, Table, Uuid
+from sqlalchemy import Column, Date, MetaData, Table, Uuid, text
 
 from service.config import normalise_database_url
 from service.db.session import make_engine
@@ -30,7 +30,11 @@ class EnrolmentBody(Schema):
 
 
 engine = make_engine(normalise_database_url(os.environ["DATABASE_URL"]))  # the API's engine settings
-metadata.create_all(engine, checkfirst=True)
+with engine.begin() as connection:
+    # gunicorn's workers import this module at once: one creates the table while the others wait on
+    # the lock, then find it (concurrent CREATE TABLEs fail, and a worker that fails to boot halts gunicorn)
+    connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('bench_ceiling_enrolments'))"))
+    metadata.create_all(connection, checkfirst=True)
 schema = EnrolmentBody()
 insert = rows.insert()
 app = Flask(__name__)
