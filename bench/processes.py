@@ -62,8 +62,10 @@ def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found:
         return found
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL,
-                   env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    apt = {"env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, "stdout": subprocess.DEVNULL}
+    if subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], **apt).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], check=True, **apt)  # no package lists yet
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, **apt)
     return shutil.which("wrk")
 
 
@@ -77,5 +79,7 @@ def wrk(url: str, *, seconds: int, connections: int, method: str = "GET", token:
     if bodies:
         env["BENCH_BODIES"] = str(bodies)
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                          "-s", str(LOAD_SCRIPT), url], env=env, check=True, capture_output=True, text=True)
+                          "-s", str(LOAD_SCRIPT), url], env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"wrk on {url} exited with {out.returncode}: {(out.stderr or out.stdout).strip()}")
     return json.loads(out.stdout.strip().splitlines()[-1])
