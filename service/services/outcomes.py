@@ -16,8 +16,8 @@ from sqlalchemy import and_, exists, or_, select
 from service.db.models import Enrolment, FollowUp, Placement, Vacancy
 from service.domain import follow_ups as rules
 from service.domain import placements as placement_rules
-from service.services import follow_ups
 from service.domain.errors import NotFound
+from service.services import follow_ups
 from service.services.queries import get_scoped
 from service.services.unit_of_work import UnitOfWork
 from service.services.vacancies import fill_if_taken
@@ -79,7 +79,7 @@ def resolve_for_trainees(uow: UnitOfWork, trainee_ids: set[uuid.UUID], today: da
             Placement.formal.is_(True)).order_by(Placement.started_on, Placement.id)):
         jobs[placement.trainee_id].append(placement)
     resolved = 0
-    for follow_up in sorted(due, key=lambda f: (str(f.trainee_id), f.due_on)):
+    for follow_up in sorted(due, key=lambda f: (f.trainee_id, f.due_on)):
         job = next((p for p in jobs[follow_up.trainee_id] if placement_rules.active_on(p, follow_up.due_on)), None)
         if job is not None:
             uow.record(rules.record(follow_up, employment_status="employed", wage_monthly=job.wage_monthly,
