@@ -18,40 +18,57 @@ RABBITMQ = ("beam.smp", "erl_child_setup", "epmd", "inet_gethost")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _read(pid: str) -> tuple[int, int, str] | None:
-    """(parent pid, CPU ticks so far, command line) of a live process."""
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            command = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
-    except OSError:
+def snapshot() -> dict[int, tuple[int, int, str]]:
+    """Every live process: pid -> (parent pid, CPU ticks so far, command line)."""
+    processes = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue  # ended meanwhile
+        processes[int(pid)] = (int(fields[1]), int(fields[11]) + int(fields[12]), command)  # ppid, utime + stime
+    return processes
+
+
+def family(root: int, processes: dict[int, tuple[int, int, str]]) -> set[int]:
+    """`root` and its descendants, to any depth."""
+    members, grew = {root}, True
+    while grew:
+        grew = False
+        for pid, (parent, _ticks, _command) in processes.items():
+            if pid not in members and parent in members:
+                members.add(pid)
+                grew = True
+    return members
+
+
+def backend_database(command: str) -> str | None:
+    """The database a PostgreSQL backend serves ("postgres: 15/main: USER DATABASE HOST(PORT) STATE");
+    None for any other process, the server's background processes included."""
+    if not command.startswith("postgres: "):
         return None
-    return int(fields[1]), int(fields[11]) + int(fields[12]), command  # ppid, utime + stime
-
-
-def _postgres_is_ours(command: str) -> bool:
-    """A backend ("postgres: 15/main: USER DATABASE HOST(PORT) STATE") counts when it serves the
-    benchmark's database; the server process and its background workers always count."""
     words = command.split(": ", 2)[-1].split()
     is_backend = len(words) >= 3 and (words[2].endswith(")") or words[2] == "[local]")
-    return not is_backend or words[1] == DATABASE
+    return words[1] if is_backend else None
+
+
+def _is_ours(pid: int, command: str, ours: set[int]) -> bool:
+    if pid in ours or any(name in command.split(" ", 1)[0] for name in RABBITMQ):
+        return True
+    if command.startswith(("postgres: ", "/usr/lib/postgresql/")):  # the server counts, but not
+        return backend_database(command) in (None, DATABASE)       # other databases' backends
+    return False
 
 
 def _process_ticks() -> tuple[int, int]:
-    processes = {pid: read for pid in filter(str.isdigit, os.listdir("/proc")) if (read := _read(pid))}
-    ours = {os.getpid()}
-    grew = True
-    while grew:  # descendants of this process, to any depth
-        grew = False
-        for pid, (parent, _ticks, _command) in processes.items():
-            if int(pid) not in ours and parent in ours:
-                ours.add(int(pid))
-                grew = True
+    processes = snapshot()
+    ours = family(os.getpid(), processes)
     measured = other = 0
     for pid, (_parent, ticks, command) in processes.items():
-        if int(pid) in ours or any(name in command.split(" ", 1)[0] for name in RABBITMQ) or (
-                command.startswith(("postgres: ", "/usr/lib/postgresql/")) and _postgres_is_ours(command)):
+        if _is_ours(pid, command, ours):
             measured += ticks
         else:
             other += ticks

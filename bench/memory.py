@@ -25,7 +25,6 @@ Both points are counted in the consumer's inbox (processed_events), not guessed.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -37,9 +36,9 @@ import amqp
 import psycopg
 from kombu import Connection
 
-from bench import processes, queues
-from bench.cpu import TICKS, CpuWindow
-from bench.setup import _children, _rss
+from bench import cpu, processes, queues
+from bench.cpu import CpuWindow
+from bench.setup import _rss
 from schemas.events import SCHEMA_VERSION, dump_envelope, load_envelope
 from service.clock import utcnow
 from service.domain import people
@@ -165,7 +164,7 @@ def run(env: dict, organisation_id: uuid.UUID, *, events: int, early: int = 10_0
                 print(f"  P5: {early:,} events applied ({early / early_seconds:,.0f}/s), RSS "
                       f"{statistics.median(at_early):,.0f} KiB", file=sys.stderr)
                 started, cpu_before = time.perf_counter(), _cpu_seconds(worker.pid, database)
-                with CpuWindow() as cpu:
+                with CpuWindow() as window:
                     feed.publish_until(events, progress=True)
                     feed.wait_applied()
                 late_seconds = time.perf_counter() - started
@@ -186,7 +185,7 @@ def run(env: dict, organisation_id: uuid.UUID, *, events: int, early: int = 10_0
             # to what else runs on the machine
             "worker_cpu_ms_per_event": 1000 * (cpu_after[0] - cpu_before[0]) / (events - early),
             "postgres_cpu_ms_per_event": 1000 * (cpu_after[1] - cpu_before[1]) / (events - early),
-            "outside_cpu_s": cpu.outside_seconds}
+            "outside_cpu_s": window.outside_seconds}
 
 
 class Feed:
@@ -260,22 +259,12 @@ def _cpu_seconds(pid: int, database_url: str) -> tuple[float, float]:
     """CPU seconds so far of the process `pid` (and its children) and of the PostgreSQL backends
     connected to the database of `database_url`."""
     database = database_url.rsplit("/", 1)[-1]
-    own = backends = 0
-    family = {pid, *_children(pid)}
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{entry}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                command = handle.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        ticks = int(fields[11]) + int(fields[12])
-        if int(entry) in family:
-            own += ticks
-        elif command.startswith("postgres: ") and f" {database} " in command:
-            backends += ticks
-    return own / TICKS, backends / TICKS
+    table = cpu.snapshot()
+    members = cpu.family(pid, table)
+    own = sum(ticks for member, (_parent, ticks, _command) in table.items() if member in members)
+    backends = sum(ticks for _parent, ticks, command in table.values()
+                   if cpu.backend_database(command) == database)
+    return own / cpu.TICKS, backends / cpu.TICKS
 
 
 def _samples(worker: subprocess.Popen, count: int) -> list[int]:

@@ -31,8 +31,8 @@ from workers.topology import EVENTS_EXCHANGE
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-#: How long an idle relay waits before it looks again: the most an event waits in the outbox
-#: (0.5 s made a quarter of P6's write-to-effect time; an idle look is one indexed query).
+#: How long an idle relay waits before it looks again, and so how long an event written meanwhile
+#: waits in the outbox (0.5 s made a quarter of P6's write-to-effect time; an idle look is one indexed query).
 IDLE_POLL_SECONDS = 0.1
 MAX_BACKOFF_SECONDS = 30.0
 #: A healthy broker confirms a batch within milliseconds; a longer silence means trouble:

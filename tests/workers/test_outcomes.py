@@ -13,6 +13,7 @@ from schemas.events import load_envelope
 from service.db.models import FollowUp, OutboxMessage, ProcessedEvent
 from service.domain.errors import NotFound
 from tests import factories
+from tests.workers.test_pipeline import _count
 from workers.outcomes import OutcomesConsumer
 
 TODAY = date.today()
@@ -197,8 +198,3 @@ def test_a_batch_with_another_tenants_enrolment_applies_nothing(pathways, client
     # rolled back together (the base then applies each alone)
     assert _count(pathways, FollowUp, FollowUp.organisation_id == uuid.UUID(tenant.organisation_id)) == 0
     assert _count(pathways, ProcessedEvent, ProcessedEvent.event_id.in_([e["id"] for e in (*mine, forged)])) == 0
-
-
-def _count(pathways, model, condition) -> int:
-    with pathways.uow() as uow:
-        return uow.session.scalar(select(func.count()).select_from(model).where(condition))
