@@ -17,4 +17,4 @@ class ProcessedEvent(Base):
 
     consumer: Mapped[str] = mapped_column(String(64), primary_key=True)
     event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    processed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    processed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -26,4 +27,6 @@ class User(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     #: Set for employer users only: their whole scope is this employer's records.
     employer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employers.id"))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: After this the token is refused; None only for rows from before expiry existed.
+    token_expires_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
