@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from service.api import (audit, employers, enrolments, errors, follow_ups, guards, health, metrics,
-                         organisation, placements, projects, prometheus, referrals, trainees, users, vacancies)
+                         organisation, outage, placements, projects, prometheus, referrals, trainees, users, vacancies)
 from service.api.context import EXTENSION
 from service.api.openapi import init_api
 from service.bootstrap import Pathways, bootstrap
@@ -23,6 +23,7 @@ def create_app(config: Config | None = None, pathways: Pathways | None = None) -
     app.json.sort_keys = False
 
     errors.register(app)
+    outage.register(app, pathways.engine)
     guards.register(app)
     app.register_blueprint(health.blp)
     prometheus.register(app)
