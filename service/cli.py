@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from service.bootstrap import bootstrap as build
-from service.domain.errors import DomainError
+from service.domain.errors import Conflict, DomainError
 from service.services import organisations
 
 
@@ -39,19 +39,28 @@ def db_upgrade() -> None:
     click.echo("database migrated")
 
 
-@main.command(help="Create an organisation and its first admin; prints JSON with the admin token.")
-@click.option("--org-slug", required=True)
-@click.option("--org-name", required=True)
-@click.option("--country", required=True, help="ISO 3166-1 alpha-2, e.g. TR")
-@click.option("--admin-email", required=True)
-@click.option("--locale", default="en", show_default=True)
-def bootstrap(org_slug: str, org_name: str, country: str, admin_email: str, locale: str) -> None:
+@main.command(help="Create an organisation and its first admin; prints JSON with the admin token. "
+                   "Each option may come from its PATHWAYS_… environment variable (a container's one-shot step).")
+@click.option("--org-slug", required=True, envvar="PATHWAYS_ORG_SLUG")
+@click.option("--org-name", required=True, envvar="PATHWAYS_ORG_NAME")
+@click.option("--country", required=True, envvar="PATHWAYS_COUNTRY", help="ISO 3166-1 alpha-2, e.g. TR")
+@click.option("--admin-email", required=True, envvar="PATHWAYS_ADMIN_EMAIL")
+@click.option("--locale", default="en", show_default=True, envvar="PATHWAYS_LOCALE")
+@click.option("--if-missing", is_flag=True,
+              help="An organisation with this slug exists already: say so and exit 0 (for repeated deployments).")
+def bootstrap(org_slug: str, org_name: str, country: str, admin_email: str, locale: str, if_missing: bool) -> None:
     pathways = build()
     _upgrade(pathways.engine)
     try:
         organisation, admin, token = organisations.bootstrap(
             pathways.uow(), slug=org_slug, name=org_name, country=country, admin_email=admin_email,
             locale=locale)
+    except Conflict as error:
+        if not if_missing:
+            click.echo(json.dumps({"error": error.detail, **error.extra}, default=str), err=True)
+            sys.exit(1)
+        click.echo(json.dumps({"created": False, "detail": error.detail}))
+        return
     except DomainError as error:
         click.echo(json.dumps({"error": error.detail, **error.extra}, default=str), err=True)
         sys.exit(1)
@@ -93,6 +102,20 @@ def run() -> None:
     from service.launcher import run as launch
 
     sys.exit(launch())
+
+
+@main.command(help="Delete what is past its retention (published outbox rows, the consumers' inbox, "
+                   "idempotency keys, delivered messages of the embedded queue); prints JSON of rows per store.")
+@click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
+def purge(dry_run: bool) -> None:
+    from service.db import retention
+
+    pathways = build()
+    try:
+        counts = retention.purge(pathways, dry_run=dry_run)
+    finally:
+        pathways.dispose()
+    click.echo(json.dumps({"dry_run": dry_run, "would_delete" if dry_run else "deleted": counts}))
 
 
 # The event pipeline's and the metrics' commands live with them; only this entry point wires them in.

@@ -9,7 +9,7 @@ import sys
 import click
 
 from service.bootstrap import bootstrap
-from workers import dlq
+from workers import dlq, heartbeat
 from workers.runner import run_consumers, run_relay, stop_on_signals
 
 
@@ -57,4 +57,16 @@ def replay(consumer: str | None, message_id: str | None) -> None:
     click.echo(json.dumps({"replayed": count}))
 
 
-COMMANDS = (relay, worker, events)
+@click.command(name="heartbeat", help="Exit 0 while NAME (relay or worker) has beaten within --max-age seconds: a container healthcheck.")
+@click.argument("name", type=click.Choice(["relay", "worker"]))
+@click.option("--max-age", default=heartbeat.DEFAULT_MAX_AGE_SECONDS, show_default=True, type=float)
+def heartbeat_command(name: str, max_age: float) -> None:
+    age = heartbeat.age_seconds(name)
+    if age is None or age > max_age:
+        click.echo(f"{name}: no heartbeat within {max_age:.0f} s" + ("" if age is None else f" (last {age:.0f} s ago)"),
+                   err=True)
+        sys.exit(1)
+    click.echo(f"{name}: alive (last beat {age:.1f} s ago)")
+
+
+COMMANDS = (relay, worker, events, heartbeat_command)

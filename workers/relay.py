@@ -25,6 +25,7 @@ from service.db.session import DATABASE_UNAVAILABLE
 from service.ids import new_id
 from workers.broker import PUBLISH_RETRY_POLICY, broker_errors, is_amqp
 from workers.confirms import ConfirmedBatches
+from workers.heartbeat import Heartbeat
 from workers.registry import topologies
 from workers.topology import EVENTS_EXCHANGE
 
@@ -112,7 +113,9 @@ class Relay:
 
     def _relay_until(self, stop: threading.Event) -> None:
         backoff = 1.0
+        alive = Heartbeat("relay")  # the loop turns (also while it backs off): a container healthcheck reads it
         while not stop.is_set():
+            alive.beat()
             try:
                 count = self.relay_once()
                 backoff = 1.0

@@ -7,7 +7,8 @@ import signal
 import threading
 
 from service.bootstrap import Pathways
-from workers import broker
+from workers import broker, retention
+from workers.heartbeat import Heartbeat
 from workers.registry import CONSUMERS, topologies
 from workers.relay import Relay
 
@@ -23,6 +24,7 @@ def stop_on_signals() -> threading.Event:
 
 def run_relay(pathways: Pathways, stop: threading.Event) -> None:
     log.info("relay started (%s)", "embedded" if pathways.config.embedded_broker else "RabbitMQ")
+    pass  # TMP retention.start(pathways, stop)  # every deployment runs a relay: it purges on a thread beside it
     Relay(pathways, broker.connect(pathways.config)).run(stop)
 
 
@@ -38,11 +40,13 @@ def run_consumers(pathways: Pathways, names: list[str], stop: threading.Event) -
         thread.start()
     log.info("consumers started: %s", ", ".join(c.name for c in consumers))
     healthy = True
+    alive = Heartbeat("worker")
     while not stop.wait(1):
         if not all(thread.is_alive() for thread in threads):
             log.error("a consumer thread died; stopping the worker so that it is restarted")
             healthy = False
             break
+        alive.beat()
     for consumer in consumers:
         consumer.should_stop = True
     for thread in threads:
