@@ -34,6 +34,12 @@ class Config:
     relay_batch_size: int = 200
     #: How often the outcomes worker re-evaluates checkpoints that fell due.
     sweep_interval_seconds: float = 3600.0
+    #: Retention (service/db/retention.py): published outbox rows and the consumers' inbox are
+    #: deleted after this long; idempotency keys after `idempotency_ttl_seconds`.
+    outbox_retention_seconds: float = 7 * 86400.0
+    inbox_retention_seconds: float = 7 * 86400.0
+    #: How often the relay process purges what is past its retention (and once at its start).
+    purge_interval_seconds: float = 3600.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -85,4 +91,19 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         pii_hash_key=_key(env.get("PATHWAYS_PII_HASH_KEY"), "pii_hash", embedded),
         pii_encryption_key=_key(env.get("PATHWAYS_PII_ENCRYPTION_KEY"), "pii_encryption", embedded),
         sql_echo=env.get("PATHWAYS_SQL_ECHO") == "1",
+        idempotency_ttl_seconds=int(_positive(env, "PATHWAYS_RETENTION_IDEMPOTENCY_HOURS", 24) * 3600),
+        outbox_retention_seconds=_positive(env, "PATHWAYS_RETENTION_OUTBOX_DAYS", 7) * 86400,
+        inbox_retention_seconds=_positive(env, "PATHWAYS_RETENTION_INBOX_DAYS", 7) * 86400,
+        purge_interval_seconds=_positive(env, "PATHWAYS_PURGE_INTERVAL_SECONDS", 3600),
     )
+
+
+def _positive(env: dict[str, str], name: str, default: float) -> float:
+    """A number > 0 from the environment (fractions allowed: 0.5 days is 12 hours)."""
+    try:
+        value = float(env.get(name) or default)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number") from None
+    if not 0 < value < float("inf"):  # also refuses NaN
+        raise ConfigurationError(f"{name} must be a number greater than 0")
+    return value

@@ -24,7 +24,7 @@ def stop_on_signals() -> threading.Event:
 
 def run_relay(pathways: Pathways, stop: threading.Event) -> None:
     log.info("relay started (%s)", "embedded" if pathways.config.embedded_broker else "RabbitMQ")
-    pass  # TMP retention.start(pathways, stop)  # every deployment runs a relay: it purges on a thread beside it
+    retention.start(pathways, stop)  # every deployment runs a relay: it purges on a thread beside it
     Relay(pathways, broker.connect(pathways.config)).run(stop)
 
 
