@@ -44,7 +44,10 @@ def claim(session: Session, *, token: uuid.UUID, lease: timedelta, limit: int) -
         select(OutboxMessage.id)
         .where(OutboxMessage.published_at.is_(None),
                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
-        .order_by(OutboxMessage.id)
+        # (published_at, id) is ix_outbox_unpublished's order: PostgreSQL reads just the unpublished
+        # entries, in id order (all published_at are NULL). Ordered by id alone it walked the primary
+        # key from the oldest row, past every published one, in each claim.
+        .order_by(OutboxMessage.published_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
