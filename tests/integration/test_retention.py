@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 import uuid
 from datetime import timedelta
 
@@ -183,6 +184,26 @@ def test_the_purge_command_prints_what_it_would_delete_then_what_it_deleted(comm
         assert done == {"dry_run": False, "deleted": dry["would_delete"]}
         assert present(committed, rows.expired) == {"outbox": 0, "inbox": 0, "idempotency": 0}
         assert present(committed, rows.kept) == {"outbox": 4, "inbox": 2, "idempotency": 2}
+    finally:
+        remove(committed, rows)
+
+
+def test_purges_running_at_once_delete_each_row_once_and_fail_nowhere(committed):
+    rows = add_rows(committed, copies=30)
+    try:
+        expected = retention.purge(committed, dry_run=True)
+        results: list[dict] = []
+        threads = [threading.Thread(target=lambda: results.append(retention.purge(committed, batch=4)))
+                   for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert len(results) == 3  # none raised
+        for store in ("outbox", "inbox", "idempotency"):
+            assert sum(result[store] for result in results) == expected[store]
+        assert present(committed, rows.expired) == {"outbox": 0, "inbox": 0, "idempotency": 0}
+        assert present(committed, rows.kept) == {"outbox": 60, "inbox": 30, "idempotency": 30}
     finally:
         remove(committed, rows)
 
