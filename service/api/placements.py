@@ -1,4 +1,8 @@
-"""`/placements`: job starts and their end; employer users see their own."""
+"""`/placements`: job starts and their end; employer users see, and end, their own.
+
+Employer users record jobs only by hiring their own referrals (`/referrals/{id}/hire`): a free
+placement is for staff, as it declares a trainee employed for the funder's outcomes.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from service.api import context
 from service.api.auth import requires
 from service.api.idempotency import idempotent
 from service.api.openapi import Blueprint, dump, dump_listing
-from service.domain.roles import EMPLOYER_SIDE_READERS, EMPLOYER_SIDE_WRITERS, Role
+from service.domain.roles import CASEWORK_WRITERS, EMPLOYER_SIDE_READERS, EMPLOYER_SIDE_WRITERS, Role
 from service.services import placements
 
 blp = Blueprint("placements", __name__, url_prefix="/placements", description="Placements (job starts).")
@@ -22,12 +26,12 @@ def _schema():
 
 
 @blp.route("", methods=["POST"])
-@requires(EMPLOYER_SIDE_WRITERS)
+@requires(CASEWORK_WRITERS)
 @idempotent
 @blp.arguments(PlacementCreateSchema)
 @blp.response(201, PlacementSchema)
 def create_placement(body):
-    return dump(_schema(), placements.create(context.uow(), context.principal(), body), status=201)
+    return dump(PlacementSchema(), placements.create(context.uow(), context.principal(), body), status=201)
 
 
 @blp.route("", methods=["GET"])

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from service.db.models import Employer, Placement, Referral, Trainee, Vacancy
+from service.db.models import Employer, Placement, Trainee, Vacancy
 from service.domain import placements as rules
-from service.domain.errors import NotFound, ValidationFailed
-from service.domain.roles import Principal, employer_scope
+from service.domain.errors import ValidationFailed
+from service.domain.roles import CASEWORK_WRITERS, Principal
 from service.services import scoping, trainee_summaries
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
@@ -31,20 +30,20 @@ def start(uow: UnitOfWork, *, organisation_id: uuid.UUID, trainee_id: uuid.UUID,
 
 
 def create(uow: UnitOfWork, principal: Principal, data: dict) -> Placement:
+    """A job start recorded by staff; employer users record theirs by hiring a referral."""
+    principal.require(CASEWORK_WRITERS)
     data = dict(data)
-    employer_id = scoping.employer_for_write(principal, data.pop("employer_id", None))
+    employer_id = data.pop("employer_id", None)
     if employer_id is None:
         raise ValidationFailed({"employer_id": ["Missing data for required field."]})
     trainee_id, vacancy_id = data.pop("trainee_id"), data.pop("vacancy_id", None)
     org = principal.organisation_id
     with uow:
         get_scoped(uow.session, Employer, org, employer_id, label="Employer")
-        _check_trainee_visible(uow.session, principal, trainee_id, employer_id)
+        get_scoped(uow.session, Trainee, org, trainee_id, label="Trainee")
         vacancy = None
         if vacancy_id is not None:
-            # Another employer's vacancy is missing to an employer user (404); staff see it and are told.
-            vacancy = scoping.get_for(uow.session, principal, Vacancy, vacancy_id, label="Vacancy",
-                                      for_update=True)
+            vacancy = get_scoped(uow.session, Vacancy, org, vacancy_id, label="Vacancy", for_update=True)
             if vacancy.employer_id != employer_id:
                 raise ValidationFailed({"vacancy_id": ["The vacancy belongs to another employer."]})
         placement = start(uow, organisation_id=org, trainee_id=trainee_id, employer_id=employer_id,
@@ -52,17 +51,6 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Placement:
         trainee_summaries.attach(uow.session, [placement])
         uow.commit()
         return placement
-
-
-def _check_trainee_visible(session: Session, principal: Principal, trainee_id: uuid.UUID,
-                           employer_id: uuid.UUID) -> None:
-    """Staff may name any trainee; an employer user only one referred to it."""
-    get_scoped(session, Trainee, principal.organisation_id, trainee_id, label="Trainee")
-    if employer_scope(principal) is not None:
-        referred = session.scalar(select(Referral.id).where(
-            Referral.trainee_id == trainee_id, Referral.employer_id == employer_id).limit(1))
-        if referred is None:
-            raise NotFound("Trainee not found.")
 
 
 def end(uow: UnitOfWork, principal: Principal, placement_id: uuid.UUID, data: dict) -> Placement:

@@ -4,8 +4,8 @@ Every employer-facing endpoint is tried by every role with the records of employ
 employer B (same organisation) and of employer A of another organisation. The SPEC's answer:
 
 * no token: 401;
-* a role the endpoint is not for (a manager writing, an employer user creating employers or
-  referrals or touching follow-ups): 403;
+* a role the endpoint is not for (a manager writing, an employer user creating employers,
+  referrals or placements or touching follow-ups): 403;
 * another organisation's id, and for an employer user another employer's id: 404, with the very
   body a random UUID gets;
 * otherwise the request succeeds.
@@ -94,12 +94,13 @@ ENDPOINTS = [
         fresh=("placement",)),
     Endpoint("POST vacancy naming an employer", "POST", EMPLOYER_SIDE_WRITERS, _path(
         "/vacancies", lambda t, mine: vacancy_body(employer_id=t.employer)), success=201),
-    Endpoint("POST placement naming an employer", "POST", EMPLOYER_SIDE_WRITERS, _path(
+    # Employer users record jobs only by hiring their own referrals: a free placement is staff's.
+    Endpoint("POST placement naming an employer", "POST", STAFF_WRITERS, _path(
         "/placements", lambda t, mine: work_terms(employer_id=t.employer, trainee_id=t.trainee)), success=201),
-    Endpoint("POST placement naming a trainee", "POST", EMPLOYER_SIDE_WRITERS, _path(
+    Endpoint("POST placement naming a trainee", "POST", STAFF_WRITERS, _path(
         "/placements", lambda t, mine: work_terms(employer_id=mine.employer, trainee_id=t.trainee)),
         success=201),
-    Endpoint("POST placement naming a vacancy", "POST", EMPLOYER_SIDE_WRITERS, _path(
+    Endpoint("POST placement naming a vacancy", "POST", STAFF_WRITERS, _path(
         "/placements", lambda t, mine: work_terms(employer_id=mine.employer, trainee_id=mine.trainee,
                                                   vacancy_id=t.vacancy)), success=201),
     Endpoint("GET follow-up", "GET", PROGRAMME_READERS, _path("/follow-ups/{t.follow_up}")),

@@ -1,5 +1,5 @@
-"""`/placements`: job starts recorded by staff or by the employer (only for a trainee referred to
-it), ended once with a date and a reason; lists filter by the obvious fields."""
+"""`/placements`: job starts recorded by staff (an employer records its jobs by hiring its own
+referrals), ended once with a date and a reason; lists filter by the obvious fields."""
 
 from __future__ import annotations
 
@@ -37,37 +37,32 @@ def test_staff_must_name_the_employer(client, employer_side, row_counts):
     assert row_counts(employer_side.tenant) == before
 
 
-def test_an_employer_user_records_a_placement_of_a_trainee_referred_to_it(client, employer_side, subtests):
-    """Whatever became of the referral: the trainee was referred to this employer."""
+def test_an_employer_user_may_not_record_a_placement(client, employer_side, other_employer_side, row_counts,
+                                                    subtests):
+    """Employers record jobs only through their own referrals (hire): a free placement would let
+    them declare anyone employed, at any wage, for the funder's outcomes. 403 whoever is named."""
     side = employer_side
-    for step, referral_state in ((None, "referred"), ("interview", "interviewing"), ("reject", "rejected")):
-        with subtests.test(referral_state=referral_state):
-            if step:
-                assert ok(client.post(url(f"/referrals/{side.a.referral['id']}/{step}"),
-                                      headers=side.a.headers))["status"] == referral_state
-            created = ok(client.post(url("/placements"), json=work_terms(trainee_id=side.a.trainee["id"]),
-                                     headers=side.a.headers), 201)
-            assert created["employer_id"] == side.a.employer["id"] and created["vacancy_id"] is None
-            assert "trainee_id" not in created and side.a.trainee["id"] not in str(created)
-            assert created["trainee"]["given_name"] == side.a.trainee["given_name"]
-            staff_view = ok(client.get(url(f"/placements/{created['id']}"), headers=side.tenant.headers["admin"]))
-            assert staff_view["trainee_id"] == side.a.trainee["id"]
-
-
-def test_an_employer_user_may_not_place_a_trainee_not_referred_to_it(client, employer_side, other_employer_side,
-                                                                     row_counts, subtests):
-    side = employer_side
-    trainees = {"referred-to-another-employer": side.b.trainee["id"], "referred-nowhere": side.free_trainee["id"],
-                "of-another-organisation": other_employer_side.a.trainee["id"]}
-    unknown = problem(client.post(url("/placements"), json=work_terms(trainee_id=random_id()),
-                                  headers=side.a.headers), 404)
+    trainees = {"referred-to-it": side.a.trainee["id"], "referred-to-another-employer": side.b.trainee["id"],
+                "referred-nowhere": side.free_trainee["id"],
+                "of-another-organisation": other_employer_side.a.trainee["id"], "unknown": random_id()}
     before = row_counts(side.tenant, other_employer_side.tenant)
     for trainee, trainee_id in trainees.items():
-        with subtests.test(trainee=trainee):
-            body = problem(client.post(url("/placements"), json=work_terms(trainee_id=trainee_id),
-                                       headers=side.a.headers), 404)
-            assert body == unknown
-            assert row_counts(side.tenant, other_employer_side.tenant) == before
+        for named in ("nothing more", "own employer and vacancy"):
+            with subtests.test(trainee=trainee, named=named):
+                body = work_terms(trainee_id=trainee_id)
+                if named != "nothing more":
+                    body.update(employer_id=side.a.employer["id"], vacancy_id=side.a.vacancy["id"])
+                problem(client.post(url("/placements"), json=body, headers=side.a.headers), 403)
+                assert row_counts(side.tenant, other_employer_side.tenant) == before
+
+
+def test_an_employer_user_still_hires_its_referral_and_ends_the_job(client, employer_side):
+    side = employer_side
+    hired = ok(client.post(url(f"/referrals/{side.a.referral['id']}/hire"), headers=side.a.headers,
+                           json=work_terms(started_on="2026-08-01")))
+    ended = ok(client.post(url(f"/placements/{hired['placement_id']}/end"), headers=side.a.headers,
+                           json={"ended_on": "2026-10-31", "reason": "resigned"}))
+    assert (ended["employer_id"], ended["ended_on"]) == (side.a.employer["id"], "2026-10-31")
 
 
 def test_a_vacancy_of_another_employer_is_422_for_staff(client, employer_side, row_counts):
@@ -84,8 +79,8 @@ def test_a_vacancy_of_another_employer_is_422_for_staff(client, employer_side, r
 def test_a_placement_onto_the_last_position_fills_the_vacancy(client, employer_side):
     side = employer_side
     vacancy = ok(client.post(url("/vacancies"), json=vacancy_body(positions=1), headers=side.a.headers), 201)
-    ok(client.post(url("/placements"), headers=side.a.headers,
-                   json=work_terms(trainee_id=side.a.trainee["id"], vacancy_id=vacancy["id"])), 201)
+    ok(client.post(url("/placements"), headers=side.tenant.headers["caseworker"], json=work_terms(
+        employer_id=side.a.employer["id"], trainee_id=side.a.trainee["id"], vacancy_id=vacancy["id"])), 201)
     assert ok(client.get(url(f"/vacancies/{vacancy['id']}"), headers=side.a.headers))["status"] == "filled"
 
 
@@ -116,15 +111,15 @@ def test_end_with_a_date_and_a_reason(client, employer_side, row_counts, subtest
     for actor, ended_on, reason in END_CASES:
         with subtests.test(actor=actor, ended_on=ended_on, reason=reason):
             headers = side.a.headers if actor == "employer" else side.tenant.headers[actor]
-            placement = ok(client.post(url("/placements"), headers=side.a.headers,
-                                       json=work_terms(trainee_id=side.a.trainee["id"])), 201)
+            placement = ok(client.post(url("/placements"), headers=side.tenant.headers["caseworker"], json=work_terms(
+                employer_id=side.a.employer["id"], trainee_id=side.a.trainee["id"])), 201)
             before = row_counts(side.tenant)
             ended = ok(client.post(url(f"/placements/{placement['id']}/end"), headers=headers,
                                    json={"ended_on": ended_on, "reason": reason}))
             assert (ended["ended_on"], ended["end_reason"]) == (ended_on, reason)
             stored = ok(client.get(url(f"/placements/{placement['id']}"), headers=side.tenant.headers["admin"]))
             assert {k: v for k, v in stored.items() if k not in ("trainee_id", "updated_at")} == {
-                **{k: v for k, v in placement.items() if k != "updated_at"}, "ended_on": ended_on,
+                **{k: v for k, v in placement.items() if k not in ("trainee_id", "updated_at")}, "ended_on": ended_on,
                 "end_reason": reason}
             assert row_counts(side.tenant)["outbox"] == before["outbox"] + 1
 
@@ -190,8 +185,8 @@ def test_hours_between_1_and_80_and_formal_a_json_boolean(client, employer_side,
     for _field, value, status in [case for case in WORK_TERM_CASES if case[0] == field]:
         with subtests.test(value=value, expected=status):
             before = row_counts(side.tenant)
-            response = client.post(url("/placements"), headers=side.a.headers,
-                                   json=work_terms(trainee_id=side.a.trainee["id"], **{field: value}))
+            response = client.post(url("/placements"), headers=side.tenant.headers["caseworker"], json=work_terms(
+                employer_id=side.a.employer["id"], trainee_id=side.a.trainee["id"], **{field: value}))
             if status == 201:
                 stored = ok(response, 201)[field]
                 assert stored == value and type(stored) is type(value)
