@@ -1,4 +1,4 @@
-"""Users: created and removed by admins; the token is shown once, at creation."""
+"""Users: created and removed by admins; a token is shown once, when it is issued."""
 
 from __future__ import annotations
 
@@ -37,6 +37,15 @@ class UserSchema(BaseSchema):
 
 class UserCreatedSchema(UserSchema):
     token = fields.String(metadata={"description": "Bearer token; shown only in this response."})
+    expires_at = fields.AwareDateTime(metadata={"description": "After this the token is refused (401)."})
+
+
+class TokenSchema(BaseSchema):
+    """A rotated token: the user's previous one is refused from now on."""
+
+    user_id = fields.UUID()
+    token = fields.String(metadata={"description": "Bearer token; shown only in this response."})
+    expires_at = fields.AwareDateTime(metadata={"description": "After this the token is refused (401)."})
 
 
 class UserListArgsSchema(PageArgsSchema):

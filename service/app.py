@@ -6,6 +6,7 @@ from flask import Flask
 
 from service.api import (audit, employers, enrolments, errors, follow_ups, guards, health, metrics,
                          organisation, outage, placements, projects, prometheus, referrals, trainees, users, vacancies)
+from service.api import ratelimit
 from service.api.context import EXTENSION
 from service.api.openapi import init_api
 from service.bootstrap import Pathways, bootstrap
@@ -25,6 +26,7 @@ def create_app(config: Config | None = None, pathways: Pathways | None = None) -
     errors.register(app)
     outage.register(app, pathways.engine)
     guards.register(app)
+    ratelimit.register(app, pathways.config)
     app.register_blueprint(health.blp)
     prometheus.register(app)
     init_api(app, API_BLUEPRINTS)

@@ -54,7 +54,7 @@ def bootstrap(org_slug: str, org_name: str, country: str, admin_email: str, loca
     try:
         organisation, admin, token = organisations.bootstrap(
             pathways.uow(), slug=org_slug, name=org_name, country=country, admin_email=admin_email,
-            locale=locale)
+            locale=locale, token_ttl=pathways.config.token_ttl)
     except Conflict as error:
         if not if_missing:
             click.echo(json.dumps({"error": error.detail, **error.extra}, default=str), err=True)
@@ -123,10 +123,12 @@ from workers.cli import COMMANDS as _WORKER_COMMANDS  # noqa: E402
 
 from service.metrics.cli import metrics as _metrics  # noqa: E402
 from service.imports.cli import import_group as _import_group  # noqa: E402
+from service.users_cli import users_group as _users_group  # noqa: E402
 
 for _command in (*_WORKER_COMMANDS, _metrics):
     main.add_command(_command)
 main.add_command(_import_group)
+main.add_command(_users_group)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 
 from service.domain.errors import ConfigurationError
@@ -41,6 +42,18 @@ class Config:
     #: How often the relay process purges what is past its retention (and once at its start).
     purge_interval_seconds: float = 3600.0
 
+    #: Days a bearer token is accepted after it was issued (created, rotated or reissued).
+    token_ttl_days: int = 90
+    #: Where failed authentications are counted (limits' URI): "memory://" counts in each
+    #: process on its own; "redis://host:6379/0" counts across all the API's processes.
+    rate_limit_storage: str = "memory://"
+    #: Failed authentications a client address may make before it is answered 429.
+    auth_failure_limit: str = "20 per minute"
+
+    @property
+    def token_ttl(self) -> timedelta:
+        return timedelta(days=self.token_ttl_days)
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -76,6 +89,13 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _token_ttl_days(value: str | None) -> int:
+    days = value or "90"
+    if not days.isdigit() or int(days) < 1:
+        raise ConfigurationError("PATHWAYS_TOKEN_TTL_DAYS must be a whole number of days, at least 1")
+    return int(days)
+
+
 def from_env(env: dict[str, str] | None = None) -> Config:
     env = dict(os.environ if env is None else env)
     database_url = normalise_database_url(
@@ -91,6 +111,9 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         pii_hash_key=_key(env.get("PATHWAYS_PII_HASH_KEY"), "pii_hash", embedded),
         pii_encryption_key=_key(env.get("PATHWAYS_PII_ENCRYPTION_KEY"), "pii_encryption", embedded),
         sql_echo=env.get("PATHWAYS_SQL_ECHO") == "1",
+        token_ttl_days=_token_ttl_days(env.get("PATHWAYS_TOKEN_TTL_DAYS")),
+        rate_limit_storage=env.get("PATHWAYS_RATE_LIMIT_STORAGE") or env.get("REDIS_URL") or "memory://",
+        auth_failure_limit=env.get("PATHWAYS_AUTH_FAILURE_LIMIT") or "20 per minute",
         idempotency_ttl_seconds=int(_positive(env, "PATHWAYS_RETENTION_IDEMPOTENCY_HOURS", 24) * 3600),
         outbox_retention_seconds=_positive(env, "PATHWAYS_RETENTION_OUTBOX_DAYS", 7) * 86400,
         inbox_retention_seconds=_positive(env, "PATHWAYS_RETENTION_INBOX_DAYS", 7) * 86400,

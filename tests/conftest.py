@@ -38,7 +38,9 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 #: One database per test run, so that runs side by side never drop each other's tables.
 PG_URL = os.environ.get("TEST_DATABASE_URL",
                         f"postgresql+psycopg://postgres@127.0.0.1:5432/pathways_test_{os.getpid()}")
-TEST_KEYS = {"pii_hash_key": b"h" * 32, "pii_encryption_key": b"e" * 32}
+TEST_KEYS = {"pii_hash_key": b"h" * 32, "pii_encryption_key": b"e" * 32,
+             # Many tests send bad tokens from one address; tests/api/test_rate_limit.py sets a low limit.
+             "auth_failure_limit": "100000 per minute"}
 
 
 def _unavailable(reason: str):

@@ -1,17 +1,16 @@
-"""`/users`: admins create users (the token is shown once), list and remove them."""
+"""`/users`: admins create users (the token is shown once), list and remove them; tokens are rotated."""
 
 from __future__ import annotations
 
 import uuid
 
-
 from schemas.pagination import page_of
-from schemas.users import UserCreatedSchema, UserCreateSchema, UserListArgsSchema, UserSchema
+from schemas.users import TokenSchema, UserCreatedSchema, UserCreateSchema, UserListArgsSchema, UserSchema
 from service.api import context
 from service.api.auth import requires
 from service.api.idempotency import idempotent
 from service.api.openapi import Blueprint, listing
-from service.domain.roles import ADMIN_ONLY
+from service.domain.roles import ADMIN_ONLY, EVERYONE
 from service.services import users
 
 blp = Blueprint("users", __name__, url_prefix="/users", description="Users and their roles.")
@@ -23,8 +22,9 @@ blp = Blueprint("users", __name__, url_prefix="/users", description="Users and t
 @blp.arguments(UserCreateSchema)
 @blp.response(201, UserCreatedSchema)
 def create_user(body):
-    user, token = users.create(context.uow(), context.principal(), body)
-    return {**{name: getattr(user, name) for name in UserSchema().fields}, "token": token}
+    user, token = users.create(context.uow(), context.principal(), body, context.pathways().config.token_ttl)
+    return {**{name: getattr(user, name) for name in UserSchema().fields}, "token": token,
+            "expires_at": user.token_expires_at}
 
 
 @blp.route("", methods=["GET"])
@@ -47,3 +47,13 @@ def get_user(user_id: uuid.UUID):
 @blp.response(204)
 def delete_user(user_id: uuid.UUID):
     users.deactivate(context.uow(), context.principal(), user_id)
+
+
+@blp.route("/<uuid:user_id>/token", methods=["POST"])
+@requires(EVERYONE)
+@blp.response(200, TokenSchema)
+def rotate_token(user_id: uuid.UUID):
+    """Replace a user's token: admins for any user of the organisation, everyone for themselves.
+    The old token is refused at once. (No Idempotency-Key: a replay would hand the token out again.)"""
+    user, token = users.rotate_token(context.uow(), context.principal(), user_id, context.pathways().config.token_ttl)
+    return {"user_id": user.id, "token": token, "expires_at": user.token_expires_at}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -18,7 +19,8 @@ COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 
 
 def bootstrap(uow: UnitOfWork, *, slug: str, name: str, country: str, admin_email: str,
-              locale: str = "en", reach_target: int | None = None) -> tuple[Organisation, User, str]:
+              locale: str = "en", reach_target: int | None = None,
+              token_ttl: timedelta | None = None) -> tuple[Organisation, User, str]:
     """Create an organisation and its first admin; return them and the admin's token."""
     country = country.upper()
     errors = {}
@@ -40,9 +42,8 @@ def bootstrap(uow: UnitOfWork, *, slug: str, name: str, country: str, admin_emai
             national_id_scheme=national_ids.default_scheme(country), share_targets=[], min_cell_size=5)
         uow.session.add(organisation)
         uow.session.flush()
-        token = tokens.new_token()
-        admin = User(organisation_id=organisation.id, email=admin_email.lower(), role=Role.ADMIN,
-                     token_hash=tokens.digest(token))
+        admin = User(organisation_id=organisation.id, email=admin_email.lower(), role=Role.ADMIN)
+        token = tokens.issue(admin, token_ttl)
         uow.session.add(admin)
         uow.commit()
         return organisation, admin, token

@@ -2,88 +2,125 @@
 
 from __future__ import annotations
 
-import time
 import uuid
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
-from service.db.models import Employer, User
-from service.domain.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from service.clock import utcnow
+from service.db.models import Employer, Organisation, User
+from service.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from service.domain.roles import Principal, Role
 from service.services import tokens
 from service.services.queries import get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
-
-#: Principals of recently seen tokens, kept this long: authentication was a fifth of the time of
-#: a write (profile of POST /enrolments under load). A deactivated user or a replaced token is
-#: forgotten at once in this process, and within this time in the API's other processes.
-PRINCIPAL_TTL_SECONDS = 5.0
-_MAX_REMEMBERED = 10_000
-_recent: dict[str, tuple[Principal, float]] = {}
+#: Run on every request and never remembered: a removed user or a replaced token must be refused
+#: at once by every API process (a per-process memory let them work for seconds in the others).
+#: One look-up through the unique index on token_hash.
+_BY_TOKEN = select(User.id, User.organisation_id, User.role, User.employer_id, User.token_expires_at).where(
+    User.token_hash == bindparam("digest"), User.active.is_(True))
 
 
 def authenticate(uow: UnitOfWork, token: str) -> Principal:
-    digest, now = tokens.digest(token), time.monotonic()
-    remembered = _recent.get(digest)
-    if remembered is not None and remembered[1] > now:
-        return remembered[0]
     with uow:
-        user = uow.session.scalars(
-            select(User).where(User.token_hash == digest, User.active.is_(True))
-        ).one_or_none()
+        user = uow.session.execute(_BY_TOKEN, {"digest": tokens.digest(token)}).one_or_none()
     if user is None:
         raise Unauthenticated("The bearer token is not valid.")
-    principal = Principal(user_id=user.id, organisation_id=user.organisation_id, role=Role(user.role),
-                          employer_id=user.employer_id)
-    if len(_recent) >= _MAX_REMEMBERED:
-        _recent.clear()
-    _recent[digest] = (principal, now + PRINCIPAL_TTL_SECONDS)
-    return principal
+    # No expiry is refused too: migration 0006 gave every older token one.
+    if user.token_expires_at is None or user.token_expires_at <= utcnow():
+        raise Unauthenticated("The bearer token has expired; an admin can issue a new one "
+                              "(POST /users/{id}/token).")
+    return Principal(user_id=user.id, organisation_id=user.organisation_id, role=Role(user.role),
+                     employer_id=user.employer_id)
 
 
-def _forget(user_id: uuid.UUID) -> None:
-    for digest, (principal, _expires) in list(_recent.items()):
-        if principal.user_id == user_id:
-            _recent.pop(digest, None)
-
-
-def create(uow: UnitOfWork, principal: Principal, data: dict) -> tuple[User, str]:
+def create(uow: UnitOfWork, principal: Principal, data: dict,
+           token_ttl: timedelta | None = None) -> tuple[User, str]:
+    """Create a user of the caller's organisation; returns it and its token (shown once)."""
     role, employer_id = data["role"], data.get("employer_id")
     if role == Role.EMPLOYER and employer_id is None:
         raise ValidationFailed({"employer_id": ["Required for an employer user."]})
     if role != Role.EMPLOYER and employer_id is not None:
         raise ValidationFailed({"employer_id": ["Only employer users belong to an employer."]})
-    token = tokens.new_token()
-    email = data["email"].lower()
     with uow:
         if employer_id is not None:
             _check_employer(uow, principal, employer_id)
-        if _active_user_with_email(uow, principal.organisation_id, email):
-            raise Conflict("A user with this email exists already.")
-        user = User(organisation_id=principal.organisation_id, email=email, role=role,
-                    employer_id=employer_id, token_hash=tokens.digest(token))
-        uow.session.add(user)
-        try:
-            uow.commit()
-        except IntegrityError:
-            raise Conflict("A user with this email exists already.") from None
+        return _add(uow, principal.organisation_id, data["email"], role, employer_id, token_ttl)
+
+
+def add_admin(uow: UnitOfWork, organisation_slug: str, email: str,
+              token_ttl: timedelta | None = None) -> tuple[User, str]:
+    """Give an organisation another admin, e.g. one left without any. For operators only (the
+    command line): no principal, because no user of the organisation may be able to act."""
+    with uow:
+        return _add(uow, _organisation_id(uow, organisation_slug), email, Role.ADMIN, None, token_ttl)
+
+
+def _add(uow: UnitOfWork, organisation_id: uuid.UUID, email: str, role: str, employer_id: uuid.UUID | None,
+         token_ttl: timedelta | None) -> tuple[User, str]:
+    email = email.lower()
+    if _active_user_with_email(uow, organisation_id, email):
+        raise Conflict("A user with this email exists already.")
+    user = User(organisation_id=organisation_id, email=email, role=role, employer_id=employer_id)
+    token = tokens.issue(user, token_ttl)
+    uow.session.add(user)
+    try:
+        uow.commit()
+    except IntegrityError:
+        raise Conflict("A user with this email exists already.") from None
+    return user, token
+
+
+def rotate_token(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID,
+                 token_ttl: timedelta | None = None) -> tuple[User, str]:
+    """A new token for a user: an admin's for anyone of the organisation, others' for themselves.
+    The old token is refused from the commit on."""
+    if principal.role != Role.ADMIN and principal.user_id != user_id:
+        raise Forbidden(f"The {principal.role} role may only replace its own token.")
+    with uow:
+        user = get_scoped(uow.session, User, principal.organisation_id, user_id, for_update=True, label="User")
+        if not user.active:
+            raise NotFound("User not found.")
+        token = tokens.issue(user, token_ttl)
+        uow.commit()
         return user, token
 
 
-def reissue_token(uow: UnitOfWork, user_id: uuid.UUID) -> str:
+def reissue_token(uow: UnitOfWork, user_id: uuid.UUID, token_ttl: timedelta | None = None) -> str:
+    """Give an active user a new token; the old one stops working. Returns the token."""
+    return reissue(uow, user_id, token_ttl)[1]
+
+
+def reissue(uow: UnitOfWork, user_id: uuid.UUID, token_ttl: timedelta | None = None) -> tuple[User, str]:
     """Give an active user a new token; the old one stops working. For operators only
     (the command line): no principal, because it is not an API action."""
-    token = tokens.new_token()
     with uow:
         user = uow.session.scalars(select(User).where(User.id == user_id).with_for_update()).one_or_none()
         if user is None or not user.active:
             raise NotFound("User not found.")
-        user.token_hash = tokens.digest(token)
+        token = tokens.issue(user, token_ttl)
         uow.commit()
-    _forget(user_id)
-    return token
+        return user, token
+
+
+def find_active(uow: UnitOfWork, organisation_slug: str, email: str) -> User:
+    """The active user with `email` in the organisation with `organisation_slug` (for operators)."""
+    with uow:
+        organisation_id = _organisation_id(uow, organisation_slug)
+        user = uow.session.scalars(select(User).where(
+            User.organisation_id == organisation_id, User.email == email.lower(), User.active.is_(True))).one_or_none()
+        if user is None:
+            raise NotFound(f"No active user with email {email!r} in organisation {organisation_slug!r}.")
+        return user
+
+
+def _organisation_id(uow: UnitOfWork, slug: str) -> uuid.UUID:
+    organisation_id = uow.session.scalar(select(Organisation.id).where(Organisation.slug == slug))
+    if organisation_id is None:
+        raise NotFound(f"No organisation with slug {slug!r}.")
+    return organisation_id
 
 
 def _active_user_with_email(uow: UnitOfWork, organisation_id: uuid.UUID, email: str) -> bool:
@@ -118,6 +155,7 @@ def get(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> User:
 def deactivate(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> None:
     """Users are deactivated, not erased: the audit trail keeps naming them."""
     with uow:
+        _serialise_removals(uow, principal.organisation_id)
         user = get_scoped(uow.session, User, principal.organisation_id, user_id, label="User")
         if not user.active:
             raise NotFound("User not found.")
@@ -126,7 +164,15 @@ def deactivate(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> Non
         user.active = False
         user.token_hash = None
         uow.commit()
-    _forget(user_id)
+
+
+def _serialise_removals(uow: UnitOfWork, organisation_id: uuid.UUID) -> None:
+    """Two admins removing each other at the same moment both counted two admins and both
+    succeeded, leaving none. Removals in one organisation wait for each other on its row
+    (FOR NO KEY UPDATE: rows that merely reference the organisation are not held up); the
+    reads that follow see the other removal. SQLite's BEGIN IMMEDIATE serialises writers anyway."""
+    uow.session.execute(select(Organisation.id).where(Organisation.id == organisation_id)
+                        .with_for_update(key_share=True))
 
 
 def _active_admins(uow: UnitOfWork, organisation_id: uuid.UUID) -> int:

@@ -17,7 +17,7 @@ def test_admin_creates_a_user_whose_token_works(client, tenant, role):
     admin = tenant.headers["admin"]
     employer_id = create_employer(client, admin)["id"] if role == "employer" else None
     created = ok(_create(client, admin, email=f"New.{role}@Example.org", role=role, employer_id=employer_id), 201)
-    assert set(created) == USER_FIELDS | {"token"}
+    assert set(created) == USER_FIELDS | {"token", "expires_at"}
     assert created["email"] == f"new.{role}@example.org"
     assert created["role"] == role
     assert created["employer_id"] == employer_id
