@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import timezone
+from decimal import Decimal
 
 import marshmallow as ma
 from marshmallow import fields, validate
+
+from service import clock
+from service.domain import dates
 
 
 class BaseSchema(ma.Schema):
@@ -83,14 +87,17 @@ class StrictInteger(fields.Integer):
 
 
 class StrictFloat(fields.Float):
-    """Only finite JSON numbers: no strings, no booleans, no NaN or Infinity."""
+    """Only finite JSON numbers: no strings, no booleans, no NaN or Infinity. (The API parses
+    JSON numbers as `Decimal`s, exactly as written; here they become floats.)"""
 
     def __init__(self, **kwargs):
         super().__init__(allow_nan=False, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             raise self.make_error("invalid")
+        if isinstance(value, Decimal):
+            value = float(value)  # beyond a float's range: infinity, refused as such
         return super()._deserialize(value, attr, data, **kwargs)
 
 
@@ -106,6 +113,31 @@ class UTCDateTime(fields.AwareDateTime):
             return moment.astimezone(timezone.utc)
         except OverflowError:
             raise self.make_error("out_of_range") from None
+
+
+class Date(fields.Date):
+    """An ISO 8601 calendar date between 1900-01-01 and a year ahead (`horizon_years`: plans
+    and search bounds reach further), so 9999-12-31 is refused, not stored."""
+
+    def __init__(self, *, horizon_years: int = dates.EVENT_HORIZON_YEARS, **kwargs):
+        super().__init__(**kwargs)
+        self.horizon_years = horizon_years
+        self.metadata.setdefault("x-earliest", dates.EARLIEST.isoformat())
+        self.metadata.setdefault("x-horizon-years", horizon_years)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        problem = dates.out_of_range(day, clock.today(), self.horizon_years)
+        if problem:
+            raise ma.ValidationError(problem)
+        return day
+
+
+class PlanDate(Date):
+    """A planned date (a project's end) or the bound of a search."""
+
+    def __init__(self, **kwargs):
+        super().__init__(horizon_years=dates.PLAN_HORIZON_YEARS, **kwargs)
 
 
 def one_of(values) -> validate.OneOf:

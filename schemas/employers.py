@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, Name, StrictInteger, Text, one_of
+from schemas.base import BaseSchema, Date, Name, StrictInteger, Text, one_of
 from schemas.money import Amount, Currency
 from schemas.pagination import PageArgsSchema
 from service.domain import vacancies
@@ -44,7 +44,7 @@ class VacancyCreateSchema(BaseSchema):
     currency = Currency(required=True)
     contract_type = fields.String(required=True, validate=one_of(vacancies.CONTRACT_TYPES))
     district = Text(max_length=100, allow_none=True)
-    closes_on = fields.Date(allow_none=True)
+    closes_on = Date(allow_none=True)
 
 
 class VacancyPatchSchema(BaseSchema):
@@ -54,7 +54,7 @@ class VacancyPatchSchema(BaseSchema):
     currency = Currency()
     contract_type = fields.String(validate=one_of(vacancies.CONTRACT_TYPES))
     district = Text(max_length=100, allow_none=True)
-    closes_on = fields.Date(allow_none=True)
+    closes_on = Date(allow_none=True)
     status = fields.String(validate=one_of(vacancies.STATUSES))
 
 

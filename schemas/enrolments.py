@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields
 
-from schemas.base import BaseSchema, StrictBoolean, one_of
+from schemas.base import BaseSchema, Date, PlanDate, StrictBoolean, one_of
 from schemas.pagination import PageArgsSchema
 from service.domain import enrolments
 
@@ -13,16 +13,16 @@ class EnrolmentCreateSchema(BaseSchema):
     trainee_id = fields.UUID(required=True)
     project_id = fields.UUID(required=True)
     cohort_id = fields.UUID(allow_none=True)
-    enrolled_on = fields.Date(required=True)
+    enrolled_on = Date(required=True)
 
 
 class CompleteSchema(BaseSchema):
-    exited_on = fields.Date(required=True)
+    exited_on = Date(required=True)
     qualification_gained = StrictBoolean(required=True)
 
 
 class DropOutSchema(BaseSchema):
-    exited_on = fields.Date(required=True)
+    exited_on = Date(required=True)
     reason = fields.String(required=True, validate=one_of(
         [r for r in enrolments.EXIT_REASONS if r != "completed_course"]))
 
@@ -46,5 +46,5 @@ class EnrolmentListArgsSchema(PageArgsSchema):
     cohort_id = fields.UUID()
     trainee_id = fields.UUID()
     status = fields.String(validate=one_of(enrolments.STATUSES))
-    enrolled_from = fields.Date()
-    enrolled_to = fields.Date()
+    enrolled_from = PlanDate()
+    enrolled_to = PlanDate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
-from schemas.base import BaseSchema, one_of
+from schemas.base import BaseSchema, PlanDate, one_of
 from service.metrics.aggregates import DIMENSIONS
 
 FORMATS = ("json", "csv", "xlsx")
@@ -26,8 +26,8 @@ class DimensionList(fields.String):
 
 class MetricsArgsSchema(BaseSchema):
     project_id = fields.UUID()
-    period_start = fields.Date()
-    period_end = fields.Date()
+    period_start = PlanDate()
+    period_end = PlanDate()
     by = DimensionList(load_default=tuple)
     suppress = fields.Boolean(truthy={"true"}, falsy={"false"}, load_default=True,
                               metadata={"description": "false (admins only) shows small cells."})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, StrictBoolean, StrictInteger, Text, one_of
+from schemas.base import BaseSchema, Date, PlanDate, StrictBoolean, StrictInteger, Text, one_of
 from schemas.money import Amount, Currency
 from schemas.pagination import PageArgsSchema
 from service.domain import follow_ups, placements, referrals, vacancies
@@ -57,7 +57,7 @@ class EmptySchema(BaseSchema):
 
 
 class WorkTermsSchema(BaseSchema):
-    started_on = fields.Date(required=True)
+    started_on = Date(required=True)
     wage_monthly = Amount(required=True)
     currency = Currency(required=True)
     hours_per_week = StrictInteger(required=True, validate=validate.Range(1, placements.MAX_HOURS_PER_WEEK))
@@ -72,7 +72,7 @@ class PlacementCreateSchema(WorkTermsSchema):
 
 
 class PlacementEndSchema(BaseSchema):
-    ended_on = fields.Date(required=True)
+    ended_on = Date(required=True)
     reason = fields.String(required=True, validate=one_of(placements.END_REASONS))
 
 
@@ -105,8 +105,8 @@ class PlacementListArgsSchema(PageArgsSchema):
     vacancy_id = fields.UUID()
     #: A query string carries text: exactly "true" or "false".
     active = fields.Boolean(truthy={"true"}, falsy={"false"})
-    started_from = fields.Date()
-    started_to = fields.Date()
+    started_from = PlanDate()
+    started_to = PlanDate()
 
 
 class FollowUpRecordSchema(BaseSchema):
@@ -146,5 +146,5 @@ class FollowUpListArgsSchema(PageArgsSchema):
     checkpoint = fields.String(validate=one_of(follow_ups.CHECKPOINTS))
     trainee_id = fields.UUID()
     enrolment_id = fields.UUID()
-    due_from = fields.Date()
-    due_to = fields.Date()
+    due_from = PlanDate()
+    due_to = PlanDate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, Name, StrictInteger, Text, one_of
+from schemas.base import BaseSchema, Name, PlanDate, StrictInteger, Text, one_of
 from schemas.pagination import PageArgsSchema
 from schemas.targets import share_targets_field
 from service.domain.people import VULNERABLE_GROUPS
@@ -22,8 +22,8 @@ class ProjectCreateSchema(BaseSchema):
     code = Text(required=True, min_length=1, max_length=32)
     name = Name(required=True, max_length=200)
     description = Text(max_length=5000, multiline=True, load_default="")
-    starts_on = fields.Date(allow_none=True)
-    ends_on = fields.Date(allow_none=True)
+    starts_on = PlanDate(allow_none=True)
+    ends_on = PlanDate(allow_none=True)
     reach_target = StrictInteger(allow_none=True, validate=validate.Range(1, 100_000_000))
     share_targets = share_targets_field(load_default=list)
     priority_groups = fields.List(fields.String(validate=one_of(PRIORITY_GROUPS)),
@@ -63,8 +63,8 @@ class CohortCreateSchema(BaseSchema):
     name = Name(required=True, max_length=200)
     occupation = fields.String(required=True, validate=validate.Regexp(
         r"^[0-9]{1,4}\Z", error="Must be an ISCO-08 code of 1 to 4 digits."))
-    starts_on = fields.Date(allow_none=True)
-    ends_on = fields.Date(allow_none=True)
+    starts_on = PlanDate(allow_none=True)
+    ends_on = PlanDate(allow_none=True)
     capacity = StrictInteger(allow_none=True, validate=validate.Range(1, 100_000))
     district = Text(max_length=100, allow_none=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, Email, Name, StrictBoolean, Text, one_of
+from schemas.base import BaseSchema, Date, Email, Name, StrictBoolean, Text, one_of
 from schemas.pagination import PageArgsSchema
 from service.domain import people
 
@@ -14,7 +14,7 @@ class TraineeCreateSchema(BaseSchema):
     family_name = Name(required=True, max_length=100)
     national_id = Text(required=True, min_length=1, max_length=32, load_only=True)
     sex = fields.String(required=True, validate=one_of(people.SEXES))
-    birth_date = fields.Date(required=True)
+    birth_date = Date(required=True)
     phone = Text(max_length=32, allow_none=True,
                  validate=validate.Regexp(r"^\+?[0-9 ()-]{4,31}$", error="Not a valid phone number."))
     email = Email(allow_none=True, validate=validate.Length(max=254))

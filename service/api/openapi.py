@@ -9,9 +9,11 @@ from flask import Blueprint as FlaskBlueprint
 from flask import Flask, Response, json, send_from_directory
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
+from marshmallow import missing
 from webargs.flaskparser import FlaskParser
 
 from schemas.base import ProblemSchema
+from service.api import guards
 
 API_PREFIX = "/api/v1"
 SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
@@ -24,10 +26,18 @@ class Api(SmorestApi):
         """Errors are rendered by `service.api.errors`, not by flask-smorest's default body."""
 
 
+class BodyParser(FlaskParser):
+    """Bodies are the document `guards.check_body` read (exact decimals, no key twice), not a
+    second parse by webargs' own `json.loads`, which reads numbers as floats."""
+
+    def _raw_load_json(self, req):
+        return guards.parsed_body(default=missing)
+
+
 class Blueprint(SmorestBlueprint):
     """Unknown query parameters are refused like unknown body fields (the schema decides)."""
 
-    ARGUMENTS_PARSER = FlaskParser(unknown=None)
+    ARGUMENTS_PARSER = BodyParser(unknown=None)
 
 
 def openapi_config() -> dict:

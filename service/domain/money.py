@@ -19,13 +19,18 @@ XPF YER ZAR ZMW ZWG
 MAX_MONTHLY_WAGE = Decimal("100000000")
 
 
+CENT = Decimal("0.01")
+
+
 def amount_errors(amount: Decimal) -> list[str]:
+    """A wage is more than nothing, at most MAX_MONTHLY_WAGE, and a whole number of cents
+    (judged by value: 1.500 is 1.50, 1.00000000000000000001 is not a wage)."""
     if not amount.is_finite():
         return ["Must be a finite amount."]
-    if amount < 0:
-        return ["Must not be negative."]
+    if amount <= 0:
+        return ["Must be more than 0."]
     if amount > MAX_MONTHLY_WAGE:
         return [f"Must not exceed {MAX_MONTHLY_WAGE}."]
-    if amount.as_tuple().exponent < -2:
+    if amount != amount.quantize(CENT):
         return ["At most two decimal places."]
     return []

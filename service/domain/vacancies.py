@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from service.domain.errors import InvalidTransition
+from datetime import date
+
+from service.domain.errors import Conflict, InvalidTransition
 
 OPEN, FILLED, CLOSED = "open", "filled", "closed"
 STATUSES = (OPEN, FILLED, CLOSED)
@@ -24,6 +26,15 @@ def check_open(vacancy, what: str = "referrals") -> None:
     if vacancy.status != OPEN:
         raise InvalidTransition(f"The vacancy is {vacancy.status}; only open vacancies take {what}.",
                                 current_status=vacancy.status)
+
+
+def check_takes_referrals(vacancy, today: date) -> None:
+    """Open, and not past its closing date: a referral after it would wait for nobody."""
+    check_open(vacancy)
+    if vacancy.closes_on is not None and vacancy.closes_on < today:
+        raise Conflict(f"The vacancy closed on {vacancy.closes_on.isoformat()}; it takes no more referrals "
+                       "(an employer or caseworker may move closes_on).",
+                       closes_on=vacancy.closes_on.isoformat())
 
 
 def fill_if_taken(vacancy, active_hires: int) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from service.clock import today
 from service.db.models import Employer, Placement, Vacancy
 from service.domain import vacancies as rules
+from service.domain.dates import check_not_past
 from service.domain.errors import ValidationFailed
 from service.domain.roles import Principal
 from service.services import scoping
@@ -23,6 +24,7 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Vacancy:
     employer_id = scoping.employer_for_write(principal, data.pop("employer_id", None))
     if employer_id is None:
         raise ValidationFailed({"employer_id": ["Missing data for required field."]})
+    check_not_past("closes_on", data.get("closes_on"), today())
     with uow:
         get_scoped(uow.session, Employer, principal.organisation_id, employer_id, label="Employer")
         vacancy = Vacancy(organisation_id=principal.organisation_id, employer_id=employer_id,
@@ -35,6 +37,7 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Vacancy:
 def update(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID, changes: dict) -> Vacancy:
     changes = dict(changes)
     status = changes.pop("status", None)
+    check_not_past("closes_on", changes.get("closes_on"), today())
     with uow:
         vacancy = scoping.get_for(uow.session, principal, Vacancy, vacancy_id, label="Vacancy", for_update=True)
         for key, value in changes.items():

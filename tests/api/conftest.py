@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -36,6 +37,8 @@ COUNTED = {"employers": Employer, "vacancies": Vacancy, "referrals": Referral, "
 SUMMARY_KEYS = {"given_name", "family_name_initial", "cohort", "occupation"}
 
 EXITED_ON = "2026-06-30"
+#: A vacancy's closing date is at most a year ahead (and not in the past).
+CLOSES_ON = (date.today() + timedelta(days=300)).isoformat()
 _tax_serial = itertools.count(100_000_001)
 
 
@@ -73,7 +76,7 @@ def employer_body(**overrides) -> dict:
 
 def vacancy_body(**overrides) -> dict:
     body = {"title": "Commis cook", "occupation": "5120", "positions": 3, "wage_monthly": "28500.00",
-            "currency": "TRY", "contract_type": "permanent", "district": "Konak", "closes_on": "2027-12-31"}
+            "currency": "TRY", "contract_type": "permanent", "district": "Konak", "closes_on": CLOSES_ON}
     body.update(overrides)
     return body
 

@@ -52,11 +52,12 @@ GOOD_WAGES = {
     "string-one-place": ("28500.5", "28500.50"),
     "json-integer": (28500, "28500.00"),
     "json-number-two-places": (28500.25, "28500.25"),
-    "zero": ("0", "0.00"),
+    "smallest": ("0.01", "0.01"),
     "maximum": ("100000000", "100000000.00"),
 }
 
 BAD_MONEY = {
+    "zero": {"wage_monthly": "0"},
     "float-three-places": {"wage_monthly": 28500.123},
     "string-three-places": {"wage_monthly": "28500.001"},
     "negative": {"wage_monthly": "-1.00"},

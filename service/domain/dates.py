@@ -1,0 +1,58 @@
+"""Plausible dates: what a date field of the API may hold, and the rules between dates.
+
+A date outside these bounds is a typing error (9999-12-31 for 2025-12-31), not a fact
+to store and count in a funder's report.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from service.domain.errors import ValidationFailed
+
+#: No trainee, enrolment or job of the programmes we serve predates this.
+EARLIEST = date(1900, 1, 1)
+#: Events (enrolments, exits, job starts, closing dates) are at most this many years ahead.
+EVENT_HORIZON_YEARS = 1
+#: Plans (a project's or cohort's dates) and the bounds of a search may reach further:
+#: programmes such as ESF+ run for seven years.
+PLAN_HORIZON_YEARS = 10
+#: A job may start at most this long before its vacancy or referral was recorded (a hire
+#: entered late); earlier is a wrong year.
+MAX_BACKDATING_YEARS = 1
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def latest(today: date, years: int = EVENT_HORIZON_YEARS) -> date:
+    return years_after(today, years)
+
+
+def out_of_range(day: date, today: date, years: int = EVENT_HORIZON_YEARS) -> str | None:
+    """Why `day` is implausible, or None."""
+    if day < EARLIEST:
+        return f"Must not be before {EARLIEST.isoformat()}."
+    if day > latest(today, years):
+        return f"Must not be after {latest(today, years).isoformat()} ({years} year{'s' * (years > 1)} ahead)."
+    return None
+
+
+def check_not_past(field: str, day: date | None, today: date) -> None:
+    if day is not None and day < today:
+        raise ValidationFailed({field: ["Must not be in the past."]})
+
+
+def check_started_on(started_on: date, recorded_at: datetime | date, what: str) -> None:
+    """A job start more than a year before its vacancy or referral existed is a wrong date."""
+    recorded_on = recorded_at.date() if isinstance(recorded_at, datetime) else recorded_at
+    earliest = years_after(recorded_on, -MAX_BACKDATING_YEARS)
+    if started_on < earliest:
+        raise ValidationFailed({"started_on": [
+            f"Must not be before {earliest.isoformat()}: more than {MAX_BACKDATING_YEARS} year before "
+            f"the {what} was recorded."]})
