@@ -11,7 +11,7 @@ from sqlalchemy import update
 from service.app import create_app
 from service.clock import utcnow
 from service.db.models import User
-from tests.api.helpers import bearer, create_employer_user, ok, problem, random_id, url
+from tests.api.helpers import bearer, create_employer, create_employer_user, ok, problem, random_id, url
 
 
 def _create(client, admin, email="holder@example.org", role="caseworker"):
@@ -89,13 +89,14 @@ def test_an_admin_rotates_a_users_token(client, tenant):
 
 
 def test_every_user_rotates_its_own_token(client, tenant):
-    employer = create_employer_user(client, tenant)
-    for headers in (tenant.headers["caseworker"], tenant.headers["manager"], employer, tenant.headers["admin"]):
-        me = ok(client.get(url("/organisation"), headers=headers))  # the token works
-        assert me
-    for role in ("caseworker", "manager", "admin"):
-        old = tenant.headers[role]
-        rotated = ok(_rotate(client, tenant.user_ids[role], old))
+    employer = create_employer(client, tenant.headers["admin"])
+    hr = ok(client.post(url("/users"), headers=tenant.headers["admin"], json={
+        "email": "hr@employer.example", "role": "employer", "employer_id": employer["id"]}), 201)
+    callers = {role: (tenant.user_ids[role], tenant.headers[role]) for role in ("caseworker", "manager", "admin")}
+    callers["employer"] = (hr["id"], bearer(hr["token"]))
+    for user_id, old in callers.values():
+        rotated = ok(_rotate(client, user_id, old))
+        assert rotated["user_id"] == user_id
         problem(client.get(url("/organisation"), headers=old), 401)
         ok(client.get(url("/organisation"), headers=bearer(rotated["token"])))
 
