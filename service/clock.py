@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timezone
+
+#: The day a replay of history acts on (the demo loader), instead of the real one.
+_replayed_day: ContextVar[date | None] = ContextVar("replayed_day", default=None)
 
 
 def utcnow() -> datetime:
@@ -10,4 +16,16 @@ def utcnow() -> datetime:
 
 
 def today() -> date:
-    return utcnow().date()
+    return _replayed_day.get() or utcnow().date()
+
+
+@contextmanager
+def as_of(day: date) -> Iterator[None]:
+    """Judge rules about "today" (a closing date not past, an exit not ahead) as on `day`:
+    the demo writes its history action by action, each on the day it happened. Timestamps
+    (`utcnow`) stay real."""
+    token = _replayed_day.set(day)
+    try:
+        yield
+    finally:
+        _replayed_day.reset(token)

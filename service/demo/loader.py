@@ -9,8 +9,11 @@ withdraws referrals; the demo employer user posts and closes its own employer's 
 and takes its referrals' steps; the caseworker does so for the other employers. A vacancy
 is marked filled on the day of its last hire (see service.demo.hiring).
 
-Loading again creates nothing and gives each demo user a fresh token. A first load that
-was interrupted is not resumed: delete the database (`make clean`) to start afresh.
+Loading again creates nothing and keeps every demo user's token: one a user saved keeps
+working. On the embedded SQLite database the tokens are kept in plain text beside it (see
+service.demo.tokens), so that each run prints them again; `reissue_tokens` replaces them.
+A first load that was interrupted is not resumed: delete the database (`make clean`) to
+start afresh.
 """
 
 from __future__ import annotations
@@ -28,25 +31,29 @@ from schemas.projects import CohortCreateSchema, ProjectCreateSchema
 from schemas.trainees import TraineeCreateSchema
 from schemas.users import UserCreateSchema
 from service.bootstrap import Pathways
+from service import clock
 from service.clock import today
 from service.db.models import Organisation, User
 from service.demo import data, generate, hiring
+from service.demo import tokens as saved_tokens
 from service.domain.enrolments import COMPLETED, DROPPED_OUT
-from service.domain.errors import Conflict
+from service.domain.errors import Conflict, Unauthenticated
 from service.domain.roles import Principal, Role
 from service.services import employers, enrolments, organisations, placements, projects, referrals, users, vacancies
+from service.services import tokens as token_digests
 from service.services import trainees as trainee_records  # `trainees` is the count load_demo takes
 
 CREATED = ("projects", "cohorts", "trainees", "enrolments", "employers", "vacancies", "referrals", "placements")
 
 
-def load_demo(pathways: Pathways, *, trainees: int = 300, seed: int = 1400) -> dict:
-    """Load the demo (or refresh its tokens); returns ids, one token per role and what was created."""
+def load_demo(pathways: Pathways, *, trainees: int = 300, seed: int = 1400, reissue_tokens: bool = False) -> dict:
+    """Load the demo, or find it loaded; returns ids, the tokens it can show by role, the roles whose
+    token it kept without knowing it (`unchanged`) and what was created."""
     try:
         organisation, admin, admin_token = organisations.bootstrap(
             pathways.uow(), **data.ORGANISATION, admin_email=data.USERS[Role.ADMIN])
     except Conflict:  # loaded before (or by a concurrent run)
-        return _refresh(pathways)
+        return _refresh(pathways, reissue_tokens)
     admin_principal = users.authenticate(pathways.uow(), admin_token)
     organisations.update(pathways.uow(actor_id=admin.id), admin_principal,
                          OrganisationPatchSchema().load(data.ORGANISATION_SETTINGS))
@@ -64,7 +71,8 @@ def load_demo(pathways: Pathways, *, trainees: int = 300, seed: int = 1400) -> d
                                                employer_ids[side.employer_user])
     employer_user = users.authenticate(pathways.uow(), tokens[Role.EMPLOYER])
     _replay(pathways, side, caseworker, employer_user, trainee_ids, employer_ids)
-    return {"organisation_id": str(organisation.id), "tokens": tokens,
+    saved_tokens.save(pathways.config, tokens)
+    return {"organisation_id": str(organisation.id), "tokens": tokens, "unchanged": [],
             "created": {"projects": len(project_ids), "cohorts": len(cohort_ids), "trainees": len(trainee_ids),
                         "enrolments": enrolled, "employers": len(employer_ids), "vacancies": len(side.vacancies),
                         "referrals": len(side.referrals), "placements": len(side.placements)}}
@@ -140,60 +148,83 @@ def _replay(pathways: Pathways, side: hiring.EmployerSide, caseworker: Principal
             employer = side.vacancies[side.referrals[target].vacancy].employer
         own = employer == side.employer_user and kind in hiring.EMPLOYER_STEPS
         principal = employer_user if own else caseworker
-        uow = pathways.uow(actor_id=principal.user_id)
-        if kind == hiring.POST:  # staff name the employer, an employer user posts for its own
-            body = action.body if own else {**action.body, "employer_id": str(employer_ids[employer])}
-            vacancy_ids[target] = vacancies.create(uow, principal, vacancy_schema.load(body)).id
-        elif kind in (hiring.FILL, hiring.CLOSE):
-            vacancies.update(uow, principal, vacancy_ids[target], patch_schema.load(action.body))
-        elif kind == hiring.REFER:
-            referral = side.referrals[target]
-            body = {**action.body, "trainee_id": str(trainee_ids[referral.trainee])}
-            referral_ids[target] = referrals.refer(uow, principal, vacancy_ids[referral.vacancy],
-                                                   referral_schema.load(body)).id
-        elif kind == hiring.HIRE:
-            hired = referrals.hire(uow, principal, referral_ids[target], terms_schema.load(action.body))
-            placement_ids[side.referrals[target].placement] = hired.placement_id
-        elif kind in (hiring.INTERVIEW, hiring.REJECT, hiring.WITHDRAW):
-            referrals.take_step(uow, principal, referral_ids[target], kind)
-        elif kind == hiring.PLACE:
-            placement = side.placements[target]
-            body = {**action.body, "trainee_id": str(trainee_ids[placement.trainee]),
-                    "employer_id": str(employer_ids[placement.employer])}
-            placement_ids[target] = placements.create(uow, principal, placement_schema.load(body)).id
-        elif kind == hiring.END:
-            placements.end(uow, principal, placement_ids[target], end_schema.load(action.body))
-        else:
-            raise AssertionError(f"unknown demo action {kind}")
+        with clock.as_of(action.on):  # closing dates and job starts are judged on the day it happened
+            uow = pathways.uow(actor_id=principal.user_id)
+            if kind == hiring.POST:  # staff name the employer, an employer user posts for its own
+                body = action.body if own else {**action.body, "employer_id": str(employer_ids[employer])}
+                vacancy_ids[target] = vacancies.create(uow, principal, vacancy_schema.load(body)).id
+            elif kind in (hiring.FILL, hiring.CLOSE):
+                vacancies.update(uow, principal, vacancy_ids[target], patch_schema.load(action.body))
+            elif kind == hiring.REFER:
+                referral = side.referrals[target]
+                body = {**action.body, "trainee_id": str(trainee_ids[referral.trainee])}
+                referral_ids[target] = referrals.refer(uow, principal, vacancy_ids[referral.vacancy],
+                                                       referral_schema.load(body)).id
+            elif kind == hiring.HIRE:
+                hired = referrals.hire(uow, principal, referral_ids[target], terms_schema.load(action.body))
+                placement_ids[side.referrals[target].placement] = hired.placement_id
+            elif kind in (hiring.INTERVIEW, hiring.REJECT, hiring.WITHDRAW):
+                referrals.take_step(uow, principal, referral_ids[target], kind)
+            elif kind == hiring.PLACE:
+                placement = side.placements[target]
+                body = {**action.body, "trainee_id": str(trainee_ids[placement.trainee]),
+                        "employer_id": str(employer_ids[placement.employer])}
+                placement_ids[target] = placements.create(uow, principal, placement_schema.load(body)).id
+            elif kind == hiring.END:
+                placements.end(uow, principal, placement_ids[target], end_schema.load(action.body))
+            else:
+                raise AssertionError(f"unknown demo action {kind}")
 
 
-def _refresh(pathways: Pathways) -> dict:
-    """The demo exists: create no programme records, give every demo user a fresh token.
+def _refresh(pathways: Pathways, reissue: bool) -> dict:
+    """The demo exists: create no programme records, and keep each demo user's token unless `reissue`.
 
-    A demo user removed through the API since is created again, so that every run
-    prints one working token per role; the employer user comes back for the employer it
-    worked for. (A demo loaded before it had an employer side gets no employer user.)
+    A kept token is shown when it is the one saved beside the embedded database; one that is
+    no longer the user's (replaced through the API since, or never saved, as on PostgreSQL)
+    is left alone and not shown: replacing it would revoke a token someone may hold. A saved
+    token that is still the user's but has expired is replaced (nobody holds a working copy).
+    A demo user removed through the API is created again, so that every run has one working
+    token per role; the employer user comes back for the employer it worked for. (A demo
+    loaded before it had an employer side gets no employer user.)
     """
     with pathways.uow() as uow:  # a read-only look-up of what the first load created
         organisation_id = uow.session.scalar(select(Organisation.id).where(Organisation.slug == data.SLUG))
-        user_ids = dict(uow.session.execute(select(User.email, User.id).where(
-            User.organisation_id == organisation_id, User.active.is_(True),
-            User.email.in_(data.USERS.values()))).all())
-        employer_id = None if data.USERS[Role.EMPLOYER] in user_ids else _demo_employer(uow.session, organisation_id)
-    admin_id = user_ids.get(data.USERS[Role.ADMIN])
-    if admin_id is None:
+        found = {email: (user_id, token_hash) for email, user_id, token_hash in uow.session.execute(
+            select(User.email, User.id, User.token_hash).where(
+                User.organisation_id == organisation_id, User.active.is_(True),
+                User.email.in_(data.USERS.values()))).all()}
+        employer_id = None if data.USERS[Role.EMPLOYER] in found else _demo_employer(uow.session, organisation_id)
+    if data.USERS[Role.ADMIN] not in found:
         raise RuntimeError("The demo admin was removed; delete the database to load the demo afresh.")
-    admin = Principal(user_id=admin_id, organisation_id=organisation_id, role=Role.ADMIN)
-    tokens = {}
+    admin = Principal(user_id=found[data.USERS[Role.ADMIN]][0], organisation_id=organisation_id, role=Role.ADMIN)
+    saved = saved_tokens.load(pathways.config)
+    tokens, unchanged = {}, []
     for role, email in data.USERS.items():
-        user_id = user_ids.get(email)
-        if user_id:
-            tokens[role] = users.reissue_token(pathways.uow(), user_id)
+        if email in found:
+            user_id, token_hash = found[email]
+            token = saved.get(role)
+            current = token is not None and token_digests.digest(token) == token_hash
+            if reissue or (current and not _works(pathways, token)):
+                tokens[role] = users.reissue_token(pathways.uow(), user_id)
+            elif current:
+                tokens[role] = token
+            else:
+                unchanged.append(role)
         elif role != Role.EMPLOYER:
             tokens[role] = _create_user(pathways, admin, Role(role))
         elif employer_id is not None:
             tokens[role] = _create_user(pathways, admin, Role.EMPLOYER, employer_id)
-    return {"organisation_id": str(organisation_id), "tokens": tokens, "created": dict.fromkeys(CREATED, 0)}
+    saved_tokens.save(pathways.config, tokens)
+    return {"organisation_id": str(organisation_id), "tokens": tokens, "unchanged": unchanged,
+            "created": dict.fromkeys(CREATED, 0)}
+
+
+def _works(pathways: Pathways, token: str) -> bool:
+    try:
+        users.authenticate(pathways.uow(), token)
+    except Unauthenticated:  # expired
+        return False
+    return True
 
 
 def _demo_employer(session, organisation_id: uuid.UUID) -> uuid.UUID | None:

@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy import select
 
+from service.clock import today
 from service.db.models import Employer, Placement, Trainee, Vacancy
 from service.domain import placements as rules
 from service.domain.dates import check_started_on
@@ -23,7 +24,7 @@ def start(uow: UnitOfWork, *, organisation_id: uuid.UUID, trainee_id: uuid.UUID,
     The outcomes consumer fills the vacancy once its positions are taken (`placement.started`).
     """
     if vacancy is not None:
-        check_started_on(terms["started_on"], vacancy.created_at, "vacancy")
+        check_started_on(terms["started_on"], vacancy.created_at, "vacancy", today())
     placement = Placement(organisation_id=organisation_id, trainee_id=trainee_id, employer_id=employer_id,
                           vacancy_id=vacancy.id if vacancy else None, **terms)
     uow.session.add(placement)

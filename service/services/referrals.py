@@ -66,7 +66,7 @@ def hire(uow: UnitOfWork, principal: Principal, referral_id: uuid.UUID, terms: d
         referral = scoping.get_for(uow.session, principal, Referral, referral_id, label="Referral",
                                    for_update=True)
         rules.step(referral, "hire")
-        check_started_on(terms["started_on"], referral.created_at, "referral")
+        check_started_on(terms["started_on"], referral.created_at, "referral", today())
         vacancy = get_scoped(uow.session, Vacancy, principal.organisation_id, referral.vacancy_id,
                              label="Vacancy", for_update=True)
         vacancy_rules.check_open(vacancy, "hires")
