@@ -33,6 +33,10 @@ class Config:
     #: Seconds a failed message waits before each further attempt; then the dead-letter queue.
     retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0)
     relay_batch_size: int = 200
+    #: Seconds a worker (consumer or relay) transaction waits for a lock / runs one statement on
+    #: PostgreSQL before it gives up and tries again later (0: no bound). The API is not bounded.
+    worker_lock_timeout_seconds: float = 5.0
+    worker_statement_timeout_seconds: float = 30.0
     #: How often the outcomes worker re-evaluates checkpoints that fell due.
     sweep_interval_seconds: float = 3600.0
     #: Retention (service/db/retention.py): published outbox rows and the consumers' inbox are
@@ -111,6 +115,8 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         pii_hash_key=_key(env.get("PATHWAYS_PII_HASH_KEY"), "pii_hash", embedded),
         pii_encryption_key=_key(env.get("PATHWAYS_PII_ENCRYPTION_KEY"), "pii_encryption", embedded),
         sql_echo=env.get("PATHWAYS_SQL_ECHO") == "1",
+        worker_lock_timeout_seconds=float(env.get("PATHWAYS_WORKER_LOCK_TIMEOUT", "5")),
+        worker_statement_timeout_seconds=float(env.get("PATHWAYS_WORKER_STATEMENT_TIMEOUT", "30")),
         token_ttl_days=_token_ttl_days(env.get("PATHWAYS_TOKEN_TTL_DAYS")),
         rate_limit_storage=env.get("PATHWAYS_RATE_LIMIT_STORAGE") or env.get("REDIS_URL") or "memory://",
         auth_failure_limit=env.get("PATHWAYS_AUTH_FAILURE_LIMIT") or "20 per minute",

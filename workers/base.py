@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import ClassVar
 
@@ -30,10 +31,12 @@ from schemas.events import load_envelope
 from service.bootstrap import Pathways
 from service.clock import utcnow
 from service.db.models import ProcessedEvent
-from service.db.session import DATABASE_UNAVAILABLE
+from service.db.session import DATABASE_UNAVAILABLE, is_conflict
 from service.services.unit_of_work import UnitOfWork
+from workers.backoff import Backoff
 from workers.broker import is_amqp
 from workers.topology import DEFAULT_EXCHANGE, ConsumerTopology
+from workers.transactions import retrying_conflicts, unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,6 @@ BATCH_SIZE = 200
 PREFETCH = 2 * BATCH_SIZE
 #: A batch is applied when it is full or its first message has waited this long.
 BATCH_WAIT_SECONDS = 0.05
-MAX_BACKOFF_SECONDS = 30.0
 
 
 class EventConsumer(ConsumerMixin):
@@ -61,7 +63,10 @@ class EventConsumer(ConsumerMixin):
         self.topology = ConsumerTopology(self.name, self.routing_keys, pathways.config.retry_delays,
                                          pathways.config.queue_type)
         self.applied = 0
-        self._backoff = 1.0
+        self._database = Backoff(log, self.name)
+        self._broker = Backoff(log, self.name)
+        #: While the database is away, pending messages wait (unacked, in order) until this moment.
+        self._resume_at = 0.0
         self._pending: list[tuple[dict, Message]] = []
         self._pending_since = 0.0
 
@@ -84,11 +89,17 @@ class EventConsumer(ConsumerMixin):
     def apply(self, body: dict) -> bool:
         """Validate and apply one event body exactly once in effect; False if seen before."""
         event = load_envelope(body)
-        with self.pathways.uow() as uow:
-            if not _claim(uow.session, self.name, [event["id"]]):
-                return False
-            self.handle(event, uow)
-            uow.commit()
+
+        def transaction() -> bool:
+            with unit_of_work(self.pathways) as uow:
+                if not _claim(uow.session, self.name, [event["id"]]):
+                    return False
+                self.handle(event, uow)
+                uow.commit()
+                return True
+
+        if not retrying_conflicts(transaction, self.name):
+            return False
         self.applied += 1
         return True
 
@@ -98,10 +109,15 @@ class EventConsumer(ConsumerMixin):
         Raises when any of them fails: then nothing of the batch is committed.
         """
         unique = {event["id"]: event for event in events}
-        with self.pathways.uow() as uow:
-            fresh = _claim(uow.session, self.name, list(unique))
-            self.handle_batch([event for event_id, event in unique.items() if event_id in fresh], uow)
-            uow.commit()
+
+        def transaction() -> set:
+            with unit_of_work(self.pathways) as uow:
+                claimed = _claim(uow.session, self.name, list(unique))
+                self.handle_batch([event for event_id, event in unique.items() if event_id in claimed], uow)
+                uow.commit()
+                return claimed
+
+        fresh = retrying_conflicts(transaction, self.name)
         self.applied += len(fresh)
         return len(fresh)
 
@@ -115,6 +131,22 @@ class EventConsumer(ConsumerMixin):
     def on_consume_ready(self, connection, channel, consumers, **kwargs) -> None:
         # ConsumerMixin consumes on a clone of self.connection: republish on the live one.
         self._live, self._channel = connection, channel
+        # What was pending came on a connection that is gone: the broker delivers it again on this one.
+        # (Acking it on the dead channel failed, which closed this one too, with 400 deliveries in flight.)
+        self._pending = [(body, message) for body, message in self._pending if message.channel is channel]
+        self._broker.succeeded()
+
+    @contextmanager
+    def establish_connection(self):
+        """ConsumerMixin's, retrying every `backoff.MAX_SECONDS` at most (Kombu's default waits up to 30 s)."""
+        with self.create_connection() as connection:
+            connection.ensure_connection(self.on_connection_error, self.connect_max_retries,
+                                         interval_start=self._broker.first, interval_step=self._broker.first,
+                                         interval_max=self._broker.cap)
+            yield connection
+
+    def on_connection_error(self, error: Exception, interval: float) -> None:
+        self._broker.failed("broker", error)
 
     def on_decode_error(self, message: Message, error: Exception) -> None:
         """Not JSON: no attempt can succeed, so dead-letter the raw body (never drop it)."""
@@ -130,7 +162,9 @@ class EventConsumer(ConsumerMixin):
 
     def _flush(self) -> None:
         """Apply what is pending as one batch; on failure, one by one (retries, dead letters)."""
-        pending, self._pending = self._pending, []
+        if time.monotonic() < self._resume_at:
+            return  # the database was away a moment ago: the messages wait, and the loop goes on
+        pending, self._pending = self._pending[:BATCH_SIZE], self._pending[BATCH_SIZE:]
         valid: list[tuple[dict, Message]] = []
         for body, message in pending:
             try:
@@ -141,45 +175,58 @@ class EventConsumer(ConsumerMixin):
             return
         try:
             self.apply_batch([event for event, _message in valid])
-        except DATABASE_UNAVAILABLE as error:
-            self._wait_for_database(error, [message for _event, message in valid])
-            return
         except Exception as error:  # noqa: BLE001 - retried below, message by message
+            if isinstance(error, DATABASE_UNAVAILABLE) and not is_conflict(error):
+                self._wait_for_database(error, pending)
+                return
             log.info("%s: a batch of %d failed (%s); applying one by one", self.name, len(valid),
                      error.__class__.__name__)
         else:
+            self._database.succeeded()
             for _event, message in valid:
-                message.ack()
-            self._backoff = 1.0
+                self._ack(message)
             return
-        for body, message in pending:
+        for index, (body, message) in enumerate(pending):
             if message.acknowledged:
                 continue
-            self._process_one(body, message)
+            if (unavailable := self._process_one(body, message)) is not None:
+                self._wait_for_database(unavailable, pending[index:])
+                return
 
-    def _process_one(self, body, message: Message) -> None:
+    def _process_one(self, body, message: Message) -> Exception | None:
+        """Apply one message, or send it on to be retried; the error when the database is away (not sent on)."""
         try:
             self.apply(body if isinstance(body, dict) else {})
         except DATABASE_UNAVAILABLE as error:
-            self._wait_for_database(error, [message])
-            return
+            if not is_conflict(error):
+                return error
+            attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
+            self._send_on(message, body, error, self.topology.after_failure(attempts), attempts)
         except ValidationError as error:
             self._send_on(message, body, error, self.topology.dead_letter_name)
         except Exception as error:  # noqa: BLE001 - any failure is retried, then dead-lettered
             attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
             self._send_on(message, body, error, self.topology.after_failure(attempts), attempts)
         else:
-            message.ack()
-        self._backoff = 1.0
+            self._ack(message)
+        return None
 
-    def _wait_for_database(self, error: Exception, messages: list[Message]) -> None:
-        """Not the events' fault: keep them (unacked, back in the queue) and slow down."""
-        log.warning("%s: database unavailable (%s); retrying in %.0f s", self.name,
-                    error.__class__.__name__, self._backoff)
-        time.sleep(self._backoff)
-        self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
-        for message in messages:
-            message.requeue()
+    def _wait_for_database(self, error: Exception, pending: list[tuple[dict, Message]]) -> None:
+        """Not the events' fault: keep them (unacked, first in line) and try again after a back-off.
+
+        Nothing sleeps here: the consume loop goes on (heartbeats, the broker's deliveries), and
+        `_flush` does nothing until `_resume_at`, which is at most `backoff.MAX_SECONDS` away.
+        """
+        self._resume_at = time.monotonic() + self._database.failed("database", error)
+        self._pending = [(body, message) for body, message in pending if not message.acknowledged] + self._pending
+
+    def _ack(self, message: Message) -> None:
+        """Ack, unless the message came on a connection that has since died: the broker redelivers
+        it (the consumers are idempotent), and acking it on the dead channel fails for nothing."""
+        if message.channel is not getattr(self, "_channel", message.channel):
+            log.debug("%s: dropped the ack of a delivery of a lost connection", self.name)
+            return
+        message.ack()
 
     def _send_on(self, message: Message, body, error: Exception, queue_name: str, attempts: int = 1,
                  **encoding) -> None:
@@ -191,7 +238,7 @@ class EventConsumer(ConsumerMixin):
         Producer(self._channel, exchange=DEFAULT_EXCHANGE).publish(
             body, routing_key=queue_name, headers=headers, delivery_mode=2,
             message_id=message.properties.get("message_id"), **(encoding or {"serializer": "json"}))
-        message.ack()  # only now: the message is safe in its next queue
+        self._ack(message)  # only now: the message is safe in its next queue
 
     def on_iteration(self) -> None:
         if self._pending and time.monotonic() - self._pending_since >= BATCH_WAIT_SECONDS:

@@ -8,8 +8,9 @@ batch can be sent in one go and its confirms collected afterwards.
 
 from __future__ import annotations
 
+import socket
 import time
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 
 from amqp import Message
 from amqp.exceptions import MessageNacked
@@ -29,7 +30,7 @@ class ConfirmedBatches:
         channel.confirm_select()
 
     def publish(self, messages: Iterable[tuple[Hashable, Message, str]], *, exchange: str,
-                confirmed: list, timeout: float) -> None:
+                confirmed: list, timeout: float, while_waiting: Callable[[], None] | None = None) -> None:
         """Publish each (key, message, routing key), then wait until the broker settled them all.
 
         The key of each message the broker acks is appended to `confirmed` as the ack
@@ -37,6 +38,7 @@ class ConfirmedBatches:
         broker did not settle everything within `timeout` seconds, a connection error when
         the connection is lost, MessageNacked (after all are settled) when it refused some.
         Messages are sent exactly as Kombu's Producer sends them (not mandatory).
+        `while_waiting` is called about every second of the wait (the relay renews its lease).
         """
         self._pending.clear()
         self._acked, self._nacked = confirmed, []
@@ -51,7 +53,12 @@ class ConfirmedBatches:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"{len(self._pending)} messages not confirmed within {timeout} s")
-            self.channel.connection.drain_events(timeout=remaining)
+            try:
+                self.channel.connection.drain_events(timeout=min(remaining, 1.0))
+            except socket.timeout:
+                pass
+            if while_waiting is not None:
+                while_waiting()
         if self._nacked:
             raise MessageNacked(f"the broker refused {len(self._nacked)} messages")
 

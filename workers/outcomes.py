@@ -12,6 +12,7 @@ from service.services import outcomes
 from service.services.unit_of_work import UnitOfWork
 from workers.base import EventConsumer
 from workers.registry import register
+from workers.transactions import retrying_conflicts, unit_of_work
 
 log = logging.getLogger(__name__)
 SWEEP_RETRY_SECONDS = 60.0
@@ -48,9 +49,12 @@ class OutcomesConsumer(EventConsumer):
             return
         self._last_sweep = now
         try:
-            with self.pathways.uow() as uow:
-                outcomes.sweep(uow, today())
-                uow.commit()
+            retrying_conflicts(self._sweep, f"{self.name}: sweep")
         except DATABASE_UNAVAILABLE as error:
             log.warning("sweep postponed: database unavailable (%s)", error.__class__.__name__)
             self._last_sweep = now - self.pathways.config.sweep_interval_seconds + SWEEP_RETRY_SECONDS
+
+    def _sweep(self) -> None:
+        with unit_of_work(self.pathways) as uow:
+            outcomes.sweep(uow, today())
+            uow.commit()

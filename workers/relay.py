@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -23,19 +24,22 @@ from service.db import outbox
 from service.db.models.outbox import OutboxMessage
 from service.db.session import DATABASE_UNAVAILABLE
 from service.ids import new_id
+from workers.backoff import Backoff
 from workers.broker import PUBLISH_RETRY_POLICY, broker_errors, is_amqp
 from workers.confirms import ConfirmedBatches
 from workers.heartbeat import Heartbeat
 from workers.registry import topologies
 from workers.topology import EVENTS_EXCHANGE
+from workers.transactions import unit_of_work
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=60)
+#: How long a claimed row is a relay's alone. A live relay renews it while a batch takes long (`_Lease`),
+#: so a short lease costs nothing, and a relay that died leaves its rows to the others within it.
+LEASE = timedelta(seconds=10)
 #: How long an idle relay waits before it looks again, and so how long an event written meanwhile
 #: waits in the outbox (0.5 s made a quarter of P6's write-to-effect time; an idle look is one indexed query).
 IDLE_POLL_SECONDS = 0.1
-MAX_BACKOFF_SECONDS = 30.0
 #: A healthy broker confirms a batch within milliseconds; a longer silence means trouble:
 #: the unconfirmed rows are released and the relay backs off (well within the lease).
 CONFIRM_TIMEOUT_SECONDS = 10.0
@@ -71,65 +75,66 @@ class Relay:
     def relay_once(self) -> int:
         """Publish one batch; return how many rows were published (confirmed, on RabbitMQ)."""
         token = new_id()
-        with self.pathways.uow() as uow:
+        with unit_of_work(self.pathways) as uow:
             rows = outbox.claim(uow.session, token=token, lease=LEASE, limit=self.batch_size)
             uow.commit()
         if not rows:
             return 0
         published: list[uuid.UUID] = []
+        lease = _Lease(self.pathways, token)
         try:
             if is_amqp(self.connection):
-                self._publish_confirmed(rows, published)
+                self._publish_confirmed(rows, published, lease)
             else:
-                self._publish_each(rows, published)
+                self._publish_each(rows, published, lease)
         finally:
-            with self.pathways.uow() as uow:
+            with unit_of_work(self.pathways) as uow:
                 outbox.mark_published(uow.session, token=token, ids=published)
                 outbox.release(uow.session, token=token)
                 uow.commit()
         return len(published)
 
-    def _publish_confirmed(self, rows: list[OutboxMessage], published: list[uuid.UUID]) -> None:
+    def _publish_confirmed(self, rows: list[OutboxMessage], published: list[uuid.UUID], lease: "_Lease") -> None:
         """RabbitMQ: the whole batch, then one wait for its confirms; `published` gets the acked ids."""
         batches = self.batches()
         messages = [(row.id, _message(batches.channel, row), row.type) for row in rows]
         batches.publish(messages, exchange=EVENTS_EXCHANGE.name, confirmed=published,
-                        timeout=CONFIRM_TIMEOUT_SECONDS)
+                        timeout=CONFIRM_TIMEOUT_SECONDS, while_waiting=lease.keep)
 
-    def _publish_each(self, rows: list[OutboxMessage], published: list[uuid.UUID]) -> None:
+    def _publish_each(self, rows: list[OutboxMessage], published: list[uuid.UUID], lease: "_Lease") -> None:
         """The embedded transport has no confirms: a publish that returns has been stored."""
         producer = self.producer()
         for row in rows:
+            lease.keep()
             producer.publish(row.envelope, routing_key=row.type, delivery_mode=2, message_id=str(row.id),
                              retry=True, retry_policy=PUBLISH_RETRY_POLICY)
             published.append(row.id)
 
     def run(self, stop: threading.Event) -> None:
-        """Relay until `stop` is set, backing off (up to 30 s) while the broker is away."""
+        """Relay until `stop` is set, backing off (up to `backoff.MAX_SECONDS`) while the database or broker is away."""
         try:
             self._relay_until(stop)
         finally:
             self._reset()
 
     def _relay_until(self, stop: threading.Event) -> None:
-        backoff = 1.0
+        backoff = Backoff(log, "relay")
         alive = Heartbeat("relay")  # the loop turns (also while it backs off): a container healthcheck reads it
         while not stop.is_set():
             alive.beat()
             try:
                 count = self.relay_once()
-                backoff = 1.0
+                backoff.succeeded()
             except DATABASE_UNAVAILABLE as error:
-                log.warning("database unavailable (%s); retrying in %.0f s", error.__class__.__name__, backoff)
+                delay = backoff.failed("database", error)
             except broker_errors(self.connection) as error:
-                log.warning("broker unavailable (%s); retrying in %.0f s", error.__class__.__name__, backoff)
+                delay = backoff.failed("broker", error)
                 self._reset()
             else:
                 if count == 0:
                     stop.wait(IDLE_POLL_SECONDS)
                 continue
-            stop.wait(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            stop.wait(delay)
 
     def _reset(self) -> None:
         self._producer = self._batches = None
@@ -137,6 +142,23 @@ class Relay:
             self.connection.close()
         except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is replaced anyway
             pass
+
+
+class _Lease:
+    """A relay's hold on the rows of its batch: renewed when half of it has passed (a slow broker, a long
+    confirm wait), so that only a relay that died lets its rows go to another."""
+
+    def __init__(self, pathways: Pathways, token: uuid.UUID):
+        self.pathways, self.token = pathways, token
+        self._renew_at = time.monotonic() + LEASE.total_seconds() / 2
+
+    def keep(self) -> None:
+        if time.monotonic() < self._renew_at:
+            return
+        with unit_of_work(self.pathways) as uow:
+            outbox.renew(uow.session, token=self.token, lease=LEASE)
+            uow.commit()
+        self._renew_at = time.monotonic() + LEASE.total_seconds() / 2
 
 
 def _message(channel, row: OutboxMessage) -> Message:

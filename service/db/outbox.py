@@ -67,6 +67,13 @@ def mark_published(session: Session, *, token: uuid.UUID, ids: list[uuid.UUID]) 
                         .values(published_at=utcnow(), claimed_until=None))
 
 
+def renew(session: Session, *, token: uuid.UUID, lease: timedelta) -> None:
+    """Extend a live relay's lease on the rows it still holds (unpublished, not taken over meanwhile)."""
+    session.execute(update(OutboxMessage)
+                    .where(OutboxMessage.claim_token == token, OutboxMessage.published_at.is_(None))
+                    .values(claimed_until=utcnow() + lease))
+
+
 def release(session: Session, *, token: uuid.UUID) -> None:
     """Give back what a relay claimed but could not publish, for the next attempt."""
     session.execute(update(OutboxMessage)

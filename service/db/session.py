@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +13,25 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 #: "The database cannot be reached (or is locked) right now": wait and try again, it is no bug.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+#: PostgreSQL aborted the transaction to break a deadlock (40P01) or a serialization conflict (40001):
+#: nothing is wrong with the database or the work, and running the transaction again at once succeeds.
+CONFLICT_SQLSTATES = frozenset({"40P01", "40001"})
+_LIMIT_WAITS = text("SELECT set_config('lock_timeout', :lock_timeout, true), "
+                    "set_config('statement_timeout', :statement_timeout, true)")
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Whether `error` (SQLAlchemy's, wrapping psycopg's) is a deadlock or a serialization failure."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) in CONFLICT_SQLSTATES
+
+
+def limit_waits(session: Session, *, lock_timeout: float, statement_timeout: float) -> None:
+    """Bound how long the session's current transaction waits for a lock or runs a statement (PostgreSQL;
+    seconds, 0 for no bound). Like SET LOCAL: the bounds end with the transaction, so pooled connections
+    shared with code that wants none (the API) are unaffected."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_LIMIT_WAITS, {"lock_timeout": str(round(lock_timeout * 1000)),
+                                       "statement_timeout": str(round(statement_timeout * 1000))})
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -39,9 +39,12 @@ _IDS = bindparam("trainee_ids", expanding=True)
 _TRAINEE = (Trainee.id, Trainee.organisation_id, Trainee.sex, Trainee.settlement_type, Trainee.education_level,
             Trainee.labour_status, Trainee.district, Trainee.vulnerable_groups, Trainee.birth_date)
 _TRAINEES = select(*_TRAINEE).where(Trainee.id.in_(_IDS))
-_LOCKED_TRAINEES = (select(*_TRAINEE)  # locked in id order: no deadlock between batches
+#: Locked in id order (no deadlock between batches), FOR NO KEY UPDATE: as exclusive among refreshes and
+#: updates of the trainee, but no conflict with the foreign-key checks (FOR KEY SHARE) of rows inserted for
+#: the trainee, such as the outcomes consumer's follow-ups (with FOR UPDATE the two deadlocked).
+_LOCKED_TRAINEES = (select(*_TRAINEE)
                     .where(Trainee.organisation_id == bindparam("organisation_id"), Trainee.id.in_(_IDS))
-                    .order_by(Trainee.id).with_for_update())
+                    .order_by(Trainee.id).with_for_update(key_share=True))
 _RECORDS = {  # what `facts` reads of a trainee's records
     "enrolments": select(Enrolment.id, Enrolment.organisation_id, Enrolment.trainee_id, Enrolment.project_id,
                          Enrolment.enrolled_on, Enrolment.status, Enrolment.exited_on,
