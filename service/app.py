@@ -6,7 +6,7 @@ from flask import Flask
 
 from service.api import (audit, employers, enrolments, errors, follow_ups, guards, health, metrics,
                          organisation, outage, placements, projects, prometheus, referrals, trainees, users, vacancies)
-from service.api import ratelimit
+from service.api import headers, ratelimit
 from service.api.context import EXTENSION
 from service.api.openapi import init_api
 from service.bootstrap import Pathways, bootstrap
@@ -26,6 +26,7 @@ def create_app(config: Config | None = None, pathways: Pathways | None = None) -
     errors.register(app)
     outage.register(app, pathways.engine)
     guards.register(app)
+    headers.register(app)
     ratelimit.register(app, pathways.config)
     app.register_blueprint(health.blp)
     prometheus.register(app)

@@ -13,6 +13,10 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 accesslog = "-"
+#: gunicorn's default writes the request line (`%(r)s`), query string included, and the Referer:
+#: a national id tried as a list filter ended up in the log. The path alone (`%(U)s`) names the
+#: endpoint; filters are personal data and stay out.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(D)sus "%(a)s"'
 errorlog = "-"
 preload_app = False
 

@@ -1,9 +1,19 @@
 """HTTP surface: problem+json for unknown routes and methods, health probes, the OpenAPI document and /docs."""
 
+import base64
+import hashlib
+import http.client
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 
 import pytest
 
+from tests import factories
 from tests.api.helpers import API, PROBLEM, ok, problem, url
 
 #: Every path of the core issue, as the OpenAPI document must name it.
@@ -185,3 +195,134 @@ def test_problem_media_type_is_used_for_every_error_status(client, tenant):
                      client.delete(url("/organisation"), headers=tenant.headers["admin"]),
                      client.patch(url("/organisation"), json={"locale": "xx"}, headers=tenant.headers["admin"])):
         assert response.mimetype == PROBLEM, response.status_code
+
+
+# --- Security headers (issue 12, item 16) -----------------------------------------------------------------------
+
+def _every_kind_of_response(client, tenant):
+    admin = tenant.headers["admin"]
+    return {
+        "api 200": client.get(url("/trainees"), headers=admin),
+        "api 201": client.post(url("/projects"), json=factories.project_body(), headers=admin),
+        "api 401": client.get(url("/trainees")),
+        "api 404": client.get(url("/nothing-here"), headers=admin),
+        "api 422": client.get(url("/trainees"), query_string={"limit": 0}, headers=admin),
+        "api 415": client.post(url("/trainees"), data="x", content_type="text/plain", headers=admin),
+        "metrics csv": client.get(url("/metrics/reach"), query_string={"format": "csv"}, headers=admin),
+        "unknown path 404": client.get("/nothing-here"),
+        "healthz": client.get("/healthz"),
+        "openapi": client.get("/openapi.json"),
+        "docs": client.get("/docs"),
+        "docs asset": client.get("/docs/assets/swagger-ui.css"),
+    }
+
+
+def test_every_response_says_nosniff_and_no_referrer(client, tenant):
+    for name, response in _every_kind_of_response(client, tenant).items():
+        with response:
+            assert response.headers.get("X-Content-Type-Options") == "nosniff", name
+            assert response.headers.get("Referrer-Policy") == "no-referrer", name
+
+
+def test_api_answers_and_problems_are_never_stored_in_a_cache(client, tenant):
+    responses = _every_kind_of_response(client, tenant)
+    for name, response in responses.items():
+        with response:
+            if name.startswith(("api", "metrics")) or response.mimetype == PROBLEM:
+                assert response.headers.get("Cache-Control") == "no-store", name
+    assert responses["unknown path 404"].headers["Cache-Control"] == "no-store"
+    trainee = client.post(url("/trainees"), json=factories.trainee_body(), headers=tenant.headers["caseworker"])
+    assert trainee.status_code == 201 and trainee.headers["Cache-Control"] == "no-store"
+
+
+def test_docs_have_a_content_security_policy_their_own_page_satisfies(client):
+    response = client.get("/docs")
+    policy = dict(part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == "'none'"
+    assert "'unsafe-inline'" not in response.headers["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response.headers["Content-Security-Policy"]
+    page = response.get_data()
+    # every inline script of the page is allowed by its hash, and only those
+    inline = re.findall(rb"<script>(.*?)</script>", page, re.DOTALL)
+    assert inline, "the page initialises Swagger UI inline"
+    allowed = set(re.findall(r"'sha256-([^']+)'", policy["script-src"]))
+    assert allowed == {base64.b64encode(hashlib.sha256(script).digest()).decode() for script in inline}
+    # external scripts and styles are same-origin, which 'self' allows
+    assert policy["script-src"].startswith("'self'") and policy["style-src"] == "'self'"
+    for asset in re.findall(rb'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page):
+        assert asset.startswith(b"/docs/assets/"), asset
+    assert "'self'" in policy["connect-src"]  # the page fetches /openapi.json
+
+
+# --- The access log (issue 12, item 16) -------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(sqlite_pathways, tmp_path):
+    """The API under gunicorn with service/gunicorn_conf.py, on a migrated SQLite copy; yields
+    (port, path of the access log)."""
+    port, log = _free_port(), tmp_path / "access.log"
+    env = {**os.environ, "DATABASE_URL": sqlite_pathways.config.database_url, "PATHWAYS_DATA_DIR": str(tmp_path),
+           "WEB_CONCURRENCY": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "python:service.gunicorn_conf", "--bind", f"127.0.0.1:{port}",
+         "--access-logfile", str(log), "service.wsgi:app"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        yield port, log
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_access_log_never_writes_query_strings(gunicorn):
+    port, log = gunicorn
+    national_id = "10000000146"
+    for target in (f"/api/v1/trainees?national_id={national_id}", f"/api/v1/trainees?district={national_id}&limit=5",
+                   f"/nothing-here?q={national_id}"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", target, headers={"Referer": f"http://127.0.0.1/docs?id={national_id}"})
+        assert connection.getresponse().status in (401, 404)
+        connection.close()
+    deadline = time.monotonic() + 10
+    while "/nothing-here" not in log.read_text() and time.monotonic() < deadline:  # the last one
+        time.sleep(0.1)
+    written = log.read_text()
+    assert "GET /api/v1/trainees HTTP/1.1\" 401" in written and "GET /nothing-here HTTP/1.1\" 404" in written
+    assert national_id not in written and "?" not in written, written
+
+
+def test_a_chunked_body_over_the_limit_is_413_under_gunicorn(gunicorn):
+    """gunicorn de-chunks the body and says so (wsgi.input_terminated): Werkzeug then reads up to
+    the limit and stops, and the first MiB used to be parsed as if it were the whole body."""
+    port, _ = gunicorn
+    limit = 1024 * 1024
+    document = b'{"given_name": "Ayse"}'
+
+    def chunks(size):
+        yield document
+        padding = size - len(document)
+        while padding > 0:
+            yield b" " * min(65536, padding)
+            padding -= 65536
+
+    for size, status in ((limit + 10, 413), (limit, 401)):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("POST", "/api/v1/trainees", body=chunks(size), encode_chunked=True,
+                           headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"})
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Content-Type")) == (status, PROBLEM), size
+        connection.close()
