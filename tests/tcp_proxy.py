@@ -17,6 +17,8 @@ class TcpProxy:
         self._listener: socket.socket | None = None
         self._connections: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
 
     def __enter__(self) -> "TcpProxy":
         self.restore()
@@ -27,6 +29,7 @@ class TcpProxy:
 
     def restore(self) -> None:
         """Listen (again, on the same port) and forward every new connection upstream."""
+        self._flowing.set()
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -49,6 +52,10 @@ class TcpProxy:
                 pass
             connection.close()
 
+    def freeze(self) -> None:
+        """Keep the connections open but forward nothing more, as a server that hangs."""
+        self._flowing.clear()
+
     def _accept(self, listener: socket.socket) -> None:
         while True:
             try:
@@ -67,12 +74,13 @@ class TcpProxy:
                     return
                 self._connections += [client, server]
             for source, target in ((client, server), (server, client)):
-                threading.Thread(target=_pump, args=(source, target), daemon=True).start()
+                threading.Thread(target=_pump, args=(source, target, self._flowing), daemon=True).start()
 
 
-def _pump(source: socket.socket, target: socket.socket) -> None:
+def _pump(source: socket.socket, target: socket.socket, flowing: threading.Event) -> None:
     try:
         while data := source.recv(65536):
+            flowing.wait()
             target.sendall(data)
     except OSError:
         pass

@@ -74,6 +74,13 @@ class Relay:
 
     def relay_once(self) -> int:
         """Publish one batch; return how many rows were published (confirmed, on RabbitMQ)."""
+        # Connected first: rows are leased only once they can be sent (connecting may take longer than a lease).
+        if is_amqp(self.connection):
+            self.batches()
+            publish = self._publish_confirmed
+        else:
+            self.producer()
+            publish = self._publish_each
         token = new_id()
         with unit_of_work(self.pathways) as uow:
             rows = outbox.claim(uow.session, token=token, lease=LEASE, limit=self.batch_size)
@@ -83,10 +90,7 @@ class Relay:
         published: list[uuid.UUID] = []
         lease = _Lease(self.pathways, token)
         try:
-            if is_amqp(self.connection):
-                self._publish_confirmed(rows, published, lease)
-            else:
-                self._publish_each(rows, published, lease)
+            publish(rows, published, lease)
         finally:
             with unit_of_work(self.pathways) as uow:
                 outbox.mark_published(uow.session, token=token, ids=published)

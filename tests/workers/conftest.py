@@ -63,11 +63,15 @@ def broker_pathways(committing_pg_pathways, rabbitmq_url):
 class Pipeline:
     """The relay and every consumer on threads of this process, as `pathways run` runs them."""
 
-    def __init__(self, pathways):
+    def __init__(self, pathways, *, relay_pathways=None, consumer_pathways=None):
+        """`relay_pathways` / `consumer_pathways`: what the relay / the consumers use instead (another route
+        to the database or the broker)."""
         self.pathways = pathways
         self.stop_event = threading.Event()
-        self.consumers = {name: cls(pathways, broker.connect(pathways.config)) for name, cls in CONSUMERS.items()}
-        self.threads = [threading.Thread(target=Relay(pathways, broker.connect(pathways.config)).run,
+        relay_pathways, consumer_pathways = relay_pathways or pathways, consumer_pathways or pathways
+        self.consumers = {name: cls(consumer_pathways, broker.connect(consumer_pathways.config))
+                          for name, cls in CONSUMERS.items()}
+        self.threads = [threading.Thread(target=Relay(relay_pathways, broker.connect(relay_pathways.config)).run,
                                          args=(self.stop_event,), daemon=True)]
         self.threads += [threading.Thread(target=c.run, daemon=True) for c in self.consumers.values()]
 
