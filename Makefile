@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# make run listens on loopback only; HOST=0.0.0.0 make run opens it to the network.
+HOST ?= 127.0.0.1
 export PATHWAYS_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: install run test bench demo clean
@@ -15,12 +17,13 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 ## The whole system on the embedded default (SQLite, Kombu's SQLite transport) with demo data:
-## the API under gunicorn, the relay and the workers, stopped together with Ctrl-C.
+## the API under gunicorn, the relay and the workers, stopped together with Ctrl-C. The demo is
+## loaded on the first run only (its tokens are kept); the URL and the tokens are printed once
+## the API answers. DEMO_ARGS=--reissue-tokens replaces the demo tokens.
 run: install
-	$(BIN)/pathways db upgrade
-	PORT=$(PORT) $(BIN)/pathways demo
-	@echo "Pathways API on http://127.0.0.1:$(PORT)/api/v1  (docs: http://127.0.0.1:$(PORT)/docs)"
-	PORT=$(PORT) $(BIN)/pathways run
+	@echo "pathways: migrating and loading the demo if it is not there yet (about a minute the first time)"
+	$(BIN)/pathways demo --quiet $(DEMO_ARGS)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/pathways run
 
 ## The whole suite; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" into failures.
 test: install

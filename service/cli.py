@@ -68,19 +68,31 @@ def bootstrap(org_slug: str, org_name: str, country: str, admin_email: str, loca
                            "token": token}))
 
 
-@main.command(help="Load (or refresh) the demo programme; prints one token per role.")
+@main.command(help="Load the demo programme (once; again, it creates nothing and keeps the demo users' "
+                   "tokens); prints one token per role.")
 @click.option("--trainees", default=300, show_default=True, help="How many trainees to generate.")
 @click.option("--seed", default=1400, show_default=True)
-def demo(trainees: int, seed: int) -> None:
+@click.option("--reissue-tokens", is_flag=True, help="Replace the demo users' tokens: the old ones stop working.")
+@click.option("--quiet", is_flag=True, help="One line saying what was done (make run prints the tokens when "
+                                            "the API is ready).")
+def demo(trainees: int, seed: int, reissue_tokens: bool, quiet: bool) -> None:
     from service.demo.loader import load_demo
 
     pathways = build()
     _upgrade(pathways.engine)
-    result = load_demo(pathways, trainees=trainees, seed=seed)
+    result = load_demo(pathways, trainees=trainees, seed=seed, reissue_tokens=reissue_tokens)
+    created = result["created"]
+    if quiet:
+        click.echo(f"demo: loaded {created['trainees']} trainees" if any(created.values()) else
+                   "demo: loaded before; " + ("tokens replaced" if reissue_tokens else "tokens kept"))
+        return
     for role, token in result["tokens"].items():
         click.echo(f"{role:<11} {token}")
-    click.echo(f'curl -H "Authorization: Bearer {result["tokens"]["caseworker"]}" '
-               f'http://127.0.0.1:{os.environ.get("PORT", "8000")}/api/v1/trainees')
+    for role in result["unchanged"]:
+        click.echo(f"{role:<11} (token kept, not known here: pathways demo --reissue-tokens replaces it)")
+    if "caseworker" in result["tokens"]:
+        click.echo(f'curl -H "Authorization: Bearer {result["tokens"]["caseworker"]}" '
+                   f'http://127.0.0.1:{os.environ.get("PORT", "8000")}/api/v1/trainees')
     # Scripts read the JSON on the last line; the lines above are for people.
     click.echo(json.dumps(result, ensure_ascii=False))
 

@@ -7,6 +7,7 @@ import signal
 import threading
 
 from service.bootstrap import Pathways
+from service.config import Config
 from workers import broker, retention
 from workers.heartbeat import Heartbeat
 from workers.registry import CONSUMERS, topologies
@@ -20,6 +21,21 @@ def stop_on_signals() -> threading.Event:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     return stop
+
+
+def declare_topology(config: Config) -> None:
+    """Every consumer's exchange, queues and bindings, declared once before any process consumes or
+    publishes (the launcher calls it before starting its children).
+
+    The relay and each consumer still declare what they use (a process of its own must not depend
+    on another having run first, and the embedded transport keeps bindings in each process), but
+    they then find every queue there already instead of racing to make it.
+    """
+    with broker.connect(config) as connection:
+        connection.ensure_connection(max_retries=1)
+        channel = connection.channel()
+        for consumer in topologies(config):
+            consumer.declare(channel)
 
 
 def run_relay(pathways: Pathways, stop: threading.Event) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kombu import Exchange, Queue, binding
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 EVENTS_EXCHANGE = Exchange("pathways.events", type="topic", durable=True)
 #: The default exchange routes by queue name: retries, dead letters and replays use it.
@@ -69,4 +70,29 @@ class ConsumerTopology:
     def declare(self, channel) -> None:
         EVENTS_EXCHANGE(channel).declare()
         for queue in (self.queue(), *self.wait_queues(), self.dead_letter_queue()):
-            queue(channel).declare()
+            _declare(queue(channel), channel)
+
+
+#: A declaration that lost a race is tried again this often at most (a second try finds the queue).
+DECLARE_ATTEMPTS = 3
+
+
+def _declare(entity, channel) -> None:
+    """Declare `entity`, losing a race with a concurrent declaration harmlessly.
+
+    On Kombu's SQLite transport (the embedded broker) a queue is a row of `kombu_queue`, made by
+    a look-up then an insert, and the tables themselves by a look-up then CREATE TABLE. Kombu
+    serialises these only between the threads of one process: when two processes declare the
+    same queue at the same moment, both miss it and the second insert fails on the unique name
+    (or the second CREATE TABLE on the table). The queue exists then, which is all a declaration
+    asks for: the transport's session is rolled back and the declaration made again, and finds it.
+    RabbitMQ declares idempotently and never raises these.
+    """
+    for attempt in range(1, DECLARE_ATTEMPTS + 1):
+        try:
+            entity.declare()
+            return
+        except (IntegrityError, OperationalError):
+            if attempt == DECLARE_ATTEMPTS:
+                raise
+            channel.session.rollback()

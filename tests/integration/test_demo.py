@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
+import stat
 import uuid
 from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 from stdnum.tr import tckimlik, vkn
 
-from service.clock import today
+from service.clock import today, utcnow
 from service.db.models import (AuditEntry, Cohort, Employer, Enrolment, FollowUp, Organisation, OutboxMessage,
                                Placement, Project, Referral, Trainee, User, Vacancy)
 from service.demo import data, generate, hiring
+from service.demo import tokens as demo_tokens
 from service.demo.loader import CREATED, load_demo
 from service.domain.employers import NACE_PATTERN
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, ENROLLED, EXIT_REASONS
@@ -133,7 +137,10 @@ def test_every_demo_enrolment_obeys_the_rules_and_left_its_events(pathways, demo
     assert audited["trainees", "create"] == TRAINEES and audited["enrolments", "create"] == len(enrolments)
 
 
-def test_reloading_creates_nothing_and_issues_working_tokens(pathways, demo):
+def test_reloading_creates_nothing_and_keeps_the_tokens(pathways, demo):
+    """Re-running `make run` must not revoke a token someone saved: every demo token keeps working.
+    Beside an SQLite database the tokens are kept and shown again, unchanged; on PostgreSQL (where no
+    plain-text token is written anywhere) they are kept but cannot be shown."""
     organisation_id = uuid.UUID(demo["organisation_id"])
     before = _counts(pathways, organisation_id)
     audited = {a.id for a in _all(pathways, AuditEntry, organisation_id)}
@@ -141,6 +148,29 @@ def test_reloading_creates_nothing_and_issues_working_tokens(pathways, demo):
     again = load_demo(pathways, trainees=TRAINEES, seed=SEED)
 
     assert again["organisation_id"] == demo["organisation_id"]
+    assert again["created"] == dict.fromkeys(CREATED, 0)
+    assert _counts(pathways, organisation_id) == before
+    assert {a.id for a in _all(pathways, AuditEntry, organisation_id)} == audited  # no token changed
+    for role, token in demo["tokens"].items():
+        principal = users.authenticate(pathways.uow(), token)
+        assert (principal.organisation_id, principal.role) == (organisation_id, role)
+    if pathways.config.is_sqlite:
+        assert (again["tokens"], again["unchanged"]) == (demo["tokens"], [])
+        saved = demo_tokens.path(pathways.config)
+        assert saved.parent == Path(make_url(pathways.config.database_url).database).resolve().parent
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    else:
+        assert (again["tokens"], again["unchanged"]) == ({}, list(data.USERS))
+        assert demo_tokens.path(pathways.config) is None
+
+
+def test_reloading_with_reissue_replaces_the_tokens_and_brings_removed_users_back(pathways, demo):
+    organisation_id = uuid.UUID(demo["organisation_id"])
+    before = _counts(pathways, organisation_id)
+    audited = {a.id for a in _all(pathways, AuditEntry, organisation_id)}
+
+    again = load_demo(pathways, trainees=TRAINEES, seed=SEED, reissue_tokens=True)
+
     assert again["created"] == dict.fromkeys(CREATED, 0)
     assert _counts(pathways, organisation_id) == before
     # The audit trail only says that each demo user's token changed (redacted).
@@ -154,7 +184,7 @@ def test_reloading_creates_nothing_and_issues_working_tokens(pathways, demo):
         with pytest.raises(Unauthenticated):  # the token of the first load was replaced
             users.authenticate(pathways.uow(), demo["tokens"][role])
 
-    # A demo user removed through the API comes back, so every run prints a token per role.
+    # A demo user removed through the API comes back, so every run has a working token per role.
     admin = users.authenticate(pathways.uow(), again["tokens"]["admin"])
     manager = users.authenticate(pathways.uow(), again["tokens"]["manager"])
     employer = users.authenticate(pathways.uow(), again["tokens"]["employer"])
@@ -165,6 +195,29 @@ def test_reloading_creates_nothing_and_issues_working_tokens(pathways, demo):
     employer_again = users.authenticate(pathways.uow(), third["tokens"]["employer"])
     assert (employer_again.role, employer_again.employer_id) == (Role.EMPLOYER, employer.employer_id)
     assert _counts(pathways, organisation_id)["employers"] == before["employers"]
+    assert users.authenticate(pathways.uow(), again["tokens"]["admin"]).role == Role.ADMIN  # kept
+
+
+def test_reloading_replaces_only_an_expired_saved_token_and_never_one_replaced_since(sqlite_pathways):
+    pathways = sqlite_pathways
+    demo = load_demo(pathways, trainees=TRAINEES, seed=SEED)
+    manager = users.authenticate(pathways.uow(), demo["tokens"]["manager"])
+    rotated = users.reissue_token(pathways.uow(), manager.user_id)  # e.g. through POST /users/{id}/token
+    caseworker = users.authenticate(pathways.uow(), demo["tokens"]["caseworker"])
+    with pathways.uow() as uow:
+        uow.session.get(User, caseworker.user_id).token_expires_at = utcnow() - timedelta(minutes=1)
+        uow.commit()
+
+    again = load_demo(pathways, trainees=TRAINEES, seed=SEED)
+
+    assert again["unchanged"] == ["manager"]  # not the saved token any more: left alone, not shown
+    assert "manager" not in again["tokens"]
+    assert users.authenticate(pathways.uow(), rotated).user_id == manager.user_id
+    assert again["tokens"]["caseworker"] != demo["tokens"]["caseworker"]  # expired: nobody could use it
+    assert users.authenticate(pathways.uow(), again["tokens"]["caseworker"]).user_id == caseworker.user_id
+    assert (again["tokens"]["admin"], again["tokens"]["employer"]) == (demo["tokens"]["admin"],
+                                                                       demo["tokens"]["employer"])
+    assert demo_tokens.load(pathways.config) == again["tokens"]
 
 
 def test_the_plan_depends_on_the_seed_only():

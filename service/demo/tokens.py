@@ -1,0 +1,84 @@
+"""The demo users' tokens in plain text, kept beside the embedded SQLite database so that every
+`make run` can print them again, unchanged, instead of replacing tokens someone saved.
+
+The database holds only each token's SHA-256 digest, so printing a token again needs its
+text from somewhere. Why a file, and why that is safe enough:
+- It is written only for an SQLite database (the embedded, laptop default), in that
+  database's own directory (`var/` by default), with mode 0600 (owner only) from its
+  creation on (a temporary file made 0600, then renamed into place). Whoever can read it
+  can read the database file beside it, which holds every record the tokens give access
+  to: it exposes nothing that directory did not. `make clean` removes both.
+- Nothing is written for a server database (PostgreSQL): there the local directory is no
+  such boundary, so loading the demo again keeps the tokens but cannot print them.
+- Deriving the tokens from a local secret instead would need that secret stored in the
+  same place, with the same exposure, and a leaked secret would give every token ever
+  derived from it; a file of random tokens is simpler and no weaker.
+Only a token that is still an active user's is ever shown (see `current`), so a file left
+beside another database, or a token replaced since, never shows a wrong one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+from service.bootstrap import Pathways
+from service.config import Config
+from service.db.models import User
+from service.services.tokens import digest
+
+FILE_NAME = "demo-tokens.json"
+
+
+def path(config: Config) -> Path | None:
+    """Where the file lives for this configuration; None when the database is not an SQLite file."""
+    if not config.is_sqlite:
+        return None
+    database = make_url(config.database_url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database).resolve().parent / FILE_NAME
+
+
+def load(config: Config) -> dict[str, str]:
+    """The saved tokens by role; empty when there are none."""
+    where = path(config)
+    try:
+        saved = json.loads(where.read_text()) if where else {}
+    except (OSError, ValueError):
+        return {}
+    tokens = saved.get("tokens") if isinstance(saved, dict) else None
+    return {str(role): str(token) for role, token in tokens.items()} if isinstance(tokens, dict) else {}
+
+
+def current(pathways: Pathways) -> dict[str, str]:
+    """The saved tokens that are still an active user's (expiry aside: the API says so itself)."""
+    saved = load(pathways.config)
+    if not saved:
+        return {}
+    with pathways.uow() as uow:
+        live = set(uow.session.scalars(select(User.token_hash).where(
+            User.active.is_(True), User.token_hash.in_([digest(token) for token in saved.values()]))))
+    return {role: token for role, token in saved.items() if digest(token) in live}
+
+
+def save(config: Config, tokens: dict[str, str]) -> None:
+    """Replace the saved tokens (nothing happens on a server database)."""
+    where = path(config)
+    if where is None:
+        return
+    where.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp creates the file with mode 0600 before anything is written to it.
+    descriptor, temporary = tempfile.mkstemp(dir=where.parent, prefix=".demo-tokens-")
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            json.dump({"tokens": tokens}, file, indent=2)
+        os.replace(temporary, where)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
