@@ -41,12 +41,16 @@ def dead_letters() -> None:
     pass
 
 
-@dead_letters.command(name="list", help="Print each dead letter as one JSON line (nothing is removed).")
+@dead_letters.command(name="list", help="Print each dead letter as one JSON line (nothing is removed): its body "
+                      "as JSON (body), else as text (body_text), else in base64 (body_base64).")
 @click.option("--consumer", default=None, help="Only this consumer's dead letters.")
 @click.option("--limit", default=1000, show_default=True)
 def list_command(consumer: str | None, limit: int) -> None:
-    for entry in dlq.list_dead(bootstrap(), consumer, limit):
+    letters = dlq.list_dead(bootstrap(), consumer, limit)
+    for entry in letters:
         click.echo(json.dumps(entry, default=str, ensure_ascii=False))
+    if not letters:
+        click.echo(f"no dead letters{f' for {consumer}' if consumer else ''}", err=True)
 
 
 @dead_letters.command(help="Send dead letters back to their consumer, once the cause is fixed.")
@@ -55,6 +59,9 @@ def list_command(consumer: str | None, limit: int) -> None:
 def replay(consumer: str | None, message_id: str | None) -> None:
     count = dlq.replay(bootstrap(), consumer, message_id)
     click.echo(json.dumps({"replayed": count}))
+    if not count:
+        click.echo(f"no dead letters{f' for {consumer}' if consumer else ''}"
+                   f"{f' with id {message_id}' if message_id else ''} to replay", err=True)
 
 
 @click.command(name="heartbeat", help="Exit 0 while NAME (relay or worker) has beaten within --max-age seconds: a container healthcheck.")
