@@ -1,4 +1,8 @@
-"""`Idempotency-Key` on POSTs: the first response is stored and replayed for 24 h."""
+"""`Idempotency-Key` on POSTs: the first response is stored and replayed for 24 h.
+
+The use case and the stored response commit in one transaction (`context.transaction()`),
+so a worker killed at any point leaves either both or neither; see service.services.idempotency.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +30,14 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _replay(stored: idempotency.StoredResponse) -> Response:
+    replay = Response(stored.body, status=stored.status_code, mimetype="application/json")
+    replay.headers["Idempotent-Replayed"] = "true"
+    if stored.location:
+        replay.headers["Location"] = stored.location
+    return replay
+
+
 def idempotent(view):
     """Wrap a POST view; must sit inside `requires` (the key belongs to the caller)."""
 
@@ -38,23 +50,17 @@ def idempotent(view):
             raise ValidationFailed({HEADER: [f"1 to {MAX_KEY_LENGTH} printable ASCII characters."]})
         caller = context.principal()
         ttl = timedelta(seconds=context.pathways().config.idempotency_ttl_seconds)
-        stored = idempotency.claim(context.pathways().uow(), caller, key, _fingerprint(), ttl)
-        if stored is not None:
-            replay = Response(stored.body, status=stored.status_code, mimetype="application/json")
-            replay.headers["Idempotent-Replayed"] = "true"
-            if stored.location:
-                replay.headers["Location"] = stored.location
-            return replay
-        try:
+        with context.transaction() as transaction:
+            stored = idempotency.claim(transaction, caller, key, _fingerprint(), ttl)
+            if stored is not None:
+                return _replay(stored)
             response = make_response(view(*args, **kwargs))
-        except BaseException:
-            idempotency.release(context.pathways().uow(), caller, key)
-            raise
-        if 200 <= response.status_code < 300:
-            idempotency.store(context.pathways().uow(), caller, key, idempotency.StoredResponse(
-                response.status_code, response.get_data(as_text=True), response.headers.get("Location")))
-        else:
-            idempotency.release(context.pathways().uow(), caller, key)
-        return response
+            if 200 <= response.status_code < 300:
+                idempotency.store(transaction, caller, key, idempotency.StoredResponse(
+                    response.status_code, response.get_data(as_text=True), response.headers.get("Location")))
+                transaction.commit()
+            # Anything else (and any exception) leaves the transaction uncommitted: the request
+            # changed nothing and the key stays free for a retry.
+            return response
 
     return wrapper

@@ -1,25 +1,33 @@
 """Idempotency keys: a repeated POST within the TTL replays the first response.
 
-The key is claimed in its own short transaction before the use case runs, so two
-concurrent requests with one key cannot both create a record.
+Everything happens in the request's one transaction (a `SharedTransaction`): the claim of
+the key, the use case, and the stored response commit together, or nothing does. So a
+committed key always has its response, and a request killed at any point leaves either
+everything (its retry gets the stored response) or nothing (its retry runs the use case).
+
+"In progress" means another live transaction holds the key: on PostgreSQL a transaction-
+scoped advisory lock on (user, key), released by commit, rollback or the death of the
+connection's process, never by a clock; on SQLite write transactions are serialised
+(BEGIN IMMEDIATE), so a second request with the key waits for the first and replays it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from service.clock import utcnow
 from service.db.models import IdempotencyRecord
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal
-from service.services.unit_of_work import UnitOfWork
+from service.services.unit_of_work import SharedTransaction
 
-#: A claim whose request never finished (a killed worker) is released after this.
-ABANDONED_AFTER = timedelta(minutes=2)
+IN_PROGRESS = "A request with this Idempotency-Key is in progress; retry it when that one has answered."
 
 
 @dataclass(frozen=True)
@@ -29,56 +37,52 @@ class StoredResponse:
     location: str | None
 
 
-def claim(uow: UnitOfWork, principal: Principal, key: str, fingerprint: str,
+def claim(transaction: SharedTransaction, principal: Principal, key: str, fingerprint: str,
           ttl: timedelta) -> StoredResponse | None:
-    """Claim `key` for a new request, or return the response stored for it."""
+    """Claim `key` in `transaction`, or return the response stored for it.
+
+    Nothing is committed here: the claim becomes durable with the request's effects, when the
+    caller stores the response (`store`) and commits `transaction`.
+    """
+    session = transaction.session
+    if not _lock(session, principal.user_id, key):
+        raise Conflict(IN_PROGRESS)
     now = utcnow()
-    with uow:
-        uow.session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == principal.user_id, IdempotencyRecord.key == key,
-            IdempotencyRecord.created_at < now - ttl))
-        record = uow.session.scalars(select(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == principal.user_id, IdempotencyRecord.key == key)).one_or_none()
-        if record is None:
-            uow.session.add(IdempotencyRecord(organisation_id=principal.organisation_id,
-                                              user_id=principal.user_id, key=key, fingerprint=fingerprint,
-                                              created_at=now))
-            try:
-                uow.commit()
-            except IntegrityError:
-                raise Conflict("A request with this Idempotency-Key is in progress.") from None
-            return None
-        if record.fingerprint != fingerprint:
-            raise ValidationFailed({"Idempotency-Key": [
-                "This key was used with a different request; use a new key."]})
-        if record.status_code is None:
-            if record.created_at > now - ABANDONED_AFTER:
-                raise Conflict("A request with this Idempotency-Key is in progress.")
-            record.created_at = now  # take over the abandoned claim
-            uow.commit()
-            return None
-        return StoredResponse(record.status_code, record.response_body, record.location)
+    record = _record(session, principal, key)
+    if record is not None and (record.created_at < now - ttl or record.status_code is None):
+        # Expired, or a claim committed without its response by an older version: take it over.
+        # (A statement, not an ORM delete: the retention purge may have deleted the row meanwhile.)
+        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
+        session.expunge(record)
+        record = None
+    if record is None:
+        session.add(IdempotencyRecord(organisation_id=principal.organisation_id, user_id=principal.user_id,
+                                      key=key, fingerprint=fingerprint, created_at=now))
+        session.flush()
+        return None
+    if record.fingerprint != fingerprint:
+        raise ValidationFailed({"Idempotency-Key": ["This key was used with a different request; use a new key."]})
+    return StoredResponse(record.status_code, record.response_body, record.location)
 
 
-def store(uow: UnitOfWork, principal: Principal, key: str, response: StoredResponse) -> None:
-    with uow:
-        record = _record(uow, principal, key)
-        if record is not None:
-            record.status_code = response.status_code
-            record.response_body = response.body
-            record.location = response.location
-            uow.commit()
+def store(transaction: SharedTransaction, principal: Principal, key: str, response: StoredResponse) -> None:
+    """Put the response on the claim; it commits with the request's effects."""
+    record = _record(transaction.session, principal, key)
+    record.status_code = response.status_code
+    record.response_body = response.body
+    record.location = response.location
+    transaction.session.flush()
 
 
-def release(uow: UnitOfWork, principal: Principal, key: str) -> None:
-    """Forget a claim whose request failed, so the client may retry with the same key."""
-    with uow:
-        uow.session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.user_id == principal.user_id, IdempotencyRecord.key == key,
-            IdempotencyRecord.status_code.is_(None)))
-        uow.commit()
+def _lock(session: Session, user_id: uuid.UUID, key: str) -> bool:
+    """Take the key's lock for this transaction; False while another live transaction holds it."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True  # SQLite: this transaction is the only writer (BEGIN IMMEDIATE)
+    digest = hashlib.sha256(b"pathways idempotency\n" + user_id.bytes + key.encode()).digest()
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(int.from_bytes(digest[:8], "big",
+                                                                                    signed=True)))))
 
 
-def _record(uow: UnitOfWork, principal: Principal, key: str) -> IdempotencyRecord | None:
-    return uow.session.scalars(select(IdempotencyRecord).where(
+def _record(session: Session, principal: Principal, key: str) -> IdempotencyRecord | None:
+    return session.scalars(select(IdempotencyRecord).where(
         IdempotencyRecord.user_id == principal.user_id, IdempotencyRecord.key == key)).one_or_none()

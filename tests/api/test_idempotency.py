@@ -1,7 +1,19 @@
 """`Idempotency-Key`: a repeated POST replays the first response and creates nothing new."""
 
+import json
+import threading
+import uuid
+from datetime import timedelta
+
 import pytest
 
+from service.api import idempotency as api_idempotency
+from service.app import create_app
+from service.clock import utcnow
+from service.db.models import IdempotencyRecord
+from service.domain.roles import Principal, Role
+from service.services import idempotency, organisations
+from service.services.unit_of_work import SharedTransaction
 from tests import factories
 from tests.api.helpers import enrol, ok, problem, url
 
@@ -116,6 +128,22 @@ def test_a_conflict_does_not_consume_the_key_either(client, tenant):
     ok(_post(client, "/projects", factories.project_body(), admin, "after-409"), 201)
 
 
+def test_a_conflict_found_by_the_database_keeps_nothing_and_frees_the_key(client, tenant, programme):
+    """The second open enrolment fails at the unique index, inside the request's transaction: the
+    use case's rollback keeps the request's claim, and the request as a whole keeps nothing."""
+    caseworker = tenant.headers["caseworker"]
+    trainee, project = programme["trainee"]["id"], programme["project"]["id"]
+    first = enrol(client, caseworker, trainee, project)
+    body = factories.enrolment_body(trainee, project, enrolled_on="2026-03-02")
+    conflict = problem(_post(client, "/enrolments", body, caseworker, "second"), 409)
+    assert conflict["existing_enrolment_id"] == first["id"]
+    assert _count(client, "/enrolments", caseworker) == 1
+    ok(client.post(url(f"/enrolments/{first['id']}/drop-out"), json={"exited_on": "2026-04-01", "reason": "health"},
+                   headers=caseworker))
+    second = ok(_post(client, "/enrolments", body, caseworker, "second"), 201)
+    assert ok(_post(client, "/enrolments", body, caseworker, "second"), 201) == second
+
+
 def test_a_refused_caller_does_not_claim_the_key(client, tenant):
     body = factories.trainee_body()
     problem(_post(client, "/trainees", body, tenant.headers["manager"], "manager-key"), 403)
@@ -128,3 +156,70 @@ def test_an_unusable_key_is_refused(client, tenant, key):
     admin = tenant.headers["admin"]
     assert KEY in problem(_post(client, "/projects", factories.project_body(), admin, key), 422)["errors"]
     assert ok(client.get(url("/projects"), headers=admin))["items"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# "In progress" is a lock held by a live transaction, not a clock (see also
+# tests/integration/test_idempotency_crash.py, with gunicorn workers killed mid-request).
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def committing(request):
+    """Really committing sessions, so that a second connection sees (and waits for) the first."""
+    return request.param, request.getfixturevalue(
+        "sqlite_pathways" if request.param == "sqlite" else "committing_pg_pathways")
+
+
+def test_a_key_claimed_by_a_running_request_is_in_progress_only_while_that_runs(committing):
+    backend, pathways = committing
+    app = create_app(pathways=pathways)
+    slug = f"held-{uuid.uuid4().hex[:10]}"
+    organisation, admin, token = organisations.bootstrap(
+        pathways.uow(), slug=slug, name="Held key", country="TR", admin_email=f"admin@{slug}.org")
+    principal = Principal(user_id=admin.id, organisation_id=organisation.id, role=Role.ADMIN)
+    body = json.dumps(factories.project_body())
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", KEY: "held"}
+
+    def send():
+        return app.test_client().post(url("/projects"), data=body, headers=headers)
+
+    with app.test_request_context(url("/projects"), method="POST", data=body, headers=headers):
+        fingerprint = api_idempotency._fingerprint()
+    # The first request's transaction, between its claim and its commit.
+    with SharedTransaction(pathways.session_factory, actor_id=admin.id) as first:
+        assert idempotency.claim(first, principal, "held", fingerprint, timedelta(hours=1)) is None
+        if backend == "postgres":
+            problem(send(), 409)
+        else:  # writers are serialised: the retry waits for the first request, then replays it
+            answers = []
+            retry = threading.Thread(target=lambda: answers.append(send()))
+            retry.start()
+            retry.join(timeout=1)
+            assert retry.is_alive()
+            idempotency.store(first, principal, "held", idempotency.StoredResponse(201, '{"id": "first"}', None))
+            first.commit()
+    if backend == "sqlite":
+        retry.join(timeout=60)
+        assert (answers[0].status_code, answers[0].get_json()) == (201, {"id": "first"})
+        assert answers[0].headers["Idempotent-Replayed"] == "true"
+        return
+    # The first request died uncommitted (its transaction rolled back): the retry runs the use case, once.
+    created = ok(send(), 201)
+    assert ok(send(), 201) == created
+    assert [p["id"] for p in ok(app.test_client().get(url("/projects"), headers=headers))["items"]] == [created["id"]]
+
+
+@pytest.mark.parametrize("left", ["expired", "claimed without a response"])
+def test_a_key_left_expired_or_without_a_response_runs_the_request(client, tenant, pathways, left):
+    """A claim with no response can only be a leftover (claims commit with their response): it is not
+    "in progress", whatever its age."""
+    admin, body = tenant.headers["admin"], factories.project_body()
+    answered = {"status_code": 201, "response_body": '{"id": "old"}'} if left == "expired" else {}
+    with pathways.uow() as uow:
+        uow.session.add(IdempotencyRecord(
+            organisation_id=uuid.UUID(tenant.organisation_id), user_id=uuid.UUID(tenant.user_ids["admin"]),
+            key="left", fingerprint="0" * 64, created_at=utcnow() - timedelta(hours=25 if answered else 0), **answered))
+        uow.commit()
+    created = ok(_post(client, "/projects", body, admin, "left"), 201)
+    assert created["code"] == body["code"]
+    assert ok(_post(client, "/projects", body, admin, "left"), 201) == created
+    assert _count(client, "/projects", admin) == 1
