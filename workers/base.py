@@ -16,6 +16,7 @@ acked. Invalid messages go straight to the dead letters: retrying cannot mend th
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -51,6 +52,11 @@ BATCH_SIZE = 200
 PREFETCH = 2 * BATCH_SIZE
 #: A batch is applied when it is full or its first message has waited this long.
 BATCH_WAIT_SECONDS = 0.05
+#: The longest an idle consumer waits on the broker before it looks again (see `consume`): on the
+#: embedded broker a message sent to an idle worker waits about half of it on average.
+IDLE_WAIT_SECONDS = 0.5
+#: How often, at most, the embedded broker's wait queues are looked at for retries that fell due.
+PUMP_INTERVAL_SECONDS = 1.0
 
 
 class EventConsumer(ConsumerMixin):
@@ -82,7 +88,7 @@ class EventConsumer(ConsumerMixin):
             self.handle(event, uow)
 
     def on_tick(self) -> None:
-        """Called between messages, at least every `BATCH_WAIT_SECONDS` (periodic work)."""
+        """Called between messages, at least every `IDLE_WAIT_SECONDS` (periodic work)."""
 
     # -- applying an event ----------------------------------------------------------------
 
@@ -243,13 +249,53 @@ class EventConsumer(ConsumerMixin):
     def on_iteration(self) -> None:
         if self._pending and time.monotonic() - self._pending_since >= BATCH_WAIT_SECONDS:
             self._flush()
-        if getattr(self, "_live", None) is not None and not is_amqp(self._live):
+        if getattr(self, "_live", None) is not None and not is_amqp(self._live) and self._pump_due():
             self._pump_waiting(self._channel)
         self.on_tick()
 
-    def run(self, _tokens=1, **kwargs) -> None:
-        # Wake often enough that a partial batch waits no longer than BATCH_WAIT_SECONDS.
-        super().run(_tokens, safety_interval=BATCH_WAIT_SECONDS, **kwargs)
+    def consume(self, limit=None, timeout=None, safety_interval=None, **kwargs):
+        """ConsumerMixin's loop, with a wait on the broker as long as there is nothing to do: until a
+        partial batch is due (BATCH_WAIT_SECONDS after its first message), otherwise an idle wait that
+        doubles after each empty one up to IDLE_WAIT_SECONDS and is short again after a delivery.
+
+        Kombu's SQLite transport (the embedded broker) polls its file: there each wait is one look
+        (Kombu's own wait would look twice) and then a sleep; an idle worker looking every
+        BATCH_WAIT_SECONDS used 20-30 % of a core. RabbitMQ pushes its deliveries, so there the
+        wait ends with a delivery and only paces `on_tick`.
+        """
+        idle_wait = BATCH_WAIT_SECONDS
+        with self.consumer_context(**kwargs) as (connection, _channel, _consumers):
+            polls = not is_amqp(connection)
+            while not self.should_stop:
+                self.on_iteration()
+                wait = self._batch_wait() if self._pending else idle_wait
+                try:
+                    connection.drain_events(timeout=0 if polls else wait)
+                except socket.timeout:
+                    connection.heartbeat_check()
+                    if polls:
+                        time.sleep(wait)
+                    idle_wait = min(idle_wait * 2, IDLE_WAIT_SECONDS)
+                except OSError:
+                    if not self.should_stop:
+                        raise
+                else:
+                    idle_wait = BATCH_WAIT_SECONDS
+                    yield
+
+    def _batch_wait(self) -> float:
+        """Until the pending batch is due (later while the database is away: see `_wait_for_database`)."""
+        due = max(self._pending_since + BATCH_WAIT_SECONDS, getattr(self, "_resume_at", 0.0))
+        return min(IDLE_WAIT_SECONDS, max(0.005, due - time.monotonic()))
+
+    def _pump_due(self) -> bool:
+        """Whether to look at the wait queues now: at most every PUMP_INTERVAL_SECONDS (or the shortest
+        retry delay, if shorter), as each look is a transaction per wait queue on the queue file."""
+        now = time.monotonic()
+        if now < getattr(self, "_next_pump", 0.0):
+            return False
+        self._next_pump = now + min(PUMP_INTERVAL_SECONDS, *self.topology.retry_delays)
+        return True
 
     def _pump_waiting(self, channel) -> None:
         """Without RabbitMQ's TTL and dead-lettering (embedded mode), move due retries back by hand.

@@ -40,6 +40,9 @@ LEASE = timedelta(seconds=10)
 #: How long an idle relay waits before it looks again, and so how long an event written meanwhile
 #: waits in the outbox (0.5 s made a quarter of P6's write-to-effect time; an idle look is one indexed query).
 IDLE_POLL_SECONDS = 0.1
+#: While nothing comes, each wait is twice the last, up to this: an idle relay looks 2 times a second,
+#: not 10 (an event written after a quiet spell waits up to this long; under load the waits stay short).
+MAX_IDLE_POLL_SECONDS = 0.5
 #: A healthy broker confirms a batch within milliseconds; a longer silence means trouble:
 #: the unconfirmed rows are released and the relay backs off (well within the lease).
 CONFIRM_TIMEOUT_SECONDS = 10.0
@@ -124,6 +127,7 @@ class Relay:
     def _relay_until(self, stop: threading.Event) -> None:
         backoff = Backoff(log, "relay")
         alive = Heartbeat("relay")  # the loop turns (also while it backs off): a container healthcheck reads it
+        idle_wait = IDLE_POLL_SECONDS
         while not stop.is_set():
             alive.beat()
             try:
@@ -136,7 +140,8 @@ class Relay:
                 self._reset()
             else:
                 if count == 0:
-                    stop.wait(IDLE_POLL_SECONDS)
+                    stop.wait(idle_wait)
+                idle_wait = min(idle_wait * 2, MAX_IDLE_POLL_SECONDS) if count == 0 else IDLE_POLL_SECONDS
                 continue
             stop.wait(delay)
 
