@@ -11,13 +11,16 @@ from service.domain import vacancies
 from service.domain.employers import NACE_PATTERN
 
 ISCO_CODE = validate.Regexp(r"^[0-9]{1,4}\Z", error="Must be an ISCO-08 code of 1 to 4 digits.")
+#: The same, as the OpenAPI document writes it (`\Z` is Python's; JSON Schema's regex ends with `$`).
+ISCO_DOC = {"pattern": "^[0-9]{1,4}$"}
+NACE_DOC = {"pattern": NACE_PATTERN.pattern.replace("\\Z", "$")}
 
 
 class EmployerCreateSchema(BaseSchema):
     name = Name(required=True, max_length=200)
     tax_number = Text(required=True, min_length=1, max_length=32)
     sector = fields.String(required=True, validate=validate.Regexp(
-        NACE_PATTERN, error="Must be a NACE Rev. 2 code such as I56 or C10.7."))
+        NACE_PATTERN, error="Must be a NACE Rev. 2 code such as I56 or C10.7."), metadata=NACE_DOC)
     district = Text(max_length=100, allow_none=True)
 
 
@@ -38,7 +41,7 @@ class EmployerListArgsSchema(PageArgsSchema):
 class VacancyCreateSchema(BaseSchema):
     employer_id = fields.UUID(metadata={"description": "Required for staff; employer users post for their own."})
     title = Name(required=True, max_length=200)
-    occupation = fields.String(required=True, validate=ISCO_CODE)
+    occupation = fields.String(required=True, validate=ISCO_CODE, metadata=ISCO_DOC)
     positions = StrictInteger(required=True, validate=validate.Range(1, 10_000))
     wage_monthly = Amount(required=True)
     currency = Currency(required=True)
@@ -77,5 +80,5 @@ class VacancySchema(BaseSchema):
 class VacancyListArgsSchema(PageArgsSchema):
     employer_id = fields.UUID()
     status = fields.String(validate=one_of(vacancies.STATUSES))
-    occupation = fields.String(validate=ISCO_CODE)
+    occupation = fields.String(validate=ISCO_CODE, metadata=ISCO_DOC)
     district = Text(max_length=100)

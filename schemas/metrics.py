@@ -5,15 +5,24 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
-from schemas.base import BaseSchema, PlanDate, one_of
+from schemas.base import BaseSchema, PlanDate, one_of, rule_broken
 from service.metrics.aggregates import DIMENSIONS
 
 FORMATS = ("json", "csv", "xlsx")
 FRAMEWORKS = ("esf_plus",)
 
 
+_DIMENSION = "(?:" + "|".join(DIMENSIONS) + ")"
+#: Known dimensions, comma-separated, spaces around them allowed.
+DIMENSIONS_PATTERN = rf"^\s*{_DIMENSION}\s*(?:,\s*{_DIMENSION}\s*)*$"
+
+
 class DimensionList(fields.String):
     """`by=sex,age_band`: known dimensions, comma-separated; repeats are dropped, order is kept."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.metadata.setdefault("pattern", DIMENSIONS_PATTERN)
 
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, ...]:
         names = [name.strip() for name in super()._deserialize(value, attr, data, **kwargs).split(",")]
@@ -36,8 +45,62 @@ class MetricsArgsSchema(BaseSchema):
     @ma.validates_schema
     def _period_in_order(self, data, **_kwargs):
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
-            raise ma.ValidationError({"period_end": ["Must not be before period_start."]})
+            rule_broken({"period_end": ["Must not be before period_start."]})
 
 
 class IndicatorArgsSchema(MetricsArgsSchema):
     framework = fields.String(load_default="esf_plus", validate=one_of(FRAMEWORKS))
+
+
+# --- answers (JSON; format=csv and xlsx give the same figures as files) ---------------------------------------
+
+
+class ReportHeaderSchema(BaseSchema):
+    """What every report says of itself; figures follow per report. Suppressed figures are null."""
+
+    as_of = fields.String(allow_none=True, metadata={"description": "When the read model was last updated."})
+    organisation_id = fields.UUID()
+    project_id = fields.UUID(allow_none=True)
+    period_start = fields.Date(allow_none=True)
+    period_end = fields.Date(allow_none=True)
+    by = fields.List(fields.String())
+    min_cell_size = fields.Integer()
+    suppression = fields.Boolean()
+
+
+def _count():
+    return fields.Integer(allow_none=True)
+
+
+def _rate():
+    return fields.Float(allow_none=True)
+
+
+class ReachReportSchema(ReportHeaderSchema):
+    reached = _count()
+    target = _count()
+    progress = _rate()
+    share_targets = fields.List(fields.Dict())
+    breakdown = fields.List(fields.Dict(), metadata={"description": "One cell per combination of `by`."})
+
+
+class OutcomesReportSchema(ReportHeaderSchema):
+    enrolled = _count()
+    completed = _count()
+    dropped_out = _count()
+    placed_within_90d = _count()
+    month_6_recorded = _count()
+    employed_at_6m = _count()
+    completion_rate = _rate()
+    placement_rate = _rate()
+    employment_rate_6m = _rate()
+    median_wage = fields.String(allow_none=True)
+    wage_currency = fields.String(allow_none=True)
+    gaps = fields.Dict(metadata={"description": "Per rate and median wage: female, male, difference, ratio."})
+    breakdown = fields.List(fields.Dict())
+
+
+class IndicatorsReportSchema(ReportHeaderSchema):
+    framework = fields.String()
+    indicators = fields.List(fields.Dict())
+    breakdown = fields.List(fields.Dict())

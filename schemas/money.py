@@ -43,6 +43,10 @@ class Amount(fields.Decimal):
 
 
 class Currency(fields.String):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.metadata.setdefault("enum", sorted(CURRENCIES))
+
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs)
         if code not in CURRENCIES:

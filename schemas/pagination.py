@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, Text
+from schemas.base import BaseSchema
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
 
 
+#: A cursor is a record's 16-byte id in unpadded URL-safe base64, as `next_cursor` gives it.
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{21}[AQgw]$"
+
+
 class PageArgsSchema(BaseSchema):
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(1, MAX_LIMIT))
-    cursor = Text(max_length=64, load_default=None)
+    cursor = fields.String(load_default=None, validate=validate.Regexp(
+        CURSOR_PATTERN, error="Not a cursor this API issued: pass next_cursor as it came."))
 
 
 _page_schemas: dict[type, type] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, Date, PlanDate, StrictBoolean, StrictInteger, Text, one_of
+from schemas.base import BaseSchema, Date, PlanDate, StrictBoolean, StrictInteger, Text, one_of, rule_broken
 from schemas.money import Amount, Currency
 from schemas.pagination import PageArgsSchema
 from service.domain import follow_ups, placements, referrals, vacancies
@@ -119,11 +119,11 @@ class FollowUpRecordSchema(BaseSchema):
     @ma.validates_schema
     def _outcome_matches_status(self, data, **_kwargs):
         if data.get("status") == follow_ups.RECORDED and not data.get("employment_status"):
-            raise ma.ValidationError({"employment_status": ["Required when the status is recorded."]})
+            rule_broken({"employment_status": ["Required when the status is recorded."]})
         if data.get("status") == follow_ups.UNREACHABLE:
             given = [name for name in ("employment_status", "wage_monthly", "currency") if data.get(name)]
             if given:
-                raise ma.ValidationError({name: ["Not with status unreachable."] for name in given})
+                rule_broken({name: ["Not with status unreachable."] for name in given})
 
 
 class FollowUpSchema(BaseSchema):

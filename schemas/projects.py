@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, Name, PlanDate, StrictInteger, Text, one_of
+from schemas.base import BaseSchema, Name, PlanDate, StrictInteger, Text, one_of, rule_broken
 from schemas.pagination import PageArgsSchema
 from schemas.targets import share_targets_field
 from service.domain.people import VULNERABLE_GROUPS
@@ -15,7 +15,7 @@ PRIORITY_GROUPS = ("women", "youth", "rural", *VULNERABLE_GROUPS)
 
 def _dates_in_order(data, start="starts_on", end="ends_on"):
     if data.get(start) and data.get(end) and data[end] < data[start]:
-        raise ma.ValidationError({end: ["Must not be before " + start + "."]})
+        rule_broken({end: ["Must not be before " + start + "."]})
 
 
 class ProjectCreateSchema(BaseSchema):
@@ -62,7 +62,7 @@ class ProjectListArgsSchema(PageArgsSchema):
 class CohortCreateSchema(BaseSchema):
     name = Name(required=True, max_length=200)
     occupation = fields.String(required=True, validate=validate.Regexp(
-        r"^[0-9]{1,4}\Z", error="Must be an ISCO-08 code of 1 to 4 digits."))
+        r"^[0-9]{1,4}\Z", error="Must be an ISCO-08 code of 1 to 4 digits."), metadata={"pattern": "^[0-9]{1,4}$"})
     starts_on = PlanDate(allow_none=True)
     ends_on = PlanDate(allow_none=True)
     capacity = StrictInteger(allow_none=True, validate=validate.Range(1, 100_000))

@@ -238,6 +238,11 @@ def programme(client, tenant):
 def drain(pathways):
     """Deliver pending outbox events to every consumer in this process, JSON round-tripped as
     the broker would, until none is left (events may cause events); returns how many."""
+    return draining(pathways)
+
+
+def draining(pathways):
+    """`drain` for any composition root (a module-scoped one too)."""
     from workers.registry import load_all
 
     consumers = [cls(pathways) for cls in load_all().values()]

@@ -12,6 +12,9 @@ from service.domain import errors as domain
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+#: The detail of a 422 whose body or query broke its schema (a broken domain rule says
+#: "The request breaks a validation rule."): what the OpenAPI document should have said.
+SCHEMA_INVALID_DETAIL = "The request body or parameters are invalid."
 
 _STATUS_BY_ERROR = [
     (domain.ValidationFailed, 422, "validation-failed"),
@@ -75,7 +78,7 @@ def handle_http_exception(error: HTTPException) -> Response:
     if messages is not None:
         flat = _flatten_webargs(messages)
         if status == 422:
-            return problem(422, "Validation failed", "The request body or parameters are invalid.",
+            return problem(422, "Validation failed", SCHEMA_INVALID_DETAIL,
                            type_=_problem_type("validation-failed"), errors=flat)
         detail = "; ".join(str(m) for msgs in flat.values() for m in (msgs if isinstance(msgs, list) else [msgs]))
         return problem(status, error.name, detail or error.description, type_=_problem_type("bad-request"))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from schemas.metrics import IndicatorArgsSchema, MetricsArgsSchema
+from schemas.metrics import (IndicatorArgsSchema, IndicatorsReportSchema, MetricsArgsSchema, OutcomesReportSchema,
+                             ReachReportSchema)
 from service.api import context
 from service.api.auth import requires
 from service.api.openapi import Blueprint
@@ -25,12 +26,11 @@ FILES = {
     "csv": ("text/csv", to_csv),  # Flask adds "; charset=utf-8" to text types
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
 }
-
-
 @blp.route("/reach", methods=["GET"])
 @requires(PROGRAMME_READERS)
 @blp.arguments(MetricsArgsSchema, location="query")
-@blp.response(200, description="Distinct people reached, progress and share targets; `breakdown` with by=.")
+@blp.response(200, ReachReportSchema,
+              description="Distinct people reached, progress and share targets; `breakdown` with by=.")
 def reach(args):
     return _answer("reach", args)
 
@@ -38,8 +38,9 @@ def reach(args):
 @blp.route("/outcomes", methods=["GET"])
 @requires(PROGRAMME_READERS)
 @blp.arguments(MetricsArgsSchema, location="query")
-@blp.response(200, description="Completion, placement within 90 days, employment at 6 months, median "
-                               "wage, and gender gaps (female minus male, female / male).")
+@blp.response(200, OutcomesReportSchema,
+              description="Completion, placement within 90 days, employment at 6 months, median wage, and gender "
+                          "gaps (female minus male, female / male).")
 def outcomes(args):
     return _answer("outcomes", args)
 
@@ -47,7 +48,8 @@ def outcomes(args):
 @blp.route("/indicators", methods=["GET"])
 @requires(PROGRAMME_READERS)
 @blp.arguments(IndicatorArgsSchema, location="query")
-@blp.response(200, description="The ESF+ common output and result indicators, each split by sex.")
+@blp.response(200, IndicatorsReportSchema,
+              description="The ESF+ common output and result indicators, each split by sex.")
 def indicators(args):
     return _answer("indicators", args)
 

@@ -13,7 +13,7 @@ from marshmallow import missing
 from webargs.flaskparser import FlaskParser
 
 from schemas.base import ProblemSchema
-from service.api import guards
+from service.api import guards, openapi_docs
 
 API_PREFIX = "/api/v1"
 SWAGGER_ASSETS = Path(swagger_ui_bundle.swagger_ui_path)
@@ -71,8 +71,10 @@ def _docs_assets() -> FlaskBlueprint:
 def init_api(app: Flask, blueprints) -> Api:
     app.config.update(openapi_config())
     api = Api(app)
+    api.ma_plugin.converter.add_attribute_function(openapi_docs.field_properties)
     for blueprint in blueprints:
         api.register_blueprint(blueprint, url_prefix=API_PREFIX + (blueprint.url_prefix or ""))
+    openapi_docs.complete(app, api)
     app.register_blueprint(_docs_assets())
     return api
 

@@ -248,3 +248,13 @@ def test_a_duplicate_key_in_a_create_is_a_400_and_nothing_is_written(client, pat
     before = _count(pathways, Trainee)
     assert "'sex'" in problem(_raw_post(client, "/trainees", text, tenant.headers["caseworker"]), 400)["detail"]
     assert _count(pathways, Trainee) == before
+
+
+def test_a_share_target_without_its_value_is_422_in_a_patch_too(client, tenant):
+    """A PATCH loads partially, and marshmallow passes that on to nested schemas: the share
+    target's rule then read a missing value (a 500, found by schemathesis)."""
+    admin = tenant.headers["admin"]
+    project = ok(client.post(url("/projects"), json=factories.project_body(), headers=admin), 201)
+    for target in ({"dimension": "sex", "min_share": 0.5}, {"value": "female", "min_share": 0.5}):
+        problem(client.patch(url(f"/projects/{project['id']}"), json={"share_targets": [target]}, headers=admin), 422)
+        problem(client.patch(url("/organisation"), json={"share_targets": [target]}, headers=admin), 422)
