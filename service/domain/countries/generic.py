@@ -1,0 +1,17 @@
+"""Any country without a profile of its own: ids taken as written, UTF-8 files only, English."""
+
+from __future__ import annotations
+
+from service.domain.countries.definitions import GENERIC_SCHEME, CountryProfile
+
+PROFILE = CountryProfile(
+    code=None,
+    person_id_schemes=(GENERIC_SCHEME,),
+    tax_id_scheme=GENERIC_SCHEME,
+    currency=None,
+    time_zone="UTC",
+    # No guess: a file that is not UTF-8 must name its encoding.
+    csv_encoding=None,
+    csv_delimiter=",",
+    language="en",
+)
