@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import TypeAlias
 
 from schemas.trainees import TraineeCreateSchema
+from service.domain import countries
 
-#: The encoding a file in neither UTF-8 nor a named encoding is read in, by the organisation's country:
-#: what spreadsheet programs there save "CSV" in. Other countries must name it (--encoding).
-LEGACY_ENCODINGS = {"TR": "cp1254", "SE": "cp1252", "CO": "cp1252", "GT": "cp1252", "ES": "cp1252"}
 DELIMITERS = (",", ";")
 NEWLINE = "\n"
 
@@ -98,7 +96,7 @@ def read_table(path: Path, *, country: str, encoding: str | None = None,
     if (nul := text.find("\x00")) >= 0:
         raise UnusableInput(f"line {text.count(NEWLINE, 0, nul) + 1}: a NUL character; is this a spreadsheet "
                             "file rather than CSV, or UTF-16 text?")
-    delimiter = delimiter or sniff_delimiter(text.partition("\n")[0])
+    delimiter = delimiter or sniff_delimiter(text.partition("\n")[0], countries.profile(country).csv_delimiter)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     columns = _check_header(next(reader))
     header_lines = reader.line_num
@@ -123,7 +121,9 @@ def decode(raw: bytes, *, country: str, encoding: str | None = None) -> tuple[st
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        legacy = LEGACY_ENCODINGS.get(country.upper())
+        # What spreadsheet programs in the organisation's country save "CSV" in; the generic
+        # profile knows none, so such a file must name its encoding.
+        legacy = countries.profile(country).csv_encoding
         if legacy is None:
             raise UnusableInput(f"the file is not UTF-8 and no legacy encoding is known for country {country}: "
                                 "name it with --encoding (e.g. --encoding cp1252)") from None
@@ -139,10 +139,13 @@ def _decode(raw: bytes, encoding: str) -> str:
                             "with --encoding") from None
 
 
-def sniff_delimiter(header_line: str) -> str:
+def sniff_delimiter(header_line: str, preferred: str = ",") -> str:
     """`;` when the header holds more semicolons than commas (what spreadsheets write where the
-    comma is the decimal mark), else `,`."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+    comma is the decimal mark), `,` when it holds more commas, else `preferred` (the country's)."""
+    semicolons, commas = header_line.count(";"), header_line.count(",")
+    if semicolons == commas:
+        return preferred
+    return ";" if semicolons > commas else ","
 
 
 def _check_header(cells: list[str]) -> tuple[str, ...]:

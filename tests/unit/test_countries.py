@@ -12,6 +12,7 @@ from babel.numbers import list_currencies
 
 from service.domain import countries, employers, national_ids
 from service.domain.countries import CountryProfile, IdScheme, InvalidNumber
+from service.imports import reading
 
 EVERY_PROFILE = (*countries.PROFILES.values(), countries.GENERIC)
 
@@ -38,6 +39,7 @@ def test_every_profile_is_complete(country: CountryProfile):
     ("SE", ("se_personnummer",), "se_orgnr", "SEK", "Europe/Stockholm", "cp1252", ";", "sv"),
     ("CO", ("co_nit",), "co_nit", "COP", "America/Bogota", "cp1252", ";", "es"),
     ("GT", ("gt_nit",), "gt_nit", "GTQ", "America/Guatemala", "cp1252", ",", "es"),
+    ("ES", ("generic",), "generic", "EUR", "Europe/Madrid", "cp1252", ";", "es"),
     ("DE", ("generic",), "generic", None, "UTC", None, ",", "en"),
 ])
 def test_each_field_of_each_profile(code, person, tax, currency, zone, encoding, delimiter, language):
@@ -89,7 +91,30 @@ def test_a_new_profile_changes_the_domain_rules(with_xx):
         employers.normalise_tax_number("XX", "56x")
 
 
+def test_a_new_profile_changes_how_import_files_are_read(with_xx, tmp_path):
+    assert reading.decode("Łódź".encode("cp1250"), country="XX") == ("Łódź", "cp1250")
+    # A header with as many commas as semicolons is read with the country's delimiter.
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"given_name;family_name,national_id\n")
+    with pytest.raises(reading.UnusableInput, match="unknown column.*'family_name,national_id'"):
+        reading.read_table(path, country="XX")
+    with pytest.raises(reading.UnusableInput, match="unknown column.*'given_name;family_name'"):
+        reading.read_table(path, country="GT")
+    assert reading.sniff_delimiter("a;b,c", countries.profile("XX").csv_delimiter) == ";"
+
+
 def test_without_the_profile_the_country_is_generic():
     assert national_ids.default_scheme("XX") == "generic"
     assert employers.normalise_tax_number("XX", "5 6 7") == "567"
     assert countries.person_id_scheme("xx_pin") is None
+    with pytest.raises(reading.UnusableInput, match="no legacy encoding is known for country XX"):
+        reading.decode("Łódź".encode("cp1250"), country="XX")
+    assert reading.sniff_delimiter("a;b,c", countries.profile("XX").csv_delimiter) == ","
+
+
+@pytest.mark.parametrize("country, encoding", [("TR", "cp1254"), ("se", "cp1252"), ("CO", "cp1252"),
+                                               ("GT", "cp1252"), ("ES", "cp1252")])
+def test_legacy_files_are_read_in_the_countrys_encoding(country, encoding):
+    text = "Şükrü;Åsa;Peña"
+    raw = text.encode(encoding, errors="replace")
+    assert reading.decode(raw, country=country) == (raw.decode(encoding), encoding)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from service.domain.countries import co, generic, gt, se, tr
+from service.domain.countries import co, es, generic, gt, se, tr
 from service.domain.countries.definitions import (GENERIC_SCHEME, CountryProfile, IdScheme,
                                                   InvalidNumber)
 
@@ -18,7 +18,7 @@ __all__ = ["GENERIC", "GENERIC_SCHEME", "PROFILES", "CountryProfile", "IdScheme"
            "person_id_scheme", "person_id_schemes", "profile"]
 
 #: In this order the schemes are listed (API choices, the database's CHECK).
-_PROFILES = (tr.PROFILE, se.PROFILE, co.PROFILE, gt.PROFILE)
+_PROFILES = (tr.PROFILE, se.PROFILE, co.PROFILE, gt.PROFILE, es.PROFILE)
 
 PROFILES: Mapping[str, CountryProfile] = MappingProxyType({p.code: p for p in _PROFILES if p.code})
 GENERIC = generic.PROFILE
