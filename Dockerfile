@@ -9,7 +9,10 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY workers ./workers
 COPY schemas ./schemas
-RUN pip install --no-cache-dir . \
+# The gettext catalogues are compiled before the package is built, so that it carries them.
+RUN pip install --no-cache-dir "babel>=2.16" \
+ && pybabel -q compile -d service/translations \
+ && pip install --no-cache-dir . \
  && groupadd --system --gid 10001 pathways \
  && useradd --system --uid 10001 --gid pathways --home-dir /var/lib/pathways --no-create-home \
             --shell /usr/sbin/nologin pathways \

@@ -14,7 +14,13 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
-install: $(BIN)/.installed
+# The gettext catalogues, compiled from their .po files (the .mo files are not in git).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard service/translations/*/LC_MESSAGES/*.po))
+
+install: $(BIN)/.installed $(CATALOGUES)
+
+%.mo: %.po $(BIN)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 ## The whole system on the embedded default (SQLite, Kombu's SQLite transport) with demo data:
 ## the API under gunicorn, the relay and the workers, stopped together with Ctrl-C. The demo is
