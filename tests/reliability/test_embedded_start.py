@@ -122,13 +122,17 @@ def test_twenty_fresh_starts_come_up_and_keep_running(demo_database, tmp_path):
 
 
 def test_the_url_and_the_demo_tokens_come_once_the_api_answers_on_loopback(demo_database, tmp_path):
-    """The banner (URL and the demo's tokens, unchanged) is printed when /readyz first answers, not
-    before (a restart printed it about 9 s early); with HOST unset the API listens on 127.0.0.1 only."""
+    """A second `make run` (the demo command, then the launcher): the banner (URL and the demo's tokens,
+    unchanged) is printed when /readyz first answers, not before (a restart printed it about 9 s
+    early); with HOST unset the API listens on 127.0.0.1 only."""
     database, token = demo_database
     directory = tmp_path / "run"
     directory.mkdir()
     shutil.copy(database, directory / "pathways.db")
     shutil.copy(database.parent / "demo-tokens.json", directory / "demo-tokens.json")
+    again = subprocess.run([*embedded.PATHWAYS, "demo", "--quiet"], cwd=embedded.REPO, capture_output=True,
+                           text=True, env=embedded.environment(directory), timeout=120, check=True)
+    assert again.stdout.strip() == "demo: loaded before; tokens kept"
     port = embedded.free_port()
     launcher = subprocess.Popen([*embedded.PATHWAYS, "run"], cwd=embedded.REPO, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True, start_new_session=True,
