@@ -31,18 +31,27 @@ def profile(country_code: str) -> CountryProfile:
 
 def person_id_schemes() -> tuple[IdScheme, ...]:
     """Every person-id scheme a profile names, once each, the generic one last."""
-    found: dict[str, IdScheme] = {}
-    for country in (*PROFILES.values(), GENERIC):
-        for scheme in country.person_id_schemes:
-            found.setdefault(scheme.name, scheme)
+    found = dict(_schemes_by_name())
     generic_last = found.pop(GENERIC_SCHEME.name)
     return (*found.values(), generic_last)
 
 
 def person_id_scheme(name: str) -> IdScheme | None:
     """The scheme of that name, as the first profile to name it holds it; None if none does."""
-    for country in (*PROFILES.values(), GENERIC):
-        for scheme in country.person_id_schemes:
-            if scheme.name == name:
-                return scheme
-    return None
+    return _schemes_by_name().get(name)
+
+
+#: The schemes by name, and the registry they were read from (a test may swap PROFILES):
+#: national ids are checked per imported row, so the profiles are not walked each time.
+_index: tuple[Mapping[str, CountryProfile], dict[str, IdScheme]] | None = None
+
+
+def _schemes_by_name() -> dict[str, IdScheme]:
+    global _index
+    if _index is None or _index[0] is not PROFILES:
+        found: dict[str, IdScheme] = {}
+        for country in (*PROFILES.values(), GENERIC):
+            for scheme in country.person_id_schemes:
+                found.setdefault(scheme.name, scheme)
+        _index = (PROFILES, found)
+    return _index[1]

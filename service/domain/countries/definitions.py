@@ -36,7 +36,7 @@ def stdnum_scheme(name: str, module: ModuleType,
 
     def canonical(compact: str) -> str:
         try:
-            valid: str = module.compact(module.validate(compact))
+            valid: str = module.validate(compact)
             return spell(valid) if spell else valid
         except stdnum_errors.ValidationError as error:
             raise InvalidNumber(error.message) from None
