@@ -181,7 +181,11 @@ def one_of(values) -> validate.OneOf:
 
 
 class ProblemSchema(BaseSchema):
-    """RFC 9457 problem details, as every error of the API is answered."""
+    """RFC 9457 problem details, as every error of the API is answered; a problem may carry
+    extension members (`current_status`, `existing_trainee_id`, `closes_on`, ...)."""
+
+    class Meta(BaseSchema.Meta):
+        unknown = ma.INCLUDE
 
     type = fields.String()
     title = fields.String()
