@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from service.domain.countries import co, es, generic, gt, se, tr
-from service.domain.countries.definitions import (GENERIC_SCHEME, CountryProfile, IdScheme,
-                                                  InvalidNumber)
+from service.domain.countries.definitions import GENERIC_SCHEME, CountryProfile, IdScheme, InvalidNumber
 
 __all__ = ["GENERIC", "GENERIC_SCHEME", "PROFILES", "CountryProfile", "IdScheme", "InvalidNumber",
            "person_id_scheme", "person_id_schemes", "profile"]

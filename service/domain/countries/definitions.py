@@ -39,7 +39,8 @@ def stdnum_scheme(name: str, module: ModuleType,
             valid: str = module.validate(compact)
             return spell(valid) if spell else valid
         except stdnum_errors.ValidationError as error:
-            raise InvalidNumber(error.message) from None
+            # The class's own message (what the checks said before profiles), not a raise's argument.
+            raise InvalidNumber(str(getattr(error, "message", error))) from None
 
     return IdScheme(name, canonical)
 
