@@ -60,7 +60,8 @@ def test_the_compiled_catalogue_is_the_po_files(lang):
     compiled.seek(0)
     expected = Translations(compiled)
     loaded = translations.catalogue(lang)
-    assert {m: loaded.gettext(m) for m in MSGIDS} == {m: expected.gettext(m) for m in MSGIDS}
+    assert {m: loaded.gettext(m) for m in MSGIDS} == {m: expected.gettext(m) for m in MSGIDS}, \
+        f"the compiled {lang} catalogue is not its .po file: run `make install`"
 
 
 def test_a_missing_compiled_catalogue_is_a_loud_error(monkeypatch, tmp_path):
