@@ -16,7 +16,7 @@ from service.api.openapi import Blueprint
 from service.domain.roles import PROGRAMME_READERS
 from service.metrics.exports import to_csv, to_xlsx
 from service.metrics.tables import tables
-from service.services import metrics
+from service.services import reporting
 
 blp = Blueprint("metrics", __name__, url_prefix="/metrics",
                 description="Reach against targets, outcomes, gender gaps and the ESF+ indicators, "
@@ -55,7 +55,7 @@ def indicators(args):
 
 
 def _answer(kind: str, args: dict) -> Response:
-    report, organisation, project_codes = metrics.report(context.uow(), context.principal(), kind, args)
+    report, organisation, project_codes = reporting.report(context.uow(), context.principal(), kind, args)
     if args["format"] == "json":
         return jsonify(report)
     mimetype, write = FILES[args["format"]]

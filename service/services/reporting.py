@@ -1,4 +1,7 @@
-"""The metrics use case: check the request against the caller and the organisation, then report."""
+"""Reporting, the use case behind /api/v1/metrics: check the request against the caller, then ask the engine.
+
+The engine that computes reports is the package service.metrics; this module only decides who may ask what.
+"""
 
 from __future__ import annotations
 
