@@ -16,7 +16,7 @@ from service.db.models import Placement, Referral, Trainee, Vacancy
 from service.domain.dates import years_after
 from tests import factories
 from tests.api.conftest import vacancy_body, work_terms
-from tests.api.helpers import ok, problem, url
+from tests.api.helpers import create_employer, ok, problem, url
 
 TODAY = date.today()
 YEAR_AHEAD = years_after(TODAY, 1)
@@ -36,9 +36,9 @@ def _raw_post(client, path, text: str, headers, content_type="application/json")
 
 # --- Dates ---------------------------------------------------------------------------------------------------
 
-#: (name, method, path, body, field, horizon): each body is valid but for `field`, which the test fills in.
 def _date_writes(side):
-    t = side.tenant
+    """(name, method, path, body, field, role) of each write with an event date; each body is valid
+    but for `field`, which the test fills in."""
     enrolment_free = side.enrolments["free"]["id"]
     return [
         ("trainee birth_date", "POST", "/trainees", factories.trainee_body(), "birth_date", "caseworker"),
@@ -52,13 +52,13 @@ def _date_writes(side):
          "caseworker"),
         ("vacancy patch closes_on", "PATCH", f"/vacancies/{side.a.vacancy['id']}", {}, "closes_on", "caseworker"),
         ("placement started_on", "POST", "/placements",
-         {k: v for k, v in work_terms(employer_id=side.a.employer["id"], trainee_id=side.free_trainee["id"]).items()},
-         "started_on", "caseworker"),
+         work_terms(employer_id=side.a.employer["id"], trainee_id=side.free_trainee["id"]), "started_on",
+         "caseworker"),
         ("hire started_on", "POST", f"/referrals/{side.b.referral['id']}/hire", work_terms(), "started_on",
          "caseworker"),
         ("placement ended_on", "POST", f"/placements/{side.a.placement['id']}/end", {"reason": "resigned"},
          "ended_on", "caseworker"),
-    ], t
+    ], side.tenant
 
 
 @pytest.mark.parametrize("value", [TOO_EARLY, TOO_LATE, "9999-12-31", "0001-01-01"])
@@ -99,12 +99,9 @@ def test_date_filters_are_plausible_too(client, tenant, path, param):
 
 
 def test_a_date_a_year_ahead_is_still_accepted(client, tenant):
-    body = vacancy_body(employer_id=None, closes_on=YEAR_AHEAD.isoformat())
-    body.pop("employer_id")
-    from tests.api.helpers import create_employer
     employer = create_employer(client, tenant.headers["caseworker"])
-    vacancy = ok(client.post(url("/vacancies"), json={**body, "employer_id": employer["id"]},
-                             headers=tenant.headers["caseworker"]), 201)
+    body = vacancy_body(employer_id=employer["id"], closes_on=YEAR_AHEAD.isoformat())
+    vacancy = ok(client.post(url("/vacancies"), json=body, headers=tenant.headers["caseworker"]), 201)
     assert vacancy["closes_on"] == YEAR_AHEAD.isoformat()
 
 
