@@ -12,7 +12,11 @@ import click
 
 from service.bootstrap import bootstrap as build
 from service.domain.errors import Conflict, DomainError
+from service.imports.cli import import_group
+from service.metrics_cli import metrics_group
 from service.services import organisations
+from service.users_cli import users_group
+from workers.cli import COMMANDS as WORKER_COMMANDS
 
 
 def _upgrade(engine) -> None:
@@ -130,18 +134,10 @@ def purge(dry_run: bool) -> None:
     click.echo(json.dumps({"dry_run": dry_run, "would_delete" if dry_run else "deleted": counts}))
 
 
-# The event pipeline's and the metrics' commands live with them; only this entry point wires them in.
-from workers.cli import COMMANDS as _WORKER_COMMANDS  # noqa: E402
-
-from service.metrics.cli import metrics as _metrics  # noqa: E402
-from service.imports.cli import import_group as _import_group  # noqa: E402
-from service.users_cli import users_group as _users_group  # noqa: E402
-
-for _command in (*_WORKER_COMMANDS, _metrics):
+# The event pipeline's, the import's, the metrics' and the users' commands live with their code; this
+# entry point wires them in.
+for _command in (*WORKER_COMMANDS, metrics_group, import_group, users_group):
     main.add_command(_command)
-main.add_command(_import_group)
-main.add_command(_users_group)
-
 
 if __name__ == "__main__":
     main()

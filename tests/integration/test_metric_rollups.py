@@ -21,7 +21,7 @@ from service.db.models import MetricRollup, Trainee
 from service.metrics import aggregates as agg
 from service.metrics import projection, rollups
 from service.metrics.aggregates import Scope
-from service.metrics.cli import rebuild
+from service.metrics_cli import rebuild
 
 pytestmark = pytest.mark.postgres
 

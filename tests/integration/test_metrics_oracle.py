@@ -37,7 +37,7 @@ from stdnum.tr import vkn
 from service.cli import main as pathways_cli
 from service.clock import today as service_today
 from service.domain.roles import Role
-from service.metrics import cli as cli_module
+from service import metrics_cli as cli_module
 from service.services import organisations, users
 from tests import factories
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text, update
 from service.app import create_app
 from service.db.models import MetricEnrolment, MetricState, OutboxMessage
 from service.metrics import projection
-from service.metrics.cli import rebuild
+from service.metrics_cli import rebuild
 from service.metrics.verification import verify
 from tests import factories
 from tests.api.conftest import employer_body, work_terms

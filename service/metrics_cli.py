@@ -1,4 +1,8 @@
-"""`pathways metrics verify|rebuild`: prove the read model equals the records, or rebuild it from them."""
+"""`pathways metrics verify|rebuild`: prove the read model equals the records, or rebuild it from them.
+
+An entry point like cli.py (it builds the composition root and calls a use case), so it lives beside it,
+not in the engine package service/metrics/, which imports neither.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,12 @@ from service.services import milestones
 SHOWN_DIFFERENCES = 20
 
 
-@click.group(help="The metrics read model behind /api/v1/metrics.")
-def metrics() -> None:
+@click.group("metrics", help="The metrics read model behind /api/v1/metrics.")
+def metrics_group() -> None:
     pass
 
 
-@metrics.command("verify", help="Recompute every organisation's read model from the records and report "
+@metrics_group.command("verify", help="Recompute every organisation's read model from the records and report "
                                 "differences; exits 1 when there is one (run it once the queues are drained).")
 @click.option("--org-slug", help="Only this organisation.")
 def verify_command(org_slug: str | None) -> None:
@@ -41,7 +45,7 @@ def verify_command(org_slug: str | None) -> None:
     sys.exit(1 if failed else 0)
 
 
-@metrics.command("rebuild", help="Rebuild the read model from the records (safe while consumers run).")
+@metrics_group.command("rebuild", help="Rebuild the read model from the records (safe while consumers run).")
 @click.option("--org-slug", help="Only this organisation.")
 def rebuild_command(org_slug: str | None) -> None:
     pathways = build()
