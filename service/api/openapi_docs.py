@@ -2,9 +2,9 @@
 schemathesis, which the tests run against it) can rely on it alone.
 
 flask-smorest documents the success response and the request schemas. Here are added: the
-problem+json answers of every operation, its summary and the roles allowed to call it, request
-bodies closed to unknown fields, and constraints marshmallow fields enforce in code (plausible
-dates, exact wages, text without control characters, the cursor's form).
+problem+json answers of every operation, its summary and the roles allowed to call it, and
+constraints marshmallow fields enforce in code (plausible dates, exact wages). (Schemas refuse
+unknown fields, which apispec writes as additionalProperties: false.)
 """
 
 from __future__ import annotations
@@ -97,20 +97,6 @@ def _openapi_path(rule: str) -> str:
     return re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", rule)
 
 
-def _close(spec_dict_schemas: dict, ref: str, seen: set) -> None:
-    """A request body's schema (and the objects inside it) takes no property it does not name."""
-    name = ref.rsplit("/", 1)[-1]
-    if name in seen or name not in spec_dict_schemas:
-        return
-    seen.add(name)
-    schema = spec_dict_schemas[name]
-    schema["additionalProperties"] = False
-    for prop in schema.get("properties", {}).values():
-        for node in (prop, prop.get("items", {})):
-            if "$ref" in node:
-                _close(spec_dict_schemas, node["$ref"], seen)
-
-
 def complete(app: Flask, api) -> None:
     from service.api import metrics  # it imports this module's caller
 
@@ -121,8 +107,6 @@ def complete(app: Flask, api) -> None:
     for rule in app.url_map.iter_rules():
         for method in rule.methods or ():
             views[(_openapi_path(rule.rule), method.lower())] = app.view_functions[rule.endpoint]
-    schemas = spec.components.schemas
-    closed: set = set()
     for path, item in spec._paths.items():
         for method, operation in item.items():
             if method not in METHODS:
@@ -148,7 +132,3 @@ def complete(app: Flask, api) -> None:
                 if has_body or status not in BODY_ONLY:
                     responses[status] = _problem(text)
             responses["default"] = _problem("The server failed; the problem names no detail.")
-            if has_body:
-                ref = operation["requestBody"]["content"]["application/json"]["schema"].get("$ref")
-                if ref:
-                    _close(schemas, ref, closed)
