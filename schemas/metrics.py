@@ -1,4 +1,4 @@
-"""Query options of the metrics endpoints (SPEC section 5)."""
+"""Query options and answers of the metrics endpoints (SPEC section 5); their figures are the catalogue's."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import marshmallow as ma
 from marshmallow import fields
 
 from schemas.base import BaseSchema, PlanDate, one_of, rule_broken
-from service.metrics.aggregates import DIMENSIONS
+from service.domain import metrics as catalogue
+from service.domain.metrics import CURRENCY, MONEY, OUTCOMES, PARTICIPATIONS, PEOPLE, RATE, REACH
 
 FORMATS = ("json", "csv", "xlsx")
 FRAMEWORKS = ("esf_plus",)
-
+DIMENSIONS = tuple(dimension.name for dimension in catalogue.DIMENSIONS)
 
 _DIMENSION = "(?:" + "|".join(DIMENSIONS) + ")"
 #: Known dimensions, comma-separated, spaces around them allowed.
@@ -76,28 +77,29 @@ def _rate():
     return fields.Float(allow_none=True)
 
 
-class ReachReportSchema(ReportHeaderSchema):
-    reached = _count()
-    target = _count()
-    progress = _rate()
-    share_targets = fields.List(fields.Dict())
-    breakdown = fields.List(fields.Dict(), metadata={"description": "One cell per combination of `by`."})
+def _text():
+    return fields.String(allow_none=True)
 
 
-class OutcomesReportSchema(ReportHeaderSchema):
-    enrolled = _count()
-    completed = _count()
-    dropped_out = _count()
-    placed_within_90d = _count()
-    month_6_recorded = _count()
-    employed_at_6m = _count()
-    completion_rate = _rate()
-    placement_rate = _rate()
-    employment_rate_6m = _rate()
-    median_wage = fields.String(allow_none=True)
-    wage_currency = fields.String(allow_none=True)
-    gaps = fields.Dict(metadata={"description": "Per rate and median wage: female, male, difference, ratio."})
-    breakdown = fields.List(fields.Dict())
+#: How an answer carries a figure of each unit (money as a decimal string).
+_FIELDS = {PEOPLE: _count, PARTICIPATIONS: _count, RATE: _rate, MONEY: _text, CURRENCY: _text}
+
+
+def _report_schema(name: str, report: str, **rest: fields.Field) -> type[ReportHeaderSchema]:
+    """The header, then the report's figures as the catalogue lists them, then `rest`."""
+    figures = {metric.name: _FIELDS[metric.unit]() for metric in catalogue.answered(report)}
+    return type(name, (ReportHeaderSchema,), {"__module__": __name__, **figures, **rest})
+
+
+ReachReportSchema = _report_schema(
+    "ReachReportSchema", REACH,
+    share_targets=fields.List(fields.Dict()),
+    breakdown=fields.List(fields.Dict(), metadata={"description": "One cell per combination of `by`."}))
+
+OutcomesReportSchema = _report_schema(
+    "OutcomesReportSchema", OUTCOMES,
+    gaps=fields.Dict(metadata={"description": "Per rate and median wage: female, male, difference, ratio."}),
+    breakdown=fields.List(fields.Dict()))
 
 
 class IndicatorsReportSchema(ReportHeaderSchema):

@@ -1,7 +1,8 @@
 """Aggregates over the metrics read model: one GROUP BY per question, no join to the records.
 
 A `Scope` says which participations count (organisation, project, period of `enrolled_on`);
-`DIMENSIONS` maps every `by=` option to its read-model column. The grid of a breakdown
+`DIMENSIONS` maps every `by=` option to its read-model column, and `measure` turns a count of
+the metrics catalogue (service.domain.metrics) into its SQL. The grid of a breakdown
 lists every value of every dimension, so that zero cells appear and suppression can see
 whole lines. Over a whole scope the answers come from `rollups`, kept current by the
 metrics consumer, so they cost the same for ten thousand people as for a million.
@@ -17,32 +18,43 @@ from datetime import date
 from decimal import Decimal
 from itertools import product
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, literal, select
+from sqlalchemy import ColumnElement, and_, case, distinct, func, literal, select, true
 from sqlalchemy.orm import Session, aliased
 
 from service.db.models import MetricEnrolment as E
 from service.db.models import MetricParticipant as P
 from service.db.models import MetricParticipantGroup as G
 from service.db.models import Project
-from service.domain import enrolments as enrolment_rules
+from service.domain import metrics as catalogue
 from service.domain import people
+from service.domain.metrics import (
+    PEOPLE, All, Count, Every, InGroup, Is, IsNot, IsTrue, Known, Median, Metric, counted,
+)
 from service.metrics import rollups
+from service.metrics.facts import Participant, Participation
 
 #: A participant in no vulnerable group appears under this value of `vulnerable_group`.
 NO_GROUP = "none"
-EMPLOYED = ("employed", "self_employed")
-RECORDED = "recorded"
+#: The fact a person's vulnerable groups are: a table of its own (`G`), not a column.
+GROUPS_FACT = "vulnerable_groups"
 
-DIMENSIONS: dict[str, ColumnElement] = {
-    "sex": P.sex,
-    "age_band": E.age_band,
-    "vulnerable_group": func.coalesce(G.vulnerable_group, literal(NO_GROUP)),
-    "settlement_type": P.settlement_type,
-    "labour_status": P.labour_status,
-    "education_level": P.education_level,
-    "project": E.project_id,
-    "district": P.district,
-}
+
+def column(fact: str) -> ColumnElement:
+    """The read-model column that stores a fact: the read model keeps the facts column for column."""
+    if fact in Participation.__dataclass_fields__:
+        return getattr(E, fact)
+    if fact in Participant.__dataclass_fields__ and fact != GROUPS_FACT:
+        return getattr(P, fact)
+    raise KeyError(f"no read-model column holds the fact {fact!r}")
+
+
+def _dimension(fact: str) -> ColumnElement:
+    if fact == GROUPS_FACT:  # one cell per group, `none` for people in no group
+        return func.coalesce(G.vulnerable_group, literal(NO_GROUP))
+    return column(fact)
+
+
+DIMENSIONS: dict[str, ColumnElement] = {d.name: _dimension(d.fact) for d in catalogue.DIMENSIONS}
 
 FIXED_VALUES: dict[str, tuple] = {
     "sex": people.SEXES,
@@ -90,18 +102,46 @@ def in_group(groups: Sequence[str]) -> ColumnElement[bool]:
             .correlate(E).exists())
 
 
+def condition(where) -> ColumnElement[bool]:
+    """A condition of the catalogue as SQL over the read model."""
+    match where:
+        case Is(fact=fact, values=(value,)):
+            return column(fact) == value
+        case Is(fact=fact, values=values):
+            return column(fact).in_(values)
+        case IsNot(fact=fact, value=value):
+            return column(fact) != value
+        case Known(fact=fact):
+            return column(fact).is_not(None)
+        case IsTrue(fact=fact):
+            return column(fact).is_(True)
+        case InGroup(groups=groups):
+            return in_group(groups)
+        case All(conditions=conditions):
+            return and_(*(condition(part) for part in conditions))
+        case Every():
+            return true()
+    raise TypeError(f"not a condition: {where!r}")
+
+
+def measure(metric: Metric) -> ColumnElement[int]:
+    """The SQL aggregate of a count: distinct people or participations, all or those meeting its condition."""
+    count = metric.computed
+    if not isinstance(count, Count):
+        raise TypeError(f"{metric.name} is not a count")
+    if count.unit == PEOPLE:
+        return REACHED if count.where is None else person_if(condition(count.where))
+    return func.count() if count.where is None else count_if(condition(count.where))
+
+
+def measures(report: str) -> dict[str, ColumnElement[int]]:
+    """{name: SQL aggregate} of the report's counts, in catalogue order."""
+    return {metric.name: measure(metric) for metric in counted(report)}
+
+
+#: Distinct people: the count a person's several participations add to once.
 REACHED = func.count(distinct(E.trainee_id))
-COMPLETED = E.status == enrolment_rules.COMPLETED
-PLACED = and_(COMPLETED, E.placed_on.is_not(None))
-MONTH_6_RECORDED = E.month_6_status == RECORDED
-OUTCOME_COUNTS: dict[str, ColumnElement[int]] = {
-    "enrolled": func.count(),
-    "completed": count_if(COMPLETED),
-    "dropped_out": count_if(E.status == enrolment_rules.DROPPED_OUT),
-    "placed_within_90d": count_if(PLACED),
-    "month_6_recorded": count_if(MONTH_6_RECORDED),
-    "employed_at_6m": count_if(and_(MONTH_6_RECORDED, E.month_6_employment.in_(EMPLOYED))),
-}
+OUTCOME_COUNTS: dict[str, ColumnElement[int]] = measures(catalogue.OUTCOMES)
 
 
 def aggregate(session: Session, scope: Scope, by: Sequence[str],
@@ -118,12 +158,16 @@ def aggregate(session: Session, scope: Scope, by: Sequence[str],
             for row in rollups.rows(session, scope, stmt, len(keys), E.trainee_id)}
 
 
-def wages(session: Session, scope: Scope, by: Sequence[str]) -> dict[tuple, dict[str, Counter[Decimal]]]:
-    """Starting wages of the placements counted in `placed_within_90d`: {cell: {currency: {wage: how many}}}."""
+def amounts(session: Session, scope: Scope, by: Sequence[str],
+            median: Median) -> dict[tuple, dict[str, Counter[Decimal]]]:
+    """The amounts a median is taken of (starting wages of the placements counted in `placed_within_90d`,
+    say): {cell: {currency: {amount: how many}}}."""
     keys = [DIMENSIONS[name] for name in by]
-    stmt = (select(*keys, E.placed_currency, E.placed_wage, func.count()).select_from(E)
-            .join(P, P.trainee_id == E.trainee_id).where(scope.where(), PLACED)
-            .group_by(*keys, E.placed_currency, E.placed_wage))
+    among = catalogue.BY_NAME[median.among].computed
+    amount, currency = column(median.fact), column(median.currency_fact)
+    stmt = (select(*keys, currency, amount, func.count()).select_from(E)
+            .join(P, P.trainee_id == E.trainee_id).where(scope.where(), condition(among.where))
+            .group_by(*keys, currency, amount))
     if "vulnerable_group" in by:
         stmt = stmt.outerjoin(G, G.trainee_id == E.trainee_id)
     found: dict[tuple, dict[str, Counter[Decimal]]] = defaultdict(lambda: defaultdict(Counter))

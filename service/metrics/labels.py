@@ -2,7 +2,8 @@
 
 The API answers with stable keys (`placement_rate`, `long_term_unemployed`); people who
 open a CSV or a workbook read words. Each key maps to its English label, the gettext msgid
-that service/translations translates. A locale whose language has no catalogue reads
+that service/translations translates; a figure's and a dimension's label is in its definition
+(service.domain.metrics), the other labels are here. A locale whose language has no catalogue reads
 English, and only the language part counts (`tr-TR` is Turkish; `en-GB`, and `sv` while no
 Swedish catalogue exists, are English).
 """
@@ -11,42 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from service.domain import metrics as catalogue
 from service.translations import N_, translate
 
-#: Column keys: the dimensions of a breakdown and the measures of every metric.
+#: Column keys: the dimensions of a breakdown, the figures of reach and outcomes (both labelled
+#: in the metrics catalogue), and the columns of the other tables.
 _COLUMNS: Mapping[str, str] = {
-    # Dimensions
-    "sex": N_("Sex"),
-    "age_band": N_("Age band"),
-    "vulnerable_group": N_("Vulnerable group"),
-    "settlement_type": N_("Settlement type"),
-    "labour_status": N_("Labour market status"),
-    "education_level": N_("Education level"),
-    "project": N_("Project"),
-    "district": N_("District"),
-    # Reach and share targets
-    "reached": N_("Reached"),
-    "target": N_("Target"),
-    "progress": N_("Progress"),
+    **{dimension.name: dimension.label for dimension in catalogue.DIMENSIONS},
+    **{metric.name: metric.label for metric in catalogue.METRICS if metric.report != catalogue.INDICATORS},
+    # Share targets
     "dimension": N_("Dimension"),
     "value": N_("Value"),
     "min_share": N_("Minimum share"),
     "max_share": N_("Maximum share"),
     "share": N_("Share"),
     "met": N_("Met"),
-    # Outcomes
-    "enrolled": N_("Enrolled"),
-    "completed": N_("Completed"),
-    "dropped_out": N_("Dropped out"),
-    "exited": N_("Exited"),
-    "completion_rate": N_("Completion rate"),
-    "placed_within_90d": N_("Placed within 90 days"),
-    "placement_rate": N_("Placement rate"),
-    "month_6_recorded": N_("6-month follow-up recorded"),
-    "employed_at_6m": N_("Employed at 6 months"),
-    "employment_rate_6m": N_("Employment rate at 6 months"),
-    "median_wage": N_("Median wage"),
-    "wage_currency": N_("Wage currency"),
     "total": N_("Total"),
     "currency": N_("Currency"),
     # Gender gaps
@@ -103,27 +83,8 @@ _PERSON_VALUES: Mapping[str, Mapping[str, str]] = {
 
 _VALUES: Mapping[str, Mapping[str, str]] = {
     **_PERSON_VALUES,
-    # EU ESF+ common indicators (Regulation (EU) 2021/1057, Annex I).
-    "indicator": {
-        "participants": N_("Participants"),
-        "unemployed": N_("Unemployed, incl. long-term"),
-        "long_term_unemployed": N_("Long-term unemployed"),
-        "inactive": N_("Inactive"),
-        "employed": N_("Employed, incl. self-employed"),
-        "under_30": N_("Below 30 years of age"),
-        "aged_55_plus": N_("55 years of age and above"),
-        "isced_0_2": N_("Primary or lower secondary education (ISCED 0–2)"),
-        "isced_3_4": N_("Upper secondary or post-secondary education (ISCED 3–4)"),
-        "isced_5_8": N_("Tertiary education (ISCED 5–8)"),
-        "with_disabilities": N_("Participants with disabilities"),
-        "foreign_background": N_("Foreign background (migrants, refugees)"),
-        "minorities_incl_roma": N_("Minorities, incl. Roma"),
-        "rural_areas": N_("From rural areas"),
-        "in_employment_upon_leaving": N_("In employment upon leaving"),
-        "in_education_upon_leaving": N_("In education or training upon leaving"),
-        "qualification_upon_leaving": N_("Gaining a qualification upon leaving"),
-        "in_employment_6m_after_leaving": N_("In employment six months after leaving"),
-    },
+    # EU ESF+ common indicators (Regulation (EU) 2021/1057, Annex I), labelled in the catalogue.
+    "indicator": {metric.name: metric.label for metric in catalogue.of_report(catalogue.INDICATORS)},
     "section": {
         "summary": N_("Summary"),
         "breakdown": N_("Breakdown"),

@@ -1,5 +1,9 @@
 """Reach, outcomes and the ESF+ indicators as SPEC section 5 defines them, suppression applied.
 
+Which figures each report holds, and how each is made of counts, is the metrics catalogue's
+(service.domain.metrics); this module gives the reports their shape (share targets, gender
+gaps, the indicators' split by sex) and computes sums, rates and the median from the counts.
+
 Counts of reach are distinct people; counts of outcomes and indicators are participations
 (enrolments), as ESF+ counts entries. Totals are exact; breakdown cells of 1 to
 `min_cell_size` - 1 are null, with the further cells `suppression.suppress` picks so that
@@ -15,27 +19,24 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
-from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from service.db.models import MetricEnrolment as E
-from service.db.models import MetricParticipant as P
+from service.domain import metrics as catalogue
+from service.domain.metrics import MONEY, OUTCOMES, REACH, Count, MainCurrency, Median, Metric, Rate, Setting, Sum
 from service.metrics import aggregates as agg
 from service.metrics.aggregates import Scope
 from service.metrics.suppression import suppress
-from service.domain import enrolments as enrolment_rules
 
 RATE_PLACES = 4
 CENT = Decimal("0.01")
-
-#: Each rate and the two counts it is made of (numerator, denominator).
-RATES = {
-    "completion_rate": ("completed", "exited"),
-    "placement_rate": ("placed_within_90d", "completed"),
-    "employment_rate_6m": ("employed_at_6m", "month_6_recorded"),
-}
-GAP_RATES = tuple(RATES)
 SEXES = ("female", "male", "other")
+
+#: Each report's counts as SQL measures, in catalogue order (the columns of its queries).
+COUNTS: dict[str, dict[str, ColumnElement[int]]] = {report: agg.measures(report) for report in catalogue.REPORTS}
+#: The outcomes' median and the currency it is taken in (one of each: `_outcome_figures`).
+MEDIAN = next(m for m in catalogue.of_report(OUTCOMES) if isinstance(m.computed, Median))
+CURRENCY = next(m for m in catalogue.of_report(OUTCOMES) if isinstance(m.computed, MainCurrency))
 
 
 @dataclass(frozen=True)
@@ -50,19 +51,66 @@ class Request:
         return self.min_cell_size if self.suppress else 0
 
 
+# -- figures from counts, as the catalogue defines them -------------------------------------------
+
+def _shown(report: str, counts: Mapping, hidden=frozenset(), settings: Mapping | None = None) -> dict:
+    """Every count, setting, sum and rate of the report: null where hidden or resting on a hidden count."""
+    shown: dict[str, object] = {}
+
+    def value(metric: Metric):
+        if metric.name not in shown:
+            computed = metric.computed
+            if isinstance(computed, Count):
+                found = None if metric.name in hidden else counts.get(metric.name, 0)
+            elif isinstance(computed, Setting):
+                found = (settings or {}).get(metric.name)
+            elif isinstance(computed, Sum):
+                # Shown next to `completed`, an exit count would give away a hidden `dropped_out`.
+                parts = [value(catalogue.BY_NAME[name]) for name in computed.parts]
+                found = None if None in parts else sum(parts)
+            elif isinstance(computed, Rate):
+                top = value(catalogue.BY_NAME[computed.numerator])
+                bottom = value(catalogue.BY_NAME[computed.denominator])
+                found = None if top is None or not bottom else _ratio(top, bottom)
+            else:  # money: the median of values the counts do not hold (`_outcome_figures`)
+                return None
+            shown[metric.name] = found
+        return shown[metric.name]
+
+    for metric in catalogue.of_report(report):
+        value(metric)
+    return shown
+
+
+def _exact(counts: Mapping, name: str) -> int:
+    """A count or a sum of counts, from counts nothing is hidden of."""
+    computed = catalogue.BY_NAME[name].computed
+    if isinstance(computed, Sum):
+        return sum(_exact(counts, part) for part in computed.parts)
+    return counts[name]
+
+
+def _per_cell(report: str) -> tuple[str, ...]:
+    """The figures of each breakdown cell, in the answers' order."""
+    return tuple(m.name for m in catalogue.answered(report) if catalogue.in_cells(m))
+
+
 # -- reach -------------------------------------------------------------------------------------
 
 def reach(session: Session, request: Request, target: int | None, share_targets: Sequence[dict]) -> dict:
     scope = request.scope
     conditions = {f"t{i}": agg.person_if(_category(t)) for i, t in enumerate(share_targets)}
-    totals = agg.aggregate(session, scope, (), {"reached": agg.REACHED, **conditions}).get((), {})
-    reached = totals.get("reached", 0)
-    report = {"reached": reached, "target": target,
-              "progress": _ratio(reached, target) if target else None,
+    totals = agg.aggregate(session, scope, (), {**COUNTS[REACH], **conditions}).get((), {})
+    shown = _shown(REACH, totals, settings={"target": target})
+    reached = shown["reached"]
+    report = {**{m.name: shown[m.name] for m in catalogue.answered(REACH)},
               "share_targets": [_share(t, totals.get(f"t{i}", 0), reached, _hidden_values(session, request, t))
                                 for i, t in enumerate(share_targets)]}
     if request.by:
-        report["breakdown"] = _breakdown(session, request, {"reached": agg.REACHED}, ("reached",))
+        report["breakdown"] = [
+            {**_dimensions(cell, request.by), **_pick(_shown(REACH, cell, cell["hidden"]), _per_cell(REACH)),
+             "suppressed": bool(cell["hidden"])}
+            for _key, cell in _cells(session, request, COUNTS[REACH], request.by)]
     return report
 
 
@@ -79,8 +127,8 @@ def _hidden_values(session: Session, request: Request, target: dict) -> frozense
     if request.threshold <= 1:
         return frozenset()
     dimension = target["dimension"]
-    return frozenset(key[0] for key, cell in _cells(session, request, {"reached": agg.REACHED}, (dimension,))
-                     if cell["hidden"])
+    people = {"reached": COUNTS[REACH]["reached"]}
+    return frozenset(key[0] for key, cell in _cells(session, request, people, (dimension,)) if cell["hidden"])
 
 
 def _share(target: dict, count: int, reached: int, hidden_values: frozenset) -> dict:
@@ -100,61 +148,52 @@ def _share(target: dict, count: int, reached: int, hidden_values: frozenset) -> 
 
 def outcomes(session: Session, request: Request) -> dict:
     scope = request.scope
-    counts = _with_exited(agg.aggregate(session, scope, (), agg.OUTCOME_COUNTS).get((), {}))
-    all_wages = agg.wages(session, scope, ()).get((), {})
-    currency = _main_currency(all_wages)
-    wages = all_wages.get(currency, Counter())
-    report = {**_outcome_figures(counts, wages, request.threshold), "wage_currency": currency,
+    counts = agg.aggregate(session, scope, (), COUNTS[OUTCOMES]).get((), {})
+    all_amounts = agg.amounts(session, scope, (), MEDIAN.computed).get((), {})
+    currency = _main_currency(all_amounts)
+    amounts = all_amounts.get(currency, Counter())
+    report = {**_outcome_figures(counts, amounts, request.threshold), CURRENCY.name: currency,
               "gaps": _gaps(session, request, currency)}
     if request.by:
-        cell_wages = agg.wages(session, scope, request.by)
+        cell_amounts = agg.amounts(session, scope, request.by, MEDIAN.computed)
         report["breakdown"] = [
-            {**cell, **_outcome_figures(_with_exited(cell), cell_wages.get(key, {}).get(currency, Counter()),
-                                        request.threshold, cell["hidden"]), "suppressed": bool(cell["hidden"])}
-            for key, cell in _cells(session, request, agg.OUTCOME_COUNTS, request.by)]
-        for cell in report["breakdown"]:
-            cell.pop("hidden")
-            cell.pop("exited", None)
+            {**_dimensions(cell, request.by),
+             **_outcome_figures(cell, cell_amounts.get(key, {}).get(currency, Counter()), request.threshold,
+                                cell["hidden"]), "suppressed": bool(cell["hidden"])}
+            for key, cell in _cells(session, request, COUNTS[OUTCOMES], request.by)]
     return report
 
 
-def _outcome_figures(counts: Mapping, wages: Counter[Decimal], threshold: int, hidden=frozenset()) -> dict:
-    shown = {name: (None if name in hidden else counts.get(name, 0)) for name in agg.OUTCOME_COUNTS}
-    # Shown next to `completed`, an exit count would give away a hidden `dropped_out`.
-    shown["exited"] = None if {"completed", "dropped_out"} & set(hidden) else counts.get("exited", 0)
-    figures = {name: shown[name] for name in agg.OUTCOME_COUNTS}
-    for rate, (numerator, denominator) in RATES.items():
-        top, bottom = shown[numerator], shown[denominator]
-        figures[rate] = None if top is None or not bottom else _ratio(top, bottom)
-    enough = shown["placed_within_90d"] is not None and wages.total() >= max(threshold, 1)
-    figures["median_wage"] = _money(_median(wages)) if enough else None
-    return figures
-
-
-def _with_exited(counts: Mapping) -> dict:
-    completed, dropped = counts.get("completed"), counts.get("dropped_out")
-    exited = None if completed is None or dropped is None else completed + dropped
-    return {**counts, "exited": exited}
+def _outcome_figures(counts: Mapping, amounts: Counter[Decimal], threshold: int, hidden=frozenset()) -> dict:
+    """The figures of a cell (or of the whole scope): counts, rates, and the median of `amounts`."""
+    shown = _shown(OUTCOMES, counts, hidden)
+    enough = shown[MEDIAN.computed.among] is not None and amounts.total() >= max(threshold, 1)
+    shown[MEDIAN.name] = _money(_median(amounts)) if enough else None
+    return _pick(shown, _per_cell(OUTCOMES))
 
 
 def _gaps(session: Session, request: Request, currency: str | None) -> dict:
-    """Female minus male and female / male, for each rate and the median wage."""
-    by_sex = {key[0]: cell for key, cell in _cells(session, request, agg.OUTCOME_COUNTS, ("sex",))}
-    sex_wages = agg.wages(session, request.scope, ("sex",))
-    figures = {sex: _outcome_figures(_with_exited(by_sex[sex]), sex_wages.get((sex,), {}).get(currency, Counter()),
+    """Female minus male and female / male, for each figure the catalogue marks as a gap."""
+    by_sex = {key[0]: cell for key, cell in _cells(session, request, COUNTS[OUTCOMES], ("sex",))}
+    sex_amounts = agg.amounts(session, request.scope, ("sex",), MEDIAN.computed)
+    figures = {sex: _outcome_figures(by_sex[sex], sex_amounts.get((sex,), {}).get(currency, Counter()),
                                      request.threshold, by_sex[sex]["hidden"]) for sex in ("female", "male")}
     gaps = {}
-    for name in (*GAP_RATES, "median_wage"):
+    for metric in catalogue.of_report(OUTCOMES):
+        if not metric.gap:
+            continue
+        name, money = metric.name, metric.unit == MONEY
         female, male = figures["female"][name], figures["male"][name]
-        if name == "median_wage":
+        if money:
             exact = {sex: None if value is None else Fraction(Decimal(value)) for sex, value in
                      (("female", female), ("male", male))}
         else:  # from the counts: the rounded rates would put their rounding into the gap
-            exact = {sex: None if figures[sex][name] is None else Fraction(by_sex[sex][RATES[name][0]],
-                                                                            _with_exited(by_sex[sex])[RATES[name][1]])
+            rate = metric.computed
+            exact = {sex: None if figures[sex][name] is None else
+                     Fraction(_exact(by_sex[sex], rate.numerator), _exact(by_sex[sex], rate.denominator))
                      for sex in ("female", "male")}
         difference = None if female is None or male is None else (
-            _money(Decimal(female) - Decimal(male)) if name == "median_wage"
+            _money(Decimal(female) - Decimal(male)) if money
             else round(float(exact["female"] - exact["male"]), RATE_PLACES))
         ratio = None if female is None or not male else round(float(exact["female"] / exact["male"]), RATE_PLACES)
         gaps[name] = {"female": female, "male": male, "difference": difference, "ratio": ratio}
@@ -183,30 +222,7 @@ def _median(wages: Counter[Decimal]) -> Decimal:
 
 # -- indicators --------------------------------------------------------------------------------
 
-EXITED = E.status != enrolment_rules.ENROLLED
-AT_EXIT = and_(EXITED, E.exit_status == agg.RECORDED)
-INDICATORS: dict[str, ColumnElement[bool]] = {
-    "participants": true(),
-    "unemployed": P.labour_status.in_(("unemployed", "long_term_unemployed")),
-    "long_term_unemployed": P.labour_status == "long_term_unemployed",
-    "inactive": P.labour_status == "inactive",
-    "employed": P.labour_status == "employed",
-    "under_30": E.age_band.in_(("15-17", "18-24", "25-29")),
-    "aged_55_plus": E.age_band == "55+",
-    "isced_0_2": P.education_level.in_(("primary_or_less", "lower_secondary")),
-    "isced_3_4": P.education_level == "upper_secondary",
-    "isced_5_8": P.education_level == "tertiary",
-    "with_disabilities": agg.in_group(("disability",)),
-    "foreign_background": agg.in_group(("migrant", "refugee")),
-    "minorities_incl_roma": agg.in_group(("roma",)),
-    "rural_areas": P.settlement_type == "rural",
-    "in_employment_upon_leaving": and_(AT_EXIT, E.exit_employment.in_(agg.EMPLOYED)),
-    "in_education_upon_leaving": and_(AT_EXIT, E.exit_employment == "in_education"),
-    "qualification_upon_leaving": and_(E.status == enrolment_rules.COMPLETED, E.qualification_gained.is_(True)),
-    "in_employment_6m_after_leaving": and_(E.month_6_status == agg.RECORDED,
-                                           E.month_6_employment.in_(agg.EMPLOYED)),
-}
-INDICATOR_COUNTS = {code: agg.count_if(condition) for code, condition in INDICATORS.items()}
+INDICATOR_COUNTS = COUNTS[catalogue.INDICATORS]
 
 
 def indicators(session: Session, request: Request) -> dict:
@@ -214,7 +230,8 @@ def indicators(session: Session, request: Request) -> dict:
     totals = agg.aggregate(session, request.scope, (), INDICATOR_COUNTS).get((), {})
     by_sex = dict(_cells(session, request, INDICATOR_COUNTS, ("sex",)))
     report = {"framework": "esf_plus", "indicators": [
-        _indicator_row(code, {sex: by_sex[(sex,)] for sex in SEXES}, totals.get(code, 0)) for code in INDICATORS]}
+        _indicator_row(code, {sex: by_sex[(sex,)] for sex in SEXES}, totals.get(code, 0))
+        for code in INDICATOR_COUNTS]}
     if request.by:
         split_by = request.by if "sex" in request.by else (*request.by, "sex")
         split = dict(_cells(session, request, INDICATOR_COUNTS, split_by))
@@ -222,9 +239,8 @@ def indicators(session: Session, request: Request) -> dict:
         for key, cell in _cells(session, request, INDICATOR_COUNTS, request.by):
             sexes = {sex: _sex_part(split, request.by, key, sex) for sex in SEXES}
             rows = [_indicator_row(code, sexes, None if code in cell["hidden"] else cell[code])
-                    for code in INDICATORS]
-            dims = {name: cell[name] for name in request.by}
-            report["breakdown"].append({**dims, "indicators": rows,
+                    for code in INDICATOR_COUNTS]
+            report["breakdown"].append({**_dimensions(cell, request.by), "indicators": rows,
                                         "suppressed": any(row["suppressed"] for row in rows)})
     return report
 
@@ -233,7 +249,7 @@ def _sex_part(split: Mapping[tuple, dict], by: Sequence[str], key: tuple, sex: s
     """The (cell, sex) counts; when `by` has sex already, the other sexes of a cell are zero."""
     if "sex" not in by:
         return split[(*key, sex)]
-    return split[key] if key[by.index("sex")] == sex else {code: 0 for code in INDICATORS} | {"hidden": set()}
+    return split[key] if key[by.index("sex")] == sex else {code: 0 for code in INDICATOR_COUNTS} | {"hidden": set()}
 
 
 def _indicator_row(code: str, sexes: Mapping[str, dict], total: int | None) -> dict:
@@ -243,15 +259,6 @@ def _indicator_row(code: str, sexes: Mapping[str, dict], total: int | None) -> d
 
 
 # -- breakdown cells and suppression -----------------------------------------------------------
-
-def _breakdown(session: Session, request: Request, measures: Mapping[str, ColumnElement],
-               shown: Sequence[str]) -> list[dict]:
-    cells = []
-    for _key, cell in _cells(session, request, measures, request.by):
-        hidden = cell.pop("hidden")
-        cells.append({**cell, **{m: None for m in shown if m in hidden}, "suppressed": bool(hidden)})
-    return cells
-
 
 def _cells(session: Session, request: Request, measures: Mapping[str, ColumnElement],
            by: Sequence[str]) -> list[tuple[tuple, dict]]:
@@ -268,6 +275,14 @@ def _cells(session: Session, request: Request, measures: Mapping[str, ColumnElem
     return [(key, {**{name: _dimension_value(name, value) for name, value in zip(by, key)},
                    **{m: found.get(key, {}).get(m, 0) for m in measures}, "hidden": hidden[key]})
             for key in grid]
+
+
+def _dimensions(cell: Mapping, by: Sequence[str]) -> dict:
+    return {name: cell[name] for name in by}
+
+
+def _pick(figures: Mapping, names: Sequence[str]) -> dict:
+    return {name: figures[name] for name in names}
 
 
 def _dimension_value(name: str, value):

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from service.domain import metrics as catalogue
+from service.domain.metrics import INDICATORS, MONEY, REPORTS
 from service.metrics.exports import Table
 
-SUMMARY = {
-    "reach": ("reached", "target", "progress"),
-    "outcomes": ("enrolled", "completed", "dropped_out", "completion_rate", "placed_within_90d",
-                 "placement_rate", "month_6_recorded", "employed_at_6m", "employment_rate_6m",
-                 "median_wage", "wage_currency"),
-    "indicators": (),
-}
-CELL_FIGURES = {
-    "reach": ("reached",),
-    "outcomes": SUMMARY["outcomes"][:-1],
-}
+#: The figures of each report's summary, in catalogue order; the indicators have a table of their own.
+SUMMARY = {report: () if report == INDICATORS else tuple(m.name for m in catalogue.of_report(report) if m.answered)
+           for report in REPORTS}
+#: The figures of each breakdown cell.
+CELL_FIGURES = {report: tuple(name for name in SUMMARY[report] if catalogue.in_cells(catalogue.BY_NAME[name]))
+                for report in REPORTS if report != INDICATORS}
+#: Sent as decimal strings: a spreadsheet should get numbers.
+_MONEY = frozenset(metric.name for metric in catalogue.METRICS if metric.unit == MONEY)
 CONTEXT = ("as_of", "period_start", "period_end")
 SEXES = ("female", "male", "other", "total")
 
@@ -32,7 +31,7 @@ def _number(value):
 
 
 def tables(kind: str, report: dict, project_codes: dict[str, str]) -> list[Table]:
-    rows = [(name, _number(report[name]) if name == "median_wage" else report[name])
+    rows = [(name, _number(report[name]) if name in _MONEY else report[name])
             for name in (*SUMMARY[kind], *CONTEXT)]
     if report["project_id"] is not None:
         rows.insert(0, ("project", project_codes.get(str(report["project_id"]))))
@@ -47,7 +46,7 @@ def tables(kind: str, report: dict, project_codes: dict[str, str]) -> list[Table
         found.append(Table("gaps", ("metric", *columns), tuple(
             (name, *(_number(gap[c]) for c in columns)) for name, gap in report["gaps"].items()),
             frozenset({"metric"})))
-    if kind == "indicators":
+    if kind == INDICATORS:
         found.append(Table("indicators", ("indicator", *SEXES), tuple(
             (row["indicator"], *(row[s] for s in SEXES)) for row in report["indicators"]),
             frozenset({"indicator"})))
@@ -63,12 +62,12 @@ def _breakdown(kind: str, report: dict, project_codes: dict[str, str]) -> Table:
         return tuple(project_codes.get(cell[d], cell[d]) if d == "project" else cell[d] for d in by)
 
     categorical = frozenset(d for d in by if d not in ("project", "district"))
-    if kind == "indicators":
+    if kind == INDICATORS:
         rows = tuple((*dims(cell), row["indicator"], *(row[s] for s in SEXES))
                      for cell in report["breakdown"] for row in cell["indicators"])
         return Table("breakdown", (*by, "indicator", *SEXES), rows, categorical | {"indicator"})
     figures = CELL_FIGURES[kind]
-    rows = tuple((*dims(cell), *(_number(cell[f]) if f == "median_wage" else cell[f] for f in figures),
+    rows = tuple((*dims(cell), *(_number(cell[f]) if f in _MONEY else cell[f] for f in figures),
                   cell["suppressed"]) for cell in report["breakdown"])
     return Table("breakdown", (*by, *figures, "suppressed"), rows, categorical)
 
