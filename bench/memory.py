@@ -11,7 +11,7 @@ edits are made 10,000 trainees at a time, ahead of the events, by this program; 
 are not audited as the API's would be. The events do not come through the outbox and the relay:
 that path runs at P2's rate, and a million events through it would not fit the
 benchmark's time. This program publishes them straight to `pathways.events`, as the relay
-would (the envelope of service/db/outbox.py with a new time-ordered id each, so that the
+would (the envelope schemas.events makes for the outbox, with a new time-ordered id each, so that the
 inbox dedupes none; routing key = type; JSON; persistent; message_id = event id), with
 publisher confirms awaited in windows rather than one by one, and keeps at most
 `ahead` events unapplied so that the broker's queue stays bounded.
@@ -39,14 +39,15 @@ from kombu import Connection
 from bench import cpu, processes, queues
 from bench.cpu import CpuWindow
 from bench.setup import _rss
-from schemas.events import SCHEMA_VERSION, dump_envelope, load_envelope
+from schemas.events import dump_envelope, load_envelope
 from service.clock import utcnow
 from service.domain import people
+from service.domain.events import Envelope, TraineeUpdated
 from service.ids import new_id
 from workers.topology import EVENTS_EXCHANGE
 
 CONSUMER = "metrics"
-EVENT_TYPE = "trainee.updated"
+EVENT_TYPE = TraineeUpdated.routing_key
 CHUNK = 1000
 TRAINEES_PER_READ = 10_000
 SAMPLE_INTERVAL_SECONDS = 0.2
@@ -101,14 +102,13 @@ _EDIT = ("UPDATE trainees SET labour_status = CASE labour_status "
          + """ END, updated_at = now()
    WHERE id IN (SELECT id FROM trainees WHERE organisation_id = %s AND (%s::uuid IS NULL OR id > %s)
                 ORDER BY id LIMIT %s)
-   RETURNING id, sex, birth_date, settlement_type, education_level, labour_status, vulnerable_groups, district""")
+   RETURNING id""")
 
 
 def trainee_events(database_url: str, organisation_id: uuid.UUID, events: int):
     """`events` (id, body) pairs: `trainee.updated` for the organisation's trainees in id order, again
     from the first when there are fewer, each after an edit of the trainee's record (its labour status
-    moved on, committed); each envelope as the outbox writes it, with the new facts and a new id."""
-    organisation = str(organisation_id)
+    moved on, committed); each envelope as the outbox writes it (naming the changed fact), with a new id."""
     made, after = 0, None
     with psycopg.connect(database_url, autocommit=True) as connection:
         while made < events:
@@ -120,22 +120,15 @@ def trainee_events(database_url: str, organisation_id: uuid.UUID, events: int):
                 after = None
                 continue
             after = rows[-1][0]
-            for trainee_id, sex, birth_date, settlement, education, labour, groups, district in rows:
+            for (trainee_id,) in rows:
                 if made == events:
                     return
-                event_id, occurred_at = new_id(), utcnow()
-                envelope = {"id": str(event_id), "type": EVENT_TYPE, "occurred_at": occurred_at.isoformat(),
-                            "organisation_id": organisation, "schema_version": SCHEMA_VERSION,
-                            "data": {"trainee_id": str(trainee_id), "sex": sex, "birth_year": birth_date.year,
-                                     "settlement_type": settlement, "education_level": education,
-                                     "labour_status": labour, "vulnerable_groups": sorted(groups or []),
-                                     "district": district}}
-                if made < 100 or made % 10_000 == 0:  # the shape the outbox writes and the consumer loads
-                    written = dump_envelope({**envelope, "id": event_id, "occurred_at": occurred_at,
-                                             "organisation_id": organisation_id})
-                    if written != envelope:
-                        raise AssertionError(f"the envelope differs from the outbox's: {envelope}")
-                    load_envelope(envelope)
+                typed = Envelope(new_id(), utcnow(), TraineeUpdated(
+                    organisation_id=organisation_id, trainee_id=trainee_id, changed=("labour_status",)))
+                envelope = dump_envelope(typed)
+                if (made < 100 or made % 10_000 == 0) and load_envelope(envelope) != typed:  # as the consumer loads it
+                    raise AssertionError(f"the envelope does not load as it was made: {envelope}")
+                event_id = typed.id
                 made += 1
                 yield event_id, json.dumps(envelope).encode()
 

@@ -1,7 +1,14 @@
-"""The versioned event envelope and one payload schema per event type.
+"""The versioned event envelope, one payload schema per event class, and the only code that turns
+typed events (`service.domain.events`) into envelopes (JSON dicts) and back.
 
-Used when writing outbox rows and, by the consumers, when reading them back: a payload
-carries ids and categorical facts only, never names, contact details or national ids.
+Writing dumps only: a typed event already has its payload's shape, so nothing is validated
+twice. Reading (the consumers, anything that receives JSON from outside) loads with the schema:
+an envelope or payload that does not fit raises `ValidationError`.
+
+Schema version 2 took a person's characteristics off the queue (version 1 carried sex, birth year,
+age band, vulnerable groups, district, settlement, education and labour status). Version 1
+envelopes, written before an upgrade and still in the outbox, a queue or the dead letters, are
+read too: their retired fields are dropped.
 """
 
 from __future__ import annotations
@@ -10,20 +17,25 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, one_of
-from service.domain import enrolments, follow_ups, people, placements, vacancies
+from service.domain import enrolments, events, follow_ups, placements, trainees, vacancies
+from service.domain.events import Envelope, Event
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Versions a consumer reads (see `_from_version_1`).
+READABLE_VERSIONS = (1, SCHEMA_VERSION)
 
 
 class TraineeRegisteredSchema(BaseSchema):
     trainee_id = fields.UUID(required=True)
-    sex = fields.String(required=True, validate=one_of(people.SEXES))
-    birth_year = fields.Integer(required=True)
-    settlement_type = fields.String(required=True, validate=one_of(people.SETTLEMENT_TYPES))
-    education_level = fields.String(required=True, validate=one_of(people.EDUCATION_LEVELS))
-    labour_status = fields.String(required=True, validate=one_of(people.LABOUR_STATUSES))
-    vulnerable_groups = fields.List(fields.String(validate=one_of(people.VULNERABLE_GROUPS)), required=True)
-    district = fields.String(required=True, allow_none=True)
+
+
+class TraineeUpdatedSchema(BaseSchema):
+    trainee_id = fields.UUID(required=True)
+    changed = fields.List(fields.String(validate=one_of(trainees.CATEGORICAL_FACTS)), required=True)
+
+    @ma.post_load
+    def _frozen(self, data, **_kwargs):
+        return {**data, "changed": tuple(data["changed"])}
 
 
 class EnrolmentCreatedSchema(BaseSchema):
@@ -32,8 +44,6 @@ class EnrolmentCreatedSchema(BaseSchema):
     project_id = fields.UUID(required=True)
     cohort_id = fields.UUID(required=True, allow_none=True)
     enrolled_on = fields.Date(required=True)
-    sex = fields.String(required=True, validate=one_of(people.SEXES))
-    age_band = fields.String(required=True, allow_none=True)
 
 
 class EnrolmentExitedSchema(BaseSchema):
@@ -75,7 +85,7 @@ class PlacementEndedSchema(PlacementStartedSchema):
     reason = fields.String(required=True, validate=one_of(placements.END_REASONS))
 
 
-class FollowUpCheckpointSchema(BaseSchema):
+class FollowUpReopenedSchema(BaseSchema):
     """Which checkpoint of which enrolment: all that `follow_up.reopened` says."""
 
     follow_up_id = fields.UUID(required=True)
@@ -85,7 +95,7 @@ class FollowUpCheckpointSchema(BaseSchema):
     due_on = fields.Date(required=True)
 
 
-class FollowUpRecordedSchema(FollowUpCheckpointSchema):
+class FollowUpRecordedSchema(FollowUpReopenedSchema):
     status = fields.String(required=True, validate=one_of(follow_ups.STATUSES))
     employment_status = fields.String(required=True, validate=one_of(follow_ups.EMPLOYMENT_STATUSES))
     wage_monthly = fields.Decimal(required=True, allow_none=True, as_string=True)
@@ -102,48 +112,62 @@ class TargetMilestoneReachedSchema(BaseSchema):
     reached = fields.Integer(required=True, validate=validate.Range(min=0))
 
 
-PAYLOAD_SCHEMAS: dict[str, BaseSchema] = {
-    "trainee.registered": TraineeRegisteredSchema(),
-    "trainee.updated": TraineeRegisteredSchema(),
-    "enrolment.created": EnrolmentCreatedSchema(),
-    "enrolment.completed": EnrolmentExitedSchema(),
-    "enrolment.dropped_out": EnrolmentExitedSchema(),
-    "referral.created": ReferralCreatedSchema(),
-    "referral.hired": ReferralHiredSchema(),
-    "placement.started": PlacementStartedSchema(),
-    "placement.ended": PlacementEndedSchema(),
-    "follow_up.recorded": FollowUpRecordedSchema(),
-    "follow_up.reopened": FollowUpCheckpointSchema(),
-    "target.milestone_reached": TargetMilestoneReachedSchema(),
+#: The payload schema of each event class (`tests/unit/test_event_catalogue.py` checks that none is missing).
+PAYLOAD_SCHEMAS: dict[type[Event], BaseSchema] = {
+    events.TraineeRegistered: TraineeRegisteredSchema(),
+    events.TraineeUpdated: TraineeUpdatedSchema(),
+    events.EnrolmentCreated: EnrolmentCreatedSchema(),
+    events.EnrolmentCompleted: EnrolmentExitedSchema(),
+    events.EnrolmentDroppedOut: EnrolmentExitedSchema(),
+    events.ReferralCreated: ReferralCreatedSchema(),
+    events.ReferralHired: ReferralHiredSchema(),
+    events.PlacementStarted: PlacementStartedSchema(),
+    events.PlacementEnded: PlacementEndedSchema(),
+    events.FollowUpRecorded: FollowUpRecordedSchema(),
+    events.FollowUpReopened: FollowUpReopenedSchema(),
+    events.TargetMilestoneReached: TargetMilestoneReachedSchema(),
 }
 
 
 class EnvelopeSchema(BaseSchema):
     id = fields.UUID(required=True)
-    type = fields.String(required=True, validate=one_of(PAYLOAD_SCHEMAS))
+    type = fields.String(required=True, validate=one_of(events.CATALOGUE))
     occurred_at = fields.AwareDateTime(required=True)
     organisation_id = fields.UUID(required=True)
-    schema_version = fields.Integer(required=True, validate=validate.Equal(SCHEMA_VERSION))
+    schema_version = fields.Integer(required=True, validate=one_of(READABLE_VERSIONS))
     data = fields.Dict(required=True)
 
-    @ma.post_load
-    def _load_payload(self, envelope, **_kwargs):
-        envelope["data"] = PAYLOAD_SCHEMAS[envelope["type"]].load(envelope["data"])
-        return envelope
+
+def dump_envelope(envelope: Envelope) -> dict:
+    """The envelope's JSON form, as written to the outbox and published."""
+    event = envelope.event
+    return {"id": str(envelope.id), "type": event.routing_key, "occurred_at": envelope.occurred_at.isoformat(),
+            "organisation_id": str(event.organisation_id), "schema_version": SCHEMA_VERSION,
+            "data": PAYLOAD_SCHEMAS[type(event)].dump(event)}
 
 
-def dump_envelope(envelope: dict) -> dict:
-    """Validate a payload (already in its JSON form) and return the envelope's JSON form."""
-    PAYLOAD_SCHEMAS[envelope["type"]].load(envelope["data"])  # raises on a bad payload
-    dumped = _ENVELOPE_HEADER.dump(envelope)
-    dumped["data"] = envelope["data"]
-    return dumped
+def load_envelope(message: dict) -> Envelope:
+    """The typed envelope of a received JSON message; raises `ValidationError` when it does not fit."""
+    header = _ENVELOPE.load(message)
+    cls = events.CATALOGUE[header["type"]]
+    payload = header["data"] if header["schema_version"] == SCHEMA_VERSION else _from_version_1(cls, header["data"])
+    data = PAYLOAD_SCHEMAS[cls].load(payload)
+    return Envelope(header["id"], header["occurred_at"], cls(organisation_id=header["organisation_id"], **data))
 
 
-def load_envelope(message: dict) -> dict:
-    return _ENVELOPE.load(message)
+#: What version 1 payloads held that version 2 does not.
+_RETIRED = frozenset({"sex", "birth_year", "age_band", "vulnerable_groups", "district", "settlement_type",
+                      "education_level", "labour_status"})
+
+
+def _from_version_1(cls: type[Event], data: dict) -> dict:
+    """A version 1 payload as version 2 has it: the retired fields dropped. Its `trainee.updated` did not
+    say what changed, so every fact that may have is named."""
+    upgraded = {key: value for key, value in data.items() if key not in _RETIRED}
+    if cls is events.TraineeUpdated:
+        upgraded.setdefault("changed", list(trainees.CATEGORICAL_FACTS))
+    return upgraded
 
 
 # Built once: a schema per event would cost more than the rest of writing it.
 _ENVELOPE = EnvelopeSchema()
-_ENVELOPE_HEADER = EnvelopeSchema(exclude=("data",))

@@ -1,8 +1,11 @@
 """The base every consumer stands on: decode, validate, apply once, ack after commit.
 
-A subclass names its queue and routing keys and implements `handle(event, uow)` (and,
-where many events at once can be applied more cheaply, `handle_batch`). The base owns
-the rest: the envelope and payload are validated with `schemas.events`; the messages
+A subclass names its queue and declares `handlers = {EventClass: method}`: its queue is bound
+to those classes' routing keys, and each method is given, in order, the consecutive events it
+handles (typed `Envelope`s, so that it may apply them together) and the unit of work. Event
+classes it leaves alone are listed in `ignores` (tests/unit/test_event_catalogue.py checks
+that every class is one or the other). The base owns
+the rest: the envelope and payload are loaded with `schemas.events`; the messages
 that arrive together (up to `BATCH_SIZE`, or what came within `BATCH_WAIT_SECONDS`) are
 applied in one unit of work, which first records their event ids (so that a redelivery
 changes nothing, and a competing consumer holding the same event waits, then skips it);
@@ -18,9 +21,11 @@ from __future__ import annotations
 import logging
 import socket
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import ClassVar
+from itertools import groupby
+from typing import Any, ClassVar
 
 from kombu import Connection, Consumer, Message, Producer
 from kombu.mixins import ConsumerMixin
@@ -33,6 +38,7 @@ from service.bootstrap import Pathways
 from service.clock import utcnow
 from service.db.models import ProcessedEvent
 from service.db.session import DATABASE_UNAVAILABLE, is_conflict
+from service.domain.events import Envelope, Event
 from service.services.unit_of_work import UnitOfWork
 from workers.backoff import Backoff
 from workers.broker import is_amqp
@@ -59,9 +65,23 @@ IDLE_WAIT_SECONDS = 0.5
 PUMP_INTERVAL_SECONDS = 1.0
 
 
+#: A consumer's method for one event class: given consecutive envelopes of the classes it handles.
+Handler = Callable[[Any, list[Envelope], UnitOfWork], None]
+
+
 class EventConsumer(ConsumerMixin):
     name: ClassVar[str]
-    routing_keys: ClassVar[tuple[str, ...]]
+    #: What the consumer applies: each event class with the method that applies it.
+    handlers: ClassVar[dict[type[Event], Handler]] = {}
+    #: The event classes it consciously leaves alone (its queue is not bound to them).
+    ignores: ClassVar[frozenset[type[Event]]] = frozenset()
+    #: What its queue is bound to: derived from `handlers`.
+    routing_keys: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "handlers" in cls.__dict__:
+            cls.routing_keys = tuple(event_class.routing_key for event_class in cls.handlers)
 
     def __init__(self, pathways: Pathways, connection: Connection | None = None):
         self.pathways = pathways
@@ -78,14 +98,13 @@ class EventConsumer(ConsumerMixin):
 
     # -- what a subclass provides -------------------------------------------------------
 
-    def handle(self, event: dict, uow: UnitOfWork) -> None:
-        """Apply one validated event inside `uow`; raise to have it retried."""
-        raise NotImplementedError
-
-    def handle_batch(self, events: list[dict], uow: UnitOfWork) -> None:
-        """Apply several validated events inside `uow`; by default one `handle` each."""
-        for event in events:
-            self.handle(event, uow)
+    def handle_batch(self, envelopes: list[Envelope], uow: UnitOfWork) -> None:
+        """Apply loaded events inside `uow`, in order: each run of consecutive events that one method
+        handles goes to it at once. Raise to have them retried. Events of a class the consumer does
+        not handle (none reach its queue but by hand) change nothing."""
+        known = [envelope for envelope in envelopes if type(envelope.event) in self.handlers]
+        for handler, run in groupby(known, key=lambda envelope: self.handlers[type(envelope.event)]):
+            handler(self, list(run), uow)
 
     def on_tick(self) -> None:
         """Called between messages, at least every `IDLE_WAIT_SECONDS` (periodic work)."""
@@ -93,14 +112,14 @@ class EventConsumer(ConsumerMixin):
     # -- applying an event ----------------------------------------------------------------
 
     def apply(self, body: dict) -> bool:
-        """Validate and apply one event body exactly once in effect; False if seen before."""
-        event = load_envelope(body)
+        """Load and apply one event body exactly once in effect; False if seen before."""
+        envelope = load_envelope(body)
 
         def transaction() -> bool:
             with unit_of_work(self.pathways) as uow:
-                if not _claim(uow.session, self.name, [event["id"]]):
+                if not _claim(uow.session, self.name, [envelope.id]):
                     return False
-                self.handle(event, uow)
+                self.handle_batch([envelope], uow)
                 uow.commit()
                 return True
 
@@ -109,17 +128,17 @@ class EventConsumer(ConsumerMixin):
         self.applied += 1
         return True
 
-    def apply_batch(self, events: list[dict]) -> int:
-        """Apply validated events in one transaction, each at most once; returns how many were new.
+    def apply_batch(self, envelopes: list[Envelope]) -> int:
+        """Apply loaded events in one transaction, each at most once; returns how many were new.
 
         Raises when any of them fails: then nothing of the batch is committed.
         """
-        unique = {event["id"]: event for event in events}
+        unique = {envelope.id: envelope for envelope in envelopes}
 
         def transaction() -> set:
             with unit_of_work(self.pathways) as uow:
                 claimed = _claim(uow.session, self.name, list(unique))
-                self.handle_batch([event for event_id, event in unique.items() if event_id in claimed], uow)
+                self.handle_batch([envelope for event_id, envelope in unique.items() if event_id in claimed], uow)
                 uow.commit()
                 return claimed
 
@@ -171,7 +190,7 @@ class EventConsumer(ConsumerMixin):
         if time.monotonic() < self._resume_at:
             return  # the database was away a moment ago: the messages wait, and the loop goes on
         pending, self._pending = self._pending[:BATCH_SIZE], self._pending[BATCH_SIZE:]
-        valid: list[tuple[dict, Message]] = []
+        valid: list[tuple[Envelope, Message]] = []
         for body, message in pending:
             try:
                 valid.append((load_envelope(body if isinstance(body, dict) else {}), message))

@@ -3,6 +3,8 @@ announces 25/50/75/100 % once each (the rules and why they are race-free: servic
 
 from __future__ import annotations
 
+from service.domain import events
+from service.domain.events import Envelope
 from service.services import milestones
 from service.services.unit_of_work import UnitOfWork
 from workers.base import EventConsumer
@@ -12,8 +14,15 @@ from workers.registry import register
 @register
 class MilestonesConsumer(EventConsumer):
     name = "milestones"
-    routing_keys = ("enrolment.created",)
 
-    def handle(self, event: dict, uow: UnitOfWork) -> None:
-        data = event["data"]
-        milestones.on_enrolment_created(uow, event["organisation_id"], data["trainee_id"], data["project_id"])
+    def _enrolments_created(self, created: list[Envelope[events.EnrolmentCreated]], uow: UnitOfWork) -> None:
+        for envelope in created:
+            event = envelope.event
+            milestones.on_enrolment_created(uow, event.organisation_id, event.trainee_id, event.project_id)
+
+    handlers = {events.EnrolmentCreated: _enrolments_created}
+    #: Reach counts the people enrolled: nothing else moves it.
+    ignores = frozenset({
+        events.TraineeRegistered, events.TraineeUpdated, events.EnrolmentCompleted, events.EnrolmentDroppedOut,
+        events.ReferralCreated, events.ReferralHired, events.PlacementStarted, events.PlacementEnded,
+        events.FollowUpRecorded, events.FollowUpReopened, events.TargetMilestoneReached})

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import time
-from itertools import groupby
 
 from service.clock import today
 from service.db.session import DATABASE_UNAVAILABLE
+from service.domain import events
+from service.domain.events import Envelope
 from service.services import outcomes
 from service.services.unit_of_work import UnitOfWork
 from workers.base import EventConsumer
@@ -16,31 +17,32 @@ from workers.transactions import retrying_conflicts, unit_of_work
 
 log = logging.getLogger(__name__)
 SWEEP_RETRY_SECONDS = 60.0
-EXITS = ("enrolment.completed", "enrolment.dropped_out")
 
 
 @register
 class OutcomesConsumer(EventConsumer):
     name = "outcomes"
-    routing_keys = (*EXITS, "placement.started", "placement.ended")
 
-    def handle(self, event: dict, uow: UnitOfWork) -> None:
-        self.handle_batch([event], uow)
+    def _exits(self, exits: list[Envelope[events.EnrolmentCompleted | events.EnrolmentDroppedOut]],
+               uow: UnitOfWork) -> None:
+        """Consecutive exits are applied together: their statements are shared."""
+        outcomes.on_exits(uow, [(envelope.organisation_id, envelope.event.enrolment_id) for envelope in exits], today())
 
-    def handle_batch(self, events: list[dict], uow: UnitOfWork) -> None:
-        """Consecutive exits are applied together (their statements shared); the rest one by one,
-        in the order they came."""
-        for is_exit, run in groupby(events, key=lambda event: event["type"] in EXITS):
-            run = list(run)
-            if is_exit:
-                outcomes.on_exits(uow, [(e["organisation_id"], e["data"]["enrolment_id"]) for e in run], today())
-                continue
-            for event in run:
-                organisation_id, data = event["organisation_id"], event["data"]
-                if event["type"] == "placement.started":
-                    outcomes.on_placement_started(uow, organisation_id, data["placement_id"], today())
-                elif event["type"] == "placement.ended":
-                    outcomes.on_placement_ended(uow, organisation_id, data["placement_id"], today())
+    def _placements_started(self, started: list[Envelope[events.PlacementStarted]], uow: UnitOfWork) -> None:
+        for envelope in started:
+            outcomes.on_placement_started(uow, envelope.organisation_id, envelope.event.placement_id, today())
+
+    def _placements_ended(self, ended: list[Envelope[events.PlacementEnded]], uow: UnitOfWork) -> None:
+        for envelope in ended:
+            outcomes.on_placement_ended(uow, envelope.organisation_id, envelope.event.placement_id, today())
+
+    handlers = {events.EnrolmentCompleted: _exits, events.EnrolmentDroppedOut: _exits,
+                events.PlacementStarted: _placements_started, events.PlacementEnded: _placements_ended}
+    ignores = frozenset({
+        events.TraineeRegistered, events.TraineeUpdated, events.EnrolmentCreated,  # no follow-up before an exit
+        events.ReferralCreated, events.ReferralHired,  # a hire's job is its placement.started
+        events.FollowUpRecorded, events.FollowUpReopened,  # its own effects, and the caseworkers'
+        events.TargetMilestoneReached})
 
     def on_tick(self) -> None:
         """Checkpoints fall due as days pass, without any event: sweep for them now and then."""

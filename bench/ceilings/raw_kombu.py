@@ -11,14 +11,18 @@ import sys
 import time
 import uuid
 
+from datetime import date, datetime, timezone
+
 from kombu import Connection, Exchange, Queue
 
+from schemas.events import dump_envelope
+from service.domain.events import EnrolmentCreated, Envelope
+
 EXCHANGE = Exchange("bench.ceiling", type="topic", durable=True)
-BODY = {"id": "", "type": "enrolment.created", "occurred_at": "2026-11-23T10:00:00+00:00",
-        "organisation_id": str(uuid.uuid4()), "schema_version": 1,
-        "data": {"enrolment_id": str(uuid.uuid4()), "trainee_id": str(uuid.uuid4()),
-                 "project_id": str(uuid.uuid4()), "cohort_id": None, "enrolled_on": "2026-03-01",
-                 "sex": "female", "age_band": "18-24"}}
+#: An event's size and shape: an `enrolment.created` envelope as the outbox holds it.
+BODY = dump_envelope(Envelope(uuid.uuid4(), datetime(2026, 11, 23, 10, tzinfo=timezone.utc), EnrolmentCreated(
+    organisation_id=uuid.uuid4(), enrolment_id=uuid.uuid4(), trainee_id=uuid.uuid4(), project_id=uuid.uuid4(),
+    cohort_id=None, enrolled_on=date(2026, 3, 1))))
 
 
 def consume(url: str, queue_name: str, count: int, done) -> None:

@@ -1,26 +1,38 @@
 """Audit entries for every insert, update and delete of an `Audited` model.
 
 Hooked on the session's flush, so no service writes audit rows by hand and none
-can forget to.
+can forget to. `created_changes` and `entry` make the rows, `add` writes them (one statement):
+the bulk import makes and writes its entries with the same three.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from service.clock import utcnow
+from service.db import bulk
 from service.db.base import Audited
 from service.db.models.audit import AuditEntry
+from service.ids import new_ids
 
+TABLE = AuditEntry.__table__
 ACTOR_KEY = "pathways.actor_id"
 REDACTED = "[redacted]"
 
 
+#: Values `_jsonable` hands back as they are (checked first: most values are of these types).
+_JSON_AS_IS = frozenset({str, bool, int, float, list, dict, type(None)})
+
+
 def _jsonable(value):
+    if type(value) in _JSON_AS_IS:
+        return value
     if isinstance(value, (uuid.UUID, Decimal)):
         return str(value)
     if isinstance(value, (date, datetime)):
@@ -32,7 +44,17 @@ def _jsonable(value):
     return value
 
 
-def _changes(obj, *, created: bool) -> dict:
+def created_changes(model: type[Audited], values: Mapping[str, object],
+                    known: Mapping[str, object] | None = None) -> dict:
+    """What a created record's entry holds: every column value (by attribute name) as JSON, but the
+    excluded and the redacted ones; `known` may give the JSON form of some values already."""
+    skipped = model.__audit_exclude__ | model.__audit_redact__
+    known = known or {}
+    return {key: known[key] if key in known else _jsonable(value)
+            for key, value in values.items() if key not in skipped}
+
+
+def _updated_changes(obj) -> dict:
     state = inspect(obj)
     excluded, redacted = type(obj).__audit_exclude__, type(obj).__audit_redact__
     changes = {}
@@ -40,48 +62,55 @@ def _changes(obj, *, created: bool) -> dict:
         if attr.key in excluded:
             continue
         history = state.attrs[attr.key].history
-        if attr.key in redacted:
-            if not created and history.has_changes():  # e.g. a reissued token: say so, show nothing
-                changes[attr.key] = REDACTED
-        elif created:
-            changes[attr.key] = _jsonable(getattr(obj, attr.key))
-        elif history.has_changes():
+        if not history.has_changes():
+            continue
+        if attr.key in redacted:  # e.g. a reissued token: say so, show nothing
+            changes[attr.key] = REDACTED
+        else:
             old = history.deleted[0] if history.deleted else None
             new = history.added[0] if history.added else None
             changes[attr.key] = [_jsonable(old), _jsonable(new)]
     return changes
 
 
-def _entry(session: Session, obj, action: str) -> AuditEntry | None:
-    if action == "update":
-        changes = _changes(obj, created=False)
-        if not changes:
-            return None
-    else:
-        changes = _changes(obj, created=True) if action == "create" else {}
-    organisation_id = getattr(obj, "organisation_id", None) or obj.id
-    return AuditEntry(
-        organisation_id=organisation_id,
-        actor_id=session.info.get(ACTOR_KEY),
-        action=action,
-        entity_type=type(obj).__tablename__,
-        entity_id=obj.id,
-        changes=changes,
-    )
+def entry(*, entry_id: uuid.UUID, organisation_id: uuid.UUID, actor_id: uuid.UUID | None, action: str, entity_type: str,
+          entity_id: uuid.UUID, changes: dict, occurred_at: datetime) -> dict:
+    """An audit entry's column values."""
+    return {"id": entry_id, "organisation_id": organisation_id, "actor_id": actor_id, "action": action,
+            "entity_type": entity_type, "entity_id": entity_id, "changes": changes, "occurred_at": occurred_at}
+
+
+def add(session: Session, rows: list[dict] | list[bytes]) -> None:
+    """Write audit entries (`entry`s, or the same encoded by `bulk.row_encoder(TABLE, ...)`) in one statement."""
+    bulk.insert_rows(session, TABLE, rows)
+
+
+def _changed(session: Session) -> list[tuple[object, str, dict]]:
+    """The audited records of a flush: (record, action, changes), updates that changed nothing left out."""
+    changed = []
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            values = {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
+            changed.append((obj, "create", created_changes(type(obj), values)))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            if changes := _updated_changes(obj):
+                changed.append((obj, "update", changes))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            changed.append((obj, "delete", {}))
+    return changed
 
 
 @event.listens_for(Session, "after_flush")
 def _audit_after_flush(session: Session, _context) -> None:
     """After the flush ids and column defaults are known, and the history of each
-    attribute still holds its pre-flush value; commit flushes the new entries too."""
-    entries = []
-    for obj in session.new:
-        if isinstance(obj, Audited):
-            entries.append(_entry(session, obj, "create"))
-    for obj in session.dirty:
-        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
-            entries.append(_entry(session, obj, "update"))
-    for obj in session.deleted:
-        if isinstance(obj, Audited):
-            entries.append(_entry(session, obj, "delete"))
-    session.add_all([e for e in entries if e is not None])
+    attribute still holds its pre-flush value; the entries go into the same transaction at once."""
+    changed = _changed(session)
+    if not changed:
+        return
+    actor_id, now = session.info.get(ACTOR_KEY), utcnow()
+    add(session, [entry(entry_id=entry_id, organisation_id=getattr(obj, "organisation_id", None) or obj.id,
+                        actor_id=actor_id, action=action, entity_type=type(obj).__tablename__, entity_id=obj.id,
+                        changes=changes, occurred_at=now)
+                  for (obj, action, changes), entry_id in zip(changed, new_ids(len(changed)))])

@@ -1,36 +1,34 @@
-"""The outbox: events written in the caller's transaction, then leased to relays and marked sent."""
+"""The outbox: events written in the caller's transaction, then leased to relays and marked sent.
+
+Rows arrive with their envelope made (the JSON the relay publishes as it is): this layer stores
+envelopes and knows nothing of their schemas (`service.services.events` makes them).
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from schemas.events import SCHEMA_VERSION, dump_envelope
 from service.clock import utcnow
+from service.db import bulk
 from service.db.models.outbox import OutboxMessage
-from service.domain.events import DomainEvent
-from service.ids import new_id
+
+TABLE = OutboxMessage.__table__
 
 
-def add_events(session: Session, events: list[DomainEvent]) -> None:
-    rows = []
-    for event in events:
-        occurred_at = event.occurred_at or utcnow()
-        event_id = new_id()
-        envelope = dump_envelope({
-            "id": event_id,
-            "type": event.type,
-            "occurred_at": occurred_at,
-            "organisation_id": event.organisation_id,
-            "schema_version": SCHEMA_VERSION,
-            "data": event.data,
-        })
-        rows.append(OutboxMessage(id=event_id, organisation_id=event.organisation_id,
-                                  type=event.type, envelope=envelope, occurred_at=occurred_at))
-    session.add_all(rows)
+def row(*, event_id: uuid.UUID, organisation_id: uuid.UUID, event_type: str, occurred_at: datetime,
+        envelope: dict) -> dict:
+    """An unpublished outbox row's column values; `envelope` is the event's JSON form."""
+    return {"id": event_id, "organisation_id": organisation_id, "type": event_type, "envelope": envelope,
+            "occurred_at": occurred_at, "published_at": None, "claimed_until": None, "claim_token": None}
+
+
+def add(session: Session, rows: list[dict] | list[bytes]) -> None:
+    """Write outbox rows (`row`s, or the same encoded by `bulk.row_encoder(TABLE, ...)`) in one statement."""
+    bulk.insert_rows(session, TABLE, rows)
 
 
 def claim(session: Session, *, token: uuid.UUID, lease: timedelta, limit: int) -> list[OutboxMessage]:

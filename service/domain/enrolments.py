@@ -6,7 +6,7 @@ from datetime import date
 
 from service.domain import events
 from service.domain.errors import Conflict, InvalidTransition, ValidationFailed
-from service.domain.people import MINIMUM_ENROLMENT_AGE, age_band, age_on
+from service.domain.people import MINIMUM_ENROLMENT_AGE, age_on
 
 ENROLLED, COMPLETED, DROPPED_OUT = "enrolled", "completed", "dropped_out"
 STATUSES = (ENROLLED, COMPLETED, DROPPED_OUT)
@@ -32,17 +32,8 @@ def check_can_enrol(*, birth_date: date, enrolled_on: date, project, cohort,
 
 def created_event(enrolment, trainee) -> events.EnrolmentCreated:
     return events.EnrolmentCreated(
-        organisation_id=enrolment.organisation_id,
-        data={
-            "enrolment_id": str(enrolment.id),
-            "trainee_id": str(trainee.id),
-            "project_id": str(enrolment.project_id),
-            "cohort_id": str(enrolment.cohort_id) if enrolment.cohort_id else None,
-            "enrolled_on": enrolment.enrolled_on.isoformat(),
-            "sex": trainee.sex,
-            "age_band": age_band(trainee.birth_date, enrolment.enrolled_on),
-        },
-    )
+        organisation_id=enrolment.organisation_id, enrolment_id=enrolment.id, trainee_id=trainee.id,
+        project_id=enrolment.project_id, cohort_id=enrolment.cohort_id, enrolled_on=enrolment.enrolled_on)
 
 
 def _exit(enrolment, status: str, exited_on: date, reason: str | None, today: date) -> None:
@@ -61,17 +52,9 @@ def _exit(enrolment, status: str, exited_on: date, reason: str | None, today: da
 
 def _exit_event(cls, enrolment):
     return cls(
-        organisation_id=enrolment.organisation_id,
-        data={
-            "enrolment_id": str(enrolment.id),
-            "trainee_id": str(enrolment.trainee_id),
-            "project_id": str(enrolment.project_id),
-            "enrolled_on": enrolment.enrolled_on.isoformat(),
-            "exited_on": enrolment.exited_on.isoformat(),
-            "exit_reason": enrolment.exit_reason,
-            "qualification_gained": enrolment.qualification_gained,
-        },
-    )
+        organisation_id=enrolment.organisation_id, enrolment_id=enrolment.id, trainee_id=enrolment.trainee_id,
+        project_id=enrolment.project_id, enrolled_on=enrolment.enrolled_on, exited_on=enrolment.exited_on,
+        exit_reason=enrolment.exit_reason, qualification_gained=enrolment.qualification_gained)
 
 
 def complete(enrolment, *, exited_on: date, qualification_gained: bool, today: date,

@@ -57,13 +57,9 @@ def mark_unreachable(follow_up, *, today: date) -> events.FollowUpRecorded:
 
 
 def _recorded_event(follow_up) -> events.FollowUpRecorded:
-    return events.FollowUpRecorded(organisation_id=follow_up.organisation_id, data={
-        "follow_up_id": str(follow_up.id), "enrolment_id": str(follow_up.enrolment_id),
-        "trainee_id": str(follow_up.trainee_id), "checkpoint": follow_up.checkpoint,
-        "due_on": follow_up.due_on.isoformat(), "status": follow_up.status,
-        "employment_status": follow_up.employment_status,
-        "wage_monthly": str(follow_up.wage_monthly) if follow_up.wage_monthly is not None else None,
-        "currency": follow_up.currency, "source": follow_up.source})
+    return events.FollowUpRecorded(
+        **_checkpoint(follow_up), status=follow_up.status, employment_status=follow_up.employment_status,
+        wage_monthly=follow_up.wage_monthly, currency=follow_up.currency, source=follow_up.source)
 
 
 def reopen(follow_up) -> events.FollowUpReopened:
@@ -74,7 +70,10 @@ def reopen(follow_up) -> events.FollowUpReopened:
     follow_up.currency = None
     follow_up.source = None
     follow_up.placement_id = None
-    return events.FollowUpReopened(organisation_id=follow_up.organisation_id, data={
-        "follow_up_id": str(follow_up.id), "enrolment_id": str(follow_up.enrolment_id),
-        "trainee_id": str(follow_up.trainee_id), "checkpoint": follow_up.checkpoint,
-        "due_on": follow_up.due_on.isoformat()})
+    return events.FollowUpReopened(**_checkpoint(follow_up))
+
+
+def _checkpoint(follow_up) -> dict:
+    return {"organisation_id": follow_up.organisation_id, "follow_up_id": follow_up.id,
+            "enrolment_id": follow_up.enrolment_id, "trainee_id": follow_up.trainee_id,
+            "checkpoint": follow_up.checkpoint, "due_on": follow_up.due_on}

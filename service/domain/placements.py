@@ -19,8 +19,7 @@ def end(placement, *, ended_on: date, reason: str) -> events.PlacementEnded:
         raise ValidationFailed({"ended_on": ["The end cannot be before the start."]})
     placement.ended_on = ended_on
     placement.end_reason = reason
-    return events.PlacementEnded(organisation_id=placement.organisation_id, data={
-        **_facts(placement), "ended_on": ended_on.isoformat(), "reason": reason})
+    return events.PlacementEnded(**_facts(placement), ended_on=ended_on, reason=reason)
 
 
 def active_on(placement, day: date) -> bool:
@@ -28,15 +27,15 @@ def active_on(placement, day: date) -> bool:
 
 
 def started_event(placement) -> events.PlacementStarted:
-    return events.PlacementStarted(organisation_id=placement.organisation_id, data=_facts(placement))
+    return events.PlacementStarted(**_facts(placement))
 
 
 def _facts(placement) -> dict:
     return {
-        "placement_id": str(placement.id), "trainee_id": str(placement.trainee_id),
-        "employer_id": str(placement.employer_id),
-        "vacancy_id": str(placement.vacancy_id) if placement.vacancy_id else None,
-        "started_on": placement.started_on.isoformat(), "wage_monthly": str(placement.wage_monthly),
-        "currency": placement.currency, "hours_per_week": placement.hours_per_week,
-        "contract_type": placement.contract_type, "formal": placement.formal,
+        "organisation_id": placement.organisation_id, "placement_id": placement.id,
+        "trainee_id": placement.trainee_id, "employer_id": placement.employer_id,
+        "vacancy_id": placement.vacancy_id, "started_on": placement.started_on,
+        "wage_monthly": placement.wage_monthly, "currency": placement.currency,
+        "hours_per_week": placement.hours_per_week, "contract_type": placement.contract_type,
+        "formal": placement.formal,
     }

@@ -26,13 +26,12 @@ def step(referral, name: str) -> None:
 
 
 def created_event(referral) -> events.ReferralCreated:
-    return events.ReferralCreated(organisation_id=referral.organisation_id, data={
-        "referral_id": str(referral.id), "trainee_id": str(referral.trainee_id),
-        "vacancy_id": str(referral.vacancy_id), "employer_id": str(referral.employer_id)})
+    return events.ReferralCreated(
+        organisation_id=referral.organisation_id, referral_id=referral.id, trainee_id=referral.trainee_id,
+        vacancy_id=referral.vacancy_id, employer_id=referral.employer_id)
 
 
 def hired_event(referral, placement) -> events.ReferralHired:
-    return events.ReferralHired(organisation_id=referral.organisation_id, data={
-        "referral_id": str(referral.id), "trainee_id": str(referral.trainee_id),
-        "vacancy_id": str(referral.vacancy_id), "employer_id": str(referral.employer_id),
-        "placement_id": str(placement.id)})
+    return events.ReferralHired(
+        organisation_id=referral.organisation_id, referral_id=referral.id, trainee_id=referral.trainee_id,
+        vacancy_id=referral.vacancy_id, employer_id=referral.employer_id, placement_id=placement.id)

@@ -23,23 +23,24 @@ def check_registration(*, consent: bool, birth_date: date, today: date) -> None:
         raise ValidationFailed(errors)
 
 
+#: The facts of a trainee that metrics disaggregate by: a change of any of them is a `trainee.updated`.
+CATEGORICAL_FACTS = ("district", "education_level", "labour_status", "settlement_type", "sex", "vulnerable_groups")
+
+
 def registered_event(trainee) -> events.TraineeRegistered:
-    return events.TraineeRegistered(organisation_id=trainee.organisation_id, data=_facts(trainee))
+    return events.TraineeRegistered(organisation_id=trainee.organisation_id, trainee_id=trainee.id)
 
 
-def updated_event(trainee) -> events.TraineeUpdated:
-    return events.TraineeUpdated(organisation_id=trainee.organisation_id, data=_facts(trainee))
+def categorical_facts(trainee) -> dict:
+    """What `updated_event` compares: the facts themselves stay in the record, never in an event."""
+    return {name: sorted(trainee.vulnerable_groups or []) if name == "vulnerable_groups" else getattr(trainee, name)
+            for name in CATEGORICAL_FACTS}
 
 
-def _facts(trainee) -> dict:
-    """The categorical facts an event may carry: no names, contact details or national id."""
-    return {
-        "trainee_id": str(trainee.id),
-        "sex": trainee.sex,
-        "birth_year": trainee.birth_date.year,
-        "settlement_type": trainee.settlement_type,
-        "education_level": trainee.education_level,
-        "labour_status": trainee.labour_status,
-        "vulnerable_groups": sorted(trainee.vulnerable_groups or []),
-        "district": trainee.district,
-    }
+def updated_event(trainee, before: dict) -> events.TraineeUpdated | None:
+    """The event of an edit, naming the categorical facts it changed; None when it changed none."""
+    after = categorical_facts(trainee)
+    changed = tuple(name for name in CATEGORICAL_FACTS if after[name] != before[name])
+    if not changed:
+        return None
+    return events.TraineeUpdated(organisation_id=trainee.organisation_id, trainee_id=trainee.id, changed=changed)

@@ -5,9 +5,9 @@ written batch by batch, each batch in one transaction with its outbox events and
 row, audit entry), about a millisecond a trainee. Here a batch is checked in memory
 (service.imports.checking), its rows are made ready for PostgreSQL's binary COPY
 (service.imports.rows), its duplicates are found with one query, and each of its three tables
-gets one COPY. What is written equals the API path's: the event comes from the domain rules and
-its envelope from `add_events`, and the audit entry holds what the flush hook records for a
-created trainee.
+gets one COPY. What is written equals the API path's, and is written by the same code: the event
+comes from the domain rules, its outbox row from `service.services.events` and its audit entry from
+`service.db.audit`, and each table's rows go through `service.db.bulk` (a COPY here).
 
 Where the time goes (py-spy over 100,000 rows of bench/datafiles.py on PostgreSQL, 2 CPUs):
 checking and making rows is three quarters of the import's CPU, so it runs in worker processes
@@ -32,18 +32,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Table, insert, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.bootstrap import Pathways
 from service.clock import today
+from service.db import audit, bulk, outbox
 from service.db.models import Organisation, Trainee
 from service.domain.errors import NotFound
 from service.imports import batches
 from service.imports.checking import Checker, Problem
 from service.imports.reading import Table as CsvTable
-from service.imports.rows import COPY_HEADER, COPY_TRAILER, TABLES, CopyRows, Made, Rows
+from service.imports.rows import CopyRows, Made, Rows
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Problem", "Summary", "find_organisation", "import_trainees", "write_batch"]
 
@@ -108,9 +109,8 @@ def _row_maker(pathways: Pathways, organisation_id: uuid.UUID, actor_id: uuid.UU
     """Rows for PostgreSQL's binary COPY where it is at hand (psycopg), else dicts for an INSERT."""
     with pathways.uow() as uow:
         connection = uow.session.connection()
-        if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
-            encoding = connection.connection.driver_connection.info.encoding
-            return CopyRows(pathways.vault, organisation_id, actor_id, encoding)
+        if bulk.can_copy(connection):
+            return CopyRows(pathways.vault, organisation_id, actor_id, bulk.copy_encoding(connection))
     return Rows(pathways.vault, organisation_id, actor_id)
 
 
@@ -212,34 +212,10 @@ def write_batch(session: Session, made: Made) -> dict[str, str]:
     session's transaction; returns the new trainees' ids by fingerprint."""
     if not made.fingerprints:
         return {}
-    for table, rows in zip(TABLES, (made.trainees, made.outbox, made.audit), strict=True):
-        insert_rows(session, table, rows)
+    bulk.insert_rows(session, Trainee.__table__, made.trainees)
+    outbox.add(session, made.outbox)
+    audit.add(session, made.audit)
     return dict(zip(made.fingerprints, made.trainee_ids, strict=True))
-
-
-def insert_rows(session: Session, table: Table, rows: list[dict] | list[bytes]) -> None:
-    """A bulk insert in the session's transaction: rows made for PostgreSQL's binary COPY are
-    copied, dicts of column values inserted by an executemany INSERT."""
-    if isinstance(rows[0], bytes):
-        _copy(session.connection(), table, rows)
-    else:
-        session.execute(insert(table), rows)
-
-
-def _copy(connection: Connection, table: Table, rows: list[bytes]) -> None:
-    """COPY ... FROM STDIN in the binary format: several times faster than INSERT, and cheaper than
-    the text format on both sides. The rows are encoded already (service.imports.rows)."""
-    dialect = connection.dialect
-    prepare = dialect.identifier_preparer
-    statement = (f"COPY {prepare.format_table(table)} "
-                 f"({', '.join(prepare.format_column(column) for column in table.columns)}) FROM STDIN (FORMAT BINARY)")
-    try:
-        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.write(COPY_HEADER + b"".join(rows) + COPY_TRAILER)
-    except dialect.loaded_dbapi.Error as error:
-        # Raised as SQLAlchemy raises driver errors (IntegrityError, OperationalError, ...).
-        raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error,
-                                  hide_parameters=True, dialect=dialect) from error
 
 
 def _registered(session: Session, organisation_id: uuid.UUID, fingerprints: list[str]) -> dict[str, uuid.UUID]:

@@ -134,9 +134,8 @@ def _announce(uow: UnitOfWork, organisation_id: uuid.UUID, scope_id: uuid.UUID, 
                     target=target, reached=reached, reached_at=utcnow())
             .on_conflict_do_nothing().returning(Milestone.percent)).first()
         if inserted is not None:
-            event = TargetMilestoneReached(organisation_id=organisation_id, data={
-                "project_id": str(project_id) if project_id else None, "percent": percent,
-                "target": target, "reached": reached})
+            event = TargetMilestoneReached(organisation_id=organisation_id, project_id=project_id,
+                                           percent=percent, target=target, reached=reached)
             uow.record(event)
             events.append(event)
     return events

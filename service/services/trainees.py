@@ -59,11 +59,10 @@ def _refuse_duplicate(uow: UnitOfWork, organisation_id: uuid.UUID, fingerprint: 
 def update(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, changes: dict) -> Trainee:
     with uow:
         trainee = get_scoped(uow.session, Trainee, principal.organisation_id, trainee_id, label="Trainee")
-        before = rules.updated_event(trainee).data
+        before = rules.categorical_facts(trainee)
         for key, value in changes.items():
             setattr(trainee, key, value)
-        event = rules.updated_event(trainee)
-        if event.data != before:  # only the categorical facts matter downstream
+        if (event := rules.updated_event(trainee, before)) is not None:  # only these facts matter downstream
             uow.record(event)
         uow.commit()
         return trainee

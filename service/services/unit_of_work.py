@@ -15,8 +15,8 @@ import uuid
 from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
 
 from service.db import audit  # noqa: F401  (registers the flush hook)
-from service.db.outbox import add_events
-from service.domain.events import DomainEvent
+from service.domain.events import Event
+from service.services.events import add_events
 
 
 class UnitOfWork:
@@ -24,7 +24,7 @@ class UnitOfWork:
         self._session_factory = session_factory
         self.actor_id = actor_id
         self.session: Session | None = None
-        self._events: list[DomainEvent] = []
+        self._events: list[Event] = []
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
@@ -39,7 +39,7 @@ class UnitOfWork:
         self.session = None
         self._events = []
 
-    def record(self, event: DomainEvent) -> None:
+    def record(self, event: Event) -> None:
         self._events.append(event)
 
     def commit(self) -> None:

@@ -25,8 +25,10 @@ from schemas.trainees import TraineeCreateSchema
 from service import cli as pathways_cli
 from service.bootstrap import bootstrap
 from service.config import Config
+from service.db import bulk
 from service.db.models import AuditEntry, Organisation, OutboxMessage, Trainee
 from service.domain import national_ids
+from service.domain.events import TraineeRegistered
 from service.domain.roles import Principal, Role
 from service.ids import reserve
 from service.imports import cli as import_cli
@@ -465,8 +467,8 @@ def test_each_imported_trainee_is_written_as_the_api_writes_it(pathways, make_or
         for trainee, number in zip(imported, submitted, strict=True):
             event, entry = event_and_entry(trainee)
             envelope = load_envelope(event.envelope)  # the event schema accepts it
-            assert (envelope["id"], envelope["organisation_id"], envelope["type"]) == \
-                (event.id, imported_into.id, "trainee.registered")
+            assert (envelope.id, envelope.event) == \
+                (event.id, TraineeRegistered(organisation_id=imported_into.id, trainee_id=trainee.id))
             assert {**event.envelope["data"], "trainee_id": None} == {**api_event.envelope["data"], "trainee_id": None}
             assert list(event.envelope) == list(api_event.envelope)
             assert (entry.action, entry.actor_id, entry.entity_type) == ("create", None, "trainees")
@@ -512,7 +514,7 @@ def test_rows_encoded_for_copy_store_what_an_insert_of_their_values_stores(pg_pa
     with pathways.uow() as uow:
         encoding = uow.session.connection().connection.driver_connection.info.encoding
         for table, dicts in zip(import_rows.TABLES, (made.trainees, made.outbox, made.audit), strict=True):
-            importing.insert_rows(uow.session, table, [import_rows.row_encoder(table, encoding)(row) for row in dicts])
+            bulk.insert_rows(uow.session, table, [bulk.row_encoder(table, encoding)(row) for row in dicts])
         uow.commit()
     with pathways.uow() as uow:
         for table, dicts in zip(import_rows.TABLES, (made.trainees, made.outbox, made.audit), strict=True):

@@ -61,9 +61,9 @@ def test_complete_sets_exit_and_records_the_event():
     event = rules.complete(record, exited_on=date(2026, 6, 30), qualification_gained=True, today=TODAY)
     assert (record.status, record.exited_on, record.qualification_gained) == (
         rules.COMPLETED, date(2026, 6, 30), True)
-    assert event.type == "enrolment.completed"
-    assert event.data["exited_on"] == "2026-06-30"
-    assert event.data["qualification_gained"] is True
+    assert event.routing_key == "enrolment.completed"
+    assert event.exited_on == date(2026, 6, 30)
+    assert event.qualification_gained is True
 
 
 def test_drop_out_keeps_the_reason_and_never_a_qualification():
@@ -71,7 +71,7 @@ def test_drop_out_keeps_the_reason_and_never_a_qualification():
     event = rules.drop_out(record, exited_on=date(2026, 4, 1), reason="found_job", today=TODAY)
     assert (record.status, record.exit_reason, record.qualification_gained) == (
         rules.DROPPED_OUT, "found_job", False)
-    assert event.type == "enrolment.dropped_out"
+    assert event.routing_key == "enrolment.dropped_out"
 
 
 def test_exit_on_the_entry_day_is_allowed_but_not_before():

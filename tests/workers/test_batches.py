@@ -10,8 +10,11 @@ import pytest
 from kombu import Consumer, Producer
 from sqlalchemy import delete
 
+from schemas.events import dump_envelope, load_envelope
 from service.app import create_app
+from service.clock import utcnow
 from service.db.models import FollowUp, ProcessedEvent
+from service.domain.events import Envelope, TraineeRegistered
 from service.services import outcomes
 from tests.workers.conftest import wait_for
 from tests.workers.test_pipeline import _caseworker, _count, _exit_envelopes, _exits, _queue_depth
@@ -81,11 +84,17 @@ class _Recording(EventConsumer):
         self.batches: list[list] = []
 
     def handle_batch(self, events, uow) -> None:
-        self.batches.append([event["id"] for event in events])
+        self.batches.append([envelope.id for envelope in events])
         if self.gate is not None:
             self.gate.wait(10)
         if self.fail:
             raise RuntimeError("rule bug")
+
+
+def _registered(event_id: uuid.UUID) -> dict:
+    """A `trainee.registered` envelope as the outbox writes it, with this id."""
+    return dump_envelope(Envelope(event_id, utcnow(), TraineeRegistered(organisation_id=uuid.uuid4(),
+                                                                        trainee_id=uuid.uuid4())))
 
 
 def _forget(pathways, consumer: str) -> None:
@@ -107,7 +116,7 @@ def test_a_consumer_claiming_an_event_that_another_is_applying_waits_for_its_out
 
     def run(key, consumer, ids):
         try:
-            outcomes[key] = consumer.apply_batch([{"id": event_id} for event_id in ids])
+            outcomes[key] = consumer.apply_batch([load_envelope(_registered(event_id)) for event_id in ids])
         except RuntimeError as error:
             outcomes[key] = error
 
@@ -146,11 +155,7 @@ def test_batches_hold_at_most_batch_size_messages_while_the_broker_sends_further
         assert kombu_consumer.prefetch_count == PREFETCH > BATCH_SIZE
         producer = Producer(channel, exchange=DEFAULT_EXCHANGE, serializer="json")
         for _ in range(count):
-            envelope = {"id": str(uuid.uuid4()), "type": "trainee.registered", "organisation_id": str(uuid.uuid4()),
-                        "occurred_at": "2026-01-01T00:00:00+00:00", "schema_version": 1, "data": {
-                            "trainee_id": str(uuid.uuid4()), "sex": "female", "birth_year": 1990,
-                            "settlement_type": "urban", "education_level": "tertiary", "labour_status": "inactive",
-                            "vulnerable_groups": [], "district": None}}
+            envelope = _registered(uuid.uuid4())
             producer.publish(envelope, routing_key=consumer.topology.queue_name, message_id=envelope["id"])
     thread = threading.Thread(target=consumer.run, daemon=True)
     thread.start()

@@ -14,6 +14,7 @@ import pytest
 from kombu import Connection, Queue
 from sqlalchemy import select, text
 
+from schemas.events import load_envelope
 from service.db.models import Enrolment, MetricParticipant, OutboxMessage, Trainee
 from service.db.session import make_engine, make_session_factory
 from service.metrics import projection
@@ -166,7 +167,7 @@ def test_worker_transactions_have_lock_and_statement_timeouts_and_the_api_has_no
             seen.append((uow.session.scalar(text("SHOW lock_timeout")),
                          uow.session.scalar(text("SHOW statement_timeout"))))
 
-    Watched(pathways).apply_batch(two_cases["registered"][:1])
+    Watched(pathways).apply_batch([load_envelope(two_cases["registered"][0])])
     with unit_of_work(pathways) as uow:
         seen.append((uow.session.scalar(text("SHOW lock_timeout")), uow.session.scalar(text("SHOW statement_timeout"))))
     with pathways.uow() as uow:  # the API's units of work, on the same pooled connections

@@ -50,9 +50,7 @@ def test_embedded_mode_turns_an_exit_into_follow_ups_without_rabbitmq(sqlite_pat
 
 
 def _registered(organisation_id: uuid.UUID) -> TraineeRegistered:
-    return TraineeRegistered(organisation_id=organisation_id, data={
-        "trainee_id": str(uuid.uuid4()), "sex": "female", "birth_year": 2001, "settlement_type": "urban",
-        "education_level": "tertiary", "labour_status": "unemployed", "vulnerable_groups": [], "district": None})
+    return TraineeRegistered(organisation_id=organisation_id, trainee_id=uuid.uuid4())
 
 
 def test_two_relays_at_once_publish_every_row_once(committing_pg_pathways):

@@ -7,15 +7,17 @@ import json
 import random
 import threading
 import uuid
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from kombu import Producer
 from sqlalchemy import func, select
 
+from schemas.events import dump_envelope
 from schemas.projects import ProjectCreateSchema
 from schemas.trainees import TraineeCreateSchema
 from service.db.models import Organisation, OutboxMessage, ProcessedEvent, ReachCount, ReachMember
+from service.domain.events import EnrolmentCreated, Envelope
 from service.domain.roles import Principal, Role
 from service.services import enrolments, milestones, organisations, projects, trainees
 from tests import factories
@@ -41,11 +43,11 @@ def _project(pathways, principal: Principal, reach_target: int | None) -> str:
 
 def _enrolled(principal: Principal, trainee_id: str, project_id: str) -> dict:
     """An enrolment.created envelope as the broker delivers it (JSON), with a fresh event id."""
-    return json.loads(json.dumps({
-        "id": str(uuid.uuid4()), "type": "enrolment.created", "occurred_at": "2026-03-01T09:00:00+00:00",
-        "organisation_id": str(principal.organisation_id), "schema_version": 1,
-        "data": {"enrolment_id": str(uuid.uuid4()), "trainee_id": trainee_id, "project_id": project_id,
-                 "cohort_id": None, "enrolled_on": "2026-03-01", "sex": "female", "age_band": "18-24"}}))
+    enrolled = EnrolmentCreated(organisation_id=principal.organisation_id, enrolment_id=uuid.uuid4(),
+                                trainee_id=uuid.UUID(trainee_id), project_id=uuid.UUID(project_id), cohort_id=None,
+                                enrolled_on=date(2026, 3, 1))
+    return json.loads(json.dumps(dump_envelope(Envelope(uuid.uuid4(), datetime(2026, 3, 1, 9, tzinfo=timezone.utc),
+                                                        enrolled))))
 
 
 def _announced(pathways, principal: Principal) -> list[tuple]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 from schemas.events import load_envelope
 from service.db.models import FollowUp, OutboxMessage, ProcessedEvent
 from service.domain.errors import NotFound
+from service.domain.events import Envelope
 from tests import factories
 from tests.workers.test_pipeline import _count
 from workers.outcomes import OutcomesConsumer
@@ -148,7 +150,7 @@ def test_the_sweep_resolves_checkpoints_that_fell_due_later(pathways, client, te
     assert _follow_ups(client, cw, enrolment["id"])["month_6"]["status"] == "recorded"
 
 
-def _outcomes_events(pathways) -> list[dict]:
+def _outcomes_events(pathways) -> list[Envelope]:
     """The outcomes consumer's events in the outbox, in order, as the consumer loads them."""
     with pathways.uow() as uow:
         rows = uow.session.scalars(select(OutboxMessage).where(
@@ -170,8 +172,8 @@ def test_a_batch_of_exits_and_placements_has_the_effects_of_each_alone(pathways,
     _placement(client, cw, third, employer, long_ago + timedelta(days=10))  # hired 10 days after it
     recent = _exit(client, cw, programme, TODAY - timedelta(days=30), trainee_id=second)
     events = _outcomes_events(pathways)
-    assert [e["type"] for e in events] == ["enrolment.completed", "enrolment.completed", "placement.started",
-                                           "placement.started", "enrolment.completed"]
+    assert [e.event.routing_key for e in events] == ["enrolment.completed", "enrolment.completed",
+                                                     "placement.started", "placement.started", "enrolment.completed"]
 
     consumer = OutcomesConsumer(pathways)
     assert consumer.apply_batch(events) == 5
@@ -192,9 +194,10 @@ def test_a_batch_with_another_tenants_enrolment_applies_nothing(pathways, client
     cw = tenant.headers["caseworker"]
     _exit(client, cw, programme, TODAY - timedelta(days=3))
     mine = _outcomes_events(pathways)
-    forged = {**mine[0], "id": uuid.uuid4(), "organisation_id": uuid.UUID(other_tenant.organisation_id)}
+    forged = replace(mine[0], id=uuid.uuid4(),
+                     event=replace(mine[0].event, organisation_id=uuid.UUID(other_tenant.organisation_id)))
     with pytest.raises(NotFound):
         OutcomesConsumer(pathways).apply_batch([*mine, forged])
     # rolled back together (the base then applies each alone)
     assert _count(pathways, FollowUp, FollowUp.organisation_id == uuid.UUID(tenant.organisation_id)) == 0
-    assert _count(pathways, ProcessedEvent, ProcessedEvent.event_id.in_([e["id"] for e in (*mine, forged)])) == 0
+    assert _count(pathways, ProcessedEvent, ProcessedEvent.event_id.in_([e.id for e in (*mine, forged)])) == 0

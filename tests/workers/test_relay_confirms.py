@@ -88,10 +88,7 @@ def _record(pathways, count: int) -> list[uuid.UUID]:
     organisation_id = uuid.uuid4()  # outbox rows name their organisation without a foreign key
     with pathways.uow() as uow:
         for _ in range(count):
-            uow.record(TraineeRegistered(organisation_id=organisation_id, data={
-                "trainee_id": str(uuid.uuid4()), "sex": "male", "birth_year": 1999, "settlement_type": "urban",
-                "education_level": "upper_secondary", "labour_status": "unemployed", "vulnerable_groups": [],
-                "district": None}))
+            uow.record(TraineeRegistered(organisation_id=organisation_id, trainee_id=uuid.uuid4()))
         uow.commit()
     with pathways.uow() as uow:
         return list(uow.session.scalars(select(OutboxMessage.id).where(
