@@ -234,7 +234,8 @@ def test_a_chunked_body_over_the_limit_is_413_not_cut_and_parsed(client, pathway
     '{"share_targets": [{"dimension": "sex", "dimension": "age_band", "value": "female"}]}',
     '{"name": "a", "locale": "en", "name": "b"}'])
 def test_a_key_given_twice_is_a_400(client, tenant, text):
-    path = "/organisation" if "share_targets" in text or "locale" in text else "/trainees/0190f2a4-1b2c-7d3e-8f40-123456789abc"
+    trainee = "/trainees/0190f2a4-1b2c-7d3e-8f40-123456789abc"
+    path = "/organisation" if "share_targets" in text or "locale" in text else trainee
     body = problem(client.patch(url(path), data=text, content_type="application/json",
                                 headers=tenant.headers["admin"]), 400)
     assert "twice" in body["detail"]

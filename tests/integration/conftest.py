@@ -9,10 +9,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import text
 
 from schemas.projects import CohortCreateSchema, ProjectCreateSchema
 from schemas.trainees import TraineeCreateSchema
 from service.bootstrap import Pathways
+from service.db.session import make_engine
 from service.domain.roles import Principal, Role
 from service.services import organisations, projects, trainees
 from tests import factories
@@ -66,3 +68,34 @@ def seed(pathways) -> Seed:
 @pytest.fixture
 def committed_seed(committing_pathways) -> Seed:
     return Seed(committing_pathways)
+
+
+# Empty databases, for the migration tests: the migrated session database stays untouched.
+
+@pytest.fixture
+def sqlite_empty_engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_empty_engine(pg_engine):
+    """An empty PostgreSQL database of its own, named uniquely so that parallel runs never meet;
+    the session's migrated database stays untouched."""
+    name = f"{pg_engine.url.database}_migrations_{uuid.uuid4().hex[:8]}"
+
+    def run(statement: str) -> None:
+        with pg_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(statement))
+
+    run(f'CREATE DATABASE "{name}"')
+    engine = make_engine(pg_engine.url.set(database=name).render_as_string(hide_password=False))
+    yield engine
+    engine.dispose()
+    run(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_engine(request):
+    return request.getfixturevalue(f"{'sqlite' if request.param == 'sqlite' else 'pg'}_empty_engine")

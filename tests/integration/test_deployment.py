@@ -63,7 +63,7 @@ def test_the_image_runs_as_an_unprivileged_user_that_owns_its_data_directory():
     assert user not in ("root", "0") and uid and uid >= 1000, user
     assert Path(env.get("PATHWAYS_DATA_DIR", "var")).is_absolute(), env
     text = (ROOT / "Dockerfile").read_text()
-    assert f"-o pathways" in text and env["PATHWAYS_DATA_DIR"] in text  # created for that user
+    assert "-o pathways" in text and env["PATHWAYS_DATA_DIR"] in text  # created for that user
 
 
 def _as_user(uid: int) -> list[str]:

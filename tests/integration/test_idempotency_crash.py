@@ -74,7 +74,8 @@ def api(committing_pg_pathways, tmp_path):
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:service.gunicorn_conf", "tests.integration.killable_api:app"],
+            [sys.executable, "-m", "gunicorn", "-c", "python:service.gunicorn_conf",
+             "tests.integration.killable_api:app"],
             cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
@@ -120,9 +121,10 @@ def _no_key_lock_left(committing_pg_pathways, timeout: float = 10) -> None:
     """Wait until no transaction holds an idempotency key: the killed worker's backend has noticed
     its client is gone and rolled back (PostgreSQL does so as soon as the socket closes)."""
     deadline = time.monotonic() + timeout
+    held = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
     with committing_pg_pathways.engine.connect() as connection:
-        while connection.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                                     "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")):
+        while connection.scalar(held):
             assert time.monotonic() < deadline, "a dead worker's transaction still holds its key"
             time.sleep(0.05)
             connection.rollback()
@@ -157,7 +159,8 @@ def test_a_retry_is_409_while_the_first_request_really_runs_then_gets_its_respon
     first: dict = {}
 
     def send_first():
-        first["answer"] = api.call("POST", "/placements", body, **{KEY: "held", HEADER: f"hold-before-commit:{release}"})
+        first["answer"] = api.call("POST", "/placements", body,
+                                   **{KEY: "held", HEADER: f"hold-before-commit:{release}"})
 
     sender = threading.Thread(target=send_first)
     sender.start()

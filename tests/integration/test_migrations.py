@@ -2,49 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
 from service.db.base import Base
 from service.db.migrate import alembic_config, upgrade
 from service.db.models import Enrolment, User
-from service.db.session import make_engine
-
-@pytest.fixture
-def sqlite_empty_engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def pg_empty_engine(pg_engine):
-    """An empty PostgreSQL database of its own, named uniquely so that parallel runs never meet;
-    the session's migrated database stays untouched."""
-    name = f"{pg_engine.url.database}_migrations_{uuid.uuid4().hex[:8]}"
-
-    def run(statement: str) -> None:
-        with pg_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text(statement))
-
-    run(f'CREATE DATABASE "{name}"')
-    engine = make_engine(pg_engine.url.set(database=name).render_as_string(hide_password=False))
-    yield engine
-    engine.dispose()
-    run(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_engine(request):
-    return request.getfixturevalue(f"{'sqlite' if request.param == 'sqlite' else 'pg'}_empty_engine")
-
 
 def downgrade(engine, revision: str = "base") -> None:
     config = alembic_config()

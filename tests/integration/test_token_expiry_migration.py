@@ -12,7 +12,7 @@ from service.db.models import User
 from service.db.session import make_session_factory
 from service.services import organisations, users
 from service.services.unit_of_work import UnitOfWork
-from tests.integration.test_migrations import downgrade, empty_engine, pg_empty_engine, sqlite_empty_engine  # noqa: F401
+from tests.integration.test_migrations import downgrade
 
 
 def test_older_tokens_expire_90_days_after_the_upgrade(empty_engine):

@@ -12,7 +12,6 @@ import os
 import time
 from urllib.parse import urlsplit, urlunsplit
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 

@@ -152,8 +152,8 @@ def _waiting_backends(pathways, other) -> bool:
     """Whether another backend waits for a lock that `other`'s transaction holds."""
     pid = other.scalar(text("SELECT pg_backend_pid()"))
     with pathways.engine.connect() as connection:
-        return bool(connection.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
-                                      {"pid": pid}))
+        blocked = text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))")
+        return bool(connection.scalar(blocked, {"pid": pid}))
 
 
 def test_worker_transactions_have_lock_and_statement_timeouts_and_the_api_has_none(committing_pg_pathways,
