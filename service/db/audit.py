@@ -50,7 +50,8 @@ def created_changes(model: type[Audited], values: Mapping[str, object],
     excluded and the redacted ones; `known` may give the JSON form of some values already."""
     skipped = model.__audit_exclude__ | model.__audit_redact__
     known = known or {}
-    return {key: known[key] if key in known else _jsonable(value)
+    # The common types tested here, not in a call per value: the bulk import makes an entry per row.
+    return {key: known[key] if key in known else value if type(value) in _JSON_AS_IS else _jsonable(value)
             for key, value in values.items() if key not in skipped}
 
 
