@@ -87,7 +87,7 @@ from service.domain import national_ids
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, ENROLLED
 from service.domain.people import age_on
 from service.domain.placements import active_on
-from service.metrics import facts, projection
+from service.metrics import facts, projection, rollups
 from service.services.pii import NationalIdVault
 
 CHUNK = 50_000
@@ -811,6 +811,7 @@ def generate(engine, organisation_id: uuid.UUID, *, trainees: int, seed: int = 1
         raw.close()
     with Session(engine) as session:  # the read model now reflects everything up to the load
         projection.advance_as_of(session, organisation_id, now)
+        rollups.ensure(session, organisation_id)  # as the consumer's first refresh would (a large organisation's)
         session.commit()
     return {"organisation_id": str(organisation_id), "trainees": trainees, "seed": seed, "today": today.isoformat(),
             "counts": dict(sorted(counts.items())), "seconds": round(time.perf_counter() - started, 2),

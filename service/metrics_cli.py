@@ -55,10 +55,11 @@ def rebuild_command(org_slug: str | None) -> None:
 
 
 def rebuild(pathways: Pathways, organisation_id) -> int:
-    """Chunk by chunk, each in its own transaction, the rollups dropped first; then `as_of` is the newest
-    event written, and the milestones consumer's reach counts are recounted from the enrolments."""
+    """Chunk by chunk, each in its own transaction, the rollups dropped first and made again last; then
+    `as_of` is the newest event written, and the milestones consumer's reach counts are recounted from the
+    enrolments."""
     written = 0
-    with pathways.uow() as uow:  # made again by the next reports, from the rebuilt rows
+    with pathways.uow() as uow:
         rollups.drop(uow.session, organisation_id)
         uow.commit()
     with pathways.uow() as uow:
@@ -72,6 +73,9 @@ def rebuild(pathways: Pathways, organisation_id) -> int:
         newest = projection.newest_event(uow.session, organisation_id)
         if newest is not None:
             projection.advance_as_of(uow.session, organisation_id, newest)
+        uow.commit()
+    with pathways.uow() as uow:  # from the rebuilt rows (a large organisation's; service.metrics.rollups)
+        rollups.ensure(uow.session, organisation_id)
         uow.commit()
     with pathways.uow() as uow:  # the milestones' reach counts too, announcing any missed milestone
         milestones.rebuild_reach(uow, organisation_id)

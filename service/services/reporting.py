@@ -42,7 +42,6 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tupl
                   "by": list(by), "min_cell_size": organisation.min_cell_size, "suppression": args["suppress"]}
         codes = {project_id: code for project_id, code in session.execute(
             select(Project.id, Project.code).where(Project.organisation_id == organisation.id))}
-        uow.commit()  # keeps the rollups this report made (service.metrics.rollups)
         return {**header, **figures}, organisation, {str(project_id): code for project_id, code in codes.items()}
 
 

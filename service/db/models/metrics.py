@@ -86,9 +86,8 @@ class MetricState(Base):
 class MetricRollup(Base):
     """One report query over a whole scope, kept as running sums (see service.metrics.rollups).
 
-    `scan_sql` computes it from the read model; `delta_sql` is the same query restricted to the
-    trainees in the bound array `:rollup_trainees`, which a refresh runs before and after it
-    replaces their rows.
+    Only its shape key: the query itself is built by the code of the reports each time, never
+    stored, so a migration or a new release cannot leave a stale query behind (its key changes).
     """
 
     __tablename__ = "metric_rollups"
@@ -96,15 +95,9 @@ class MetricRollup(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    #: sha256 of `delta_sql`, which names the organisation, project, breakdown and measures.
+    #: sha256 of the query's SQL (organisation, project, breakdown and measures are in its text).
     shape: Mapped[str] = mapped_column(String(64), unique=True)
-    #: The query's leading columns that make a cell's key; the rest are its measures.
-    keys: Mapped[int] = mapped_column(SmallInteger)
-    scan_sql: Mapped[str] = mapped_column(Text)
-    delta_sql: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: Rollups unread for longest go first when an organisation has too many.
-    read_on: Mapped[date]
 
 
 class MetricRollupValue(Base):
