@@ -17,6 +17,17 @@ from service.domain import enrolments as enrolment_rules
 from service.domain import follow_ups as follow_up_rules
 from service.domain.people import age_band
 
+#: What the derivation reads of each kind of record (the projection selects just these columns; its
+#: `trainee_id` groups a trainee's records). A new fact read from a new column names it here.
+READS: dict[str, tuple[str, ...]] = {
+    "trainees": ("id", "organisation_id", "sex", "settlement_type", "education_level", "labour_status", "district",
+                 "vulnerable_groups", "birth_date"),
+    "enrolments": ("id", "organisation_id", "trainee_id", "project_id", "enrolled_on", "status", "exited_on",
+                   "qualification_gained"),
+    "placements": ("id", "trainee_id", "started_on", "wage_monthly", "currency"),
+    "follow_ups": ("trainee_id", "enrolment_id", "checkpoint", "status", "employment_status"),
+}
+
 #: SPEC section 5: a placement counts when it starts by `exited_on` + this many days.
 PLACEMENT_WINDOW = timedelta(days=90)
 EXIT, MONTH_6 = "exit", "month_6"

@@ -36,8 +36,9 @@ Facts = tuple[Participant, tuple[Participation, ...]]
 
 #: One expanding parameter: the statements below compile once, however many trainees they are for.
 _IDS = bindparam("trainee_ids", expanding=True)
-_TRAINEE = (Trainee.id, Trainee.organisation_id, Trainee.sex, Trainee.settlement_type, Trainee.education_level,
-            Trainee.labour_status, Trainee.district, Trainee.vulnerable_groups, Trainee.birth_date)
+_MODELS = {"trainees": Trainee, "enrolments": Enrolment, "placements": Placement, "follow_ups": FollowUp}
+_READ = {name: tuple(getattr(_MODELS[name], column) for column in columns) for name, columns in facts.READS.items()}
+_TRAINEE = _READ["trainees"]
 _TRAINEES = select(*_TRAINEE).where(Trainee.id.in_(_IDS))
 #: Locked in id order (no deadlock between batches), FOR NO KEY UPDATE: as exclusive among refreshes and
 #: updates of the trainee, but no conflict with the foreign-key checks (FOR KEY SHARE) of rows inserted for
@@ -45,15 +46,8 @@ _TRAINEES = select(*_TRAINEE).where(Trainee.id.in_(_IDS))
 _LOCKED_TRAINEES = (select(*_TRAINEE)
                     .where(Trainee.organisation_id == bindparam("organisation_id"), Trainee.id.in_(_IDS))
                     .order_by(Trainee.id).with_for_update(key_share=True))
-_RECORDS = {  # what `facts` reads of a trainee's records
-    "enrolments": select(Enrolment.id, Enrolment.organisation_id, Enrolment.trainee_id, Enrolment.project_id,
-                         Enrolment.enrolled_on, Enrolment.status, Enrolment.exited_on,
-                         Enrolment.qualification_gained).where(Enrolment.trainee_id.in_(_IDS)),
-    "placements": select(Placement.id, Placement.trainee_id, Placement.started_on, Placement.wage_monthly,
-                         Placement.currency).where(Placement.trainee_id.in_(_IDS)),
-    "follow_ups": select(FollowUp.trainee_id, FollowUp.enrolment_id, FollowUp.checkpoint, FollowUp.status,
-                         FollowUp.employment_status).where(FollowUp.trainee_id.in_(_IDS)),
-}
+_RECORDS = {name: select(*_READ[name]).where(_MODELS[name].trainee_id.in_(_IDS))  # a trainee's records
+            for name in ("enrolments", "placements", "follow_ups")}
 _PARTICIPANT_COLUMNS = tuple(name for name in Participant.__dataclass_fields__ if name != "vulnerable_groups")
 _PARTICIPATION_COLUMNS = tuple(Participation.__dataclass_fields__)
 _STORED = {

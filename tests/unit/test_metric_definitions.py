@@ -5,6 +5,10 @@ the answers, exports and OpenAPI document that read it."""
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.pofile import read_po
@@ -15,7 +19,7 @@ from service.domain.metrics import (
     CURRENCY, MONEY, PARTICIPATIONS, PEOPLE, RATE, All, Count, InGroup, Is, IsNot, IsTrue, Known, MainCurrency,
     Median, Rate, Setting, Sum,
 )
-from service.metrics import aggregates
+from service.metrics import aggregates, facts
 from service.metrics.facts import Participant, Participation
 from service.metrics.labels import column_label, value_label
 from service.translations import DIRECTORY, LANGUAGES, translate
@@ -136,3 +140,29 @@ def test_exports_label_every_figure_and_dimension_from_its_definition(language):
         assert shown == translate(language, metric.label) != metric.name
     for dimension in catalogue.DIMENSIONS:
         assert column_label(dimension.name, language) == translate(language, dimension.label)
+
+
+def _record(kind: str, **values):
+    """A record holding only what `facts.READS` says the derivation reads of its kind."""
+    assert set(values) <= set(facts.READS[kind]), set(values) - set(facts.READS[kind])
+    return SimpleNamespace(**{name: values.get(name) for name in facts.READS[kind]})
+
+
+def test_the_projection_selects_everything_the_facts_are_derived_from():
+    """Records with only the columns of facts.READS derive every fact (a missing one: AttributeError)."""
+    person, enrolment_id, project_id, org = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    trainee = _record("trainees", id=person, organisation_id=org, sex="female", settlement_type="rural",
+                      education_level="tertiary", labour_status="unemployed", district="Konak",
+                      vulnerable_groups=["roma"], birth_date=date(2000, 5, 1))
+    enrolment = _record("enrolments", id=enrolment_id, organisation_id=org, trainee_id=person, project_id=project_id,
+                        enrolled_on=date(2026, 1, 5), status="completed", exited_on=date(2026, 6, 30),
+                        qualification_gained=True)
+    placement = _record("placements", id=uuid.uuid4(), trainee_id=person, started_on=date(2026, 7, 1),
+                        wage_monthly=Decimal("28500.00"), currency="TRY")
+    checks = [_record("follow_ups", trainee_id=person, enrolment_id=enrolment_id, checkpoint=checkpoint,
+                      status="recorded", employment_status="employed") for checkpoint in ("exit", "month_6")]
+    assert facts.participant(trainee) == facts.Participant(
+        person, org, "female", "rural", "tertiary", "unemployed", "Konak", frozenset({"roma"}))
+    assert facts.participation(enrolment, trainee, [placement], checks) == facts.Participation(
+        enrolment_id, org, person, project_id, "25-29", date(2026, 1, 5), "completed", date(2026, 6, 30), True,
+        date(2026, 7, 1), Decimal("28500.00"), "TRY", "recorded", "employed", "recorded", "employed")
