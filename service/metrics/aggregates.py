@@ -164,9 +164,10 @@ def amounts(session: Session, scope: Scope, by: Sequence[str],
     say): {cell: {currency: {amount: how many}}}."""
     keys = [DIMENSIONS[name] for name in by]
     among = catalogue.BY_NAME[median.among].computed
+    counted_only = [] if among.where is None else [condition(among.where)]
     amount, currency = column(median.fact), column(median.currency_fact)
     stmt = (select(*keys, currency, amount, func.count()).select_from(E)
-            .join(P, P.trainee_id == E.trainee_id).where(scope.where(), condition(among.where))
+            .join(P, P.trainee_id == E.trainee_id).where(scope.where(), *counted_only)
             .group_by(*keys, currency, amount))
     if "vulnerable_group" in by:
         stmt = stmt.outerjoin(G, G.trainee_id == E.trainee_id)
