@@ -2,9 +2,9 @@
 
 A subclass names its queue and declares `handlers = {EventClass: method}`: its queue is bound
 to those classes' routing keys, and each method is given, in order, the consecutive events it
-handles (typed `Envelope`s, so that it may apply them together) and the unit of work. Event
-classes it leaves alone are listed in `ignores` (tests/unit/test_event_catalogue.py checks
-that every class is one or the other). The base owns
+handles (typed `Envelope`s, so that it may apply them together) and the unit of work. Which
+consumer handles which event class is also the table of tests/unit/test_event_catalogue.py, so
+that a new class is handled or left alone by each consumer on purpose. The base owns
 the rest: the envelope and payload are loaded with `schemas.events`; the messages
 that arrive together (up to `BATCH_SIZE`, or what came within `BATCH_WAIT_SECONDS`) are
 applied in one unit of work, which first records their event ids (so that a redelivery
@@ -73,8 +73,6 @@ class EventConsumer(ConsumerMixin):
     name: ClassVar[str]
     #: What the consumer applies: each event class with the method that applies it.
     handlers: ClassVar[dict[type[Event], Handler]] = {}
-    #: The event classes it consciously leaves alone (its queue is not bound to them).
-    ignores: ClassVar[frozenset[type[Event]]] = frozenset()
     #: What its queue is bound to: derived from `handlers`.
     routing_keys: ClassVar[tuple[str, ...]] = ()
 

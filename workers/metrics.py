@@ -35,6 +35,3 @@ class MetricsConsumer(EventConsumer):
         events.TraineeRegistered, events.TraineeUpdated, events.EnrolmentCreated, events.EnrolmentCompleted,
         events.EnrolmentDroppedOut, events.PlacementStarted, events.PlacementEnded, events.FollowUpRecorded,
         events.FollowUpReopened), _refresh)
-    ignores = frozenset({
-        events.ReferralCreated, events.ReferralHired,  # no metric counts referrals; a hire is its placement
-        events.TargetMilestoneReached})  # made from the enrolments the read model has already

@@ -21,8 +21,4 @@ class MilestonesConsumer(EventConsumer):
             milestones.on_enrolment_created(uow, event.organisation_id, event.trainee_id, event.project_id)
 
     handlers = {events.EnrolmentCreated: _enrolments_created}
-    #: Reach counts the people enrolled: nothing else moves it.
-    ignores = frozenset({
-        events.TraineeRegistered, events.TraineeUpdated, events.EnrolmentCompleted, events.EnrolmentDroppedOut,
-        events.ReferralCreated, events.ReferralHired, events.PlacementStarted, events.PlacementEnded,
-        events.FollowUpRecorded, events.FollowUpReopened, events.TargetMilestoneReached})
+

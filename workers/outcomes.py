@@ -38,11 +38,6 @@ class OutcomesConsumer(EventConsumer):
 
     handlers = {events.EnrolmentCompleted: _exits, events.EnrolmentDroppedOut: _exits,
                 events.PlacementStarted: _placements_started, events.PlacementEnded: _placements_ended}
-    ignores = frozenset({
-        events.TraineeRegistered, events.TraineeUpdated, events.EnrolmentCreated,  # no follow-up before an exit
-        events.ReferralCreated, events.ReferralHired,  # a hire's job is its placement.started
-        events.FollowUpRecorded, events.FollowUpReopened,  # its own effects, and the caseworkers'
-        events.TargetMilestoneReached})
 
     def on_tick(self) -> None:
         """Checkpoints fall due as days pass, without any event: sweep for them now and then."""

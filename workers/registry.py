@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeVar
+
 from service.config import Config
 from workers.topology import ConsumerTopology
 
-CONSUMERS: dict[str, type] = {}
+if TYPE_CHECKING:
+    from workers.base import EventConsumer
+
+C = TypeVar("C", bound="type[EventConsumer]")
+
+CONSUMERS: dict[str, type[EventConsumer]] = {}
 
 
-def register(cls: type) -> type:
+def register(cls: C) -> C:
     if cls.name in CONSUMERS:
         raise ValueError(f"consumer {cls.name!r} registered twice")
     CONSUMERS[cls.name] = cls
     return cls
 
 
-def load_all() -> dict[str, type]:
+def load_all() -> dict[str, type[EventConsumer]]:
     """Import every consumer module so that their decorators have run."""
     from workers import metrics  # noqa: F401
     from workers import milestones  # noqa: F401
@@ -25,6 +32,7 @@ def load_all() -> dict[str, type]:
 
 
 def topology(name: str, config: Config) -> ConsumerTopology:
+    """The queues of consumer `name`, its queue bound to the routing keys of the event classes it handles."""
     return ConsumerTopology(name, CONSUMERS[name].routing_keys, config.retry_delays, config.queue_type)
 
 

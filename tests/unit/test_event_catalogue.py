@@ -54,7 +54,6 @@ def sample(cls: type[Event], *, optional_none: bool) -> Event:
 
 
 def test_every_event_class_is_in_the_catalogue_by_its_routing_key_and_only_once():
-    assert len(CATALOGUE) == 12
     assert all(cls.routing_key == key for key, cls in CATALOGUE.items())
     with pytest.raises(ValueError, match="two event classes"):
         type("Again", (events.TraineeRegistered,), {"routing_key": "trainee.registered"})
@@ -83,15 +82,34 @@ def test_no_event_carries_personal_data_beyond_ids(cls):
     assert not PERSONAL & set(payload_fields(cls))
 
 
-@pytest.mark.parametrize("name", sorted(load_all()))
-def test_every_consumer_handles_or_consciously_ignores_every_event_class(name):
-    consumer = load_all()[name]
-    handled, ignored = set(consumer.handlers), set(consumer.ignores)
-    assert not handled & ignored
-    assert handled | ignored == set(CATALOGUE.values()), f"{name} neither handles nor ignores " + ", ".join(
-        sorted(cls.routing_key for cls in set(CATALOGUE.values()) - handled - ignored))
-    # Its queue is bound to exactly what it handles.
-    assert sorted(consumer.routing_keys) == sorted(cls.routing_key for cls in handled)
+#: Which consumers apply each event class; every other consumer leaves it alone, and why. A new event
+#: class fails the test below until it has its row here.
+HANDLED_BY = {
+    events.TraineeRegistered: {"metrics"},
+    events.TraineeUpdated: {"metrics"},
+    events.EnrolmentCreated: {"metrics", "milestones"},  # outcomes: no follow-up before an exit
+    events.EnrolmentCompleted: {"metrics", "outcomes"},  # milestones: reach counts people enrolled only
+    events.EnrolmentDroppedOut: {"metrics", "outcomes"},
+    events.ReferralCreated: set(),  # no metric counts referrals
+    events.ReferralHired: set(),  # its job is the placement.started that comes with it
+    events.PlacementStarted: {"metrics", "outcomes"},
+    events.PlacementEnded: {"metrics", "outcomes"},
+    events.FollowUpRecorded: {"metrics"},  # outcomes: its own effects, and the caseworkers'
+    events.FollowUpReopened: {"metrics"},
+    events.TargetMilestoneReached: set(),  # for outside subscribers: made from what the read model has
+}
+
+
+def test_every_event_class_is_handled_or_left_alone_on_purpose_by_each_consumer():
+    assert set(HANDLED_BY) == set(CATALOGUE.values()), "classes without a row in HANDLED_BY: " + ", ".join(
+        sorted(cls.routing_key for cls in set(CATALOGUE.values()) - set(HANDLED_BY)))
+    consumers = load_all()
+    assert set().union(*HANDLED_BY.values()) <= set(consumers)
+    for name, consumer in consumers.items():
+        handled = {cls for cls, names in HANDLED_BY.items() if name in names}
+        assert set(consumer.handlers) == handled, name
+        # Its queue is bound to exactly what it handles.
+        assert sorted(consumer.routing_keys) == sorted(cls.routing_key for cls in handled), name
 
 
 def test_a_payload_that_does_not_fit_is_refused_when_read():
