@@ -25,11 +25,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from kombu import Connection, Consumer, Message, Producer
 from kombu.mixins import ConsumerMixin
 from marshmallow import ValidationError
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -346,7 +347,7 @@ def _claim(session: Session, consumer: str, event_ids: list) -> set:
         {"consumer": consumer, "event_id": event_id} for event_id in sorted(event_ids)]))
 
 
-_INBOX = ProcessedEvent.__table__
+_INBOX = cast(Table, ProcessedEvent.__table__)  # a mapped class's table is a Table; its stub says FromClause
 #: Built once per dialect (Core, not the ORM's bulk insert): PostgreSQL in production, SQLite embedded.
 _CLAIMS = {dialect: insert(_INBOX).on_conflict_do_nothing().returning(_INBOX.c.event_id)
            for dialect, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))}

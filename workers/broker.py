@@ -13,6 +13,7 @@ from kombu import Connection
 from kombu.exceptions import OperationalError
 
 from service.config import Config
+from service.domain.errors import ConfigurationError
 
 #: For one publish: about 5 s of retrying, then the caller backs off and tries again later.
 PUBLISH_RETRY_POLICY = {"max_retries": 4, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2.0}
@@ -21,6 +22,8 @@ CONNECT_TIMEOUT_SECONDS = 5
 
 def connect(config: Config) -> Connection:
     """A new, not yet opened connection (each process and thread opens its own)."""
+    if config.broker_url is None:
+        raise ConfigurationError("No broker is configured (BROKER_URL).")
     if config.embedded_broker:
         _prepare_embedded_file(config.broker_url)
         return Connection(config.broker_url)

@@ -44,7 +44,7 @@ def _describe(topology: ConsumerTopology, message) -> dict:
 
 def _take_all(queue, limit: int | None = None) -> list:
     """Every letter in `queue` now (up to `limit`), held unacknowledged: none is delivered twice meanwhile."""
-    taken = []
+    taken: list = []
     while (limit is None or len(taken) < limit) and (message := queue.get(no_ack=False)) is not None:
         taken.append(message)
     return taken
@@ -52,7 +52,7 @@ def _take_all(queue, limit: int | None = None) -> list:
 
 def list_dead(pathways: Pathways, consumer: str | None = None, limit: int = 1000) -> list[dict]:
     """Read dead letters without removing them (each is requeued when the listing ends)."""
-    found = []
+    found: list[dict] = []
     with broker.connect(pathways.config) as connection:
         channel = connection.channel()
         for topology in topologies(pathways.config, [consumer] if consumer else None):

@@ -23,13 +23,15 @@ def due_dates(exited_on: date) -> dict[str, date]:
         raise ValidationFailed({"exited_on": ["Too far in the future to schedule the follow-ups."]}) from None
 
 
-def record(follow_up, *, employment_status: str, wage_monthly, currency: str | None, source: str,
+def record(follow_up, *, employment_status: str | None, wage_monthly, currency: str | None, source: str,
            today: date) -> events.FollowUpRecorded:
     """Record an outcome; an `unreachable` checkpoint may still be recorded later."""
     if follow_up.status == RECORDED:
         raise InvalidTransition("The checkpoint is recorded already.", current_status=follow_up.status)
     if follow_up.due_on > today:
         raise ValidationFailed({"status": [f"The checkpoint is not due before {follow_up.due_on.isoformat()}."]})
+    if employment_status is None:
+        raise ValidationFailed({"employment_status": ["Required when the status is recorded."]})
     if wage_monthly is not None and employment_status not in WAGE_EARNING:
         raise ValidationFailed({"wage_monthly": ["Only for employed or self-employed people."]})
     if (wage_monthly is None) != (currency is None):

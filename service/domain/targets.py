@@ -19,9 +19,9 @@ DIMENSIONS: dict[str, tuple[str, ...] | None] = {
 def share_target_errors(target: dict) -> list[str]:
     """Messages for what is wrong with one share target (empty when it is valid)."""
     dimension = target.get("dimension")
-    allowed = DIMENSIONS.get(dimension, ())
-    if dimension not in DIMENSIONS:
+    if not isinstance(dimension, str) or dimension not in DIMENSIONS:
         return [f"Unknown dimension; expected one of {', '.join(DIMENSIONS)}."]
+    allowed = DIMENSIONS[dimension]
     values = target["value"] if isinstance(target["value"], list) else [target["value"]]
     errors = []
     if allowed is not None:

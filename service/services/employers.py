@@ -7,17 +7,17 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service.db.models import Employer, Organisation
+from service.db.models import Employer
 from service.domain.employers import normalise_tax_number
 from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.roles import Principal, employer_scope
-from service.services.queries import filter_by, get_scoped, page
+from service.services.queries import filter_by, get_scoped, own_organisation, page
 from service.services.unit_of_work import UnitOfWork
 
 
 def create(uow: UnitOfWork, principal: Principal, data: dict) -> Employer:
     with uow:
-        country = uow.session.get(Organisation, principal.organisation_id).country
+        country = own_organisation(uow.session, principal.organisation_id).country
         try:
             tax_number = normalise_tax_number(country, data["tax_number"])
         except ValueError as error:

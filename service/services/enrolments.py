@@ -60,7 +60,7 @@ def _places_taken(uow: UnitOfWork, cohort_id: uuid.UUID) -> int:
     """Dropping out frees a place; completing keeps it."""
     stmt = select(func.count()).select_from(Enrolment).where(
         Enrolment.cohort_id == cohort_id, Enrolment.status != rules.DROPPED_OUT)
-    return uow.session.scalar(stmt)
+    return uow.session.execute(stmt).scalar_one()
 
 
 def _refuse_second_open_enrolment(uow: UnitOfWork, trainee_id: uuid.UUID, project_id: uuid.UUID) -> None:

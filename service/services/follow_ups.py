@@ -28,6 +28,7 @@ def schedule_for_exits(session: Session, enrolments: list[Enrolment]) -> list[Fo
         FollowUp(organisation_id=enrolment.organisation_id, enrolment_id=enrolment.id,
                  trainee_id=enrolment.trainee_id, checkpoint=checkpoint, due_on=due_on, status=rules.DUE)
         for enrolment in by_id.values()
+        if enrolment.exited_on is not None  # only exits are scheduled; an open one has no checkpoints
         for checkpoint, due_on in rules.due_dates(enrolment.exited_on).items()
         if (enrolment.id, checkpoint) not in existing
     ]

@@ -62,12 +62,16 @@ def claim(transaction: SharedTransaction, principal: Principal, key: str, finger
         return None
     if record.fingerprint != fingerprint:
         raise ValidationFailed({"Idempotency-Key": ["This key was used with a different request; use a new key."]})
-    return StoredResponse(record.status_code, record.response_body, record.location)
+    # A record without a status was taken over above: a stored one always has its status and body.
+    assert record.status_code is not None
+    return StoredResponse(record.status_code, record.response_body or "", record.location)
 
 
 def store(transaction: SharedTransaction, principal: Principal, key: str, response: StoredResponse) -> None:
     """Put the response on the claim; it commits with the request's effects."""
     record = _record(transaction.session, principal, key)
+    if record is None:  # claimed in this same transaction, so it is there
+        raise RuntimeError("storing a response for a key that was not claimed")
     record.status_code = response.status_code
     record.response_body = response.body
     record.location = response.location

@@ -82,7 +82,8 @@ def rebuild_reach(uow: UnitOfWork, organisation_id: uuid.UUID) -> int:
         # Lock the count first, then count in a new statement: bumps committed meanwhile are
         # included, and bumps still in flight wait and then add their person on top.
         session.execute(select(ReachCount.scope_id).where(ReachCount.scope_id == scope_id).with_for_update())
-        reached = session.scalar(select(func.count()).select_from(ReachMember).where(ReachMember.scope_id == scope_id))
+        reached = session.execute(select(func.count()).select_from(ReachMember)
+                                  .where(ReachMember.scope_id == scope_id)).scalar_one()
         session.execute(update(ReachCount).where(ReachCount.scope_id == scope_id).values(reached=reached)
                         .execution_options(synchronize_session=False))
         announced += len(_announce(uow, organisation_id, scope_id, project_id, target, reached))
@@ -114,9 +115,9 @@ def _join(session: Session, organisation_id: uuid.UUID, scope_id: uuid.UUID, tra
     if added is None:
         return session.scalar(select(ReachCount.reached).where(ReachCount.scope_id == scope_id)) or 0
     _ensure_count(session, organisation_id, scope_id)
-    return session.scalar(update(ReachCount).where(ReachCount.scope_id == scope_id)
-                          .values(reached=ReachCount.reached + 1).returning(ReachCount.reached)
-                          .execution_options(synchronize_session=False))
+    return session.execute(update(ReachCount).where(ReachCount.scope_id == scope_id)
+                           .values(reached=ReachCount.reached + 1).returning(ReachCount.reached)
+                           .execution_options(synchronize_session=False)).scalar_one()
 
 
 def _announce(uow: UnitOfWork, organisation_id: uuid.UUID, scope_id: uuid.UUID, project_id: uuid.UUID | None,

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from service.db.models import Organisation, User
 from service.domain import national_ids
-from service.domain.errors import Conflict, NotFound, ValidationFailed
+from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal, Role
 from service.services import tokens
+from service.services.queries import own_organisation
 from service.services.unit_of_work import UnitOfWork
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -64,7 +65,4 @@ def update(uow: UnitOfWork, principal: Principal, changes: dict) -> Organisation
 
 
 def _own(uow: UnitOfWork, principal: Principal) -> Organisation:
-    organisation = uow.session.get(Organisation, principal.organisation_id)
-    if organisation is None:
-        raise NotFound("Organisation not found.")
-    return organisation
+    return own_organisation(uow.session, principal.organisation_id)

@@ -10,6 +10,7 @@ import uuid
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from service.db.models import Organisation
 from service.domain.errors import NotFound, ValidationFailed
 
 
@@ -23,6 +24,14 @@ def get_scoped(session: Session, model, organisation_id: uuid.UUID, record_id: u
     if record is None:
         raise NotFound(f"{label or model.__name__} not found.")
     return record
+
+
+def own_organisation(session: Session, organisation_id: uuid.UUID) -> Organisation:
+    """The caller's organisation (a principal's organisation always exists; a deleted one is just missing)."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("Organisation not found.")
+    return organisation
 
 
 def encode_cursor(record_id: uuid.UUID) -> str:

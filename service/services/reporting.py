@@ -12,7 +12,7 @@ from service.domain.errors import Forbidden, ValidationFailed
 from service.domain.roles import Principal, Role
 from service.metrics import aggregates, projection, reports
 from service.metrics.aggregates import Scope
-from service.services.queries import get_scoped
+from service.services.queries import get_scoped, own_organisation
 from service.services.unit_of_work import UnitOfWork
 
 #: A breakdown larger than this is refused: nobody reads it, and suppressing it costs much.
@@ -25,7 +25,7 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tupl
         raise Forbidden("Only admins may ask for suppress=false.")
     with uow:
         session = uow.session
-        organisation = session.get(Organisation, principal.organisation_id)
+        organisation = own_organisation(session, principal.organisation_id)
         project = (get_scoped(session, Project, organisation.id, args["project_id"], label="Project")
                    if args.get("project_id") else None)
         scope = Scope(organisation.id, project.id if project else None, args.get("period_start"),

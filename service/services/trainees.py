@@ -8,13 +8,13 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.exc import IntegrityError
 
 from service.clock import today, utcnow
-from service.db.models import Enrolment, Organisation, Trainee
+from service.db.models import Enrolment, Trainee
 from service.domain import national_ids
 from service.domain import trainees as rules
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal
 from service.services.pii import NationalIdVault
-from service.services.queries import filter_by, get_scoped, page
+from service.services.queries import filter_by, get_scoped, own_organisation, page
 from service.services.unit_of_work import UnitOfWork
 
 
@@ -23,7 +23,7 @@ def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalI
     raw_national_id = data.pop("national_id")
     rules.check_registration(consent=data["consent"], birth_date=data["birth_date"], today=today())
     with uow:
-        organisation = uow.session.get(Organisation, principal.organisation_id)
+        organisation = own_organisation(uow.session, principal.organisation_id)
         try:
             national_id = national_ids.normalise(organisation.national_id_scheme, raw_national_id)
         except ValueError as error:

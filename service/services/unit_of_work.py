@@ -11,8 +11,9 @@ an API request with an Idempotency-Key commits its effects and its stored respon
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
-from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
 
 from service.db import audit  # noqa: F401  (registers the flush hook)
 from service.domain.events import Event
@@ -20,15 +21,22 @@ from service.services.events import add_events
 
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], actor_id: uuid.UUID | None = None):
+    def __init__(self, session_factory: Callable[[], Session], actor_id: uuid.UUID | None = None):
         self._session_factory = session_factory
         self.actor_id = actor_id
-        self.session: Session | None = None
+        self._session: Session | None = None
         self._events: list[Event] = []
 
+    @property
+    def session(self) -> Session:
+        """The open session; only inside `with uow:` (a use case that forgot it fails loudly here)."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside `with`")
+        return self._session
+
     def __enter__(self) -> "UnitOfWork":
-        self.session = self._session_factory()
-        self.session.info[audit.ACTOR_KEY] = self.actor_id
+        self._session = self._session_factory()
+        self._session.info[audit.ACTOR_KEY] = self.actor_id
         self._events = []
         return self
 
@@ -36,7 +44,7 @@ class UnitOfWork:
         # close() ends (and so rolls back) an uncommitted transaction without expiring
         # what was loaded: services hand detached, fully loaded records to the caller.
         self.session.close()
-        self.session = None
+        self._session = None
         self._events = []
 
     def record(self, event: Event) -> None:
@@ -59,7 +67,7 @@ class SharedTransaction:
     nothing of it is durable before that one commit.
     """
 
-    def __init__(self, session_factory: sessionmaker[Session], actor_id: uuid.UUID | None = None):
+    def __init__(self, session_factory: Callable[[], Session], actor_id: uuid.UUID | None = None):
         self.actor_id = actor_id
         self.session = session_factory()
         self.session.info[audit.ACTOR_KEY] = actor_id
@@ -97,7 +105,7 @@ class JoinedUnitOfWork(UnitOfWork):
     def __exit__(self, *exc_info) -> None:
         # The shared session stays open: its owner closes it.
         self._end_savepoint()
-        self.session = None
+        self._session = None
         self._events = []
 
     def commit(self) -> None:

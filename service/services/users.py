@@ -178,4 +178,4 @@ def _serialise_removals(uow: UnitOfWork, organisation_id: uuid.UUID) -> None:
 def _active_admins(uow: UnitOfWork, organisation_id: uuid.UUID) -> int:
     stmt = select(func.count()).select_from(User).where(
         User.organisation_id == organisation_id, User.role == Role.ADMIN, User.active.is_(True))
-    return uow.session.scalar(stmt)
+    return uow.session.execute(stmt).scalar_one()

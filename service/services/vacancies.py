@@ -56,9 +56,9 @@ def fill_if_taken(session: Session, vacancy: Vacancy, on: date) -> bool:
     The outcomes consumer calls it on `placement.started` with the start date, so an event
     handled late judges the day of the hire, not the day it is handled; a PATCH with today.
     """
-    active = session.scalar(select(func.count()).select_from(Placement).where(
+    active = session.execute(select(func.count()).select_from(Placement).where(
         Placement.vacancy_id == vacancy.id, Placement.started_on <= on,
-        or_(Placement.ended_on.is_(None), Placement.ended_on >= on)))
+        or_(Placement.ended_on.is_(None), Placement.ended_on >= on))).scalar_one()
     return rules.fill_if_taken(vacancy, active)
 
 

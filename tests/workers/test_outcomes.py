@@ -180,7 +180,8 @@ def test_a_batch_of_exits_and_placements_has_the_effects_of_each_alone(pathways,
     assert consumer.apply_batch(events) == 0  # redelivered: recognised, nothing applied twice
 
     def statuses(enrolment):
-        return {name: (item["status"], item["source"]) for name, item in _follow_ups(client, cw, enrolment["id"]).items()}
+        follow_ups = _follow_ups(client, cw, enrolment["id"])
+        return {name: (item["status"], item["source"]) for name, item in follow_ups.items()}
 
     recorded, due = ("recorded", "placement"), ("due", None)
     assert statuses(employed) == {"exit": recorded, "month_6": recorded, "month_12": due}

@@ -18,6 +18,6 @@ from service.db.models.trainees import Trainee
 from service.db.models.users import User
 
 __all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
-           "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState", "Milestone", "Organisation",
-           "OutboxMessage", "Placement", "ProcessedEvent", "Project", "ReachCount", "ReachMember", "Referral",
-           "Trainee", "User", "Vacancy"]
+           "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState",
+           "Milestone", "Organisation", "OutboxMessage", "Placement", "ProcessedEvent", "Project", "ReachCount",
+           "ReachMember", "Referral", "Trainee", "User", "Vacancy"]

@@ -1,7 +1,7 @@
 """Core records: organisations, users, projects, cohorts, trainees, enrolments, audit, outbox.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 11:55:21.047401
 """
 
