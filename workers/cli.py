@@ -64,7 +64,8 @@ def replay(consumer: str | None, message_id: str | None) -> None:
                    f"{f' with id {message_id}' if message_id else ''} to replay", err=True)
 
 
-@click.command(name="heartbeat", help="Exit 0 while NAME (relay or worker) has beaten within --max-age seconds: a container healthcheck.")
+@click.command(name="heartbeat", help="Exit 0 while NAME (relay or worker) has beaten within --max-age seconds: "
+                                      "a container healthcheck.")
 @click.argument("name", type=click.Choice(["relay", "worker"]))
 @click.option("--max-age", default=heartbeat.DEFAULT_MAX_AGE_SECONDS, show_default=True, type=float)
 def heartbeat_command(name: str, max_age: float) -> None:

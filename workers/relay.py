@@ -191,6 +191,7 @@ def _without_confirm_each(connection: Connection) -> Connection:
     broker.connect sets for the consumers makes py-amqp wait for each message's confirm instead;
     it is read when the connection opens, so the relay's connection opens without it. (A connection
     handed over open, as some tests do, keeps it until it reconnects: correct, one wait per message.)"""
-    if connection.transport_options.get("confirm_publish"):
-        connection.transport_options = {**connection.transport_options, "confirm_publish": False}
+    options = connection.transport_options or {}
+    if options.get("confirm_publish"):
+        connection.transport_options = {**options, "confirm_publish": False}
     return connection
