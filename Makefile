@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export PATHWAYS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test bench demo clean
+.PHONY: install run lint test bench demo clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,18 @@ run: install
 	$(BIN)/pathways demo --quiet $(DEMO_ARGS)
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/pathways run
 
-## The whole suite; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" into failures.
-test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+## The gates before the suite: ruff (rules in pyproject.toml) and mypy on service/domain,
+## service/services and workers.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## The lowest line coverage of service, workers and schemas the suite may fall to (measured: see README).
+COVERAGE_FLOOR ?= 0
+
+## The whole suite after the gates; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" into failures.
+test: install lint
+	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 
 ## The benchmark suite against PostgreSQL and RabbitMQ on loopback (not part of `make test`):
 ## prints one table and writes bench/results/latest.{json,md}. BENCH_ARGS="--help" lists its options.
