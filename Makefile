@@ -37,8 +37,9 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-## The lowest line coverage of service, workers and schemas the suite may fall to (measured: see README).
-COVERAGE_FLOOR ?= 0
+## The lowest line coverage of service, workers and schemas the suite may fall to: measured 95.2 % on
+## 2026-12-05 (7,625 statements, 369 missed), less one point for paths that depend on timing.
+COVERAGE_FLOOR ?= 94
 
 ## The whole suite after the gates; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" into failures.
 test: install lint
