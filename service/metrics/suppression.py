@@ -21,6 +21,14 @@ smallest non-zero counts, zeros only when nothing else will do. A box is the sta
 complement because it always protects; choosing line by line, the cheapest single cell
 each time, nulled about 1.7 times as much on random grids.
 
+A small table is hidden whole (issue 14): when a table's total is 1 to min_cell_size - 1,
+every cell of it is nulled, zeros too, since zeros beside a total of 1 tell who that one is
+(the one Roma person is the one in "rural"). A table here is every sub-table of the grid:
+the grid itself and every slice of it with some dimensions fixed (a line is the split by
+one dimension of the people at one value of the others, such as one district's split by
+sex in a breakdown). A total of 0 hides nothing: it tells of nobody. Those cells count as
+primary; secondary suppression then protects them like any other.
+
 Limits: the choice is greedy, so it protects but is not minimal; only exact derivation
 is prevented, not narrow bounds from counts being non-negative (with a total of 3 and two
 nulled cells, each lies in 0..3); a grid of one cell (every dimension has one value)
@@ -28,7 +36,7 @@ equals the exact total and cannot be protected, so that cell is returned alone.
 """
 
 from collections.abc import Mapping, Sequence
-from itertools import product
+from itertools import combinations, product
 from math import gcd, prod
 
 
@@ -37,9 +45,10 @@ def suppress(cells: Mapping[tuple, int], dimensions: Sequence[Sequence[object]],
     """Return the keys of the cells to publish as null (primary and secondary suppression)."""
     keys = list(product(*dimensions))
     counts = _counts(cells, keys, len(dimensions))
-    primary = [cell for cell, count in enumerate(counts) if 1 <= count < min_cell_size]
-    if not primary:
+    primary = [cell for cell, count in enumerate(counts) if small(count, min_cell_size)]
+    if not primary:  # a small table holds a small cell: without one, no table is small either
         return frozenset()
+    primary = sorted(set(primary) | _in_small_tables(keys, counts, len(dimensions), min_cell_size))
     grid = _Grid([len(values) for values in dimensions], counts)
     nulled = _NullSpace(grid.equations_of)
     for cell in primary:
@@ -53,6 +62,29 @@ def suppress(cells: Mapping[tuple, int], dimensions: Sequence[Sequence[object]],
             nulled.add(cell)
             grid.null(cell)
     return frozenset(keys[cell] for cell in nulled.cells)
+
+
+def small(count: int | None, min_cell_size: int) -> bool:
+    """Whether a count (of a cell, or the total of a table or of a group a median is taken over) is
+    hidden: 1 to min_cell_size - 1 people. Zero tells of nobody; a min_cell_size of 1 or less hides nothing."""
+    return count is not None and 1 <= count < min_cell_size
+
+
+def _in_small_tables(keys: list[tuple], counts: list[int], rank: int, min_cell_size: int) -> set[int]:
+    """The cells of every sub-table (the grid, or a slice of it along some dimensions) whose total is small."""
+    found: set[int] = set()
+    if min_cell_size <= 1:
+        return found
+    for size in range(1, rank + 1):
+        for summed in combinations(range(rank), size):
+            kept = [axis for axis in range(rank) if axis not in summed]
+            tables: dict[tuple, list[int]] = {}
+            for cell, key in enumerate(keys):
+                tables.setdefault(tuple(key[axis] for axis in kept), []).append(cell)
+            for members in tables.values():
+                if small(sum(counts[cell] for cell in members), min_cell_size):
+                    found.update(members)
+    return found
 
 
 def _counts(cells: Mapping[tuple, int], keys: list[tuple], rank: int) -> list[int]:

@@ -94,12 +94,64 @@ def test_one_small_cell_takes_the_smallest_non_zero_cell_as_complement():
 
 
 def test_a_zero_cell_is_the_complement_when_no_other_cell_counts():
-    cells = grid([SEX], [3, 0, 0])
-    assert suppress(cells, [SEX], 5) == {("female",), ("male",)}
+    dimensions = [["r0", "r1"], ["c0", "c1"]]
+    cells = grid(dimensions, [3, 10,
+                              10, 0])
+    assert suppress(cells, dimensions, 5) == set(cells)
 
 
 def test_a_one_cell_grid_equals_the_exact_total_and_is_returned_alone():
     assert suppress({("all",): 3}, [["all"]], 5) == {("all",)}
+
+
+# Small tables: hidden whole, zeros too (issue 14)
+
+
+def sub_tables(cells, dimensions):
+    """Every sub-table of the grid as its list of keys: the grid, and each slice with some dimensions fixed."""
+    rank = len(dimensions)
+    for size in range(1, rank + 1):
+        for summed in combinations(range(rank), size):
+            fixed = [axis for axis in range(rank) if axis not in summed]
+            for values in product(*(dimensions[axis] for axis in fixed)):
+                yield [key for key in cells if all(key[a] == v for a, v in zip(fixed, values))]
+
+
+def test_zeros_beside_a_total_of_1_are_hidden_too():
+    # Before: the 1 and one zero (its complement) were null, the other zeros shown beside a total of 1.
+    cells = grid([SEX + ["undisclosed"]], [0, 0, 1, 0])
+    assert suppress(cells, [SEX + ["undisclosed"]], 5) == set(cells)
+
+
+def test_a_total_below_min_cell_size_hides_every_cell_even_without_zeros():
+    cells = grid([SEX], [2, 1, 1])
+    assert suppress(cells, [SEX], 5) == set(cells)
+
+
+def test_a_total_of_0_tells_of_nobody_and_hides_nothing():
+    assert suppress(grid([SEX], [0, 0, 0]), [SEX], 5) == frozenset()
+
+
+def test_a_line_with_a_small_total_is_hidden_whole_inside_a_large_table():
+    # One district's split by sex: one person, so its zeros say what that person is.
+    dimensions = [["konak", "buca", "bornova"], SEX]
+    cells = grid(dimensions, [0, 1, 0,
+                              30, 25, 7,
+                              20, 40, 9])
+    nulled = suppress(cells, dimensions, 5)
+    assert {("konak", sex) for sex in SEX} <= nulled
+    assert not derivable(cells, dimensions, nulled)
+
+
+def test_a_slice_of_a_3d_grid_with_a_small_total_is_hidden_whole():
+    dimensions = [["konak", "buca"], ["young", "old"], ["female", "male"]]
+    cells = {key: 20 for key in product(*dimensions)}
+    for key in product(["konak"], ["young", "old"], ["female", "male"]):
+        cells[key] = 0
+    cells["konak", "young", "female"] = 2
+    nulled = suppress(cells, dimensions, 5)
+    assert {key for key in cells if key[0] == "konak"} <= nulled
+    assert not derivable(cells, dimensions, nulled)
 
 
 # Two and three dimensions
@@ -192,6 +244,10 @@ def test_no_suppressed_cell_can_be_derived(drawn, min_cell_size):
     dimensions, cells = drawn
     shown = dict(cells)
     primary = {key for key, count in cells.items() if 1 <= count < min_cell_size}
+    if primary:  # a small table has a small cell, so without one there is none
+        for members in sub_tables(cells, dimensions):
+            if 1 <= sum(cells[key] for key in members) < min_cell_size:
+                primary.update(members)
 
     nulled = suppress(cells, dimensions, min_cell_size)
 
