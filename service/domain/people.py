@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-SEXES = ("female", "male", "other")
+SEXES = ("female", "male", "non_binary", "undisclosed")
 SETTLEMENT_TYPES = ("urban", "rural")
 EDUCATION_LEVELS = ("primary_or_less", "lower_secondary", "upper_secondary", "tertiary")
 LABOUR_STATUSES = ("unemployed", "long_term_unemployed", "inactive", "employed", "in_education")

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 
+import uuid
+from datetime import date, datetime, timezone
+
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
-from service.db.base import Base
+from service.db.base import Base, UTCDateTime
 from service.db.migrate import alembic_config, upgrade
 from service.db.models import Enrolment, User
 
@@ -108,7 +112,9 @@ def test_database_allows_one_open_enrolment_per_trainee_and_project(pathways, se
 
     def enrolment(status: str = "enrolled", **fields):
         return Enrolment(organisation_id=principal.organisation_id, trainee_id=trainee.id,
-                         project_id=project.id, status=status, enrolled_on=project.starts_on, **fields)
+                         project_id=project.id, status=status, enrolled_on=project.starts_on,
+                         labour_status_at_entry="unemployed", education_level_at_entry="tertiary",
+                         settlement_type_at_entry="urban", vulnerable_groups_at_entry=[], age_at_entry=30, **fields)
 
     _flush(pathways, enrolment("completed", exited_on=project.starts_on))
     _flush(pathways, enrolment())  # a closed enrolment does not count
@@ -128,3 +134,138 @@ def test_database_allows_one_active_user_per_email(pathways, seed):
     _flush(pathways, user())
     with pytest.raises(IntegrityError):
         _flush(pathways, user())
+
+
+# --- 0008: data carried over (sex `other`, the at-entry backfill, observed_on) -------------------------
+
+_WRITTEN = datetime(2026, 3, 5, 22, 30, tzinfo=timezone.utc)
+
+
+def _table(name: str, *columns: sa.Column) -> sa.Table:
+    stamps = (sa.Column("created_at", UTCDateTime()), sa.Column("updated_at", UTCDateTime()))
+    return sa.Table(name, sa.MetaData(), sa.Column("id", sa.Uuid()), *columns, *stamps)
+
+
+_ORGANISATIONS = _table("organisations", *(sa.Column(n, t) for n, t in (
+    ("name", sa.String()), ("slug", sa.String()), ("country", sa.String()), ("national_id_scheme", sa.String()),
+    ("share_targets", sa.JSON()), ("min_cell_size", sa.Integer()), ("locale", sa.String()))))
+_PROJECTS = _table("projects", *(sa.Column(n, t) for n, t in (
+    ("organisation_id", sa.Uuid()), ("code", sa.String()), ("name", sa.String()), ("description", sa.String()),
+    ("share_targets", sa.JSON()), ("priority_groups", sa.JSON()))))
+_TRAINEES = _table("trainees", *(sa.Column(n, t) for n, t in (
+    ("organisation_id", sa.Uuid()), ("given_name", sa.String()), ("family_name", sa.String()),
+    ("national_id_hash", sa.String()), ("national_id_ciphertext", sa.LargeBinary()), ("sex", sa.String()),
+    ("birth_date", sa.Date()), ("settlement_type", sa.String()), ("education_level", sa.String()),
+    ("labour_status", sa.String()), ("vulnerable_groups", sa.JSON()), ("consent", sa.Boolean()),
+    ("consent_at", UTCDateTime()))))
+_ENROLMENTS = _table("enrolments", *(sa.Column(n, t) for n, t in (
+    ("organisation_id", sa.Uuid()), ("trainee_id", sa.Uuid()), ("project_id", sa.Uuid()), ("status", sa.String()),
+    ("enrolled_on", sa.Date()), ("exited_on", sa.Date()))))
+_FOLLOW_UPS = _table("follow_ups", *(sa.Column(n, t) for n, t in (
+    ("organisation_id", sa.Uuid()), ("enrolment_id", sa.Uuid()), ("trainee_id", sa.Uuid()),
+    ("checkpoint", sa.String()), ("due_on", sa.Date()), ("status", sa.String()), ("employment_status", sa.String()),
+    ("source", sa.String()))))
+
+
+def _records_of_0007(engine) -> dict[str, uuid.UUID]:
+    """Records as release 0007 wrote them, with children under every trainee and enrolment (a rebuilt
+    parent table must keep them on SQLite)."""
+    ids = {name: uuid.uuid4() for name in ("org", "project", "other", "female", "open", "closed", "leap",
+                                           "placement", "caseworker", "unreachable", "due")}
+    stamps = {"created_at": _WRITTEN, "updated_at": _WRITTEN}
+    org = ids["org"]
+
+    def trainee(key, sex, birth_date, groups):
+        return {"id": ids[key], "organisation_id": org, "given_name": "A", "family_name": "B",
+                "national_id_hash": key, "national_id_ciphertext": b"x", "sex": sex, "birth_date": birth_date,
+                "settlement_type": "rural", "education_level": "lower_secondary", "labour_status": "inactive",
+                "vulnerable_groups": groups, "consent": True, "consent_at": _WRITTEN, **stamps}
+
+    def enrolment(key, trainee_key, enrolled_on, exited_on=None):
+        return {"id": ids[key], "organisation_id": org, "trainee_id": ids[trainee_key], "project_id": ids["project"],
+                "status": "completed" if exited_on else "enrolled", "enrolled_on": enrolled_on,
+                "exited_on": exited_on, **stamps}
+
+    def follow_up(key, checkpoint, status, source=None, employment_status=None):
+        return {"id": ids[key], "organisation_id": org, "enrolment_id": ids["closed"], "trainee_id": ids["other"],
+                "checkpoint": checkpoint, "due_on": date(2025, 9, 1), "status": status,
+                "employment_status": employment_status, "source": source, **stamps}
+
+    with engine.begin() as connection:
+        connection.execute(_ORGANISATIONS.insert(), [{
+            "id": org, "name": "Old", "slug": f"old-{org.hex[:8]}", "country": "TR", "national_id_scheme": "tr_tckn",
+            "share_targets": [], "min_cell_size": 1, "locale": "tr", **stamps}])
+        connection.execute(_PROJECTS.insert(), [{
+            "id": ids["project"], "organisation_id": org, "code": "P", "name": "P", "description": "",
+            "share_targets": [], "priority_groups": [], **stamps}])
+        connection.execute(_TRAINEES.insert(), [trainee("other", "other", date(2000, 6, 15), ["refugee"]),
+                                                trainee("female", "female", date(2000, 2, 29), [])])
+        connection.execute(_ENROLMENTS.insert(), [
+            enrolment("closed", "other", date(2025, 6, 14), exited_on=date(2025, 9, 1)),  # a day before 25
+            enrolment("open", "other", date(2026, 6, 15)),                                 # 26 that day
+            enrolment("leap", "female", date(2025, 2, 28))])                               # not yet 25
+        connection.execute(_FOLLOW_UPS.insert(), [
+            follow_up("placement", "exit", "recorded", "placement", "employed"),
+            follow_up("caseworker", "month_6", "recorded", "caseworker", "unemployed"),
+            follow_up("unreachable", "month_12", "unreachable", "caseworker", "unknown")])
+    return ids
+
+
+def _row(engine, table: str, id_: uuid.UUID, *columns: str) -> tuple:
+    meta = sa.Table(table, sa.MetaData(), sa.Column("id", sa.Uuid()),
+                    *(sa.Column(c, sa.JSON() if c.startswith("vulnerable") else None) for c in columns))
+    with engine.connect() as connection:
+        row = connection.execute(sa.select(*(meta.c[c] for c in columns)).where(meta.c.id == id_)).one()
+    return tuple(row)
+
+
+def test_0008_migrates_other_to_undisclosed_and_fills_the_new_columns(empty_engine):
+    upgrade(empty_engine, "0007")
+    ids = _records_of_0007(empty_engine)
+
+    upgrade(empty_engine)
+
+    # `other` mixed a non-binary identity with "prefer not to say": no identity is guessed.
+    assert _row(empty_engine, "trainees", ids["other"], "sex", "citizenship") == ("undisclosed", None)
+    assert _row(empty_engine, "trainees", ids["female"], "sex") == ("female",)
+    at_entry = ("labour_status_at_entry", "education_level_at_entry", "settlement_type_at_entry",
+                "vulnerable_groups_at_entry", "citizenship_at_entry", "age_at_entry")
+    person = ("inactive", "lower_secondary", "rural")
+    assert _row(empty_engine, "enrolments", ids["closed"], *at_entry) == (*person, ["refugee"], None, 24)
+    assert _row(empty_engine, "enrolments", ids["open"], *at_entry) == (*person, ["refugee"], None, 26)
+    assert _row(empty_engine, "enrolments", ids["leap"], *at_entry) == (*person, [], None, 24)
+    observed = {key: _row(empty_engine, "follow_ups", ids[key], "observed_on")[0]
+                for key in ("placement", "caseworker", "unreachable")}
+    as_date = {key: value if isinstance(value, date) else date.fromisoformat(value) for key, value in observed.items()}
+    assert as_date == {"placement": date(2025, 9, 1), "caseworker": _WRITTEN.date(), "unreachable": _WRITTEN.date()}
+    assert schema_differences(empty_engine) == []
+
+
+def test_0008_downgrade_maps_both_new_sexes_back_to_other(empty_engine):
+    upgrade(empty_engine, "0007")
+    ids = _records_of_0007(empty_engine)
+    upgrade(empty_engine)
+    with empty_engine.begin() as connection:
+        connection.execute(sa.text("UPDATE trainees SET sex = 'non_binary' WHERE sex = 'female'"))
+
+    downgrade(empty_engine, "0007")
+
+    assert current_revision(empty_engine) == "0007"
+    assert _row(empty_engine, "trainees", ids["other"], "sex") == ("other",)
+    assert _row(empty_engine, "trainees", ids["female"], "sex") == ("other",)
+    # Every child row survived the rebuilt parents (SQLite) and the open enrolment is still unique.
+    with empty_engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM follow_ups")) == 3
+        assert connection.scalar(sa.text("SELECT count(*) FROM enrolments")) == 3
+    _index(empty_engine, "enrolments", "uq_enrolments_open")
+
+
+def test_0008_new_sexes_are_refused_by_the_database_before_it(empty_engine):
+    """The old check stands again after a downgrade: it is not silently left wider."""
+    upgrade(empty_engine, "0007")
+    ids = _records_of_0007(empty_engine)
+    upgrade(empty_engine)
+    downgrade(empty_engine, "0007")
+
+    with pytest.raises((IntegrityError, DataError)), empty_engine.begin() as connection:  # the check, or VARCHAR(8)
+        connection.execute(_TRAINEES.update().where(_TRAINEES.c.id == ids["other"]).values(sex="undisclosed"))

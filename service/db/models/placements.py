@@ -51,3 +51,5 @@ class FollowUp(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     source: Mapped[str | None] = mapped_column(String(16))
     placement_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("placements.id"))
+    #: The day the recorded status refers to (service.domain.follow_ups: within the checkpoint's window).
+    observed_on: Mapped[date | None]

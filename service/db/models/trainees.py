@@ -26,7 +26,7 @@ class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     family_name: Mapped[str] = mapped_column(String(100))
     national_id_hash: Mapped[str] = mapped_column(String(64))
     national_id_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
-    sex: Mapped[str] = mapped_column(String(8))
+    sex: Mapped[str] = mapped_column(String(16))
     birth_date: Mapped[date]
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
@@ -35,5 +35,6 @@ class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     education_level: Mapped[str] = mapped_column(String(32))
     labour_status: Mapped[str] = mapped_column(String(32))
     vulnerable_groups: Mapped[list] = mapped_column(default=list)
+    citizenship: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     consent: Mapped[bool]
     consent_at: Mapped[datetime]
