@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from itertools import combinations
 
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
@@ -134,14 +135,15 @@ def _hidden_values(session: Session, request: Request, target: dict) -> frozense
 def _share(target: dict, count: int, reached: int, hidden_values: frozenset) -> dict:
     values = target["value"] if isinstance(target["value"], list) else [target["value"]]
     hidden = any(value in hidden_values for value in values)
-    share = _ratio(count, reached) if reached else None
+    # Whether a bound is met tells where the hidden count lies (one person of a group makes a share
+    # "met" that none would not): a hidden count hides everything derived from it.
+    share = None if hidden or not reached else _ratio(count, reached)
     met = None if share is None else (
         (target.get("min_share") is None or share >= target["min_share"])
         and (target.get("max_share") is None or share <= target["max_share"]))
     return {"dimension": target["dimension"], "value": target["value"],
             "min_share": target.get("min_share"), "max_share": target.get("max_share"),
-            "reached": None if hidden else count, "share": None if hidden else share,
-            "met": met, "suppressed": hidden}
+            "reached": None if hidden else count, "share": share, "met": met, "suppressed": hidden}
 
 
 # -- outcomes ----------------------------------------------------------------------------------
@@ -173,31 +175,52 @@ def _outcome_figures(counts: Mapping, amounts: Counter[Decimal], threshold: int,
 
 
 def _gaps(session: Session, request: Request, currency: str | None) -> dict:
-    """Female minus male and female / male, for each figure the catalogue marks as a gap."""
+    """For each figure the catalogue marks as a gap: the female and male figures with their difference
+    and ratio (as before), and `pairs`: for every pair of sexes, in the order of the sexes, first minus
+    second and first / second (`female_male`, `female_non_binary`, ..., `non_binary_undisclosed`).
+
+    A pair's gap is null when either figure is (hidden, or resting on a hidden count): a gap beside
+    a shown figure would give the hidden one away.
+    """
     by_sex = {key[0]: cell for key, cell in _cells(session, request, COUNTS[OUTCOMES], ("sex",))}
     sex_amounts = agg.amounts(session, request.scope, ("sex",), MEDIAN.computed)
-    figures = {sex: _outcome_figures(by_sex[sex], sex_amounts.get((sex,), {}).get(currency, Counter()),
-                                     request.threshold, by_sex[sex]["hidden"]) for sex in ("female", "male")}
+    figures = {sex: _outcome_figures(cell, sex_amounts.get((sex,), {}).get(currency, Counter()),
+                                     request.threshold, cell["hidden"]) for sex, cell in by_sex.items()}
+    pairs = list(combinations(by_sex, 2))
     gaps = {}
     for metric in catalogue.of_report(OUTCOMES):
         if not metric.gap:
             continue
-        name, money = metric.name, metric.unit == MONEY
-        female, male = figures["female"][name], figures["male"][name]
-        if money:
-            exact = {sex: None if value is None else Fraction(Decimal(value)) for sex, value in
-                     (("female", female), ("male", male))}
-        else:  # from the counts: the rounded rates would put their rounding into the gap
-            rate = metric.computed
-            exact = {sex: None if figures[sex][name] is None else
-                     Fraction(_exact(by_sex[sex], rate.numerator), _exact(by_sex[sex], rate.denominator))
-                     for sex in ("female", "male")}
-        difference = None if female is None or male is None else (
-            _money(Decimal(female) - Decimal(male)) if money
-            else round(float(exact["female"] - exact["male"]), RATE_PLACES))
-        ratio = None if female is None or not male else round(float(exact["female"] / exact["male"]), RATE_PLACES)
-        gaps[name] = {"female": female, "male": male, "difference": difference, "ratio": ratio}
+        shown = {sex: figures[sex][metric.name] for sex in by_sex}
+        exact = {sex: _exact_figure(metric, shown[sex], by_sex[sex]) for sex in by_sex}
+        gap = {first + "_" + second: _pair_gap(metric, exact[first], exact[second]) for first, second in pairs}
+        female_male = gap.get("female_male", {"difference": None, "ratio": None})
+        gaps[metric.name] = {"female": shown.get("female"), "male": shown.get("male"), **female_male, "pairs": gap}
     return gaps
+
+
+def _exact_figure(metric: Metric, shown, counts: Mapping) -> Fraction | None:
+    """A sex's figure, exact: money from its value, a rate from its counts (the rounded rates would put
+    their rounding into the gap); None when the figure is not shown."""
+    if shown is None:
+        return None
+    if metric.unit == MONEY:
+        return Fraction(Decimal(shown))
+    rate = metric.computed
+    return Fraction(_exact(counts, rate.numerator), _exact(counts, rate.denominator))
+
+
+def _pair_gap(metric: Metric, first: Fraction | None, second: Fraction | None) -> dict:
+    """first - second and first / second; null when either is null, the ratio also when second is 0."""
+    both = first is not None and second is not None
+    difference = None if not both else (
+        _money(_decimal(first - second)) if metric.unit == MONEY else round(float(first - second), RATE_PLACES))
+    ratio = round(float(first / second), RATE_PLACES) if both and second else None
+    return {"difference": difference, "ratio": ratio}
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
 
 
 def _main_currency(wages_by_currency: Mapping[str, Counter]) -> str | None:
