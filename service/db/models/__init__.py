@@ -13,11 +13,12 @@ from service.db.models.organisations import Organisation
 from service.db.models.outbox import OutboxMessage
 from service.db.models.placements import FollowUp, Placement
 from service.db.models.projects import Cohort, Project
+from service.db.models.reference import OccupationSexShare
 from service.db.models.referrals import Referral
 from service.db.models.trainees import Trainee
 from service.db.models.users import User
 
 __all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
            "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState",
-           "Milestone", "Organisation", "OutboxMessage", "Placement", "ProcessedEvent", "Project", "ReachCount",
-           "ReachMember", "Referral", "Trainee", "User", "Vacancy"]
+           "Milestone", "OccupationSexShare", "Organisation", "OutboxMessage", "Placement", "ProcessedEvent", "Project",
+           "ReachCount", "ReachMember", "Referral", "Trainee", "User", "Vacancy"]
