@@ -363,11 +363,15 @@ class FundersProgramme:
         rng = self.rng
         enrolled = [p for p in self.people.values() if p.enrolled]
         for person in rng.sample(enrolled, 10):
+            # Every value changes, so that each reaches the open participations (an unchanged one need not).
+            groups = person.groups
+            while groups == person.groups:
+                groups = sorted(rng.sample(GROUPS, rng.choice((0, 1, 2))))
             change = {"education_level": rng.choice([e for e in EDUCATION if e != person.education_level]),
                       "settlement_type": "rural" if person.settlement_type == "urban" else "urban",
-                      "vulnerable_groups": sorted(rng.sample(GROUPS, rng.choice((0, 1, 2)))),
-                      "labour_status": rng.choice(LABOUR),
-                      "citizenship": rng.choice([c for c in CITIZENSHIPS if c is not None])}
+                      "vulnerable_groups": groups,
+                      "labour_status": rng.choice([s for s in LABOUR if s != person.labour_status]),
+                      "citizenship": rng.choice([c for c in CITIZENSHIPS if c not in (None, person.citizenship)])}
             self.patch(f"/trainees/{person.id}", change)
             self.count("person_edited")
             person.education_level, person.settlement_type = change["education_level"], change["settlement_type"]
@@ -382,11 +386,13 @@ class FundersProgramme:
                     self.count("open_stay_followed_edit")
         closed = [stay for stay in self.stays.values() if stay.exited_on is not None]
         for stay in rng.sample(closed, 8):
-            correction = rng.choice((
-                {"labour_status": "long_term_unemployed", "citizenship": "SY"},
-                {"vulnerable_groups": sorted({*stay.at_entry["vulnerable_groups"], "housing_exclusion"})},
-                {"age": stay.at_entry["age"] + 1, "education_level": "tertiary"},
-                {"labour_status": "employed", "settlement_type": "rural"}))
+            options = [{"labour_status": "long_term_unemployed", "citizenship": "SY"},
+                       {"vulnerable_groups": sorted({*stay.at_entry["vulnerable_groups"], "housing_exclusion"})},
+                       {"age": stay.at_entry["age"] + 1, "education_level": "tertiary"},
+                       {"labour_status": "employed", "settlement_type": "rural"}]
+            # A correction that changes nothing is refused (design 14 A): each changes something.
+            correction = rng.choice([option for option in options
+                                     if any(stay.at_entry[name] != value for name, value in option.items())])
             self.post(f"/enrolments/{stay.id}/correct-entry", {**correction, "reason": CORRECTION_REASON}, status=200)
             stay.at_entry.update(correction)
             self.count("entry_correction")

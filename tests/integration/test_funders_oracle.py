@@ -10,7 +10,9 @@ must agree on every figure, totals and by sex, without suppression (admin) and w
 a share target's `met` and `share` hide with its count).
 
 Readings of the design where it is silent (kept here, said in the report):
-- a participant is (person, project); first = earliest enrolled_on, final = latest enrolled_on;
+- a participant is (person, project); first = earliest enrolled_on, final = latest enrolled_on; the
+  checkpoints' "employed upon leaving" of a participation counts jobs from its participant's first
+  entry (design B: "[enrolled_on (first entry), exited_on + 28]");
 - "employed in a quarter" (WIOA) looks at every placement and every follow-up of the person
   (not only those of the project): the observation is about the person;
 - retention: employed in Q2 by a placement, Q4 over; kept when a placement of one of the Q2
@@ -185,6 +187,9 @@ class Oracle:
         for (trainee_id, project_id), group in stays.items():
             group.sort(key=lambda e: (e.enrolled_on, e.created_at))
             self.participants.append(Participant(records.trainees[trainee_id], project_id, group[0], group[-1]))
+        #: Each enrolment's participant's first entry: "upon leaving" counts jobs from it on (design B).
+        self.entered_on = {e.id: p.first.enrolled_on for p in self.participants
+                           for e in stays[(p.trainee.id, p.project_id)]}
 
     # -- shared rules --------------------------------------------------------------------------
 
@@ -295,7 +300,7 @@ class Oracle:
                 counts["unreachable"] += status == "unreachable"
                 counts["overdue"] += status == "due" and today > due_on + timedelta(days=window)
                 if name == "upon_leaving":
-                    employed = self.upon_leaving(e.enrolled_on, e)["employed"]
+                    employed = self.upon_leaving(self.entered_on[e.id], e)["employed"]
                     counts["recorded_or_employed"] += status == "recorded" or employed
                 else:
                     employed = status == "recorded" and check.employment_status in EMPLOYED
@@ -383,10 +388,11 @@ class Oracle:
                         "formal": {k: sum(p.formal for p in v) for k, v in sexes.items()},
                         "formal_share": {k: ratio(sum(p.formal for p in v), len(v)) for k, v in sexes.items()},
                         "contract_types": {k: dict(Counter(p.contract_type for p in v)) for k, v in sexes.items()},
-                        "mean_hours_per_week": {k: mean(p.hours_per_week for p in v) if v else None
-                                                for k, v in sexes.items()},
-                        "median_hours_per_week": {k: median(p.hours_per_week for p in v) if v else None
-                                                  for k, v in sexes.items()}}
+                        # hours are answered to two places
+                        "mean_hours_per_week": {k: round(float(mean(p.hours_per_week for p in v)), 2) if v
+                                                else None for k, v in sexes.items()},
+                        "median_hours_per_week": {k: round(float(median(p.hours_per_week for p in v)), 2) if v
+                                                  else None for k, v in sexes.items()}}
         hourly: dict[str, dict] = {}
         for currency in sorted({p.currency for p in started}):
             per = {k: [Fraction(p.wage_monthly) / (Fraction(p.hours_per_week) * Fraction(52, 12))
@@ -404,8 +410,9 @@ class Oracle:
     def funnel(self, period: Period) -> dict:
         stages = {name: SexTable() for name in FUNNEL}
         reasons: dict[str, SexTable] = defaultdict(SexTable)
+        in_project = {e.trainee_id for e in self.r.enrolments if str(e.project_id) == period.project_id}
         for trainee in self.r.trainees.values():
-            if period.holds(trainee.created_at.date()):
+            if period.holds(trainee.created_at.date()) and (period.project_id is None or trainee.id in in_project):
                 stages["registered"].add(trainee.sex)
         in_scope: dict[uuid.UUID, list[Enrolment]] = defaultdict(list)
         for e in self.r.enrolments:
@@ -585,40 +592,161 @@ def test_packs_and_funnel_equal_the_oracle_without_suppression(client, pathways,
     diff.check(f"seed {seed}")
 
 
-# -- pack shapes: filled in from the answers the packs give --------------------------------------------
+# -- pack shapes ----------------------------------------------------------------------------------------
+
+def rows_by_key(answer: dict) -> dict[tuple[str, str | None], dict]:
+    """The rows of a WIOA or ILO answer by (indicator, currency)."""
+    return {(row["indicator"], row.get("currency")): row for row in answer.get("indicators", [])}
+
+
+def compare_row(diff: Diff, label: str, rows: dict, key: tuple, want: dict) -> None:
+    row = diff.present(f"{label} {key[0]}{'[' + key[1] + ']' if key[1] else ''}", rows, key)
+    if row is not None:
+        for column, value in want.items():
+            diff.same(f"{label} {key[0]}{'[' + key[1] + ']' if key[1] else ''}.{column}", row.get(column), value)
+
+
+#: WIOA's rows: (denominator, numerator, rate) of each rate.
+WIOA_RATES = {"employment_rate_q2": ("exiters_q2_ended", "employed_q2"),
+              "employment_rate_q4": ("exiters_q4_ended", "employed_q4"),
+              "credential_attainment": ("exiters_year_ended", "credential_attained"),
+              "retention_with_same_employer": ("employed_q2_by_placement", "same_employer_q4")}
+
 
 def compare_wioa(diff: Diff, answer: dict, expected: dict, label: str) -> None:
-    rows = rows_by_indicator(answer)
-    for name in ("employment_rate_q2", "employment_rate_q4", "credential_attainment",
-                 "retention_with_same_employer"):
-        row = diff.present(f"{label} {name}", rows, name)
-        if row is None:
-            continue
-        want = expected[name]
-        for key in (*SEXES, "total"):
-            diff.same(f"{label} {name}.{key}", row.get(key), want["rate"][key])
-        for part in ("numerator", "denominator"):
-            if part in row:
-                for key in (*SEXES, "total"):
-                    diff.same(f"{label} {name}.{part}.{key}", row[part].get(key), want[part][key])
+    rows = rows_by_key(answer)
+    for name, (denominator, numerator) in WIOA_RATES.items():
+        compare_row(diff, label, rows, (denominator, None), expected[name]["denominator"])
+        compare_row(diff, label, rows, (numerator, None), expected[name]["numerator"])
+        compare_row(diff, label, rows, (name, None), expected[name]["rate"])
+    earnings = expected["median_earnings_q2"]
+    for currency, medians in earnings["by_currency"].items():
+        compare_row(diff, label, rows, ("earners_q2", currency), earnings["count"][currency])
+        compare_row(diff, label, rows, ("median_earnings_q2", currency), medians)
+    compare_row(diff, label, rows, ("missing_wage", None), earnings["left_out"])
+    extra = sorted(str(key) for key in rows if key[0] in ("earners_q2", "median_earnings_q2")
+                   and key[1] not in earnings["by_currency"])
+    diff.same(f"{label} currencies the oracle has no earnings in", extra, [])
 
 
 def compare_ilo(diff: Diff, answer: dict, expected: dict, label: str) -> None:
-    rows = rows_by_indicator(answer)
-    for name in ("formal_share", "mean_hours_per_week", "median_hours_per_week"):
-        row = diff.present(f"{label} {name}", rows, name)
-        if row is not None:
-            for key in (*SEXES, "total"):
-                diff.same(f"{label} {name}.{key}", row.get(key), expected[name][key])
+    rows = rows_by_key(answer)
+    for name in ("placements", "formal", "formal_share", "mean_hours_per_week", "median_hours_per_week"):
+        compare_row(diff, label, rows, (name, None), expected[name])
+    for contract in ("permanent", "fixed_term", "apprenticeship", "seasonal"):
+        compare_row(diff, label, rows, (f"contract_{contract}", None),
+                    {key: expected["contract_types"][key].get(contract, 0) for key in (*SEXES, "total")})
+    gaps = {(gap["currency"], gap["pair"]): gap["gap"] for gap in answer.get("gender_pay_gap", [])}
+    for currency, hourly in expected["hourly_wage"].items():
+        compare_row(diff, label, rows, ("paid_placements", currency), hourly["count"])
+        compare_row(diff, label, rows, ("median_hourly_wage", currency),
+                    {key: None if value is None else Decimal(value.numerator) / Decimal(value.denominator)
+                     for key, value in hourly["median"].items()})
+        diff.same(f"{label} gender_pay_gap[{currency}].female_male", gaps.get((currency, "female_male")),
+                  hourly["gender_pay_gap"])
 
 
 def compare_funnel(diff: Diff, answer: dict, expected: dict, label: str) -> None:
-    stages = answer.get("stages")
-    if isinstance(stages, list):
-        stages = {row.get("stage"): row for row in stages}
-    for name, want in expected["stages"].items():
-        row = diff.present(f"{label} stage {name}", stages, name)
+    rows = {(row["stage"], row.get("exit_reason")): row for row in answer.get("stages", [])}
+    wanted = {(name, None): (counts, expected["shares"][name]) for name, counts in expected["stages"].items()}
+    enrolled = expected["stages"]["enrolled"]
+    for reason, counts in expected["dropped_out_by_reason"].items():
+        wanted[("dropped_out", reason)] = (counts, {key: ratio(counts[key], enrolled[key]) for key in counts})
+    for key, (counts, shares) in wanted.items():
+        path = f"{label} {key[0]}{'[' + key[1] + ']' if key[1] else ''}"
+        row = diff.present(path, rows, key)
         if row is None:
             continue
-        for key, value in want.items():
-            diff.same(f"{label} {name}.{key}", row.get(key), value)
+        for column, value in counts.items():
+            diff.same(f"{path}.{column}", row.get(column), value)
+        for column, value in shares.items():
+            diff.same(f"{path}.share_of_enrolled.{column}", (row.get("share_of_enrolled") or {}).get(column), value)
+    for key, row in rows.items():
+        if key[1] is not None and key not in wanted:
+            diff.same(f"{label} dropped_out[{key[1]}].total", row.get("total"), 0)
+
+
+# -- suppression (manager, suppress on) --------------------------------------------------------------
+
+class Suppressed:
+    """A suppressed answer against the exact figures: totals exact; a count of 1..k-1 never shown; a table
+    whose total is below k shows no cell; a hidden cell never stands alone; what is shown is exact."""
+
+    def __init__(self, diff: Diff, k: int):
+        self.diff, self.k = diff, k
+        self.hidden_seen = 0
+
+    def table(self, path: str, have: dict, want: dict[str, int]) -> None:
+        diff, k = self.diff, self.k
+        diff.same(f"{path}.total", have.get("total"), want["total"])
+        hidden = []
+        for sex in SEXES:
+            shown, value = have.get(sex), want[sex]
+            if shown is None:
+                hidden.append(sex)
+                self.hidden_seen += 1
+            elif 0 < want["total"] < k:
+                diff.found.append(f"{path}.{sex}: {shown!r} shown beside a total of {want['total']} (< {k})")
+            elif 0 < value < k:
+                diff.found.append(f"{path}.{sex}: {shown!r} shown, below min_cell_size {k}")
+            else:
+                diff.same(f"{path}.{sex}", shown, value)
+        if hidden and want["total"] >= k and len(hidden) < 2:
+            diff.found.append(f"{path}: only {hidden} hidden, derivable from the total")
+
+
+def reach_share_counts(oracle: Oracle, period: Period, target: dict) -> int:
+    """People reached in the period whose participation at entry falls in the share target's category."""
+    values = target["value"] if isinstance(target["value"], list) else [target["value"]]
+    people = set()
+    for e in oracle.r.enrolments:
+        if not period.holds(e.enrolled_on):
+            continue
+        trainee = oracle.r.trainees[e.trainee_id]
+        if target["dimension"] == "sex":
+            found = trainee.sex in values
+        else:
+            found = bool(set(values) & set(e.vulnerable_groups_at_entry or ()))
+        if found:
+            people.add(e.trainee_id)
+    return len(people)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_packs_and_funnel_suppressed_for_a_manager(client, pathways, drain, seed):
+    programme, oracle = generated(client, pathways, drain, seed)
+    diff, k = Diff(), programme.min_cell_size
+    check = Suppressed(diff, k)
+    today = programme.today
+    # Whole programme, a quarter, a single week: ever smaller tables.
+    windows = {"all": Period(), "quarter": Period(today - timedelta(days=91), today),
+               "week": Period(today - timedelta(days=7), today)}
+    for name, period in windows.items():
+        label = f"[{name}, manager]"
+        answer = get(client, programme, "/metrics/indicators", role=Role.MANAGER, framework="esf_plus",
+                     **period.query())
+        assert answer["suppression"] is True and answer["min_cell_size"] == k
+        rows = rows_by_indicator(answer)
+        for code, want in oracle.esf_plus(period).items():
+            if code in rows:
+                check.table(f"{label} esf_plus {code}", rows[code], want)
+        funnel = get(client, programme, "/metrics/funnel", role=Role.MANAGER, **period.query())
+        stages = {row["stage"]: row for row in funnel.get("stages", []) if row.get("exit_reason") is None}
+        for stage, want in oracle.funnel(period)["stages"].items():
+            if stage in stages:
+                check.table(f"{label} funnel {stage}", stages[stage], want)
+        reach = get(client, programme, "/metrics/reach", role=Role.MANAGER, **period.query())
+        for index, target in enumerate(reach["share_targets"]):
+            count = reach_share_counts(oracle, period, target)
+            path = f"{label} reach share_targets[{index}] {target['dimension']}={target['value']}"
+            if target["reached"] is None:
+                diff.same(f"{path} (share, met) beside a hidden count", (target["share"], target["met"]),
+                          (None, None))
+            elif 0 < count < k:
+                diff.found.append(f"{path}: count {target['reached']} shown, below {k} (oracle {count})")
+        by_sex = get(client, programme, "/metrics/reach", role=Role.MANAGER, by="sex", **period.query())
+        if 0 < by_sex["reached"] < k:
+            diff.same(f"{label} reach by sex beside a total of {by_sex['reached']}",
+                      [cell["reached"] for cell in by_sex["breakdown"]], [None] * len(by_sex["breakdown"]))
+    assert check.hidden_seen >= 3, "the suppressed answers had hardly any small cell to hide"
+    diff.check(f"seed {seed}, suppressed")
