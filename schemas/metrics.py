@@ -7,7 +7,9 @@ from marshmallow import fields
 
 from schemas.base import BaseSchema, PlanDate, one_of, rule_broken
 from service.domain import metrics as catalogue
-from service.domain.metrics import CURRENCY, MONEY, OUTCOMES, PARTICIPATIONS, PEOPLE, RATE, REACH
+from service.domain.metrics import (
+    CURRENCY, MONEY, OUTCOMES, PARTICIPANTS, PARTICIPATIONS, PEOPLE, PERIOD_BASES, RATE, REACH,
+)
 
 FORMATS = ("json", "csv", "xlsx")
 FRAMEWORKS = ("esf_plus",)
@@ -39,6 +41,12 @@ class MetricsArgsSchema(BaseSchema):
     period_start = PlanDate()
     period_end = PlanDate()
     by = DimensionList(load_default=tuple)
+    period_basis = fields.String(
+        load_default=None, validate=one_of(PERIOD_BASES),
+        metadata={"description": "Which date puts a person in the period: `entry` (the enrolment, or a participant's "
+                                 "first entry into the project) or `exit` (the exit, or the final exit). Default: "
+                                 "entry for reach and the indicators' outputs, exit for outcomes and the "
+                                 "indicators' results; the answer's `period_basis` says which was used."})
     suppress = fields.Boolean(truthy={"true"}, falsy={"false"}, load_default=True,
                               metadata={"description": "false (admins only) shows small cells."})
     format = fields.String(load_default="json", validate=one_of(FORMATS))
@@ -82,13 +90,18 @@ def _text():
 
 
 #: How an answer carries a figure of each unit (money as a decimal string).
-_FIELDS = {PEOPLE: _count, PARTICIPATIONS: _count, RATE: _rate, MONEY: _text, CURRENCY: _text}
+_FIELDS = {PEOPLE: _count, PARTICIPATIONS: _count, PARTICIPANTS: _count, RATE: _rate, MONEY: _text,
+           CURRENCY: _text}
+
+
+def _basis():
+    return fields.String(metadata={"description": "The period basis used: entry or exit."})
 
 
 def _report_schema(name: str, report: str, **rest: fields.Field) -> type[ReportHeaderSchema]:
-    """The header, then the report's figures as the catalogue lists them, then `rest`."""
+    """The header, the period basis, then the report's figures as the catalogue lists them, then `rest`."""
     figures = {metric.name: _FIELDS[metric.unit]() for metric in catalogue.answered(report)}
-    return type(name, (ReportHeaderSchema,), {"__module__": __name__, **figures, **rest})
+    return type(name, (ReportHeaderSchema,), {"__module__": __name__, "period_basis": _basis(), **figures, **rest})
 
 
 ReachReportSchema = _report_schema(
@@ -96,13 +109,34 @@ ReachReportSchema = _report_schema(
     share_targets=fields.List(fields.Dict()),
     breakdown=fields.List(fields.Dict(), metadata={"description": "One cell per combination of `by`."}))
 
+def _checkpoint_schema(name: str) -> fields.Nested:
+    figures = {metric.figure: _FIELDS[metric.unit]() for metric in catalogue.of_report(OUTCOMES)
+               if metric.checkpoint == name}
+    schema = type(f"Checkpoint{''.join(part.title() for part in name.split('_'))}Schema", (BaseSchema,),
+                  {"__module__": __name__, **figures})
+    return fields.Nested(schema)
+
+
+CheckpointsSchema = type("CheckpointsSchema", (BaseSchema,), {
+    "__module__": __name__, **{name: _checkpoint_schema(name) for name, *_rest in catalogue.CHECKPOINTS}})
+
 OutcomesReportSchema = _report_schema(
     "OutcomesReportSchema", OUTCOMES,
-    gaps=fields.Dict(metadata={"description": "Per rate and median wage: female, male, difference, ratio."}),
+    checkpoints=fields.Nested(CheckpointsSchema, metadata={
+        "description": "upon_leaving, month_6, month_12: exiters whose checkpoint is due by today, employed, "
+                       "recorded, unreachable, overdue, employment_rate (over exiters due), "
+                       "employment_rate_recorded, coverage (recorded / exiters due)."}),
+    median_wages=fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), metadata={
+        "description": "The median starting monthly wage in each currency (null when too few)."}),
+    wages_left_out=fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "Placements of placed_within_90d left out of median_wage, per other currency."}),
+    gaps=fields.Dict(metadata={"description": "Per rate and median wage: the sexes' values, difference, ratio."}),
     breakdown=fields.List(fields.Dict()))
 
 
 class IndicatorsReportSchema(ReportHeaderSchema):
     framework = fields.String()
+    period_basis = fields.Raw(metadata={
+        "description": "The period basis asked for, else {outputs: entry, results: exit}."})
     indicators = fields.List(fields.Dict())
     breakdown = fields.List(fields.Dict())

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from service.bootstrap import Pathways
 from service.bootstrap import bootstrap as build
 from service.db.models import Organisation
-from service.metrics import projection, rollups
-from service.metrics.verification import verify
-from service.services import milestones
+from service.metrics.verification import entry_corrections, verify
+from service.services.metrics_rebuild import rebuild
+
+__all__ = ["metrics_group", "rebuild"]
 
 SHOWN_DIFFERENCES = 20
 
@@ -36,9 +37,11 @@ def verify_command(org_slug: str | None) -> None:
     for organisation_id, slug in _organisations(pathways, org_slug):
         with pathways.uow() as uow:
             checked, differences = verify(uow.session, organisation_id)
+            corrections = entry_corrections(uow.session, organisation_id)
         failed = failed or bool(differences)
         click.echo(json.dumps({"organisation": slug, "trainees_checked": checked,
-                               "differences": len(differences)}))
+                               "differences": len(differences), "entry_corrections": corrections}))
+        click.echo(f"  {corrections} entry corrections recorded in the audit")
         for difference in differences[:SHOWN_DIFFERENCES]:
             click.echo(f"  {difference.trainee_id or 'rollup'}: {difference.detail}", err=True)
     pathways.engine.dispose()
@@ -52,35 +55,6 @@ def rebuild_command(org_slug: str | None) -> None:
     for organisation_id, slug in _organisations(pathways, org_slug):
         click.echo(json.dumps({"organisation": slug, "trainees": rebuild(pathways, organisation_id)}))
     pathways.engine.dispose()
-
-
-def rebuild(pathways: Pathways, organisation_id) -> int:
-    """Chunk by chunk, each in its own transaction, the rollups dropped first and made again last; then
-    `as_of` is the newest event written, and the milestones consumer's reach counts are recounted from the
-    enrolments."""
-    written = 0
-    with pathways.uow() as uow:
-        rollups.drop(uow.session, organisation_id)
-        uow.commit()
-    with pathways.uow() as uow:
-        chunks = list(projection.trainee_chunks(uow.session, organisation_id))
-    for chunk in chunks:
-        with pathways.uow() as uow:
-            written += projection.rebuild_chunk(uow.session, organisation_id, chunk)
-            uow.commit()
-    with pathways.uow() as uow:
-        projection.remove_orphans(uow.session, organisation_id)
-        newest = projection.newest_event(uow.session, organisation_id)
-        if newest is not None:
-            projection.advance_as_of(uow.session, organisation_id, newest)
-        uow.commit()
-    with pathways.uow() as uow:  # from the rebuilt rows (a large organisation's; service.metrics.rollups)
-        rollups.ensure(uow.session, organisation_id)
-        uow.commit()
-    with pathways.uow() as uow:  # the milestones' reach counts too, announcing any missed milestone
-        milestones.rebuild_reach(uow, organisation_id)
-        uow.commit()
-    return written
 
 
 def _organisations(pathways: Pathways, slug: str | None) -> list[tuple]:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 
+from service.db.session import DATABASE_UNAVAILABLE
 from service.domain import events
 from service.domain.events import Envelope
 from service.metrics import projection
+from service.services import metrics_rebuild
 from service.services.unit_of_work import UnitOfWork
 from workers.base import EventConsumer
 from workers.registry import register
+
+
+log = logging.getLogger(__name__)
+#: How often a running consumer looks for organisations whose read model awaits a rebuild.
+REBUILD_CHECK_SECONDS = 60.0
 
 
 @register
@@ -33,5 +42,19 @@ class MetricsConsumer(EventConsumer):
 
     handlers = dict.fromkeys((
         events.TraineeRegistered, events.TraineeUpdated, events.EnrolmentCreated, events.EnrolmentCompleted,
-        events.EnrolmentDroppedOut, events.PlacementStarted, events.PlacementEnded, events.FollowUpRecorded,
-        events.FollowUpReopened), _refresh)
+        events.EnrolmentDroppedOut, events.EnrolmentEntryCorrected, events.PlacementStarted, events.PlacementEnded,
+        events.FollowUpRecorded, events.FollowUpReopened), _refresh)
+
+    def on_tick(self) -> None:
+        """An organisation marked `rebuild_needed` (migration 0009 emptied its read model) is rebuilt from the
+        records, then unmarked; looked for now and then, and at once when the consumer starts."""
+        now = time.monotonic()
+        if now - getattr(self, "_last_rebuild_check", float("-inf")) < REBUILD_CHECK_SECONDS:
+            return
+        self._last_rebuild_check = now
+        try:
+            for organisation_id in metrics_rebuild.awaiting_rebuild(self.pathways):
+                log.info("rebuilding the metrics read model of organisation %s", organisation_id)
+                metrics_rebuild.rebuild(self.pathways, organisation_id)
+        except DATABASE_UNAVAILABLE as error:
+            log.warning("read-model rebuild postponed: database unavailable (%s)", error.__class__.__name__)

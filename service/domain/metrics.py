@@ -1,4 +1,4 @@
-"""The metrics catalogue: every figure a report answers, defined once (SPEC section 5).
+"""The metrics catalogue: every figure a report answers, defined once (SPEC sections 5 and 7, design 14 B).
 
 A definition names a figure and says what it counts, in which unit, in which report, under
 which label (a gettext msgid), and how it is made from the facts of a participation: the
@@ -20,15 +20,41 @@ from dataclasses import dataclass
 from typing import Union
 
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, ENROLLED
-from service.domain.follow_ups import RECORDED
+from service.domain.follow_ups import RECORDED, UNREACHABLE
 from service.translations import N_
 
 REACH, OUTCOMES, INDICATORS = "reach", "outcomes", "indicators"
 REPORTS = (REACH, OUTCOMES, INDICATORS)
-#: Units. Reach counts people; outcomes and indicators count participations, as ESF+ counts entries.
-PEOPLE, PARTICIPATIONS, RATE, MONEY, CURRENCY = "people", "participations", "rate", "money", "currency"
+#: Units. Reach counts people; outcomes count participations (enrolments: completion is per course taken);
+#: indicators count participants, one per person and project (ESF+: once per operation).
+PEOPLE, PARTICIPATIONS, PARTICIPANTS = "people", "participations", "participants"
+RATE, MONEY, CURRENCY = "rate", "money", "currency"
 #: The order in which an answer lists a report's figures (the exports read them in catalogue order).
-_ANSWER_ORDER = {PEOPLE: 0, PARTICIPATIONS: 0, RATE: 1, MONEY: 2, CURRENCY: 3}
+_ANSWER_ORDER = {PEOPLE: 0, PARTICIPATIONS: 0, PARTICIPANTS: 0, RATE: 1, MONEY: 2, CURRENCY: 3}
+
+#: Period bases: which date puts a participation (or a participant) into a period.
+ENTRY, EXIT = "entry", "exit"
+PERIOD_BASES = (ENTRY, EXIT)
+#: The funders' default per report; the indicators' outputs are on entry, their results on exit.
+DEFAULT_BASIS = {REACH: ENTRY, OUTCOMES: EXIT}
+#: Kinds of ESF+ indicator (Annex I): who entered (outputs) and what became of those who left (results).
+OUTPUT, RESULT = "output", "result"
+DEFAULT_INDICATOR_BASIS = {OUTPUT: ENTRY, RESULT: EXIT}
+
+#: The sexes every split shows (service.domain.people.SEXES), and the figures' total.
+SEXES = ("female", "male", "non_binary", "undisclosed")
+
+#: Employment category at entry: exactly one per participant (ESF+ counts people in education or training as
+#: inactive), so unemployed + inactive + employed = participants.
+ENTRY_CATEGORIES = {"employed": "employed", "unemployed": "unemployed", "long_term_unemployed": "unemployed",
+                    "inactive": "inactive", "in_education": "inactive"}
+
+#: The outcome checkpoints: (name in the answers, follow-up checkpoint, days after the exit it is due,
+#: days its window lasts). "Upon leaving" is within four weeks of leaving (ESF+ guidance).
+CHECKPOINTS = (("upon_leaving", "exit", 0, 28), ("month_6", "month_6", 182, 91), ("month_12", "month_12", 365, 91))
+#: Upon leaving: what the participant was within the 28 days (`leaving_status` fact).
+LEAVING_EMPLOYED, LEAVING_EDUCATION, LEAVING_SEARCHING, LEAVING_OTHER = (
+    "employed", "in_education", "job_searching", "other")
 
 EMPLOYED = ("employed", "self_employed")
 
@@ -88,7 +114,15 @@ class Every:
     """Holds for every participation (unlike no condition, it is counted like any other condition)."""
 
 
-Condition = Union[Is, IsNot, Known, IsTrue, InGroup, All, Every]
+@dataclass(frozen=True, init=False)
+class AnyOf:
+    conditions: tuple
+
+    def __init__(self, *conditions: Condition) -> None:
+        object.__setattr__(self, "conditions", conditions)
+
+
+Condition = Union[Is, IsNot, Known, IsTrue, InGroup, All, AnyOf, Every]
 
 
 # -- how a figure is made ----------------------------------------------------------------------
@@ -143,7 +177,24 @@ class MainCurrency:
     of: str
 
 
-Computation = Union[Count, Sum, Rate, Setting, Median, MainCurrency]
+@dataclass(frozen=True)
+class Due:
+    """Exited participations whose checkpoint is due by today (the exit date + its days).
+
+    Today moves without an event, so this is never stored: the reports count exits per exit date
+    and compare each date with today when they answer."""
+
+    checkpoint: str
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """Of those due, the ones neither recorded nor unreachable whose window ended before today."""
+
+    checkpoint: str
+
+
+Computation = Union[Count, Sum, Rate, Setting, Median, MainCurrency, Due, Overdue]
 
 
 @dataclass(frozen=True)
@@ -155,8 +206,13 @@ class Metric:
     computed: Computation
     #: Shown in the answers (a figure only other figures rest on is not).
     answered: bool = True
-    #: Compared between women and men in the outcomes' `gaps`.
+    #: Compared between the sexes in the outcomes' `gaps`.
     gap: bool = False
+    #: Outcomes: shown inside `checkpoints[checkpoint][figure]` (and so inside each breakdown cell).
+    checkpoint: str | None = None
+    figure: str | None = None
+    #: Indicators: an output (who entered; entry basis by default) or a result (who left; exit basis).
+    kind: str | None = None
 
     @property
     def unit(self) -> str:
@@ -165,6 +221,8 @@ class Metric:
             return computed.unit
         if isinstance(computed, Sum):
             return BY_NAME[computed.parts[0]].unit
+        if isinstance(computed, (Due, Overdue)):
+            return PARTICIPATIONS
         return {Rate: RATE, Median: MONEY, MainCurrency: CURRENCY}[type(computed)]
 
 
@@ -177,6 +235,7 @@ class Dimension:
     label: str
 
 
+#: Characteristics are those at entry (the enrolment's), but sex and district, which are the person's.
 DIMENSIONS = (
     Dimension("sex", "sex", N_("Sex")),
     Dimension("age_band", "age_band", N_("Age band")),
@@ -186,11 +245,89 @@ DIMENSIONS = (
     Dimension("education_level", "education_level", N_("Education level")),
     Dimension("project", "project_id", N_("Project")),
     Dimension("district", "district", N_("District")),
+    Dimension("exit_reason", "exit_reason", N_("Exit reason")),
+    Dimension("cohort", "cohort_id", N_("Cohort")),
+    #: ISCO-08 major group (1 digit) and sub-major group (2 digits) of the job: the placement's vacancy's
+    #: occupation, else the cohort's (the occupation trained for).
+    Dimension("occupation", "job_occupation", N_("Occupation (ISCO-08 major group)")),
+    Dimension("occupation_sub_major", "job_occupation", N_("Occupation (ISCO-08 sub-major group)")),
+    #: NACE Rev. 2 section of the placement's employer.
+    Dimension("sector", "job_sector", N_("Sector (NACE section)")),
 )
 
+_EXITED = IsNot("status", ENROLLED)
 _COMPLETED = Is("status", COMPLETED)
-_MONTH_6_RECORDED = Is("month_6_status", RECORDED)
-_AT_EXIT = All(IsNot("status", ENROLLED), Is("exit_status", RECORDED))
+#: Indicators: a participant's outputs are counted on the first participation in the project (its
+#: characteristics at entry), results on the final one once it has ended (the final exit).
+_FIRST = IsTrue("first_entry")
+_LEAVER = All(IsTrue("final"), Known("left_on"))
+
+
+def _output(name: str, label: str, description: str, where: Condition | None = None) -> Metric:
+    return Metric(name, INDICATORS, label, description,
+                  Count(PARTICIPANTS, _FIRST if where is None else All(_FIRST, where)), kind=OUTPUT)
+
+
+def _result(name: str, label: str, description: str, where: Condition) -> Metric:
+    return Metric(name, INDICATORS, label, description, Count(PARTICIPANTS, All(_LEAVER, where)), kind=RESULT)
+
+
+def _checkpoint_metrics(name: str, checkpoint: str, days: int, window: int) -> tuple[Metric, ...]:
+    """exiters_due, recorded, unreachable, overdue, employed and the three rates of one checkpoint."""
+    status = f"{checkpoint}_status"
+    # month_6's recorded and employed counts are SPEC 5's month_6_recorded and employed_at_6m.
+    recorded = f"{name}_recorded"
+    employed_name = "employed_at_6m" if name == "month_6" else f"{name}_employed"
+    if name == "upon_leaving":
+        employed: Condition = Is("leaving_status", LEAVING_EMPLOYED)
+        employed_text = ("Exited participations employed upon leaving: the exit checkpoint recorded employed or "
+                         "self-employed as observed within 28 days of the exit, a job (formal or not) started "
+                         "between the first entry into the project and 28 days after the exit and not ended "
+                         "before it, or a drop-out because of a job.")
+    else:
+        employed = All(_EXITED, Is(status, RECORDED), Is(f"{checkpoint}_employment", *EMPLOYED))
+        employed_text = f"Exited participations whose {name} checkpoint is recorded employed or self-employed."
+    figures = [
+        Metric(f"{name}_exiters_due", OUTCOMES, N_("Exiters due"),
+               f"Exited participations whose {name} checkpoint is due by today (the exit date + {days} days).",
+               Due(checkpoint), answered=False, checkpoint=name, figure="exiters_due"),
+        Metric(f"{name}_recorded", OUTCOMES, N_("Recorded"),
+               f"Of those, the ones whose {name} checkpoint is recorded.",
+               Count(PARTICIPATIONS, All(_EXITED, Is(status, RECORDED))), answered=False, checkpoint=name,
+               figure="recorded"),
+        Metric(f"{name}_unreachable", OUTCOMES, N_("Unreachable"),
+               f"Of those, the ones whose {name} checkpoint is marked unreachable.",
+               Count(PARTICIPATIONS, All(_EXITED, Is(status, UNREACHABLE))), answered=False, checkpoint=name,
+               figure="unreachable"),
+        Metric(f"{name}_overdue", OUTCOMES, N_("Overdue"),
+               f"Of those, the ones neither recorded nor unreachable whose window ({window} days from the due "
+               "date) ended before today.",
+               Overdue(checkpoint), answered=False, checkpoint=name, figure="overdue"),
+        Metric(f"{name}_employed", OUTCOMES, N_("Employed"), employed_text,
+               Count(PARTICIPATIONS, employed), answered=False, checkpoint=name, figure="employed"),
+        Metric(f"{name}_employment_rate", OUTCOMES, N_("Employment rate"),
+               f"{name}_employed / {name}_exiters_due: over every exiter due, recorded or not.",
+               Rate(employed_name, f"{name}_exiters_due"), answered=False, checkpoint=name,
+               figure="employment_rate"),
+    ]
+    if name == "upon_leaving":
+        figures.append(Metric(
+            "upon_leaving_known", OUTCOMES, N_("Recorded or employed upon leaving"),
+            "Exited participations whose exit checkpoint is recorded or who are employed upon leaving.",
+            Count(PARTICIPATIONS, All(_EXITED, AnyOf(Is(status, RECORDED), employed))), answered=False))
+    figures += [
+        Metric(f"{name}_employment_rate_recorded", OUTCOMES, N_("Employment rate among recorded"),
+               f"{name}_employed / {name}_recorded" + (" (or employed)" if name == "upon_leaving" else "") + ".",
+               Rate(employed_name, "upon_leaving_known" if name == "upon_leaving" else recorded),
+               answered=False, checkpoint=name, figure="employment_rate_recorded"),
+        Metric(f"{name}_coverage", OUTCOMES, N_("Coverage"), f"{name}_recorded / {name}_exiters_due.",
+               Rate(recorded, f"{name}_exiters_due"), answered=False, checkpoint=name, figure="coverage"),
+    ]
+    return tuple(figures)
+
+
+_MONTH_6_EMPLOYED = All(_EXITED, Is("month_6_status", RECORDED), Is("month_6_employment", *EMPLOYED))
+_LEFT_WITHIN_28 = "observed within 28 days of the final exit"
 
 METRICS = (
     # -- reach: people --------------------------------------------------------------------------
@@ -219,62 +356,88 @@ METRICS = (
     Metric("placement_rate", OUTCOMES, N_("Placement rate"), "placed_within_90d / completed.",
            Rate("placed_within_90d", "completed"), gap=True),
     Metric("month_6_recorded", OUTCOMES, N_("6-month follow-up recorded"),
-           "Participations whose month_6 checkpoint is recorded (unreachable and due ones are left out).",
-           Count(PARTICIPATIONS, _MONTH_6_RECORDED)),
+           "Exited participations whose month_6 checkpoint is recorded (unreachable and open ones are left out).",
+           Count(PARTICIPATIONS, All(_EXITED, Is("month_6_status", RECORDED))), checkpoint="month_6",
+           figure="recorded"),
     Metric("employed_at_6m", OUTCOMES, N_("Employed at 6 months"),
-           "Of those, the ones recorded as employed or self-employed.",
-           Count(PARTICIPATIONS, All(_MONTH_6_RECORDED, Is("month_6_employment", *EMPLOYED)))),
-    Metric("employment_rate_6m", OUTCOMES, N_("Employment rate at 6 months"), "employed_at_6m / month_6_recorded.",
-           Rate("employed_at_6m", "month_6_recorded"), gap=True),
+           "Exited participations whose month_6 checkpoint is recorded employed or self-employed.",
+           Count(PARTICIPATIONS, _MONTH_6_EMPLOYED), checkpoint="month_6", figure="employed"),
+    *(metric for checkpoint in CHECKPOINTS for metric in _checkpoint_metrics(*checkpoint)
+      if metric.name not in ("month_6_recorded", "month_6_employed")),
+    Metric("employment_rate_6m", OUTCOMES, N_("Employment rate at 6 months"),
+           "employed_at_6m / month_6 exiters due: over every exiter whose month_6 checkpoint is due, recorded or "
+           "not (checkpoints.month_6.employment_rate).",
+           Rate("employed_at_6m", "month_6_exiters_due"), gap=True),
+    Metric("formal_upon_leaving", OUTCOMES, N_("In formal employment upon leaving"),
+           "Exited participations employed upon leaving through a formal placement (registered with social "
+           "security): upon_leaving employed, formality apart.",
+           Count(PARTICIPATIONS, All(_EXITED, IsTrue("leaving_formal")))),
     Metric("median_wage", OUTCOMES, N_("Median wage"),
-           "The median starting wage of the placements counted in placed_within_90d (the earliest one per "
-           "participation), in wage_currency; placements in other currencies are left out.",
+           "The median starting monthly wage (not adjusted for hours: the ILO pack's hourly wage is) of the "
+           "placements counted in placed_within_90d (the earliest one per participation), in wage_currency; "
+           "placements in other currencies are counted in wages_left_out.",
            Median("placed_wage", "placed_currency", among="placed_within_90d"), gap=True),
     Metric("wage_currency", OUTCOMES, N_("Wage currency"),
            "The currency most of the placements of median_wage are paid in (ties: alphabetical).",
            MainCurrency("median_wage")),
-    # -- ESF+ common indicators (Regulation (EU) 2021/1057, Annex I): participations ---------------
-    Metric("participants", INDICATORS, N_("Participants"), "Every participation in scope.",
-           Count(PARTICIPATIONS, Every())),
-    Metric("unemployed", INDICATORS, N_("Unemployed, incl. long-term"), "Unemployed at entry, incl. long-term.",
-           Count(PARTICIPATIONS, Is("labour_status", "unemployed", "long_term_unemployed"))),
-    Metric("long_term_unemployed", INDICATORS, N_("Long-term unemployed"), "Long-term unemployed at entry.",
-           Count(PARTICIPATIONS, Is("labour_status", "long_term_unemployed"))),
-    Metric("inactive", INDICATORS, N_("Inactive"), "Inactive at entry.",
-           Count(PARTICIPATIONS, Is("labour_status", "inactive"))),
-    Metric("employed", INDICATORS, N_("Employed, incl. self-employed"), "Employed at entry.",
-           Count(PARTICIPATIONS, Is("labour_status", "employed"))),
-    Metric("under_30", INDICATORS, N_("Below 30 years of age"), "Aged 15 to 29 on enrolled_on.",
-           Count(PARTICIPATIONS, Is("age_band", "15-17", "18-24", "25-29"))),
-    Metric("aged_55_plus", INDICATORS, N_("55 years of age and above"), "Aged 55 or more on enrolled_on.",
-           Count(PARTICIPATIONS, Is("age_band", "55+"))),
-    Metric("isced_0_2", INDICATORS, N_("Primary or lower secondary education (ISCED 0–2)"),
-           "Primary education or less, or lower secondary.",
-           Count(PARTICIPATIONS, Is("education_level", "primary_or_less", "lower_secondary"))),
-    Metric("isced_3_4", INDICATORS, N_("Upper secondary or post-secondary education (ISCED 3–4)"),
-           "Upper secondary education.", Count(PARTICIPATIONS, Is("education_level", "upper_secondary"))),
-    Metric("isced_5_8", INDICATORS, N_("Tertiary education (ISCED 5–8)"), "Tertiary education.",
-           Count(PARTICIPATIONS, Is("education_level", "tertiary"))),
-    Metric("with_disabilities", INDICATORS, N_("Participants with disabilities"), "In the disability group.",
-           Count(PARTICIPATIONS, InGroup("disability"))),
-    Metric("foreign_background", INDICATORS, N_("Foreign background (migrants, refugees)"),
-           "Migrants or refugees.", Count(PARTICIPATIONS, InGroup("migrant", "refugee"))),
-    Metric("minorities_incl_roma", INDICATORS, N_("Minorities, incl. Roma"), "Roma.",
-           Count(PARTICIPATIONS, InGroup("roma"))),
-    Metric("rural_areas", INDICATORS, N_("From rural areas"), "Living in a rural settlement.",
-           Count(PARTICIPATIONS, Is("settlement_type", "rural"))),
-    Metric("in_employment_upon_leaving", INDICATORS, N_("In employment upon leaving"),
-           "Exited, with the exit checkpoint recorded as employed or self-employed.",
-           Count(PARTICIPATIONS, All(_AT_EXIT, Is("exit_employment", *EMPLOYED)))),
-    Metric("in_education_upon_leaving", INDICATORS, N_("In education or training upon leaving"),
-           "Exited, with the exit checkpoint recorded as in education.",
-           Count(PARTICIPATIONS, All(_AT_EXIT, Is("exit_employment", "in_education")))),
-    Metric("qualification_upon_leaving", INDICATORS, N_("Gaining a qualification upon leaving"),
-           "Completed with a qualification.",
-           Count(PARTICIPATIONS, All(_COMPLETED, IsTrue("qualification_gained")))),
-    Metric("in_employment_6m_after_leaving", INDICATORS, N_("In employment six months after leaving"),
-           "The month_6 checkpoint recorded as employed or self-employed.",
-           Count(PARTICIPATIONS, All(_MONTH_6_RECORDED, Is("month_6_employment", *EMPLOYED)))),
+    # -- ESF+ common indicators (Regulation (EU) 2021/1057, Annex I): participants -----------------
+    _output("participants", N_("Participants"),
+            "Participants: one per person and project, counted at the first entry into the project."),
+    _output("unemployed", N_("Unemployed, incl. long-term"),
+            "Unemployed at entry (without work and job searching), incl. long-term unemployed.",
+            Is("employment_category", "unemployed")),
+    _output("long_term_unemployed", N_("Long-term unemployed"), "Long-term unemployed at entry.",
+            Is("labour_status", "long_term_unemployed")),
+    _output("inactive", N_("Inactive"),
+            "Inactive at entry: without work and not job searching, incl. people in education or training.",
+            Is("employment_category", "inactive")),
+    _output("employed", N_("Employed, incl. self-employed"), "Employed at entry, incl. self-employed.",
+            Is("employment_category", "employed")),
+    _output("below_18", N_("Below 18 years of age"), "Aged below 18 at entry.", Is("age_band", "15-17")),
+    _output("aged_18_29", N_("18 to 29 years of age"), "Aged 18 to 29 at entry.",
+            Is("age_band", "18-24", "25-29")),
+    _output("aged_55_plus", N_("55 years of age and above"), "Aged 55 or more at entry.", Is("age_band", "55+")),
+    _output("isced_0_2", N_("Primary or lower secondary education (ISCED 0–2)"),
+            "Primary education or less, or lower secondary, at entry.",
+            Is("education_level", "primary_or_less", "lower_secondary")),
+    _output("isced_3_4", N_("Upper secondary or post-secondary education (ISCED 3–4)"),
+            "Upper secondary education at entry.", Is("education_level", "upper_secondary")),
+    _output("isced_5_8", N_("Tertiary education (ISCED 5–8)"), "Tertiary education at entry.",
+            Is("education_level", "tertiary")),
+    _output("with_disabilities", N_("Participants with disabilities"), "In the disability group at entry.",
+            InGroup("disability")),
+    _output("third_country_nationals", N_("Third-country nationals"),
+            "Citizenship at entry outside the 27 EU member states (no citizenship given: not counted).",
+            IsTrue("third_country")),
+    _output("foreign_background", N_("Foreign background (migrants, refugees)"),
+            "Migrants or refugees at entry.", InGroup("migrant", "refugee")),
+    _output("minorities_incl_roma", N_("Minorities, incl. Roma"), "Roma at entry.", InGroup("roma")),
+    _output("homeless_or_housing_exclusion", N_("Homeless or affected by housing exclusion"),
+            "In the housing exclusion group at entry.", InGroup("housing_exclusion")),
+    _output("rural_areas", N_("From rural areas"), "Living in a rural settlement at entry.",
+            Is("settlement_type", "rural")),
+    _result("job_searching_upon_leaving", N_("Engaged in job searching upon leaving"),
+            f"Leavers not employed nor in education, recorded unemployed (job searching) {_LEFT_WITHIN_28}.",
+            Is("leaving_status", LEAVING_SEARCHING)),
+    _result("in_education_or_training_upon_leaving", N_("In education or training upon leaving"),
+            f"Leavers not employed, recorded in education or training {_LEFT_WITHIN_28}.",
+            Is("leaving_status", LEAVING_EDUCATION)),
+    _result("qualification_upon_leaving", N_("Gaining a qualification upon leaving"),
+            "Leavers (completers and drop-outs) with a qualification gained on the final exit.",
+            IsTrue("qualification_gained")),
+    _result("in_employment_upon_leaving", N_("In employment upon leaving"),
+            "Leavers employed upon leaving, formal or not: the exit checkpoint recorded employed or self-employed "
+            f"{_LEFT_WITHIN_28}, a job started between the first entry and 28 days after the final exit and not "
+            "ended before it, or a drop-out because of a job.",
+            Is("leaving_status", LEAVING_EMPLOYED)),
+    _result("in_employment_6m_after_leaving", N_("In employment six months after leaving"),
+            "Leavers whose month_6 checkpoint is recorded employed or self-employed.",
+            All(Is("month_6_status", RECORDED), Is("month_6_employment", *EMPLOYED))),
+    _result("improved_labour_market_situation_6m", N_("With an improved labour market situation six months "
+                                                        "after leaving"),
+            "Leavers employed at entry who, at the month_6 checkpoint, are recorded employed in a formal placement "
+            "started after the first entry (from precarious work to a new formal job).",
+            All(Is("employment_category", "employed"), IsTrue("month_6_new_formal"))),
 )
 
 

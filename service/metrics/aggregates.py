@@ -1,6 +1,9 @@
-"""Aggregates over the metrics read model: one GROUP BY per question, no join to the records.
+"""Aggregates over the metrics read model: one GROUP BY per question, no join to the records but for
+the occupation and sector of a job (its vacancy, employer and cohort, whose codes may change without
+an event about the trainee).
 
-A `Scope` says which participations count (organisation, project, period of `enrolled_on`);
+A `Scope` says which participations count (organisation, project, period of a date fact: `enrolled_on`
+or `exited_on` for participations, `entered_on` or `left_on` for participants);
 `DIMENSIONS` maps every `by=` option to its read-model column, and `measure` turns a count of
 the metrics catalogue (service.domain.metrics) into its SQL. The grid of a breakdown
 lists every value of every dimension, so that zero cells appear and suppression can see
@@ -18,17 +21,18 @@ from datetime import date
 from decimal import Decimal
 from itertools import product
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, literal, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from service.db.models import Cohort, Employer, Project, Vacancy
 from service.db.models import MetricEnrolment as E
 from service.db.models import MetricParticipant as P
-from service.db.models import MetricParticipantGroup as G
-from service.db.models import Project
+from service.db.models.metrics import MetricEnrolmentGroup as G
+from service.domain import enrolments as enrolment_rules
 from service.domain import metrics as catalogue
 from service.domain import people
 from service.domain.metrics import (
-    PEOPLE, All, Count, Every, InGroup, Is, IsNot, IsTrue, Known, Median, Metric, counted,
+    PEOPLE, All, AnyOf, Count, Every, InGroup, Is, IsNot, IsTrue, Known, Median, Metric, counted,
 )
 from service.metrics import rollups
 from service.metrics.facts import Participant, Participation
@@ -39,31 +43,61 @@ NO_GROUP = "none"
 GROUPS_FACT = "vulnerable_groups"
 
 
+#: The job's records, joined for the occupation and sector dimensions only.
+_JOB_VACANCY, _COHORT, _JOB_EMPLOYER = aliased(Vacancy), aliased(Cohort), aliased(Employer)
+_OCCUPATION = func.coalesce(_JOB_VACANCY.occupation, _COHORT.occupation)
+
+
 def column(fact: str) -> ColumnElement:
     """The read-model column that stores a fact: the read model keeps the facts column for column."""
-    if fact in Participation.__dataclass_fields__:
+    if fact in Participation.__dataclass_fields__ and fact != GROUPS_FACT:
         return getattr(E, fact)
-    if fact in Participant.__dataclass_fields__ and fact != GROUPS_FACT:
+    if fact in Participant.__dataclass_fields__:
         return getattr(P, fact)
     raise KeyError(f"no read-model column holds the fact {fact!r}")
 
 
-def _dimension(fact: str) -> ColumnElement:
+def _dimension(name: str, fact: str) -> ColumnElement:
     if fact == GROUPS_FACT:  # one cell per group, `none` for people in no group
         return func.coalesce(G.vulnerable_group, literal(NO_GROUP))
+    if name == "occupation":  # ISCO-08 major group: the code's first digit
+        return func.substr(_OCCUPATION, 1, 1)
+    if name == "occupation_sub_major":
+        return func.substr(_OCCUPATION, 1, 2)
+    if name == "sector":  # NACE Rev. 2 section: the code's letter
+        return func.substr(_JOB_EMPLOYER.sector, 1, 1)
     return column(fact)
 
 
-DIMENSIONS: dict[str, ColumnElement] = {d.name: _dimension(d.fact) for d in catalogue.DIMENSIONS}
+DIMENSIONS: dict[str, ColumnElement] = {d.name: _dimension(d.name, d.fact) for d in catalogue.DIMENSIONS}
+#: The outer joins a dimension needs besides the participations and their participant.
+_JOINS: dict[str, tuple] = {
+    "vulnerable_group": ((G, G.enrolment_id == E.enrolment_id),),
+    "occupation": ((_JOB_VACANCY, _JOB_VACANCY.id == E.job_vacancy_id), (_COHORT, _COHORT.id == E.cohort_id)),
+    "sector": ((_JOB_EMPLOYER, _JOB_EMPLOYER.id == E.job_employer_id),),
+}
+_JOINS["occupation_sub_major"] = _JOINS["occupation"]
+
+#: ISCO-08 major groups (0 armed forces ... 9 elementary occupations) and NACE Rev. 2 sections.
+ISCO_MAJOR_GROUPS = tuple(str(digit) for digit in range(10))
+NACE_SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTU")
 
 FIXED_VALUES: dict[str, tuple] = {
-    "sex": people.SEXES,
+    "sex": catalogue.SEXES,
     "age_band": tuple(band for band, _low, _high in people.AGE_BANDS),
     "vulnerable_group": (*people.VULNERABLE_GROUPS, NO_GROUP),
     "settlement_type": people.SETTLEMENT_TYPES,
     "labour_status": people.LABOUR_STATUSES,
     "education_level": people.EDUCATION_LEVELS,
+    # null: not exited; no job (or no occupation known)
+    "exit_reason": (*enrolment_rules.EXIT_REASONS, None),
+    "occupation": (*ISCO_MAJOR_GROUPS, None),
+    "sector": (*NACE_SECTIONS, None),
 }
+
+#: The date facts a period may filter on: a participation's entry or exit, a participant's first entry or
+#: final exit.
+DATED_BY = ("enrolled_on", "exited_on", "entered_on", "left_on")
 
 
 @dataclass(frozen=True)
@@ -72,6 +106,8 @@ class Scope:
     project_id: uuid.UUID | None = None
     period_start: date | None = None
     period_end: date | None = None
+    #: The date fact the period filters on (the period basis).
+    dated_by: str = "enrolled_on"
 
     def where(self) -> ColumnElement[bool]:
         # Both sides filtered by organisation: the planner then reads the participants of this
@@ -79,11 +115,16 @@ class Scope:
         conditions = [E.organisation_id == self.organisation_id, P.organisation_id == self.organisation_id]
         if self.project_id is not None:
             conditions.append(E.project_id == self.project_id)
+        dated = column(self.dated_by)
         if self.period_start is not None:
-            conditions.append(E.enrolled_on >= self.period_start)
+            conditions.append(dated >= self.period_start)
         if self.period_end is not None:
-            conditions.append(E.enrolled_on <= self.period_end)
+            conditions.append(dated <= self.period_end)
         return and_(*conditions)
+
+    @property
+    def whole(self) -> bool:
+        return self.period_start is None and self.period_end is None
 
 
 def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -96,9 +137,11 @@ def person_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def in_group(groups: Sequence[str]) -> ColumnElement[bool]:
+    """The participation's groups at entry include one of `groups`."""
     # Its own alias: a breakdown by vulnerable_group joins the groups table in the outer query.
     member = aliased(G)
-    return (select(member.trainee_id).where(member.trainee_id == E.trainee_id, member.vulnerable_group.in_(groups))
+    return (select(member.enrolment_id)
+            .where(member.enrolment_id == E.enrolment_id, member.vulnerable_group.in_(groups))
             .correlate(E).exists())
 
 
@@ -119,6 +162,8 @@ def condition(where) -> ColumnElement[bool]:
             return in_group(groups)
         case All(conditions=conditions):
             return and_(*(condition(part) for part in conditions))
+        case AnyOf(conditions=conditions):
+            return or_(*(condition(part) for part in conditions))
         case Every():
             return true()
     raise TypeError(f"not a condition: {where!r}")
@@ -144,14 +189,24 @@ REACHED = func.count(distinct(E.trainee_id))
 OUTCOME_COUNTS: dict[str, ColumnElement[int]] = measures(catalogue.OUTCOMES)
 
 
-def aggregate(session: Session, scope: Scope, by: Sequence[str],
-              measures: Mapping[str, ColumnElement]) -> dict[tuple, dict[str, int]]:
-    """{cell: {measure: value}} for the cells that have participations."""
-    keys = [DIMENSIONS[name] for name in by]
-    stmt = (select(*keys, *(m.label(name) for name, m in measures.items()))
-            .select_from(E).join(P, P.trainee_id == E.trainee_id).where(scope.where()))
-    if "vulnerable_group" in by:
-        stmt = stmt.outerjoin(G, G.trainee_id == E.trainee_id)
+def joined(stmt: Select, by: Sequence[str]) -> Select:
+    """`stmt` with the outer joins the dimensions of `by` need (each once)."""
+    done: set = set()
+    for name in by:
+        for target, onclause in _JOINS.get(name, ()):
+            if target not in done:
+                stmt = stmt.outerjoin(target, onclause)
+                done.add(target)
+    return stmt
+
+
+def aggregate(session: Session, scope: Scope, by: Sequence[str], measures: Mapping[str, ColumnElement],
+              keys_after: Sequence[ColumnElement] = ()) -> dict[tuple, dict[str, int]]:
+    """{cell: {measure: value}} for the cells that have participations; `keys_after` are further keys each
+    cell's key ends with (the exit date, say)."""
+    keys = [DIMENSIONS[name] for name in by] + list(keys_after)
+    stmt = joined(select(*keys, *(m.label(name) for name, m in measures.items()))
+                  .select_from(E).join(P, P.trainee_id == E.trainee_id), by).where(scope.where())
     if keys:
         stmt = stmt.group_by(*keys)
     return {tuple(row[:len(keys)]): dict(zip(measures, (int(v) for v in row[len(keys):])))
@@ -166,11 +221,9 @@ def amounts(session: Session, scope: Scope, by: Sequence[str],
     among = catalogue.BY_NAME[median.among].computed
     counted_only = [] if among.where is None else [condition(among.where)]
     amount, currency = column(median.fact), column(median.currency_fact)
-    stmt = (select(*keys, currency, amount, func.count()).select_from(E)
-            .join(P, P.trainee_id == E.trainee_id).where(scope.where(), *counted_only)
+    stmt = (joined(select(*keys, currency, amount, func.count()).select_from(E)
+                   .join(P, P.trainee_id == E.trainee_id), by).where(scope.where(), *counted_only)
             .group_by(*keys, currency, amount))
-    if "vulnerable_group" in by:
-        stmt = stmt.outerjoin(G, G.trainee_id == E.trainee_id)
     found: dict[tuple, dict[str, Counter[Decimal]]] = defaultdict(lambda: defaultdict(Counter))
     for row in rollups.rows(session, scope, stmt, len(keys) + 2, E.trainee_id):
         *key, currency, wage, count = row
@@ -198,5 +251,14 @@ def dimension_values(session: Session, scope: Scope, name: str) -> tuple:
         if scope.project_id is not None:
             stmt = stmt.where(Project.id == scope.project_id)
         return tuple(session.scalars(stmt.order_by(Project.code)))
-    districts = session.scalars(select(P.district).where(P.organisation_id == scope.organisation_id).distinct())
-    return tuple(sorted(districts, key=lambda d: (d is None, d or "")))
+    if name == "cohort":
+        stmt = select(Cohort.id).where(Cohort.organisation_id == scope.organisation_id)
+        if scope.project_id is not None:
+            stmt = stmt.where(Cohort.project_id == scope.project_id)
+        return (*session.scalars(stmt.order_by(Cohort.name, Cohort.id)), None)
+    if name == "occupation_sub_major":
+        found = session.scalars(joined(select(DIMENSIONS[name]).select_from(E), (name,))
+                                .where(E.organisation_id == scope.organisation_id).distinct())
+    else:
+        found = session.scalars(select(P.district).where(P.organisation_id == scope.organisation_id).distinct())
+    return tuple(sorted(found, key=lambda d: (d is None, d or "")))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, case, delete, func, select, update
@@ -25,9 +24,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from service.db.models import (
-    Enrolment, FollowUp, MetricEnrolment, MetricParticipant, MetricParticipantGroup, MetricState, OutboxMessage,
-    Placement, Trainee,
+    Enrolment, FollowUp, MetricEnrolment, MetricParticipant, MetricState, OutboxMessage, Placement, Trainee,
 )
+from service.db.models.metrics import MetricEnrolmentGroup
 from service.metrics import facts, rollups
 from service.metrics.facts import Participant, Participation
 
@@ -48,13 +47,16 @@ _LOCKED_TRAINEES = (select(*_TRAINEE)
                     .order_by(Trainee.id).with_for_update(key_share=True))
 _RECORDS = {name: select(*_READ[name]).where(_MODELS[name].trainee_id.in_(_IDS))  # a trainee's records
             for name in ("enrolments", "placements", "follow_ups")}
-_PARTICIPANT_COLUMNS = tuple(name for name in Participant.__dataclass_fields__ if name != "vulnerable_groups")
-_PARTICIPATION_COLUMNS = tuple(Participation.__dataclass_fields__)
+_PARTICIPANT_COLUMNS = tuple(Participant.__dataclass_fields__)
+#: Groups at entry are rows of their own (MetricEnrolmentGroup), the other facts columns.
+_GROUPS = "vulnerable_groups"
+_PARTICIPATION_FIELDS = tuple(Participation.__dataclass_fields__)
+_PARTICIPATION_COLUMNS = tuple(name for name in _PARTICIPATION_FIELDS if name != _GROUPS)
 _STORED = {
     "participants": select(*(MetricParticipant.__table__.c[name] for name in _PARTICIPANT_COLUMNS))
     .where(MetricParticipant.trainee_id.in_(_IDS)),
-    "groups": select(MetricParticipantGroup.trainee_id, MetricParticipantGroup.vulnerable_group)
-    .where(MetricParticipantGroup.trainee_id.in_(_IDS)),
+    "groups": select(MetricEnrolmentGroup.enrolment_id, MetricEnrolmentGroup.vulnerable_group)
+    .where(MetricEnrolmentGroup.trainee_id.in_(_IDS)),
     "participations": select(*(MetricEnrolment.__table__.c[name] for name in _PARTICIPATION_COLUMNS))
     .where(MetricEnrolment.trainee_id.in_(_IDS)),
 }
@@ -95,12 +97,16 @@ def stored(session: Session, trainee_ids: list[uuid.UUID]) -> dict[uuid.UUID, Fa
         return {}
     held = [row.trainee_id for row in people]
     groups: dict[uuid.UUID, set[str]] = defaultdict(set)
-    for trainee_id, group in session.execute(_STORED["groups"], {"trainee_ids": held}):
-        groups[trainee_id].add(group)
+    for enrolment_id, group in session.execute(_STORED["groups"], {"trainee_ids": held}):
+        groups[enrolment_id].add(group)
     participations = _by_trainee(session.execute(_STORED["participations"], {"trainee_ids": held}))
-    return {row.trainee_id: (Participant(*row, frozenset(groups[row.trainee_id])), tuple(sorted(
-        (Participation(*e) for e in participations[row.trainee_id]), key=lambda p: p.enrolment_id)))
-        for row in people}
+    return {row.trainee_id: (Participant(*row), tuple(sorted(
+        (_participation(e, frozenset(groups[e.enrolment_id])) for e in participations[row.trainee_id]),
+        key=lambda p: p.enrolment_id))) for row in people}
+
+
+def _participation(row, groups: frozenset[str]) -> Participation:
+    return Participation(**dict(zip(_PARTICIPATION_COLUMNS, row)), vulnerable_groups=groups)
 
 
 def rebuild_chunk(session: Session, organisation_id: uuid.UUID, trainee_ids: list[uuid.UUID]) -> int:
@@ -158,9 +164,8 @@ def _derive(session: Session, trainees: list) -> dict[uuid.UUID, Facts]:
     enrolled = list(enrolments)
     placements, follow_ups = ((_by_trainee(session.execute(_RECORDS[name], {"trainee_ids": enrolled}))
                                if enrolled else {}) for name in ("placements", "follow_ups"))
-    return {t.id: (facts.participant(t), tuple(sorted(
-        (facts.participation(e, t, placements.get(t.id, ()), follow_ups.get(t.id, ()))
-         for e in enrolments.get(t.id, ())), key=lambda p: p.enrolment_id))) for t in trainees}
+    return {t.id: (facts.participant(t), facts.participations(
+        enrolments.get(t.id, ()), placements.get(t.id, ()), follow_ups.get(t.id, ()))) for t in trainees}
 
 
 def _by_trainee(rows) -> dict[uuid.UUID, list]:
@@ -173,48 +178,47 @@ def _by_trainee(rows) -> dict[uuid.UUID, list]:
 def _replace(session: Session, derived: dict[uuid.UUID, Facts], current: dict[uuid.UUID, Facts]) -> None:
     """Write `derived` over `current` (what the read model holds of these trainees), changing only what differs.
 
-    A participant row is updated in place: deleting it would cascade to its groups and participations.
+    A participant row is updated in place: deleting it would cascade to its participations. A changed
+    participation is deleted with its groups and inserted again.
     """
-    new_people, changed_people, regrouped, groups, gone, participations = [], [], [], [], [], []
+    new_people, changed_people, gone, participations, groups = [], [], [], [], []
     for trainee_id, (person, rows) in derived.items():
         old_person, old_rows = current.get(trainee_id, (None, ()))
         fields = {name: getattr(person, name) for name in _PARTICIPANT_COLUMNS}
         if old_person is None:
             new_people.append(fields)
-        elif replace(old_person, vulnerable_groups=person.vulnerable_groups) != person:
+        elif old_person != person:
             changed_people.append({"b_" + name: value for name, value in fields.items()})
-        if old_person is None or old_person.vulnerable_groups != person.vulnerable_groups:
-            if old_person is not None:
-                regrouped.append(trainee_id)
-            groups.extend({"trainee_id": trainee_id, "vulnerable_group": g} for g in sorted(person.vulnerable_groups))
         before = {row.enrolment_id: row for row in old_rows}
         after = {row.enrolment_id: row for row in rows}
         gone.extend(enrolment_id for enrolment_id, row in before.items() if after.get(enrolment_id) != row)
-        participations.extend({name: getattr(row, name) for name in _PARTICIPATION_COLUMNS}
-                              for enrolment_id, row in after.items() if before.get(enrolment_id) != row)
+        for enrolment_id, row in after.items():
+            if before.get(enrolment_id) != row:
+                participations.append({name: getattr(row, name) for name in _PARTICIPATION_COLUMNS})
+                groups.extend({"enrolment_id": enrolment_id, "trainee_id": trainee_id, "vulnerable_group": group}
+                              for group in sorted(row.vulnerable_groups))
     if new_people:
         session.execute(MetricParticipant.__table__.insert(), new_people)
     if changed_people:
         session.execute(_UPDATE_PARTICIPANT, changed_people)
-    if regrouped:
-        session.execute(_DELETE_GROUPS, {"trainee_ids": regrouped})
-    if groups:
-        session.execute(MetricParticipantGroup.__table__.insert(), groups)
-    if gone:
+    if gone:  # groups first: SQLite enforces no cascade unless asked
+        session.execute(_DELETE_GROUPS, {"enrolment_ids": gone})
         session.execute(_DELETE_PARTICIPATIONS, {"enrolment_ids": gone})
     if participations:
         session.execute(MetricEnrolment.__table__.insert(), participations)
+    if groups:
+        session.execute(MetricEnrolmentGroup.__table__.insert(), groups)
 
 
 _UPDATE_PARTICIPANT = (update(MetricParticipant.__table__)
                        .where(MetricParticipant.__table__.c.trainee_id == bindparam("b_trainee_id"))
                        .values({name: bindparam("b_" + name) for name in _PARTICIPANT_COLUMNS
                                 if name != "trainee_id"}))
-_DELETE_GROUPS = delete(MetricParticipantGroup).where(MetricParticipantGroup.trainee_id.in_(_IDS))
-_DELETE_PARTICIPATIONS = delete(MetricEnrolment).where(
-    MetricEnrolment.enrolment_id.in_(bindparam("enrolment_ids", expanding=True)))
+_ENROLMENT_IDS = bindparam("enrolment_ids", expanding=True)
+_DELETE_GROUPS = delete(MetricEnrolmentGroup).where(MetricEnrolmentGroup.enrolment_id.in_(_ENROLMENT_IDS))
+_DELETE_PARTICIPATIONS = delete(MetricEnrolment).where(MetricEnrolment.enrolment_id.in_(_ENROLMENT_IDS))
 
 
 def _delete(session: Session, trainee_ids: list[uuid.UUID]) -> None:
-    for model in (MetricEnrolment, MetricParticipantGroup, MetricParticipant):
+    for model in (MetricEnrolmentGroup, MetricEnrolment, MetricParticipant):
         session.execute(delete(model).where(model.trainee_id.in_(trainee_ids)))

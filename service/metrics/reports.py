@@ -1,11 +1,17 @@
-"""Reach, outcomes and the ESF+ indicators as SPEC section 5 defines them, suppression applied.
+"""Reach, outcomes and the ESF+ indicators as SPEC sections 5 and 7 define them, suppression applied.
 
 Which figures each report holds, and how each is made of counts, is the metrics catalogue's
 (service.domain.metrics); this module gives the reports their shape (share targets, gender
-gaps, the indicators' split by sex) and computes sums, rates and the median from the counts.
+gaps, checkpoints, the indicators' split by sex) and computes sums, rates and the median from
+the counts.
 
-Counts of reach are distinct people; counts of outcomes and indicators are participations
-(enrolments), as ESF+ counts entries. Totals are exact; breakdown cells of 1 to
+Counts of reach are distinct people; counts of outcomes are participations (enrolments); the
+indicators count participants (one per person and project). The period basis says which date
+puts a row in the period (design 14 B): entry for reach and the indicators' outputs, exit for
+outcomes and the indicators' results, unless the request asks for one. Whether a checkpoint is
+due depends on today, which moves without an event: the counts behind it are kept per exit date
+and compared with today here, so nothing stored (nor any rollup) depends on the date.
+Totals are exact; breakdown cells of 1 to
 `min_cell_size` - 1 are null, with the further cells `suppression.suppress` picks so that
 none can be derived; a rate or median is null when any count it rests on is.
 """
@@ -15,7 +21,8 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from itertools import combinations
@@ -23,15 +30,22 @@ from itertools import combinations
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
+from service import clock
+from service.db.models import MetricEnrolment
 from service.domain import metrics as catalogue
-from service.domain.metrics import MONEY, OUTCOMES, REACH, Count, MainCurrency, Median, Metric, Rate, Setting, Sum
+from service.domain.enrolments import ENROLLED
+from service.domain.follow_ups import RECORDED, UNREACHABLE
+from service.domain.metrics import (
+    ENTRY, EXIT, INDICATORS, MONEY, OUTCOMES, OUTPUT, REACH, RESULT, Count, Due, MainCurrency, Median, Metric,
+    Overdue, Rate, Setting, Sum,
+)
 from service.metrics import aggregates as agg
 from service.metrics.aggregates import Scope
 from service.metrics.suppression import suppress
 
 RATE_PLACES = 4
 CENT = Decimal("0.01")
-SEXES = ("female", "male", "other")
+SEXES = catalogue.SEXES
 
 #: Each report's counts as SQL measures, in catalogue order (the columns of its queries).
 COUNTS: dict[str, dict[str, ColumnElement[int]]] = {report: agg.measures(report) for report in catalogue.REPORTS}
@@ -46,10 +60,28 @@ class Request:
     by: tuple[str, ...] = ()
     suppress: bool = True
     min_cell_size: int = 5
+    #: `period_basis` asked for (entry or exit); None: each figure's default.
+    basis: str | None = None
+    #: The day checkpoints are due by (the organisation's today when not given).
+    today: date | None = None
 
     @property
     def threshold(self) -> int:
         return self.min_cell_size if self.suppress else 0
+
+    @property
+    def day(self) -> date:
+        return self.today or clock.today()
+
+
+#: The date fact a period filters on: participations (reach, outcomes) by their own entry or exit,
+#: participants (indicators) by their first entry into the project or their final exit from it.
+_PARTICIPATION_DATE = {ENTRY: "enrolled_on", EXIT: "exited_on"}
+_PARTICIPANT_DATE = {ENTRY: "entered_on", EXIT: "left_on"}
+
+
+def _based(request: Request, basis: str, dates: Mapping[str, str]) -> Request:
+    return replace(request, scope=replace(request.scope, dated_by=dates[basis]))
 
 
 # -- figures from counts, as the catalogue defines them -------------------------------------------
@@ -61,7 +93,7 @@ def _shown(report: str, counts: Mapping, hidden=frozenset(), settings: Mapping |
     def value(metric: Metric):
         if metric.name not in shown:
             computed = metric.computed
-            if isinstance(computed, Count):
+            if isinstance(computed, (Count, Due, Overdue)):
                 found = None if metric.name in hidden else counts.get(metric.name, 0)
             elif isinstance(computed, Setting):
                 found = (settings or {}).get(metric.name)
@@ -99,12 +131,14 @@ def _per_cell(report: str) -> tuple[str, ...]:
 # -- reach -------------------------------------------------------------------------------------
 
 def reach(session: Session, request: Request, target: int | None, share_targets: Sequence[dict]) -> dict:
+    basis = request.basis or catalogue.DEFAULT_BASIS[REACH]
+    request = _based(request, basis, _PARTICIPATION_DATE)
     scope = request.scope
     conditions = {f"t{i}": agg.person_if(_category(t)) for i, t in enumerate(share_targets)}
     totals = agg.aggregate(session, scope, (), {**COUNTS[REACH], **conditions}).get((), {})
     shown = _shown(REACH, totals, settings={"target": target})
     reached = shown["reached"]
-    report = {**{m.name: shown[m.name] for m in catalogue.answered(REACH)},
+    report = {"period_basis": basis, **{m.name: shown[m.name] for m in catalogue.answered(REACH)},
               "share_targets": [_share(t, totals.get(f"t{i}", 0), reached, _hidden_values(session, request, t))
                                 for i, t in enumerate(share_targets)]}
     if request.by:
@@ -149,12 +183,15 @@ def _share(target: dict, count: int, reached: int, hidden_values: frozenset) -> 
 # -- outcomes ----------------------------------------------------------------------------------
 
 def outcomes(session: Session, request: Request) -> dict:
+    basis = request.basis or catalogue.DEFAULT_BASIS[OUTCOMES]
+    request = _based(request, basis, _PARTICIPATION_DATE)
     scope = request.scope
-    counts = agg.aggregate(session, scope, (), COUNTS[OUTCOMES]).get((), {})
+    counts = _found(session, request, (), COUNTS[OUTCOMES]).get((), {})
     all_amounts = agg.amounts(session, scope, (), MEDIAN.computed).get((), {})
     currency = _main_currency(all_amounts)
     amounts = all_amounts.get(currency, Counter())
-    report = {**_outcome_figures(counts, amounts, request.threshold), CURRENCY.name: currency,
+    report = {"period_basis": basis, **_outcome_figures(counts, amounts, request.threshold),
+              CURRENCY.name: currency, **_wages(all_amounts, currency, request.threshold),
               "gaps": _gaps(session, request, currency)}
     if request.by:
         cell_amounts = agg.amounts(session, scope, request.by, MEDIAN.computed)
@@ -167,11 +204,73 @@ def outcomes(session: Session, request: Request) -> dict:
 
 
 def _outcome_figures(counts: Mapping, amounts: Counter[Decimal], threshold: int, hidden=frozenset()) -> dict:
-    """The figures of a cell (or of the whole scope): counts, rates, and the median of `amounts`."""
+    """The figures of a cell (or of the whole scope): counts, rates, the checkpoints, and the median of
+    `amounts`."""
     shown = _shown(OUTCOMES, counts, hidden)
     enough = shown[MEDIAN.computed.among] is not None and amounts.total() >= max(threshold, 1)
     shown[MEDIAN.name] = _money(_median(amounts)) if enough else None
-    return _pick(shown, _per_cell(OUTCOMES))
+    figures = _pick(shown, _per_cell(OUTCOMES))
+    figures["checkpoints"] = {name: {metric.figure: shown[metric.name] for metric in _CHECKPOINT_FIGURES[name]}
+                              for name, *_rest in catalogue.CHECKPOINTS}
+    return figures
+
+
+#: Each checkpoint's figures, in the order its answer lists them.
+_CHECKPOINT_ORDER = ("exiters_due", "employed", "recorded", "unreachable", "overdue", "employment_rate",
+                     "employment_rate_recorded", "coverage")
+_CHECKPOINT_FIGURES = {name: sorted((m for m in catalogue.of_report(OUTCOMES) if m.checkpoint == name),
+                                    key=lambda m: _CHECKPOINT_ORDER.index(m.figure))
+                       for name, *_rest in catalogue.CHECKPOINTS}
+#: The counts made from the exits per day and today, not by a query of their own.
+_DUE_NAMES = tuple(m.name for m in catalogue.of_report(OUTCOMES) if isinstance(m.computed, (Due, Overdue)))
+
+
+def _wages(by_currency: Mapping[str, Counter], main: str | None, threshold: int) -> dict:
+    """The median starting wage in every currency (null below the threshold) and how many placements of
+    placed_within_90d are paid in a currency other than `main` (left out of median_wage)."""
+    return {"median_wages": {currency: _money(_median(values)) if values.total() >= max(threshold, 1) else None
+                             for currency, values in sorted(by_currency.items())},
+            "wages_left_out": {currency: values.total() for currency, values in sorted(by_currency.items())
+                               if currency != main}}
+
+
+#: Per exit date: the participations exited and those whose checkpoint is answered (recorded or unreachable),
+#: from which `_checkpoint_counts` makes the due and overdue counts of a day.
+_EXIT_DATE = MetricEnrolment.exited_on
+_PER_EXIT_DATE = {
+    "exited": agg.count_if(MetricEnrolment.status != ENROLLED),
+    **{f"{name}_answered": agg.count_if(agg.column(f"{checkpoint}_status").in_((RECORDED, UNREACHABLE)))
+       for name, checkpoint, _days, _window in catalogue.CHECKPOINTS},
+}
+
+
+def _found(session: Session, request: Request, by: Sequence[str],
+           measures: Mapping[str, ColumnElement]) -> dict[tuple, dict[str, int]]:
+    """{cell: {measure: value}}: the counts, and with the outcomes' counts the checkpoints' due and overdue."""
+    found = agg.aggregate(session, request.scope, by, measures)
+    if measures is not COUNTS[OUTCOMES]:
+        return found
+    per_day = agg.aggregate(session, request.scope, by, _PER_EXIT_DATE, keys_after=(_EXIT_DATE,))
+    today = request.day
+    for key, counts in per_day.items():
+        *cell, exited_on = key
+        if exited_on is None:
+            continue
+        into = found.setdefault(tuple(cell), {})
+        for name, value in _checkpoint_counts(counts, exited_on, today).items():
+            into[name] = into.get(name, 0) + value
+    return found
+
+
+def _checkpoint_counts(counts: Mapping[str, int], exited_on: date, today: date) -> dict[str, int]:
+    """The due and overdue counts of the participations exited on one day, as of `today`."""
+    found = {}
+    for name, _checkpoint, days, window in catalogue.CHECKPOINTS:
+        due_on = exited_on + timedelta(days=days)
+        found[f"{name}_exiters_due"] = counts["exited"] if due_on <= today else 0
+        window_passed = today > due_on + timedelta(days=window)
+        found[f"{name}_overdue"] = counts["exited"] - counts[f"{name}_answered"] if window_passed else 0
+    return found
 
 
 def _gaps(session: Session, request: Request, currency: str | None) -> dict:
@@ -245,27 +344,62 @@ def _median(wages: Counter[Decimal]) -> Decimal:
 
 # -- indicators --------------------------------------------------------------------------------
 
-INDICATOR_COUNTS = COUNTS[catalogue.INDICATORS]
+INDICATOR_COUNTS = COUNTS[INDICATORS]
+#: The indicators' counts by kind: outputs filtered by the participant's entry, results by the final exit.
+KIND_COUNTS = {kind: {m.name: INDICATOR_COUNTS[m.name] for m in catalogue.counted(INDICATORS) if m.kind == kind}
+               for kind in (OUTPUT, RESULT)}
 
 
 def indicators(session: Session, request: Request) -> dict:
     """Each ESF+ common indicator split by sex; with `by=`, the same table for every cell."""
-    totals = agg.aggregate(session, request.scope, (), INDICATOR_COUNTS).get((), {})
-    by_sex = dict(_cells(session, request, INDICATOR_COUNTS, ("sex",)))
-    report = {"framework": "esf_plus", "indicators": [
-        _indicator_row(code, {sex: by_sex[(sex,)] for sex in SEXES}, totals.get(code, 0))
-        for code in INDICATOR_COUNTS]}
+    bases = {kind: request.basis or catalogue.DEFAULT_INDICATOR_BASIS[kind] for kind in (OUTPUT, RESULT)}
+    requests = {kind: _based(request, basis, _PARTICIPANT_DATE) for kind, basis in bases.items()}
+
+    def cells(by: Sequence[str]) -> list[tuple[tuple, dict]]:
+        return _indicator_cells(session, requests, by)
+
+    totals = _indicator_totals(session, requests)
+    by_sex = dict(cells(("sex",)))
+    report = {"framework": "esf_plus",
+              "period_basis": request.basis or {"outputs": bases[OUTPUT], "results": bases[RESULT]},
+              "indicators": [_indicator_row(code, {sex: by_sex[(sex,)] for sex in SEXES}, totals.get(code, 0))
+                             for code in INDICATOR_COUNTS]}
     if request.by:
         split_by = request.by if "sex" in request.by else (*request.by, "sex")
-        split = dict(_cells(session, request, INDICATOR_COUNTS, split_by))
+        split = dict(cells(split_by))
         report["breakdown"] = []
-        for key, cell in _cells(session, request, INDICATOR_COUNTS, request.by):
+        for key, cell in cells(request.by):
             sexes = {sex: _sex_part(split, request.by, key, sex) for sex in SEXES}
             rows = [_indicator_row(code, sexes, None if code in cell["hidden"] else cell[code])
                     for code in INDICATOR_COUNTS]
             report["breakdown"].append({**_dimensions(cell, request.by), "indicators": rows,
                                         "suppressed": any(row["suppressed"] for row in rows)})
     return report
+
+
+def _one_query(requests: Mapping[str, Request]) -> bool:
+    """Whether outputs and results read the same rows (no period: then one query, and one rollup)."""
+    output, result = requests[OUTPUT].scope, requests[RESULT].scope
+    return output == result or (output.whole and result.whole)
+
+
+def _indicator_totals(session: Session, requests: Mapping[str, Request]) -> dict[str, int]:
+    if _one_query(requests):
+        return agg.aggregate(session, requests[OUTPUT].scope, (), INDICATOR_COUNTS).get((), {})
+    return {**agg.aggregate(session, requests[OUTPUT].scope, (), KIND_COUNTS[OUTPUT]).get((), {}),
+            **agg.aggregate(session, requests[RESULT].scope, (), KIND_COUNTS[RESULT]).get((), {})}
+
+
+def _indicator_cells(session: Session, requests: Mapping[str, Request],
+                     by: Sequence[str]) -> list[tuple[tuple, dict]]:
+    """`_cells` of the outputs and of the results, each on its own period basis, cell by cell together."""
+    if _one_query(requests):
+        return _cells(session, requests[OUTPUT], INDICATOR_COUNTS, by)
+    merged = []
+    for (key, outputs), (_key, results) in zip(_cells(session, requests[OUTPUT], KIND_COUNTS[OUTPUT], by),
+                                               _cells(session, requests[RESULT], KIND_COUNTS[RESULT], by)):
+        merged.append((key, {**outputs, **results, "hidden": outputs["hidden"] | results["hidden"]}))
+    return merged
 
 
 def _sex_part(split: Mapping[tuple, dict], by: Sequence[str], key: tuple, sex: str) -> dict:
@@ -286,17 +420,18 @@ def _indicator_row(code: str, sexes: Mapping[str, dict], total: int | None) -> d
 def _cells(session: Session, request: Request, measures: Mapping[str, ColumnElement],
            by: Sequence[str]) -> list[tuple[tuple, dict]]:
     """Every cell of the `by` grid with its counts and the set of its measures to hide."""
-    found = agg.aggregate(session, request.scope, by, measures)
+    found = _found(session, request, by, measures)
+    names = (*measures, *(_DUE_NAMES if measures is COUNTS[OUTCOMES] else ()))
     values = [agg.dimension_values(session, request.scope, name) for name in by]
     grid = agg.grid(session, request.scope, by)
     hidden: dict[tuple, set[str]] = {key: set() for key in grid}
     if request.threshold > 1:
-        for measure in measures:
+        for measure in names:
             table = {key: found.get(key, {}).get(measure, 0) for key in grid}
             for key in suppress(table, values, request.threshold):
                 hidden[key].add(measure)
     return [(key, {**{name: _dimension_value(name, value) for name, value in zip(by, key)},
-                   **{m: found.get(key, {}).get(m, 0) for m in measures}, "hidden": hidden[key]})
+                   **{m: found.get(key, {}).get(m, 0) for m in names}, "hidden": hidden[key]})
             for key in grid]
 
 

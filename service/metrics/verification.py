@@ -10,8 +10,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from service.db.models import AuditEntry
+from service.domain.enrolments import CORRECTION_ACTION
 from service.metrics import projection, rollups
 
 
@@ -33,6 +36,13 @@ def verify(session: Session, organisation_id: uuid.UUID) -> tuple[int, list[Diff
                        for trainee_id in projection.orphans(session, organisation_id))
     differences.extend(Difference(None, detail) for detail in rollups.differences(session, organisation_id))
     return checked, differences
+
+
+def entry_corrections(session: Session, organisation_id: uuid.UUID) -> int:
+    """How many corrections of values at entry the audit holds: each changed a closed participation's
+    figures on purpose (a report of last year may differ from the one sent then, and this says why)."""
+    return session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.organisation_id == organisation_id, AuditEntry.action == CORRECTION_ACTION))
 
 
 def _describe(expected, actual) -> str:

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from service.db.models import Organisation, Project
 from service.domain.errors import Forbidden, ValidationFailed
 from service.domain.roles import Principal, Role
-from service.metrics import aggregates, projection, reports
+from service.clock import today
+from service.metrics import aggregates, freshness, reports
 from service.metrics.aggregates import Scope
 from service.services.queries import get_scoped, own_organisation
 from service.services.unit_of_work import UnitOfWork
@@ -34,9 +35,11 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tupl
         if aggregates.grid_size(session, scope, by) > MAX_CELLS:
             raise ValidationFailed({"by": [f"The breakdown would have more than {MAX_CELLS} cells; "
                                            "ask for fewer dimensions."]})
-        request = reports.Request(scope, by, args["suppress"], organisation.min_cell_size)
+        request = reports.Request(scope, by, args["suppress"], organisation.min_cell_size,
+                                  basis=args.get("period_basis"), today=today())
         figures = _figures(session, kind, request, project or organisation)
-        header = {"as_of": _iso(projection.as_of(session, organisation.id)),
+        fresh = freshness.freshness(session, organisation.id)  # the watermark: service.metrics.freshness
+        header = {"as_of": _iso(fresh.as_of), "pending_events": fresh.pending_events,
                   "organisation_id": str(organisation.id), "project_id": _iso(scope.project_id),
                   "period_start": _iso(scope.period_start), "period_end": _iso(scope.period_end),
                   "by": list(by), "min_cell_size": organisation.min_cell_size, "suppression": args["suppress"]}

@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, SmallInteger, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Numeric, SmallInteger, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.clock import utcnow
@@ -19,37 +19,27 @@ from service.db.base import Base
 
 
 class MetricParticipant(Base):
-    """A trainee's disaggregation facts (sex, settlement, education, labour status, district)."""
+    """A trainee's own disaggregation facts (sex, district); the rest is per participation, as at entry."""
 
     __tablename__ = "metric_participants"
 
     trainee_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    sex: Mapped[str] = mapped_column(String(8))
-    settlement_type: Mapped[str] = mapped_column(String(8))
-    education_level: Mapped[str] = mapped_column(String(24))
-    labour_status: Mapped[str] = mapped_column(String(24))
+    sex: Mapped[str] = mapped_column(String(16))
     district: Mapped[str | None] = mapped_column(String(100))
 
 
-class MetricParticipantGroup(Base):
-    """One row per vulnerable group of a trainee (a person may belong to several)."""
-
-    __tablename__ = "metric_participant_groups"
-
-    trainee_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("metric_participants.trainee_id", ondelete="CASCADE"), primary_key=True)
-    vulnerable_group: Mapped[str] = mapped_column(String(16), primary_key=True)
-
-
 class MetricEnrolment(Base):
-    """A participation and its outcomes, as the metrics of SPEC section 5 need them."""
+    """A participation, its participant's first entry and final exit, and its outcomes (service.metrics.facts)."""
 
     __tablename__ = "metric_enrolments"
     __table_args__ = (
         Index("ix_metric_enrolments_org_enrolled_on", "organisation_id", "enrolled_on"),
         Index("ix_metric_enrolments_org_project_enrolled_on", "organisation_id", "project_id", "enrolled_on"),
+        Index("ix_metric_enrolments_org_exited_on", "organisation_id", "exited_on"),
+        Index("ix_metric_enrolments_org_entered_on", "organisation_id", "entered_on"),
+        Index("ix_metric_enrolments_org_left_on", "organisation_id", "left_on"),
     )
 
     enrolment_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -57,30 +47,71 @@ class MetricEnrolment(Base):
     trainee_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("metric_participants.trainee_id", ondelete="CASCADE"), index=True)
     project_id: Mapped[uuid.UUID]
+    cohort_id: Mapped[uuid.UUID | None]
+    #: Characteristics at entry (the enrolment's *_at_entry columns).
+    age_at_entry: Mapped[int | None] = mapped_column(SmallInteger)
     age_band: Mapped[str | None] = mapped_column(String(8))
+    labour_status: Mapped[str] = mapped_column(String(32))
+    employment_category: Mapped[str] = mapped_column(String(16))
+    education_level: Mapped[str] = mapped_column(String(32))
+    settlement_type: Mapped[str] = mapped_column(String(8))
+    citizenship: Mapped[str | None] = mapped_column(String(2))
+    third_country: Mapped[bool]
     enrolled_on: Mapped[date]
+    #: The participant (person x project): first entry, whether this is the first and the final participation,
+    #: and the final exit date (null while the final participation is open).
+    entered_on: Mapped[date]
+    first_entry: Mapped[bool]
+    final: Mapped[bool]
+    left_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(16))
     exited_on: Mapped[date | None]
+    exit_reason: Mapped[str | None] = mapped_column(String(32))
     qualification_gained: Mapped[bool | None]
     #: Completers only: the first placement started between enrolled_on and exited_on + 90 days.
     placed_on: Mapped[date | None]
     placed_wage: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     placed_currency: Mapped[str | None] = mapped_column(String(3))
-    #: The exit and month_6 checkpoints once answered: status (recorded/unreachable), employment status.
+    #: The job the occupation and sector dimensions describe (its vacancy and employer, joined when asked).
+    job_vacancy_id: Mapped[uuid.UUID | None]
+    job_employer_id: Mapped[uuid.UUID | None]
+    #: The checkpoints once answered: status (recorded/unreachable), employment status; upon leaving as derived.
     exit_status: Mapped[str | None] = mapped_column(String(16))
-    exit_employment: Mapped[str | None] = mapped_column(String(16))
+    leaving_status: Mapped[str | None] = mapped_column(String(16))
+    leaving_formal: Mapped[bool]
     month_6_status: Mapped[str | None] = mapped_column(String(16))
     month_6_employment: Mapped[str | None] = mapped_column(String(16))
+    month_6_new_formal: Mapped[bool]
+    month_12_status: Mapped[str | None] = mapped_column(String(16))
+    month_12_employment: Mapped[str | None] = mapped_column(String(16))
+
+
+class MetricEnrolmentGroup(Base):
+    """One row per vulnerable group a participant belonged to at entry (a person may belong to several)."""
+
+    __tablename__ = "metric_enrolment_groups"
+
+    enrolment_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("metric_enrolments.enrolment_id", ondelete="CASCADE"), primary_key=True)
+    vulnerable_group: Mapped[str] = mapped_column(String(32), primary_key=True)
+    trainee_id: Mapped[uuid.UUID] = mapped_column(index=True)
+
+
+#: The name service.db.models exports (the groups were the person's before participations kept their own).
+MetricParticipantGroup = MetricEnrolmentGroup
 
 
 class MetricState(Base):
-    """Per organisation: the newest event the read model reflects (`as_of`)."""
+    """Per organisation: the newest event the read model reflects (`as_of`), and whether it awaits a rebuild."""
 
     __tablename__ = "metric_state"
 
     organisation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
     as_of: Mapped[datetime | None]
+    #: The read model of the organisation is to be rebuilt from the records (set by migration 0009, which
+    #: empties it; the metrics consumer rebuilds and clears it, as `pathways metrics rebuild` does).
+    rebuild_needed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class MetricRollup(Base):
