@@ -46,6 +46,18 @@ class EnrolmentCreatedSchema(BaseSchema):
     enrolled_on = fields.Date(required=True)
 
 
+class EnrolmentEntryCorrectedSchema(BaseSchema):
+    enrolment_id = fields.UUID(required=True)
+    trainee_id = fields.UUID(required=True)
+    project_id = fields.UUID(required=True)
+    corrected = fields.List(fields.String(validate=one_of(enrolments.AT_ENTRY)), required=True,
+                            validate=validate.Length(min=1))
+
+    @ma.post_load
+    def _frozen(self, data, **_kwargs):
+        return {**data, "corrected": tuple(data["corrected"])}
+
+
 class EnrolmentExitedSchema(BaseSchema):
     enrolment_id = fields.UUID(required=True)
     trainee_id = fields.UUID(required=True)
@@ -117,6 +129,7 @@ PAYLOAD_SCHEMAS: dict[type[Event], BaseSchema] = {
     events.TraineeRegistered: TraineeRegisteredSchema(),
     events.TraineeUpdated: TraineeUpdatedSchema(),
     events.EnrolmentCreated: EnrolmentCreatedSchema(),
+    events.EnrolmentEntryCorrected: EnrolmentEntryCorrectedSchema(),
     events.EnrolmentCompleted: EnrolmentExitedSchema(),
     events.EnrolmentDroppedOut: EnrolmentExitedSchema(),
     events.ReferralCreated: ReferralCreatedSchema(),

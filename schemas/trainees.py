@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, Date, Email, Name, StrictBoolean, Text, one_of
@@ -9,11 +10,50 @@ from schemas.pagination import PageArgsSchema
 from service.domain import people
 
 
+RETIRED_SEX = "other"
+_SEX_DESCRIPTION = ("`female`, `male`, `non_binary` or `undisclosed` (the person did not say). `other` was "
+                    "retired: it meant either of the last two, so stored ones became `undisclosed`.")
+
+
+def _sex(value: str) -> None:
+    if value == RETIRED_SEX:
+        raise ma.ValidationError("`other` is no longer a value: use `non_binary` or `undisclosed` (the person "
+                                 f"did not say). Must be one of: {', '.join(people.SEXES)}.")
+    one_of(people.SEXES)(value)
+
+
+def sex_field(**kwargs) -> fields.String:
+    return fields.String(validate=_sex, metadata={"enum": list(people.SEXES), "description": _SEX_DESCRIPTION},
+                         **kwargs)
+
+
+class Citizenship(fields.String):
+    """ISO 3166-1 alpha-2, any case in, upper case kept; null for not known."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if (problem := people.check_citizenship(code)) is not None:
+            raise ma.ValidationError(problem)
+        return code
+
+
+def _citizenship(**kwargs) -> Citizenship:
+    return Citizenship(allow_none=True, metadata={
+        "description": "Citizenship, ISO 3166-1 alpha-2 (e.g. TR, SY); optional. Outside the 27 EU member "
+                       "states: a third-country national (ESF+)."}, **kwargs)
+
+
+LABOUR_STATUS_DESCRIPTION = (
+    "`unemployed`: without work, available and seeking work (ILO); `long_term_unemployed`: so for 12 months or "
+    "more (6 below 25); `inactive`: without work and not seeking; `in_education`: in education or training "
+    "(ESF+ counts them as inactive); `employed`, self-employed included.")
+
+
 class TraineeCreateSchema(BaseSchema):
     given_name = Name(required=True, max_length=100)
     family_name = Name(required=True, max_length=100)
     national_id = Text(required=True, min_length=1, max_length=32, load_only=True)
-    sex = fields.String(required=True, validate=one_of(people.SEXES))
+    sex = sex_field(required=True)
     birth_date = Date(required=True)
     phone = Text(max_length=32, allow_none=True,
                  validate=validate.Regexp(r"^\+?[0-9 ()-]{4,31}$", error="Not a valid phone number."))
@@ -21,25 +61,31 @@ class TraineeCreateSchema(BaseSchema):
     district = Text(max_length=100, allow_none=True)
     settlement_type = fields.String(required=True, validate=one_of(people.SETTLEMENT_TYPES))
     education_level = fields.String(required=True, validate=one_of(people.EDUCATION_LEVELS))
-    labour_status = fields.String(required=True, validate=one_of(people.LABOUR_STATUSES))
+    labour_status = fields.String(required=True, validate=one_of(people.LABOUR_STATUSES),
+                                  metadata={"description": LABOUR_STATUS_DESCRIPTION})
     vulnerable_groups = fields.List(fields.String(validate=one_of(people.VULNERABLE_GROUPS)),
                                     load_default=list, validate=validate.Length(max=len(people.VULNERABLE_GROUPS)))
+    citizenship = _citizenship()
     consent = StrictBoolean(required=True)
 
 
 class TraineePatchSchema(BaseSchema):
-    """Contact and situation details; identity (national id, birth date) is fixed."""
+    """Contact and situation details; identity (national id, birth date) is fixed. A change of the
+    situation reaches the person's open enrolments (their values at entry); closed ones keep theirs."""
 
     given_name = Name(max_length=100)
     family_name = Name(max_length=100)
-    sex = fields.String(validate=one_of(people.SEXES))
+    sex = sex_field()
     phone = TraineeCreateSchema._declared_fields["phone"]
     email = Email(allow_none=True, validate=validate.Length(max=254))
     district = Text(max_length=100, allow_none=True)
     settlement_type = fields.String(validate=one_of(people.SETTLEMENT_TYPES))
     education_level = fields.String(validate=one_of(people.EDUCATION_LEVELS))
+    labour_status = fields.String(validate=one_of(people.LABOUR_STATUSES),
+                                  metadata={"description": LABOUR_STATUS_DESCRIPTION})
     vulnerable_groups = fields.List(fields.String(validate=one_of(people.VULNERABLE_GROUPS)),
                                     validate=validate.Length(max=len(people.VULNERABLE_GROUPS)))
+    citizenship = _citizenship()
 
 
 class TraineeSchema(BaseSchema):
@@ -55,13 +101,14 @@ class TraineeSchema(BaseSchema):
     education_level = fields.String()
     labour_status = fields.String()
     vulnerable_groups = fields.List(fields.String())
+    citizenship = fields.String(allow_none=True)
     consent = fields.Boolean()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
 
 class TraineeListArgsSchema(PageArgsSchema):
-    sex = fields.String(validate=one_of(people.SEXES))
+    sex = sex_field()
     district = Text(max_length=100)
     settlement_type = fields.String(validate=one_of(people.SETTLEMENT_TYPES))
     vulnerable_group = fields.String(validate=one_of(people.VULNERABLE_GROUPS))

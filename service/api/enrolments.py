@@ -1,12 +1,12 @@
-"""`/enrolments` and their exits (complete, drop-out)."""
+"""`/enrolments`, their exits (complete, drop-out) and corrections of their values at entry."""
 
 from __future__ import annotations
 
 import uuid
 
 
-from schemas.enrolments import (CompleteSchema, DropOutSchema, EnrolmentCreateSchema, EnrolmentListArgsSchema,
-                                EnrolmentSchema)
+from schemas.enrolments import (CompleteSchema, CorrectEntrySchema, DropOutSchema, EnrolmentCreateSchema,
+                                EnrolmentListArgsSchema, EnrolmentSchema)
 from schemas.pagination import page_of
 from service.api import context
 from service.api.auth import requires
@@ -59,3 +59,15 @@ def complete_enrolment(body, enrolment_id: uuid.UUID):
 @blp.response(200, EnrolmentSchema)
 def drop_out_enrolment(body, enrolment_id: uuid.UUID):
     return enrolments.drop_out(context.uow(), context.principal(), enrolment_id, body)
+
+
+@blp.route("/<uuid:enrolment_id>/correct-entry", methods=["POST"])
+@requires(CASEWORK_WRITERS)
+@idempotent
+@blp.arguments(CorrectEntrySchema)
+@blp.response(200, EnrolmentSchema)
+def correct_enrolment_entry(body, enrolment_id: uuid.UUID):
+    """Correct the person's values at entry (open or closed enrolment), with a reason. Recorded in the audit
+    (action `correct`, the changes and the reason) and counted by `pathways metrics verify`: a closed
+    participation's figures change only this way."""
+    return enrolments.correct_entry(context.uow(), context.principal(), enrolment_id, body)

@@ -1,4 +1,4 @@
-"""Enrolment rules: who may enrol, the exit state machine and its events."""
+"""Enrolment rules: who may enrol, the person as at entry, the exit state machine and its events."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date
 from service.domain import events
 from service.domain.errors import Conflict, InvalidTransition, ValidationFailed
 from service.domain.people import MINIMUM_ENROLMENT_AGE, age_on
+from service.domain.trainees import OLDEST_PLAUSIBLE_AGE
 
 ENROLLED, COMPLETED, DROPPED_OUT = "enrolled", "completed", "dropped_out"
 STATUSES = (ENROLLED, COMPLETED, DROPPED_OUT)
@@ -28,6 +29,87 @@ def check_can_enrol(*, birth_date: date, enrolled_on: date, project, cohort,
         raise ValidationFailed({"cohort_id": ["The cohort belongs to another project."]})
     if cohort.capacity is not None and cohort_taken is not None and cohort_taken >= cohort.capacity:
         raise Conflict(f"The cohort is full ({cohort.capacity} places).", cohort_id=str(cohort.id))
+
+
+#: The person's characteristics an enrolment keeps as at entry (its column is `<name>_at_entry`): what
+#: the indicators count, so that editing the person later does not rewrite a closed participation.
+AT_ENTRY = ("labour_status", "age", "education_level", "settlement_type", "vulnerable_groups", "citizenship")
+#: The person's facts each at-entry value follows while the enrolment is open (age: from the birth date).
+_FOLLOWS = {"labour_status": "labour_status", "education_level": "education_level",
+            "settlement_type": "settlement_type", "vulnerable_groups": "vulnerable_groups",
+            "citizenship": "citizenship", "age": "birth_date"}
+#: The audit action of an entry correction (`pathways metrics verify` counts them).
+CORRECTION_ACTION = "correct"
+MAXIMUM_REASON_LENGTH = 500
+
+
+def take_at_entry(enrolment, trainee, *, labour_status: str | None = None) -> None:
+    """Keep the person's characteristics on the enrolment as on its `enrolled_on`; the labour status is
+    the one given at enrolment, by default the person's current one."""
+    for name in AT_ENTRY:
+        _set(enrolment, name, _current(trainee, name, enrolment.enrolled_on))
+    if labour_status is not None:
+        enrolment.labour_status_at_entry = labour_status
+
+
+def follow_person(enrolment, trainee, changed) -> None:
+    """An edit of the person (`changed`: the person's attribute names) reaches an OPEN enrolment's values
+    at entry: until it closes, they are the person's best-known state. A closed one changes only by
+    `correct_entry`."""
+    if enrolment.status != ENROLLED:
+        return
+    for name, source in _FOLLOWS.items():
+        if source in changed:
+            _set(enrolment, name, _current(trainee, name, enrolment.enrolled_on))
+
+
+def at_entry(enrolment) -> dict:
+    """The values at entry, by name."""
+    return {name: _get(enrolment, name) for name in AT_ENTRY}
+
+
+def correct_entry(enrolment, corrections: dict) -> tuple[dict, events.EnrolmentEntryCorrected]:
+    """What correcting values at entry (of an open or a closed enrolment) changes, as {name: [before,
+    after]}, and its event; the caller applies it (and audits it with the reason). A correction that
+    changes nothing is refused: it is deliberate, and an empty one would count in the audit."""
+    changes = {}
+    for name in AT_ENTRY:
+        if name not in corrections:
+            continue
+        before, after = _get(enrolment, name), corrections[name]
+        if name == "vulnerable_groups":
+            before, after = sorted(before or []), sorted(set(after))
+        if after != before:
+            changes[name] = [before, after]
+    if not changes:
+        raise ValidationFailed({"_schema": ["The enrolment has these values at entry already: nothing to correct."]})
+    if "age" in changes and not MINIMUM_ENROLMENT_AGE <= changes["age"][1] <= OLDEST_PLAUSIBLE_AGE:
+        raise ValidationFailed(
+            {"age": [f"Between {MINIMUM_ENROLMENT_AGE} (the youngest who may enrol) and {OLDEST_PLAUSIBLE_AGE}."]})
+    return changes, events.EnrolmentEntryCorrected(
+        organisation_id=enrolment.organisation_id, enrolment_id=enrolment.id, trainee_id=enrolment.trainee_id,
+        project_id=enrolment.project_id, corrected=tuple(sorted(changes)))
+
+
+def column(name: str) -> str:
+    """The enrolment's column of a value at entry."""
+    return f"{name}_at_entry"
+
+
+def _current(trainee, name: str, enrolled_on: date):
+    if name == "age":
+        return age_on(trainee.birth_date, enrolled_on)
+    if name == "vulnerable_groups":
+        return sorted(trainee.vulnerable_groups or [])
+    return getattr(trainee, name)
+
+
+def _get(enrolment, name: str):
+    return getattr(enrolment, column(name))
+
+
+def _set(enrolment, name: str, value) -> None:
+    setattr(enrolment, column(name), value)
 
 
 def created_event(enrolment, trainee) -> events.EnrolmentCreated:

@@ -78,6 +78,18 @@ class EnrolmentCreated(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class EnrolmentEntryCorrected(Event):
+    """A deliberate, audited correction of an enrolment's values at entry; `corrected` names them (sorted),
+    the values stay in the record (and the audit entry, with the reason)."""
+
+    routing_key: ClassVar[str] = "enrolment.entry_corrected"
+    enrolment_id: UUID
+    trainee_id: UUID
+    project_id: UUID
+    corrected: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class _EnrolmentExited(Event):
     enrolment_id: UUID
     trainee_id: UUID

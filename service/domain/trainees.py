@@ -24,7 +24,8 @@ def check_registration(*, consent: bool, birth_date: date, today: date) -> None:
 
 
 #: The facts of a trainee that metrics disaggregate by: a change of any of them is a `trainee.updated`.
-CATEGORICAL_FACTS = ("district", "education_level", "labour_status", "settlement_type", "sex", "vulnerable_groups")
+CATEGORICAL_FACTS = ("citizenship", "district", "education_level", "labour_status", "settlement_type", "sex",
+                     "vulnerable_groups")
 
 
 def registered_event(trainee) -> events.TraineeRegistered:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from service.clock import today
+from service.clock import today, utcnow
+from service.db import audit
 from service.db.models import Cohort, Enrolment, Project, Trainee
 from service.domain import enrolments as rules
 from service.domain.errors import Conflict
 from service.domain.roles import Principal
+from service.ids import new_id
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -31,6 +33,7 @@ def enrol(uow: UnitOfWork, principal: Principal, data: dict) -> Enrolment:
         enrolment = Enrolment(organisation_id=org, trainee_id=trainee.id, project_id=project.id,
                               cohort_id=cohort.id if cohort else None, status=rules.ENROLLED,
                               enrolled_on=data["enrolled_on"])
+        rules.take_at_entry(enrolment, trainee, labour_status=data.get("labour_status_at_entry"))
         uow.session.add(enrolment)
         try:  # a second open enrolment is refused by a unique index: no query beforehand
             uow.session.flush()
@@ -85,6 +88,27 @@ def drop_out(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, dat
     with uow:
         enrolment = _for_update(uow, principal, enrolment_id)
         uow.record(rules.drop_out(enrolment, exited_on=data["exited_on"], reason=data["reason"], today=today()))
+        uow.commit()
+        return enrolment
+
+
+def correct_entry(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, data: dict) -> Enrolment:
+    """Correct an enrolment's values at entry, open or closed. The audit entry is written here, not by the
+    flush hook: its action is `correct` and it holds the reason beside the changes, so a correction
+    stands apart from an edit in the audit (and `pathways metrics verify` counts them)."""
+    with uow:
+        enrolment = _for_update(uow, principal, enrolment_id)
+        changes, event = rules.correct_entry(enrolment, data)
+        now = utcnow()
+        uow.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id).values(
+            {rules.column(name): after for name, (_before, after) in changes.items()}, updated_at=now))
+        audit.add(uow.session, [audit.entry(
+            entry_id=new_id(), organisation_id=enrolment.organisation_id, actor_id=uow.actor_id,
+            action=rules.CORRECTION_ACTION, entity_type=Enrolment.__tablename__, entity_id=enrolment.id,
+            changes={**{rules.column(name): change for name, change in changes.items()}, "reason": data["reason"]},
+            occurred_at=now)])
+        uow.session.refresh(enrolment)
+        uow.record(event)
         uow.commit()
         return enrolment
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from service.clock import today, utcnow
 from service.db.models import Enrolment, Trainee
+from service.domain import enrolments as enrolment_rules
 from service.domain import national_ids
 from service.domain import trainees as rules
 from service.domain.errors import Conflict, ValidationFailed
@@ -60,8 +61,13 @@ def update(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, changes
     with uow:
         trainee = get_scoped(uow.session, Trainee, principal.organisation_id, trainee_id, label="Trainee")
         before = rules.categorical_facts(trainee)
+        changed = {key for key, value in changes.items() if getattr(trainee, key) != value}
         for key, value in changes.items():
             setattr(trainee, key, value)
+        # The open participations hold the person as now; closed ones keep the person as at entry.
+        for enrolment in uow.session.scalars(select(Enrolment).where(
+                Enrolment.trainee_id == trainee.id, Enrolment.status == enrolment_rules.ENROLLED)):
+            enrolment_rules.follow_person(enrolment, trainee, changed)
         if (event := rules.updated_event(trainee, before)) is not None:  # only these facts matter downstream
             uow.record(event)
         uow.commit()

@@ -160,7 +160,7 @@ def test_list_filters(client, tenant):
                             vulnerable_groups=["roma"])
     mehmet = register_trainee(client, admin, given_name="Mehmet", sex="male", district="Buca",
                               settlement_type="rural", vulnerable_groups=["disability", "neet"])
-    deniz = register_trainee(client, admin, given_name="Deniz", sex="other", district="Konak",
+    deniz = register_trainee(client, admin, given_name="Deniz", sex="non_binary", district="Konak",
                              settlement_type="rural", vulnerable_groups=[])
     project, other_project = create_project(client, admin), create_project(client, admin)
     enrol(client, admin, ayse["id"], project["id"])
@@ -173,6 +173,8 @@ def test_list_filters(client, tenant):
     assert listed() == {ayse["id"], mehmet["id"], deniz["id"]}
     assert listed(sex="female") == {ayse["id"]}
     assert listed(sex="male") == {mehmet["id"]}
+    assert listed(sex="non_binary") == {deniz["id"]}
+    assert listed(sex="undisclosed") == set()
     assert listed(district="Buca") == {ayse["id"], mehmet["id"]}
     assert listed(settlement_type="rural") == {mehmet["id"], deniz["id"]}
     assert listed(vulnerable_group="neet") == {mehmet["id"]}

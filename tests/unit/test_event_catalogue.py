@@ -25,7 +25,8 @@ CLASSES = sorted(CATALOGUE.values(), key=lambda cls: cls.routing_key)
 #: Values of the fields whose type alone does not make a valid one (vocabularies, ranges).
 SAMPLES = {"exit_reason": "found_job", "checkpoint": "month_6", "status": "recorded", "employment_status": "employed",
            "source": "placement", "contract_type": "permanent", "reason": "resigned", "currency": "TRY",
-           "changed": ("district", "sex"), "percent": 75, "target": 200, "reached": 150}
+           "changed": ("district", "sex"), "corrected": ("age", "labour_status"), "percent": 75, "target": 200,
+           "reached": 150}
 BY_TYPE = {uuid.UUID: uuid.uuid4, date: lambda: date(2026, 3, 1), Decimal: lambda: Decimal("28500.50"),
            int: lambda: 40, bool: lambda: True, str: lambda: "text"}
 #: What no event may carry (SPEC section 4, and issue 13: characteristics are read from the records).
@@ -90,6 +91,7 @@ HANDLED_BY = {
     events.EnrolmentCreated: {"metrics", "milestones"},  # outcomes: no follow-up before an exit
     events.EnrolmentCompleted: {"metrics", "outcomes"},  # milestones: reach counts people enrolled only
     events.EnrolmentDroppedOut: {"metrics", "outcomes"},
+    events.EnrolmentEntryCorrected: {"metrics"},  # outcomes: a follow-up does not depend on the person at entry
     events.ReferralCreated: set(),  # no metric counts referrals
     events.ReferralHired: set(),  # its job is the placement.started that comes with it
     events.PlacementStarted: {"metrics", "outcomes"},
