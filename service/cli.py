@@ -14,6 +14,7 @@ from service.bootstrap import bootstrap as build
 from service.domain.errors import Conflict, DomainError
 from service.imports.cli import import_group
 from service.metrics_cli import metrics_group
+from service.reference_cli import reference_group
 from service.services import organisations
 from service.users_cli import users_group
 from workers.cli import COMMANDS as WORKER_COMMANDS
@@ -136,7 +137,7 @@ def purge(dry_run: bool) -> None:
 
 # The event pipeline's, the import's, the metrics' and the users' commands live with their code; this
 # entry point wires them in.
-for _command in (*WORKER_COMMANDS, metrics_group, import_group, users_group):
+for _command in (*WORKER_COMMANDS, metrics_group, import_group, users_group, reference_group):
     main.add_command(_command)
 
 if __name__ == "__main__":
