@@ -183,7 +183,7 @@ def load_national(uow: UnitOfWork, country: str, rows: list[ShareRow]) -> int:
 
 
 def _country(country: str, field: str = "country") -> str:
-    code = country.upper()
+    code = country.upper() if country.isascii() else ""  # "ıt".upper() is "IT": no code is spelled so
     if not COUNTRY_PATTERN.match(code):
         raise ValidationFailed({field: ["An ISO 3166-1 alpha-2 code such as TR or SE."]})
     return code

@@ -140,6 +140,8 @@ def test_an_organisation_loads_only_its_own_countrys_table_and_reads_any(client,
     assert "own country (TR)" in answer["errors"]["country"][0]
     assert "country" in problem(_put(client, tenant, {"csv": CSV}, country="T1"), 422)["errors"]
     problem(client.get(_path("TUR"), headers=tenant.headers["manager"]), 404)  # no such resource
+    for code in ("ıt", "1T", "t-"):
+        assert "country" in problem(client.get(_path(code), headers=tenant.headers["manager"]), 422)["errors"]
     problem(client.get(_path("SE"), headers=tenant.headers["manager"]), 404)
     occupation_shares.load_national(pathways.uow(), "SE", [ShareRow("53", Decimal("0.8"), Decimal("0.2"), "SCB", 2022)])
     se = ok(client.get(_path("SE"), headers=tenant.headers["manager"]))
