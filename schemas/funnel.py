@@ -1,0 +1,71 @@
+"""Query options and answer of `GET /metrics/funnel` (SPEC section 7): the metrics options, with the
+funnel's own `by=` dimensions (the person's record, the age band on entry, the project)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields
+
+from schemas.base import BaseSchema, one_of
+from schemas.metrics import MetricsArgsSchema, ReportHeaderSchema
+from service.domain.people import SEXES
+
+#: The funnel's `by=` options (service.metrics.funnel.DIMENSIONS; schemas may not import the engine).
+DIMENSIONS = ("sex", "age_band", "vulnerable_group", "settlement_type", "labour_status", "education_level",
+              "project", "district")
+STAGES = ("registered", "enrolled", "completed", "dropped_out", "referred", "interviewing", "hired",
+          "employed_6m", "employed_12m")
+PERIOD_BASES = ("entry",)
+
+_DIMENSION = "(?:" + "|".join(DIMENSIONS) + ")"
+DIMENSIONS_PATTERN = rf"^\s*{_DIMENSION}\s*(?:,\s*{_DIMENSION}\s*)*$"
+
+
+class FunnelDimensions(fields.String):
+    """`by=sex,district`: the funnel's dimensions, comma-separated; repeats dropped, order kept."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.metadata.setdefault("pattern", DIMENSIONS_PATTERN)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, ...]:
+        names = [name.strip() for name in super()._deserialize(value, attr, data, **kwargs).split(",")]
+        unknown = [name for name in names if name not in DIMENSIONS]
+        if unknown:
+            raise ma.ValidationError(f"Unknown dimension(s) for the funnel: {', '.join(unknown)}; "
+                                     f"expected any of {', '.join(DIMENSIONS)}.")
+        return tuple(dict.fromkeys(names))
+
+
+class FunnelArgsSchema(MetricsArgsSchema):
+    by = FunnelDimensions(load_default=tuple)
+    period_basis = fields.String(
+        load_default="entry", validate=one_of(PERIOD_BASES),
+        metadata={"description": "entry only: `registered` by the day of registration, every later stage by "
+                                 "the enrolled_on of the enrolments in scope."})
+
+
+def _per_sex(field) -> dict[str, fields.Field]:
+    return {sex: field(allow_none=True) for sex in (*SEXES, "total")}
+
+
+#: The stage's people over the enrolled people, per sex and in total; null when either is hidden.
+StageShareSchema = type("StageShareSchema", (BaseSchema,), {"__module__": __name__, **_per_sex(fields.Float)})
+
+StageSchema = type("StageSchema", (BaseSchema,), {
+    "__module__": __name__,
+    "stage": fields.String(metadata={"enum": list(STAGES)}),
+    "exit_reason": fields.String(allow_none=True, metadata={"description": "Set on a drop-out reason's row."}),
+    **_per_sex(fields.Integer),
+    "share_of_enrolled": fields.Nested(StageShareSchema),
+    "suppressed": fields.Boolean(),
+})
+
+
+class FunnelReportSchema(ReportHeaderSchema):
+    period_basis = fields.String()
+    pending_events = fields.Integer(metadata={"description": "Always 0: the funnel reads the records."})
+    stages = fields.List(fields.Nested(StageSchema))
+    breakdown = fields.List(fields.Dict(), metadata={
+        "description": "One cell per combination of `by`: its values (keys named as in `by`), `stages` and "
+                       "`suppressed`."})
