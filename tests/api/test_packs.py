@@ -19,7 +19,8 @@ Project P (all in the tenant), figures read on REPORT_DAY = 2026-07-15. Employer
     C2      male         2025-03-01  2025-10-01            none
     D1      male         2025-06-01  2026-01-15            E2 2026-03-01.. 27000 TRY 40h permanent formal
     E1      undisclosed  2023-09-01  2024-02-29 qualified  E2 2024-08-01.. 1600 USD 40h permanent formal
-    F1      female       2026-01-05  (still enrolled)      E2 2025-06-01.. 25000 TRY 40h (before entry: no ILO)
+    F1      female       never enrolled                    E2 2025-06-01.. 25000 TRY 40h permanent formal
+    G1      female       2026-01-05  (still enrolled)      none
     X1      male         in project Q: 2024-10-01..2025-03-31, E1 2025-05-01.. 29000 TRY 40h permanent formal
 
 Exit quarter 2025-Q1 (A): Q2 after it is 2025-Q3, Q4 is 2026-Q1. 2025-Q2 (B): 2025-Q4 and 2026-Q2 (ended on
@@ -37,8 +38,8 @@ from statistics import median
 
 import pytest
 
+from schemas.packs import IloPackSchema, PackRowSchema, WioaPackSchema
 from service import clock
-from service.db.models import FollowUp
 from service.domain.errors import ValidationFailed
 from service.metrics.aggregates import Scope
 from service.metrics.packs import PACKS
@@ -84,8 +85,8 @@ PEOPLE = {
            [("E2", "2026-03-01", None, "27000.00", "TRY", 40, "permanent", True)]),
     "E1": ("undisclosed", [("2023-09-01", "complete", "2024-02-29", True)],
            [("E2", "2024-08-01", None, "1600.00", "USD", 40, "permanent", True)]),
-    "F1": ("female", [("2026-01-05", None, None, None)],
-           [("E2", "2025-06-01", None, "25000.00", "TRY", 40, "permanent", True)]),
+    "F1": ("female", [], [("E2", "2025-06-01", None, "25000.00", "TRY", 40, "permanent", True)]),
+    "G1": ("female", [("2026-01-05", None, None, None)], []),
 }
 OTHER_PROJECT = {
     "X1": ("male", [("2024-10-01", "complete", "2025-03-31", False)],
@@ -119,7 +120,7 @@ def _build(client, tenant, project, people: dict, employers: dict) -> dict:
 
 
 @pytest.fixture
-def world(client, tenant, pathways) -> World:
+def world(client, tenant) -> World:
     admin, caseworker = tenant.headers["admin"], tenant.headers["caseworker"]
     project = create_project(client, admin, starts_on="2023-01-01", ends_on="2027-12-31")
     other_project = create_project(client, admin, starts_on="2023-01-01", ends_on="2027-12-31")
@@ -128,12 +129,8 @@ def world(client, tenant, pathways) -> World:
     _build(client, tenant, other_project, OTHER_PROJECT, employers)
     follow_ups = ok(client.get(url("/follow-ups"), headers=caseworker,
                                query_string={"enrolment_id": enrolments["A4"]["id"], "checkpoint": "month_6"}))
-    follow_up_id = follow_ups['items'][0]['id']
-    ok(client.post(url(f"/follow-ups/{follow_up_id}"), headers=caseworker,
-                   json={"status": "recorded", "employment_status": "employed"}))
-    with pathways.session_factory() as session:  # TEMPORARY until POST /follow-ups takes observed_on
-        session.get(FollowUp, uuid.UUID(follow_up_id)).observed_on = date(2025, 9, 30)
-        session.commit()
+    ok(client.post(url(f"/follow-ups/{follow_ups['items'][0]['id']}"), headers=caseworker,
+                   json={"status": "recorded", "employment_status": "employed", "observed_on": "2025-09-30"}))
     return World(tenant, project, other_project)
 
 
@@ -167,7 +164,7 @@ def hourly(wage: int, hours: int) -> Fraction:
 def test_wioa_figures_by_construction(pathways, world):
     body = answer(pathways, "wioa", world.scope())
     assert (body["framework"], body["period_basis"], body["reference_date"]) == ("wioa", "exit", "2026-07-15")
-    assert body["exiters"] == 12  # B3 re-entered: one participant; F1 has not left
+    assert body["exiters"] == 12  # B3 re-entered: one participant; G1 has not left
     found = rows(body)
 
     q2_ended, employed_q2 = split(4, 3, 2, 2), split(3, 2, 1, 2)
@@ -187,6 +184,7 @@ def test_wioa_figures_by_construction(pathways, world):
     assert found[("earners_q2", "USD")] == split(0, 1, 0, 1)
     assert found[("median_earnings_q2", "USD")] == {
         "female": None, "male": "1500.00", "non_binary": None, "undisclosed": "1600.00", "total": "1550.00"}
+    assert found["missing_wage"] == split(0, 1, 0, 0)
     assert body["earnings_left_out"] == {"missing_wage": 1, "other_currency": {"TRY": 2, "USD": 5}}
 
     year_ended, credentials = split(3, 2, 2, 2), split(1, 1, 2, 2)
@@ -282,7 +280,7 @@ def test_suppression_is_consistent_at_any_cell_size(pathways, world, subtests):
 
 # --- ILO -----------------------------------------------------------------------------------------
 
-TRY_HOURLY = {  # placement: (sex, hourly wage), started on or after entry
+TRY_HOURLY = {  # placement: (sex, hourly wage) of the project's participants
     "A1": ("female", hourly(30000, 40)), "A2a": ("female", hourly(26000, 45)), "A2b": ("female", hourly(20000, 20)),
     "B1": ("undisclosed", hourly(32000, 40)), "B3": ("non_binary", hourly(28000, 45)),
     "C1": ("female", hourly(31000, 40)), "D1": ("male", hourly(27000, 40)),
@@ -301,7 +299,7 @@ def test_ilo_figures_by_construction(pathways, world):
     assert (body["framework"], body["period_basis"], body["placements"]) == ("ilo", "placement_start", 10)
     found = rows(body)
     placements, formal, informal = split(5, 2, 1, 2), split(4, 1, 1, 2), split(1, 1, 0, 0)
-    assert found["placements"] == placements  # F1's job started before her entry: not counted
+    assert found["placements"] == placements  # F1, never in the project: not counted
     assert found["formal"] == formal
     assert found["informal"] == informal
     assert found["formal_share"] == rates(formal, placements)
@@ -338,7 +336,7 @@ def test_ilo_period_is_the_start_of_the_job(pathways, world):
     body = answer(pathways, "ilo", world.scope(period_start=date(2026, 1, 1), period_end=date(2026, 12, 31)))
     assert rows(body)["placements"] == split(3, 1, 0, 0)  # A2's second job, B2, C1, D1
     organisation = answer(pathways, "ilo", world.scope(project=False))
-    assert rows(organisation)["placements"] == split(5, 3, 1, 2)  # and X1 of the other project
+    assert rows(organisation)["placements"] == split(6, 3, 1, 2)  # and X1 of the other project, F1 of none
 
 
 def test_ilo_suppressed(pathways, world):
@@ -362,3 +360,14 @@ def test_a_breakdown_is_refused_not_ignored(pathways, world):
         with pytest.raises(ValidationFailed) as refused:
             answer(pathways, framework, world.scope(), by=("district",))
         assert "by" in refused.value.errors
+
+
+def test_answers_have_exactly_the_fields_of_their_schemas(pathways, world, subtests):
+    schemas = {"wioa": WioaPackSchema(), "ilo": IloPackSchema()}
+    for framework, schema in schemas.items():
+        for suppress in (False, True):
+            with subtests.test(framework=framework, suppress=suppress):
+                body = answer(pathways, framework, world.scope(), suppress=suppress)
+                assert list(body) == list(schema.fields)
+                assert schema.validate(body) == {}
+                assert all(list(row) == list(PackRowSchema().fields) for row in body["indicators"])

@@ -1,6 +1,6 @@
 """ILO decent-work indicators of the jobs found (ILO, "Decent Work Indicators: Guidelines for producers
 and users of statistical and legal framework indicators", 2nd ed., 2013), over the placements
-started in the period by the scope's participants (on or after their first entry), each split by sex.
+started in the period (of the organisation, or of a project's participants), each split by sex.
 
 - formal share: placements registered with social security, over all placements (the informal
   share is its complement: the ILO's informal employment rate);

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, func, select, tuple_
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session
 
 from service.db.models import Enrolment, FollowUp, Placement, Trainee
@@ -144,17 +144,14 @@ class StartedJob:
 
 
 def jobs_started(session: Session, scope: Scope) -> list[StartedJob]:
-    """Placements started in the period by the scope's participants, on or after the person's first
-    entry in the scope (a job held before it is not the programme's result)."""
-    first = (select(Enrolment.trainee_id, func.min(Enrolment.enrolled_on).label("first_entry"))
-             .where(*_in_scope(scope)).group_by(Enrolment.trainee_id).subquery())
+    """Placements started in the period: every one of the organisation, or, for a project, those of
+    its participants (a placement belongs to a person, not to a project)."""
     statement = (select(Trainee.sex, Placement.employer_id, Placement.started_on, Placement.ended_on,
                         Placement.wage_monthly, Placement.currency, Placement.hours_per_week,
                         Placement.contract_type, Placement.formal)
-                 .join(first, and_(first.c.trainee_id == Placement.trainee_id,
-                                   Placement.started_on >= first.c.first_entry))
                  .join(Trainee, Trainee.id == Placement.trainee_id)
                  .where(Placement.organisation_id == scope.organisation_id,
                         *_in_period(Placement.started_on, scope)))
+    if scope.project_id is not None:
+        statement = statement.where(Placement.trainee_id.in_(_people(scope)))
     return [StartedJob(sex, Job(*fields)) for sex, *fields in session.execute(statement)]
-

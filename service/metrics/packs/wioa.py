@@ -6,8 +6,8 @@ over the participants who left in the period (exit basis), each split by sex.
   in it), over every exiter whose quarter has ended by today;
 - median earnings in the 2nd quarter after exit: the monthly wage of the job held in that quarter
   (the placement overlapping it that started last, else the wage recorded at a follow-up observed
-  in it), per currency, never mixed; the exiters employed without a known wage, and those paid in
-  another currency, are counted beside each median;
+  in it), per currency, never mixed; the exiters employed without a known wage (`missing_wage`), and
+  those paid in another currency, are counted beside the medians;
 - credential attainment within a year after exit: a qualification gained, over every exiter whose
   year after exit has ended (every participant here is in training);
 - retention with the same employer in the 2nd and 4th quarter (the "effectiveness in serving
@@ -40,6 +40,7 @@ LABELS = {
     "employment_rate_q4": N_("Employment rate, 4th quarter after exit"),
     "earners_q2": N_("Exiters with a known wage in the 2nd quarter after exit"),
     "median_earnings_q2": N_("Median monthly earnings, 2nd quarter after exit"),
+    "missing_wage": N_("Employed in the 2nd quarter after exit, wage not known"),
     "exiters_year_ended": N_("Exiters whose year after exit has ended"),
     "credential_attained": N_("Exiters who gained a credential"),
     "credential_attainment": N_("Credential attainment rate"),
@@ -106,6 +107,7 @@ def pack(session: Session, request) -> dict:
     for currency, earners in zip(currencies, parts):
         earners.currency = currency
         found += [earners, f.middle("median_earnings_q2", f.MONEY, wages[currency], earners, threshold, currency)]
+    found.append(parts[-1])
     found += [
         *f.rate(("exiters_year_ended", "credential_attained", "credential_attainment"),
                 counts["exiters_year_ended"], counts["credential_attained"], threshold),
