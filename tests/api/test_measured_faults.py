@@ -210,11 +210,13 @@ def test_wages_are_hourly_and_every_currency_is_reported(client, tenant):
     """Fault: "the median wage is the starting monthly wage, not adjusted for hours; other currencies are
     dropped silently"."""
     caseworker = tenant.headers["caseworker"]
+    project = create_project(client, tenant.headers["admin"], starts_on=None, ends_on=None)
     employer = create_employer(client, caseworker)
     started = today() - timedelta(days=10)
     for wage, hours, currency in (("20000.00", 20, "TRY"), ("30000.00", 40, "TRY"), ("2000.00", 40, "EUR")):
-        place(client, tenant, person(client, tenant), employer, started, formal=True, hours=hours, wage=wage,
-              currency=currency)
+        trainee = person(client, tenant)
+        enrol(client, caseworker, trainee["id"], project["id"], enrolled_on=(started - timedelta(days=60)).isoformat())
+        place(client, tenant, trainee, employer, started, formal=True, hours=hours, wage=wage, currency=currency)
     answer = metrics(client, tenant, "indicators", framework="ilo")
     # TRY: 20000 / (20 * 52/12) = 230.77 and 30000 / (40 * 52/12) = 173.08 an hour; the median is their mean.
     hourly = median_hourly_wages(answer)
