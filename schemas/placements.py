@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 from schemas.base import BaseSchema, Date, PlanDate, StrictBoolean, StrictInteger, Text, one_of, rule_broken
 from schemas.money import Amount, Currency
 from schemas.pagination import PageArgsSchema
+from service.clock import today
 from service.domain import follow_ups, placements, referrals, vacancies
 
 
@@ -115,6 +116,10 @@ class FollowUpRecordSchema(BaseSchema):
     employment_status = fields.String(validate=one_of(follow_ups.EMPLOYMENT_STATUSES))
     wage_monthly = Amount(allow_none=True)
     currency = Currency(allow_none=True)
+    observed_on = Date(metadata={"description": (
+        "The day the status refers to (for `unreachable`: the day the person could not be reached). In the "
+        "checkpoint's window (`due_on` to `window_ends_on`) and not ahead of today; by default today, which "
+        "is only possible while the window is open.")})
 
     @ma.validates_schema
     def _outcome_matches_status(self, data, **_kwargs):
@@ -126,13 +131,19 @@ class FollowUpRecordSchema(BaseSchema):
                 rule_broken({name: ["Not with status unreachable."] for name in given})
 
 
+_STATUS = ("`scheduled` before `due_on`; `due` from `due_on` to `window_ends_on` (exit: 28 days, upon leaving; "
+           "month_6 and month_12: 91 days); `overdue` after the window without a record; `recorded`; `unreachable`.")
+
+
 class FollowUpSchema(BaseSchema):
     id = fields.UUID()
     enrolment_id = fields.UUID()
     trainee_id = fields.UUID()
     checkpoint = fields.String()
     due_on = fields.Date()
-    status = fields.String()
+    window_ends_on = fields.Method("_window_ends_on", metadata={"type": "string", "format": "date"})
+    status = fields.Method("_status", metadata={"enum": list(follow_ups.SHOWN_STATUSES), "description": _STATUS})
+    observed_on = fields.Date(allow_none=True, metadata={"description": "The day the recorded status refers to."})
     employment_status = fields.String(allow_none=True)
     wage_monthly = Amount(allow_none=True)
     currency = fields.String(allow_none=True)
@@ -140,9 +151,15 @@ class FollowUpSchema(BaseSchema):
     placement_id = fields.UUID(allow_none=True)
     updated_at = fields.AwareDateTime()
 
+    def _window_ends_on(self, follow_up) -> str:
+        return follow_ups.window_end(follow_up.checkpoint, follow_up.due_on).isoformat()
+
+    def _status(self, follow_up) -> str:
+        return follow_ups.shown_status(follow_up, today())
+
 
 class FollowUpListArgsSchema(PageArgsSchema):
-    status = fields.String(validate=one_of(follow_ups.STATUSES))
+    status = fields.String(validate=one_of(follow_ups.SHOWN_STATUSES), metadata={"description": _STATUS})
     checkpoint = fields.String(validate=one_of(follow_ups.CHECKPOINTS))
     trainee_id = fields.UUID()
     enrolment_id = fields.UUID()

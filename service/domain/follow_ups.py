@@ -9,8 +9,17 @@ from service.domain.errors import InvalidTransition, ValidationFailed
 
 #: checkpoint -> days after the exit date
 CHECKPOINTS = {"exit": 0, "month_6": 182, "month_12": 365}
+#: checkpoint -> days after its due date in which a status is observed: `exit` is "upon leaving", within
+#: four weeks of leaving (ESF+, the Commission's guidance on Annex I); six and twelve months after leaving,
+#: within the quarter that follows.
+WINDOW_DAYS = {"exit": 28, "month_6": 91, "month_12": 91}
+#: Stored statuses: `due` until it is recorded or marked unreachable.
 DUE, RECORDED, UNREACHABLE = "due", "recorded", "unreachable"
 STATUSES = (DUE, RECORDED, UNREACHABLE)
+#: What the API shows of a `due` one, by today: `scheduled` before its due date, `due` in its window,
+#: `overdue` after the window closed without a record.
+SCHEDULED, OVERDUE = "scheduled", "overdue"
+SHOWN_STATUSES = (SCHEDULED, DUE, OVERDUE, RECORDED, UNREACHABLE)
 EMPLOYMENT_STATUSES = ("employed", "self_employed", "unemployed", "in_education", "inactive", "unknown")
 WAGE_EARNING = ("employed", "self_employed")
 SOURCES = ("caseworker", "placement")
@@ -23,19 +32,56 @@ def due_dates(exited_on: date) -> dict[str, date]:
         raise ValidationFailed({"exited_on": ["Too far in the future to schedule the follow-ups."]}) from None
 
 
-def record(follow_up, *, employment_status: str | None, wage_monthly, currency: str | None, source: str,
-           today: date) -> events.FollowUpRecorded:
-    """Record an outcome; an `unreachable` checkpoint may still be recorded later."""
+def window_end(checkpoint: str, due_on: date) -> date:
+    """The last day of the checkpoint's window."""
+    return due_on + timedelta(days=WINDOW_DAYS[checkpoint])
+
+
+def shown_status(follow_up, today: date) -> str:
+    """The status the API shows: a stored `due` one is `scheduled`, `due` or `overdue` by `today`."""
+    if follow_up.status != DUE:
+        return follow_up.status
+    if today < follow_up.due_on:
+        return SCHEDULED
+    return DUE if today <= window_end(follow_up.checkpoint, follow_up.due_on) else OVERDUE
+
+
+def _observed_on(follow_up, observed_on: date | None, today: date) -> date:
+    """The day the status refers to: given, or today while the window is open. It lies in the window and
+    is not ahead of today: a status observed outside it says nothing about that checkpoint."""
+    end = window_end(follow_up.checkpoint, follow_up.due_on)
+    if observed_on is None:
+        if today > end:
+            raise ValidationFailed({"observed_on": [
+                f"Required once the window has closed ({end.isoformat()}): the day the status refers to."]})
+        return today
+    if observed_on > today:
+        raise ValidationFailed({"observed_on": ["A status is recorded once observed, not in advance."]})
+    if not follow_up.due_on <= observed_on <= end:
+        raise ValidationFailed({"observed_on": [
+            f"Must lie in the checkpoint's window, {follow_up.due_on.isoformat()} to {end.isoformat()}."]})
+    return observed_on
+
+
+def _check_open(follow_up, today: date) -> None:
     if follow_up.status == RECORDED:
         raise InvalidTransition("The checkpoint is recorded already.", current_status=follow_up.status)
     if follow_up.due_on > today:
         raise ValidationFailed({"status": [f"The checkpoint is not due before {follow_up.due_on.isoformat()}."]})
+
+
+def record(follow_up, *, employment_status: str | None, wage_monthly, currency: str | None, source: str,
+           today: date, observed_on: date | None = None) -> events.FollowUpRecorded:
+    """Record an outcome observed on `observed_on` (see `_observed_on`); an `unreachable` checkpoint may
+    still be recorded later. Allowed when due or overdue."""
+    _check_open(follow_up, today)
     if employment_status is None:
         raise ValidationFailed({"employment_status": ["Required when the status is recorded."]})
     if wage_monthly is not None and employment_status not in WAGE_EARNING:
         raise ValidationFailed({"wage_monthly": ["Only for employed or self-employed people."]})
     if (wage_monthly is None) != (currency is None):
         raise ValidationFailed({"currency": ["Give wage_monthly and currency together."]})
+    follow_up.observed_on = _observed_on(follow_up, observed_on, today)
     follow_up.status = RECORDED
     follow_up.employment_status = employment_status
     follow_up.wage_monthly = wage_monthly
@@ -44,12 +90,11 @@ def record(follow_up, *, employment_status: str | None, wage_monthly, currency: 
     return _recorded_event(follow_up)
 
 
-def mark_unreachable(follow_up, *, today: date) -> events.FollowUpRecorded:
-    """Could not reach the person: kept apart from `unemployed`, which is an answer."""
-    if follow_up.status == RECORDED:
-        raise InvalidTransition("The checkpoint is recorded already.", current_status=follow_up.status)
-    if follow_up.due_on > today:
-        raise ValidationFailed({"status": [f"The checkpoint is not due before {follow_up.due_on.isoformat()}."]})
+def mark_unreachable(follow_up, *, today: date, observed_on: date | None = None) -> events.FollowUpRecorded:
+    """Could not reach the person (on `observed_on`, as in `record`): kept apart from `unemployed`, which
+    is an answer."""
+    _check_open(follow_up, today)
+    follow_up.observed_on = _observed_on(follow_up, observed_on, today)
     follow_up.status = UNREACHABLE
     follow_up.employment_status = "unknown"
     follow_up.wage_monthly = None
@@ -72,6 +117,7 @@ def reopen(follow_up) -> events.FollowUpReopened:
     follow_up.currency = None
     follow_up.source = None
     follow_up.placement_id = None
+    follow_up.observed_on = None
     return events.FollowUpReopened(**_checkpoint(follow_up))
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from service.clock import today
@@ -41,14 +42,30 @@ def record(uow: UnitOfWork, principal: Principal, follow_up_id: uuid.UUID, data:
         follow_up = get_scoped(uow.session, FollowUp, principal.organisation_id, follow_up_id,
                                label="Follow-up", for_update=True)
         if data["status"] == rules.UNREACHABLE:
-            event = rules.mark_unreachable(follow_up, today=today())
+            event = rules.mark_unreachable(follow_up, today=today(), observed_on=data.get("observed_on"))
         else:
             event = rules.record(follow_up, employment_status=data.get("employment_status"),
                                  wage_monthly=data.get("wage_monthly"), currency=data.get("currency"),
-                                 source="caseworker", today=today())
+                                 source="caseworker", today=today(), observed_on=data.get("observed_on"))
         uow.record(event)
         uow.commit()
         return follow_up
+
+
+def _shown(status: str, day: date) -> ColumnElement[bool]:
+    """The condition of a shown status (service.domain.follow_ups.shown_status) on `day`, in SQL: the
+    window closes a fixed number of days after the due date per checkpoint."""
+    if status not in (rules.SCHEDULED, rules.DUE, rules.OVERDUE):
+        return FollowUp.status == status
+    pending = FollowUp.status == rules.DUE
+    if status == rules.SCHEDULED:
+        return and_(pending, FollowUp.due_on > day)
+    # due_on + window >= day, as due_on >= day - window for each checkpoint's window
+    in_window = or_(*(and_(FollowUp.checkpoint == checkpoint, FollowUp.due_on >= day - timedelta(days=days))
+                      for checkpoint, days in rules.WINDOW_DAYS.items()))
+    if status == rules.DUE:
+        return and_(pending, FollowUp.due_on <= day, in_window)
+    return and_(pending, not_(in_window))
 
 
 def get(uow: UnitOfWork, principal: Principal, follow_up_id: uuid.UUID) -> FollowUp:
@@ -58,7 +75,9 @@ def get(uow: UnitOfWork, principal: Principal, follow_up_id: uuid.UUID) -> Follo
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[FollowUp], str | None]:
     stmt = select(FollowUp).where(FollowUp.organisation_id == principal.organisation_id)
-    stmt = filter_by(stmt, FollowUp, args, equal=("status", "checkpoint", "trainee_id", "enrolment_id"),
+    stmt = filter_by(stmt, FollowUp, args, equal=("checkpoint", "trainee_id", "enrolment_id"),
                      ranges={"due_from": ("due_on", ">="), "due_to": ("due_on", "<=")})
+    if args.get("status"):
+        stmt = stmt.where(_shown(args["status"], today()))
     with uow:
         return page(uow.session, stmt, FollowUp, limit=args["limit"], cursor=args.get("cursor"))

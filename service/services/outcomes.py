@@ -82,8 +82,10 @@ def resolve_for_trainees(uow: UnitOfWork, trainee_ids: set[uuid.UUID], today: da
     for follow_up in sorted(due, key=lambda f: (f.trainee_id, f.due_on)):
         job = next((p for p in jobs[follow_up.trainee_id] if placement_rules.active_on(p, follow_up.due_on)), None)
         if job is not None:
+            # The job was active on the due date: that is the day the status refers to.
             uow.record(rules.record(follow_up, employment_status="employed", wage_monthly=job.wage_monthly,
-                                    currency=job.currency, source="placement", today=today))
+                                    currency=job.currency, source="placement", today=today,
+                                    observed_on=follow_up.due_on))
             follow_up.placement_id = job.id
             resolved += 1
     return resolved

@@ -3,7 +3,9 @@
 employer users see none of it.
 
 Recording is only allowed once a checkpoint is due, so the tests that record place the exit
-relative to today: 200 days ago, the exit and month_6 checkpoints are due and month_12 is not.
+relative to today: 200 days ago, the exit checkpoint is overdue (its 28 days are over), month_6 is
+due (18 of its 91 days gone) and month_12 is scheduled. A status refers to the day it was observed
+(`observed_on`), in the checkpoint's window and not ahead of today.
 """
 
 from __future__ import annotations
@@ -54,6 +56,23 @@ def record(client, headers, follow_up_id, **body):
     return client.post(url(f"/follow-ups/{follow_up_id}"), json=body, headers=headers)
 
 
+#: The windows as the design fixes them (days after the due date), written out here on purpose.
+WINDOWS = {"exit": 28, "month_6": 91, "month_12": 91}
+
+
+def in_window(follow_up: dict, days: int = 3) -> str:
+    """A day inside the checkpoint's window, `days` after its due date."""
+    return (date.fromisoformat(follow_up["due_on"]) + timedelta(days=days)).isoformat()
+
+
+def expected_status(checkpoint: str, due_on: str) -> str:
+    """A checkpoint nobody has recorded, as shown today."""
+    due = date.fromisoformat(due_on)
+    if today() < due:
+        return "scheduled"
+    return "due" if today() <= due + timedelta(days=WINDOWS[checkpoint]) else "overdue"
+
+
 @pytest.mark.parametrize("how", ["complete", "drop-out"])
 @pytest.mark.parametrize(("exited_on", "month_6", "month_12"), [
     ("2026-06-30", "2026-12-29", "2027-06-30"),
@@ -67,11 +86,13 @@ def test_an_exit_schedules_three_checkpoints(client, tenant, project, row_counts
     scheduled = checkpoints(client, tenant, enrolment)
     assert {name: item["due_on"] for name, item in scheduled.items()} == {
         "exit": exited_on, "month_6": month_6, "month_12": month_12}
-    for item in scheduled.values():
+    for name, item in scheduled.items():
         assert {k: item[k] for k in ("enrolment_id", "trainee_id", "status", "employment_status", "wage_monthly",
-                                      "currency", "source", "placement_id")} == {
-            "enrolment_id": enrolment["id"], "trainee_id": enrolment["trainee_id"], "status": "due",
-            "employment_status": None, "wage_monthly": None, "currency": None, "source": None, "placement_id": None}
+                                      "currency", "source", "placement_id", "observed_on", "window_ends_on")} == {
+            "enrolment_id": enrolment["id"], "trainee_id": enrolment["trainee_id"],
+            "status": expected_status(name, item["due_on"]), "employment_status": None, "wage_monthly": None,
+            "currency": None, "source": None, "placement_id": None, "observed_on": None,
+            "window_ends_on": (date.fromisoformat(item["due_on"]) + timedelta(days=WINDOWS[name])).isoformat()}
     assert row_counts(tenant)["follow_ups"] == before["follow_ups"] + 3
 
 
@@ -82,11 +103,11 @@ def test_list_filters(client, tenant, project, subtests):
     ok(exit_(client, tenant, early, date(2026, 3, 31), "drop-out"))
     ok(exit_(client, tenant, late, date(2026, 6, 30)))
     e, l = checkpoints(client, tenant, early), checkpoints(client, tenant, late)  # noqa: E741
-    ok(record(client, tenant.headers["caseworker"], e["exit"]["id"], status="recorded", employment_status="unemployed"))
-    ok(record(client, tenant.headers["caseworker"], l["exit"]["id"], status="unreachable"))
-    cases = [
+    ok(record(client, tenant.headers["caseworker"], e["exit"]["id"], status="recorded", employment_status="unemployed",
+              observed_on="2026-04-10"))
+    ok(record(client, tenant.headers["caseworker"], l["exit"]["id"], status="unreachable", observed_on="2026-07-01"))
+    cases = [  # the shown statuses of unrecorded ones move with today: test_shown_statuses has them
         ({}, [e["exit"], e["month_6"], e["month_12"], l["exit"], l["month_6"], l["month_12"]]),
-        ({"status": "due"}, [e["month_6"], e["month_12"], l["month_6"], l["month_12"]]),
         ({"status": "recorded"}, [e["exit"]]),
         ({"status": "unreachable"}, [l["exit"]]),
         ({"checkpoint": "month_6"}, [e["month_6"], l["month_6"]]),
@@ -97,12 +118,76 @@ def test_list_filters(client, tenant, project, subtests):
         ({"due_to": "2026-09-29"}, [e["exit"], e["month_6"], l["exit"]]),
         ({"due_from": "2026-09-30", "due_to": "2026-12-31"}, [l["month_6"]]),
         ({"due_from": "2027-07-01"}, []),
-        ({"status": "due", "due_to": "2026-12-31"}, [e["month_6"], l["month_6"]]),
+        ({"status": "unreachable", "due_to": "2026-12-31"}, [l["exit"]]),
     ]
     for query, expected in cases:
         with subtests.test(query=query):
             listed = ok(client.get(url("/follow-ups"), query_string=query, headers=tenant.headers["manager"]))
             assert sorted(ids(listed)) == sorted(item["id"] for item in expected)
+
+
+def test_shown_statuses_and_the_status_filter(client, tenant, project):
+    """`scheduled` before the due date, `due` through the last day of the window, `overdue` after it;
+    the filter takes each shown status, and the stored `due` is split by today's date."""
+    exits = {days: enrolled(client, tenant, project, today() - timedelta(days=days + 30))
+             for days in (0, 28, 29, 182 + 91, 182 + 92)}
+    for days, enrolment in exits.items():
+        ok(exit_(client, tenant, enrolment, today() - timedelta(days=days)))
+    shown = {days: {name: item["status"] for name, item in checkpoints(client, tenant, enrolment).items()}
+             for days, enrolment in exits.items()}
+    assert shown == {
+        0: {"exit": "due", "month_6": "scheduled", "month_12": "scheduled"},    # due today
+        28: {"exit": "due", "month_6": "scheduled", "month_12": "scheduled"},   # the window's last day
+        29: {"exit": "overdue", "month_6": "scheduled", "month_12": "scheduled"},
+        273: {"exit": "overdue", "month_6": "due", "month_12": "scheduled"},    # month_6: 91 days after
+        274: {"exit": "overdue", "month_6": "overdue", "month_12": "scheduled"},
+    }
+    by_id = {item["id"]: (days, item["checkpoint"]) for days, enrolment in exits.items()
+             for item in checkpoints(client, tenant, enrolment).values()}
+    for status in ("scheduled", "due", "overdue", "recorded", "unreachable"):
+        listed = ok(client.get(url("/follow-ups"), query_string={"status": status, "limit": 100},
+                               headers=tenant.headers["manager"]))
+        assert {by_id[i] for i in ids(listed)} == {
+            (days, name) for days, statuses in shown.items() for name, value in statuses.items() if value == status}
+        assert {item["status"] for item in listed["items"]} <= {status}
+    overdue_exit = checkpoints(client, tenant, exits[29])["exit"]
+    assert ok(record(client, tenant.headers["caseworker"], overdue_exit["id"], status="recorded",
+                     employment_status="employed", observed_on=in_window(overdue_exit, 27)))["status"] == "recorded"
+    assert by_id[overdue_exit["id"]] in {by_id[i] for i in ids(ok(client.get(
+        url("/follow-ups"), query_string={"status": "recorded"}, headers=tenant.headers["manager"])))}
+
+
+def test_observed_on_defaults_to_today_while_the_window_is_open(client, tenant, project):
+    scheduled = exited_200_days_ago(client, tenant, project)
+    recorded = ok(record(client, tenant.headers["caseworker"], scheduled["month_6"]["id"], status="recorded",
+                         employment_status="unemployed"))
+    assert recorded["observed_on"] == today().isoformat()
+    unreachable = ok(record(client, tenant.headers["caseworker"], scheduled["exit"]["id"], status="unreachable",
+                            observed_on=in_window(scheduled["exit"], 28)))
+    assert unreachable["observed_on"] == in_window(scheduled["exit"], 28)
+
+
+def test_observed_on_outside_the_window_or_ahead_is_422(client, tenant, project, row_counts, subtests):
+    scheduled = exited_200_days_ago(client, tenant, project)
+    exit_checkpoint, month_6 = scheduled["exit"], scheduled["month_6"]
+    cases = {
+        "required-once-the-window-closed": (exit_checkpoint, {}),
+        "after-the-window": (exit_checkpoint, {"observed_on": in_window(exit_checkpoint, 29)}),
+        "before-the-due-date": (exit_checkpoint, {"observed_on": in_window(exit_checkpoint, -1)}),
+        "before-the-due-date-unreachable": (month_6, {"observed_on": in_window(month_6, -1), "unreachable": True}),
+        "in-the-future": (month_6, {"observed_on": (today() + timedelta(days=1)).isoformat()}),
+        "not-a-date": (month_6, {"observed_on": "2026-02-30"}),
+        "a-number": (month_6, {"observed_on": 20260301}),
+    }
+    before = row_counts(tenant)
+    for name, (follow_up, extra) in cases.items():
+        with subtests.test(name):
+            body = ({"status": "unreachable"} if extra.pop("unreachable", False)
+                    else {"status": "recorded", "employment_status": "employed"})
+            answer = problem(record(client, tenant.headers["caseworker"], follow_up["id"], **body, **extra), 422)
+            assert list(answer["errors"]) == ["observed_on"]
+            assert row_counts(tenant) == before
+    assert checkpoints(client, tenant, {"id": exit_checkpoint["enrolment_id"]}) == scheduled
 
 
 BAD_QUERIES = {
@@ -144,7 +229,7 @@ def test_record_an_outcome(client, tenant, project, row_counts, subtests, role):
             recorded = ok(record(client, headers, follow_up["id"], status="recorded", **body))
             assert recorded == {**follow_up, "status": "recorded", "employment_status": body["employment_status"],
                                 "wage_monthly": wage, "currency": currency, "source": "caseworker",
-                                "updated_at": recorded["updated_at"]}
+                                "observed_on": today().isoformat(), "updated_at": recorded["updated_at"]}
             assert ok(client.get(url(f"/follow-ups/{follow_up['id']}"), headers=headers)) == recorded
             after = row_counts(tenant)
             assert (after["follow_ups"], after["outbox"]) == (before["follow_ups"], before["outbox"] + 1)
@@ -153,7 +238,8 @@ def test_record_an_outcome(client, tenant, project, row_counts, subtests, role):
 def test_unreachable_is_not_unemployed_and_may_be_recorded_later(client, tenant, project, row_counts):
     caseworker = tenant.headers["caseworker"]
     scheduled = exited_200_days_ago(client, tenant, project)
-    unreachable = ok(record(client, caseworker, scheduled["exit"]["id"], status="unreachable"))
+    unreachable = ok(record(client, caseworker, scheduled["exit"]["id"], status="unreachable",
+                            observed_on=in_window(scheduled["exit"], 5)))
     unemployed = ok(record(client, caseworker, scheduled["month_6"]["id"], status="recorded",
                            employment_status="unemployed"))
     assert unreachable["status"] == "unreachable" and unreachable["employment_status"] != "unemployed"
@@ -165,9 +251,9 @@ def test_unreachable_is_not_unemployed_and_may_be_recorded_later(client, tenant,
     assert by_status("recorded") == [unemployed["id"]]
 
     reached = ok(record(client, caseworker, unreachable["id"], status="recorded", employment_status="employed",
-                        wage_monthly="27000.00", currency="TRY"))
-    assert (reached["status"], reached["employment_status"], reached["wage_monthly"]) == (
-        "recorded", "employed", "27000.00")
+                        wage_monthly="27000.00", currency="TRY", observed_on=in_window(scheduled["exit"], 20)))
+    assert (reached["status"], reached["employment_status"], reached["wage_monthly"], reached["observed_on"]) == (
+        "recorded", "employed", "27000.00", in_window(scheduled["exit"], 20))
     assert by_status("unreachable") == []
 
 
@@ -178,7 +264,8 @@ def test_unreachable_is_not_unemployed_and_may_be_recorded_later(client, tenant,
 def test_a_recorded_checkpoint_is_409(client, tenant, project, row_counts, second):
     caseworker = tenant.headers["caseworker"]
     follow_up = exited_200_days_ago(client, tenant, project)["exit"]
-    first = ok(record(client, caseworker, follow_up["id"], status="recorded", employment_status="unemployed"))
+    first = ok(record(client, caseworker, follow_up["id"], status="recorded", employment_status="unemployed",
+                      observed_on=in_window(follow_up)))
     before = row_counts(tenant)
     body = problem(record(client, caseworker, follow_up["id"], **second), 409)
     assert body["current_status"] == "recorded"
@@ -251,7 +338,7 @@ def test_who_may_read_and_record(client, tenant, project, row_counts, subtests):
     scheduled = exited_200_days_ago(client, tenant, project)
     employer = build_employer(client, tenant)
     follow_up = scheduled["exit"]
-    body = {"status": "recorded", "employment_status": "unemployed"}
+    body = {"status": "recorded", "employment_status": "unemployed", "observed_on": in_window(follow_up)}
     cases = [("manager", tenant.headers["manager"], 200, 403), ("employer", employer.headers, 403, 403),
              ("no token", {}, 401, 401)]
     before = row_counts(tenant)
@@ -266,7 +353,8 @@ def test_who_may_read_and_record(client, tenant, project, row_counts, subtests):
             problem(record(client, headers, follow_up["id"], **body), write)
             assert row_counts(tenant) == before
     ok(record(client, tenant.headers["caseworker"], follow_up["id"], **body))
-    ok(record(client, tenant.headers["admin"], scheduled["month_6"]["id"], **body))
+    ok(record(client, tenant.headers["admin"], scheduled["month_6"]["id"], status="recorded",
+              employment_status="unemployed"))
 
 
 def test_unknown_and_foreign_follow_ups_are_404(client, tenant, other_tenant, project):
@@ -281,4 +369,4 @@ def test_unknown_and_foreign_follow_ups_are_404(client, tenant, other_tenant, pr
         assert problem(record(client, headers, target, **body), 404)["detail"] == "Follow-up not found."
     assert foreign["id"] not in ids(ok(client.get(url("/follow-ups"), headers=headers)))
     assert ok(client.get(url(f"/follow-ups/{foreign['id']}"), headers=other_tenant.headers["caseworker"]))[
-        "status"] == "due"
+        "status"] == "overdue"

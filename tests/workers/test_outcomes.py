@@ -58,7 +58,9 @@ def test_an_exit_schedules_three_checkpoints(client, tenant, programme, drain):
     assert {name: item["due_on"] for name, item in checkpoints.items()} == {
         "exit": exited_on.isoformat(), "month_6": (exited_on + timedelta(days=182)).isoformat(),
         "month_12": (exited_on + timedelta(days=365)).isoformat()}
-    assert {item["status"] for item in checkpoints.values()} == {"due"}
+    # Shown by today: the exit's four weeks are running, the others' dates have not come.
+    assert {name: item["status"] for name, item in checkpoints.items()} == {
+        "exit": "due", "month_6": "scheduled", "month_12": "scheduled"}
 
 
 def test_a_formal_placement_resolves_the_checkpoints_that_have_passed(client, tenant, programme, drain):
@@ -73,7 +75,8 @@ def test_a_formal_placement_resolves_the_checkpoints_that_have_passed(client, te
     for name in ("exit", "month_6"):
         assert (checkpoints[name]["status"], checkpoints[name]["source"], checkpoints[name]["employment_status"],
                 checkpoints[name]["wage_monthly"]) == ("recorded", "placement", "employed", "31000.00")
-    assert checkpoints["month_12"]["status"] == "due"  # its date has not come
+        assert checkpoints[name]["observed_on"] == checkpoints[name]["due_on"]  # the job was active that day
+    assert (checkpoints["month_12"]["status"], checkpoints["month_12"]["observed_on"]) == ("scheduled", None)
 
 
 def test_an_informal_placement_resolves_nothing(client, tenant, programme, drain):
@@ -82,7 +85,7 @@ def test_an_informal_placement_resolves_nothing(client, tenant, programme, drain
     _placement(client, cw, programme["trainee"]["id"], _employer(client, cw), TODAY - timedelta(days=40),
                formal=False)
     drain()
-    assert _follow_ups(client, cw, enrolment["id"])["exit"]["status"] == "due"
+    assert _follow_ups(client, cw, enrolment["id"])["exit"]["status"] == "overdue"  # 30 days: past its window
 
 
 def test_an_end_recorded_late_reopens_checkpoints_after_it(client, tenant, programme, drain):
@@ -97,7 +100,8 @@ def test_an_end_recorded_late_reopens_checkpoints_after_it(client, tenant, progr
     drain()
     checkpoints = _follow_ups(client, cw, enrolment["id"])
     assert checkpoints["exit"]["status"] == "recorded"
-    assert (checkpoints["month_6"]["status"], checkpoints["month_6"]["source"]) == ("due", None)
+    assert (checkpoints["month_6"]["status"], checkpoints["month_6"]["source"],
+            checkpoints["month_6"]["observed_on"]) == ("due", None, None)
 
 
 def test_a_hire_fills_the_vacancy_when_its_positions_are_taken(client, tenant, programme, drain):
@@ -143,7 +147,7 @@ def test_the_sweep_resolves_checkpoints_that_fell_due_later(pathways, client, te
     enrolment = _exit(client, cw, programme, exited_on)
     _placement(client, cw, programme["trainee"]["id"], _employer(client, cw), exited_on)
     drain()
-    assert _follow_ups(client, cw, enrolment["id"])["month_6"]["status"] == "due"
+    assert _follow_ups(client, cw, enrolment["id"])["month_6"]["status"] == "scheduled"
     # Half a year later, no event arrives; the periodic sweep notices the date.
     monkeypatch.setattr("workers.outcomes.today", lambda: exited_on + timedelta(days=200))
     OutcomesConsumer(pathways).on_tick()
@@ -183,10 +187,10 @@ def test_a_batch_of_exits_and_placements_has_the_effects_of_each_alone(pathways,
         follow_ups = _follow_ups(client, cw, enrolment["id"])
         return {name: (item["status"], item["source"]) for name, item in follow_ups.items()}
 
-    recorded, due = ("recorded", "placement"), ("due", None)
-    assert statuses(employed) == {"exit": recorded, "month_6": recorded, "month_12": due}
-    assert statuses(hired_later) == {"exit": due, "month_6": recorded, "month_12": due}
-    assert statuses(recent) == {"exit": due, "month_6": due, "month_12": due}
+    recorded, scheduled, overdue = ("recorded", "placement"), ("scheduled", None), ("overdue", None)
+    assert statuses(employed) == {"exit": recorded, "month_6": recorded, "month_12": scheduled}
+    assert statuses(hired_later) == {"exit": overdue, "month_6": recorded, "month_12": scheduled}
+    assert statuses(recent) == {"exit": overdue, "month_6": scheduled, "month_12": scheduled}
     assert _count(pathways, FollowUp, FollowUp.organisation_id == uuid.UUID(tenant.organisation_id)) == 9
 
 
