@@ -5,6 +5,11 @@ typed (district and project names); a cell that begins with `=`, `+`, `-`, `@`, 
 a carriage return would run as a formula (OWASP "CSV injection"). CSV prefixes such text
 with `'`; XLSX stores it as a string cell with Excel's own quote-prefix flag, so the
 reader sees the text as typed and it is never a formula. Numbers stay numbers in both.
+
+Hidden cells (small-cell suppression) are not left empty, which would read as "nothing" or "not
+known": each holds the marker of the organisation's language (`[c]`, Turkish `[g]`), and every table
+with one is followed by a note saying what it means, in CSV under the table, in XLSX under the
+table on its sheet, so no sheet can be read without it. An empty cell is a figure that has no value.
 """
 
 from __future__ import annotations
@@ -20,15 +25,17 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from service.metrics.labels import column_label, value_label
+from service.metrics.labels import column_label, hidden_marker, hidden_note, value_label
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_MAX = 31
 _WIDTH_MIN, _WIDTH_MAX = 8, 60
+_RIGHT = Alignment(horizontal="right")
+_ITALIC = Font(italic=True)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,10 @@ class Table:
     columns: tuple[str, ...]   # column keys, labelled via column_label
     rows: tuple[tuple, ...]    # str, int, float, Decimal, bool, date/datetime or None
     categorical: frozenset[str] = field(default_factory=frozenset)
+    #: The (row, column) positions of hidden figures: written as the marker, explained under the table.
+    hidden: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    #: The organisation's minimum cell size, for the note that explains the marker.
+    min_cell_size: int | None = None
 
     def __post_init__(self) -> None:
         for number, row in enumerate(self.rows):
@@ -68,6 +79,10 @@ def _text(value: object, column: str, table: Table, locale: str) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(item) for item in value)
     return str(value)
+
+
+def _note(table: Table, locale: str) -> str | None:
+    return hidden_note(locale, table.min_cell_size) if table.hidden else None
 
 
 def _title(table: Table, locale: str) -> str:
@@ -103,9 +118,12 @@ def to_csv(tables: Sequence[Table], locale: str) -> bytes:
             writer.writerow([])
         writer.writerow([defuse(_title(table, locale))])
         writer.writerow([defuse(header) for header in _headers(table, locale)])
-        for row in table.rows:
-            writer.writerow([_csv_cell(value, column, table, locale)
-                             for column, value in zip(table.columns, row)])
+        marker = hidden_marker(locale)
+        for number, row in enumerate(table.rows):
+            writer.writerow([marker if (number, index) in table.hidden else _csv_cell(value, column, table, locale)
+                             for index, (column, value) in enumerate(zip(table.columns, row))])
+        if note := _note(table, locale):
+            writer.writerow([defuse(note)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -175,10 +193,21 @@ def to_xlsx(tables: Sequence[Table], locale: str) -> bytes:
             _put_text(cell, header)
             cell.font = bold
             widths.append(len(header))
+        marker = hidden_marker(locale)
         for row_index, row in enumerate(table.rows, start=2):
             for index, (column, value) in enumerate(zip(table.columns, row), start=1):
-                shown = _put(sheet.cell(row=row_index, column=index), value, column, table, locale)
+                cell = sheet.cell(row=row_index, column=index)
+                if (row_index - 2, index - 1) in table.hidden:
+                    _put_text(cell, marker)
+                    cell.alignment = _RIGHT
+                    shown = marker
+                else:
+                    shown = _put(cell, value, column, table, locale)
                 widths[index - 1] = max(widths[index - 1], len(shown))
+        if note := _note(table, locale):  # one row below the table, not sizing its column
+            cell = sheet.cell(row=len(table.rows) + 3, column=1)
+            _put_text(cell, note)
+            cell.font = _ITALIC
         sheet.freeze_panes = "A2"
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = \

@@ -33,23 +33,53 @@ _COLUMNS: Mapping[str, str] = {
     "metric": N_("Metric"),
     "female": N_("Female"),
     "male": N_("Male"),
+    "non_binary": N_("Non-binary"),
+    "undisclosed": N_("Not disclosed"),
     "other": N_("Other"),
     "difference": N_("Difference (female − male)"),
     "ratio": N_("Ratio (female / male)"),
+    "pairs": N_("Gaps between sexes"),
+    # Checkpoints (the figures of each: outcomes' `checkpoints`)
+    "checkpoints": N_("Checkpoints"),
+    "checkpoint": N_("Checkpoint"),
+    "exiters_due": N_("Exiters due"),
+    "employed": N_("Employed"),
+    "recorded": N_("Recorded"),
+    "unreachable": N_("Unreachable"),
+    "overdue": N_("Overdue"),
+    "employment_rate": N_("Employment rate"),
+    "employment_rate_recorded": N_("Employment rate among those recorded"),
+    "coverage": N_("Coverage (recorded / due)"),
     # Indicators, suppression and context
     "indicator": N_("Indicator"),
+    "framework": N_("Framework"),
+    "unit": N_("Unit"),
+    "item": N_("Item"),
     "suppressed": N_("Suppressed"),
     "as_of": N_("As of"),
+    "pending_events": N_("Events not yet applied"),
+    "min_cell_size": N_("Minimum cell size"),
+    "period_basis": N_("Period basis"),
+    "outputs": N_("Outputs"),
+    "results": N_("Results"),
     "organisation": N_("Organisation"),
     "period_start": N_("Period start"),
     "period_end": N_("Period end"),
 }
+#: Inside a pair of sexes (`pairs.female_male.difference`): first minus second, first / second.
+_IN_PAIR = {"difference": N_("difference"), "ratio": N_("ratio")}
+#: A hidden figure's cell, and the note under every table that has one (exports).
+_HIDDEN_MARKER = N_("[c]")
+_HIDDEN_NOTE = N_("[c] = hidden to protect the people counted: a count of 1 to {largest} people (the minimum "
+                  "cell size is {size}), or a figure from which one could be worked out. Totals are exact.")
 
 #: Categorical values of the dimensions a person is described by.
 _PERSON_VALUES: Mapping[str, Mapping[str, str]] = {
     "sex": {
         "female": N_("Female"),
         "male": N_("Male"),
+        "non_binary": N_("Non-binary"),
+        "undisclosed": N_("Not disclosed"),
         "other": N_("Other"),
     },
     # Age bands ("18-24", "55+") read the same in every language: they are shown as they are.
@@ -91,8 +121,21 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
         "share_targets": N_("Share targets"),
         "gaps": N_("Gender gaps"),
         "indicators": N_("Indicators"),
+        "checkpoints": N_("Checkpoints"),
+    },
+    "checkpoint": {
+        "upon_leaving": N_("Upon leaving (within 4 weeks)"),
+        "month_6": N_("6 months after leaving"),
+        "month_12": N_("12 months after leaving"),
+    },
+    "period_basis": {
+        "entry": N_("Entry date"),
+        "exit": N_("Exit date"),
     },
 }
+#: What other modules register (`register`): the labels of their own keys and values.
+_REGISTERED_COLUMNS: dict[str, str] = {}
+_REGISTERED_VALUES: dict[str, dict[str, str]] = {}
 
 #: A row that sums a breakdown may sit in any categorical column.
 _TOTAL = N_("Total")
@@ -101,10 +144,54 @@ _BOOLEANS = {True: N_("Yes"), False: N_("No")}
 _KEY_VALUED = frozenset({"dimension", "metric"})
 
 
+def register(columns: Mapping[str, str] | None = None, values: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """Add the msgids of a report's own keys (`columns`) and categorical values (`values[column]`), so that
+    the generic export (service.metrics.tables) labels them: e.g. a pack's indicators,
+    `register(values={"indicator": LABELS})`, or the funnel's stages. Call it when the module is imported."""
+    _REGISTERED_COLUMNS.update(columns or {})
+    for column, labels in (values or {}).items():
+        _REGISTERED_VALUES.setdefault(column, {}).update(labels)
+
+
+def hidden_marker(locale: str) -> str:
+    """What a hidden figure's cell shows in an export."""
+    return translate(locale, _HIDDEN_MARKER)
+
+
+def hidden_note(locale: str, min_cell_size: int | None) -> str:
+    """The note under a table with hidden figures, in the reader's language."""
+    size = min_cell_size or 0
+    return translate(locale, _HIDDEN_NOTE).format(largest=max(size - 1, 1), size=size)
+
+
 def column_label(key: str, locale: str) -> str:
-    """The heading of a column; an unknown key is shown as itself."""
-    msgid = _COLUMNS.get(key)
-    return translate(locale, msgid) if msgid else key
+    """The heading of a column; a dotted key (a nested figure, `checkpoints.month_6.employed`) joins the
+    labels of its parts; an unknown key is shown as itself."""
+    if "." in key:
+        return _dotted_label(key.split("."), locale)
+    msgid = _COLUMNS.get(key) or _REGISTERED_COLUMNS.get(key)
+    if msgid:
+        return translate(locale, msgid)
+    if pair := _pair(key):
+        return " – ".join(column_label(sex, locale) for sex in pair)
+    return key
+
+
+def _dotted_label(parts: list[str], locale: str) -> str:
+    if parts[0] == "pairs" and len(parts) == 3 and parts[2] in _IN_PAIR:
+        return f"{column_label(parts[1], locale)}: {translate(locale, _IN_PAIR[parts[2]])}"
+    if parts[0] == "checkpoints" and len(parts) == 3:
+        return f"{value_label('checkpoint', parts[1], locale)}: {column_label(parts[2], locale)}"
+    return ": ".join(column_label(part, locale) for part in parts)
+
+
+def _pair(key: str) -> tuple[str, str] | None:
+    """`female_non_binary` -> ("female", "non_binary"): two sexes, in the order of the figures."""
+    sexes = _PERSON_VALUES["sex"]
+    for first in sexes:
+        if key.startswith(first + "_") and key[len(first) + 1:] in sexes:
+            return first, key[len(first) + 1:]
+    return None
 
 
 def value_label(dimension: str, value: object, locale: str) -> str:
@@ -119,8 +206,10 @@ def value_label(dimension: str, value: object, locale: str) -> str:
         return ", ".join(value_label(dimension, item, locale) for item in value)
     if not isinstance(value, str):
         return str(value)
-    msgid = _VALUES.get(dimension, {}).get(value)
-    if msgid is None and dimension in _KEY_VALUED and value in _COLUMNS:
+    msgid = _VALUES.get(dimension, {}).get(value) or _REGISTERED_VALUES.get(dimension, {}).get(value)
+    if msgid is None and dimension == "pair" and _pair(value):
+        return column_label(value, locale)
+    if msgid is None and dimension in _KEY_VALUED and column_label(value, locale) != value:
         return column_label(value, locale)
     if msgid is None and dimension == "value":
         # A share target's value belongs to the dimension in its row, which a cell does not

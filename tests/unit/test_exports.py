@@ -207,3 +207,41 @@ def test_xlsx_writes_aware_datetimes_in_utc():
 def test_rows_must_match_the_columns():
     with pytest.raises(ValueError, match="row 0"):
         Table(title="summary", columns=("reached", "target"), rows=((1,),))
+
+
+# Hidden figures (issue 14, item 9): marked in every table of every sheet, explained in the reader's language
+
+HIDDEN = Table(
+    title="breakdown",
+    columns=("sex", "reached", "suppressed"),
+    rows=(("female", None, True), ("male", None, True), ("non_binary", 0, False)),
+    categorical=frozenset({"sex"}),
+    hidden=frozenset({(0, 1), (1, 1)}),
+    min_cell_size=5,
+)
+NOTE = {"en": "[c] = hidden to protect the people counted: a count of 1 to 4 people (the minimum cell size is 5), "
+              "or a figure from which one could be worked out. Totals are exact.",
+        "tr": "[g] = sayılan kişileri korumak için gizlendi: 1 ile 4 arasında kişiyi gösteren bir sayı (en küçük hücre "
+              "büyüklüğü 5) ya da böyle bir sayının hesaplanabileceği bir değer. Toplamlar kesindir."}
+
+
+@pytest.mark.parametrize("locale, lang", [("en", "en"), ("tr-TR", "tr"), ("sv", "en"), ("es", "en")])
+def test_csv_marks_hidden_cells_and_explains_the_marker_under_the_table(locale, lang):
+    marker = "[c]" if lang == "en" else "[g]"
+    rows = read_csv(to_csv([SUMMARY, HIDDEN], locale))
+    table = rows[rows.index([]) + 1:]
+    assert [row[1] for row in table[2:5]] == [marker, marker, "0"]
+    assert table[5] == [NOTE[lang]]
+    assert [NOTE[lang]] not in rows[:rows.index([])]  # a table without hidden cells has no note
+
+
+@pytest.mark.parametrize("locale, lang", [("en", "en"), ("tr", "tr"), ("sv-SE", "en")])
+def test_xlsx_marks_hidden_cells_and_explains_the_marker_on_their_sheet(locale, lang):
+    book = read_xlsx(to_xlsx([SUMMARY, HIDDEN], locale))
+    marker = "[c]" if lang == "en" else "[g]"
+    sheet = book[book.sheetnames[1]]
+    assert [sheet.cell(row=row, column=2).value for row in (2, 3, 4)] == [marker, marker, 0]
+    assert sheet.cell(row=2, column=2).data_type == "s"
+    assert sheet.cell(row=6, column=1).value == NOTE[lang]
+    summary = book[book.sheetnames[0]]
+    assert all(cell.value not in ("[c]", "[g]", NOTE[lang]) for row in summary.iter_rows() for cell in row)
