@@ -19,12 +19,17 @@ class Share(fields.Decimal):
     """A JSON number between 0 and 1, kept exact (the API reads JSON numbers as `Decimal`s)."""
 
     def __init__(self, **kwargs):
-        super().__init__(allow_nan=False, validate=validate.Range(0, 1), **kwargs)
+        super().__init__(allow_nan=False, **kwargs)
+        # Stated here, not by a Range validator, which apispec would write as the strings "0" and "1".
+        self.metadata.update({"type": "number", "minimum": 0, "maximum": 1})
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        share = super()._deserialize(value, attr, data, **kwargs)
+        if not 0 <= share <= 1:
+            raise ma.ValidationError("Must be between 0 and 1 (a share, not a percentage).")
+        return share
 
 
 class ShareRowSchema(BaseSchema):
