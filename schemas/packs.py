@@ -8,6 +8,8 @@ placements are integers, rates and hours numbers, money a decimal string in the 
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from marshmallow import fields
 
 from schemas.base import BaseSchema
@@ -35,13 +37,21 @@ PackRowSchema = type("PackRowSchema", (BaseSchema,), {
 })
 
 
-class PackGapSchema(BaseSchema):
-    indicator = fields.String()
-    currency = fields.String(allow_none=True)
-    pair = fields.String(metadata={"description": "`first_second`, e.g. `female_male`: every pair of sexes."})
+class PairGapSchema(BaseSchema):
     difference = fields.Raw(allow_none=True, metadata={
         "description": "First minus second (a number; money as a decimal string)."})
     ratio = fields.Float(allow_none=True, metadata={"description": "First / second."})
+
+
+PackGapSchema = type("PackGapSchema", (BaseSchema,), {
+    "__module__": __name__,
+    "indicator": fields.String(),
+    "currency": fields.String(allow_none=True),
+    "pairs": fields.Nested(type("PairsSchema", (BaseSchema,), {
+        "__module__": __name__,
+        **{f"{first}_{second}": fields.Nested(PairGapSchema) for first, second in combinations(SEXES, 2)},
+    }), metadata={"description": "Every pair of sexes, `first_second` in the order of the sexes."}),
+})
 
 
 class PayGapSchema(BaseSchema):

@@ -20,7 +20,7 @@ from functools import wraps
 from sqlalchemy.orm import Session
 
 from service.domain.errors import ValidationFailed
-from service.metrics.packs import ilo, wioa
+from service.metrics.packs import ilo, labels, wioa
 
 Pack = Callable[[Session, object], dict]
 
@@ -40,5 +40,5 @@ def _split_by_sex_only(framework: str, pack: Pack) -> Pack:
 
 PACKS: dict[str, Pack] = {module.FRAMEWORK: _split_by_sex_only(module.FRAMEWORK, module.pack)
                           for module in (wioa, ilo)}
-#: The export label (gettext msgid) of every indicator of every pack.
-LABELS: dict[str, str] = {**wioa.LABELS, **ilo.LABELS}
+#: Export labels (gettext msgids): every indicator of every pack; the other keys and values of the answers.
+LABELS, COLUMNS, VALUES = labels.INDICATORS, labels.COLUMNS, labels.VALUES

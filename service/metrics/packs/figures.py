@@ -166,18 +166,20 @@ def _statistic(indicator, unit, values, among, threshold, statistic, currency=No
 # -- gaps ----------------------------------------------------------------------------------------
 
 def gaps(figures: Iterable[Figure]) -> list[dict]:
-    """For each rate, median and mean, every pair of sexes: first minus second and first / second
-    (null when either is null, the ratio also when the second is 0)."""
+    """For each rate, median and mean, every pair of sexes (`pairs.female_male`, as the outcomes' gaps):
+    first minus second and first / second (null when either is null, the ratio also when the second is 0)."""
     found = []
     for figure in figures:
         if figure.unit in (PEOPLE, PLACEMENTS):
             continue
+        pairs = {}
         for first, second in PAIRS:
             a, b = figure.values[first], figure.values[second]
             both = a is not None and b is not None
-            found.append({"indicator": figure.indicator, "currency": figure.currency, "pair": f"{first}_{second}",
-                          "difference": written(figure.unit, a - b) if both else None,  # type: ignore[operator]
-                          "ratio": written(RATE, Fraction(a, b)) if both and b else None})
+            pairs[f"{first}_{second}"] = {
+                "difference": written(figure.unit, a - b) if both else None,  # type: ignore[operator]
+                "ratio": written(RATE, Fraction(a, b)) if both and b else None}
+        found.append({"indicator": figure.indicator, "currency": figure.currency, "pairs": pairs})
     return found
 
 
