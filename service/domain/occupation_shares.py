@@ -67,6 +67,11 @@ class ShareTable:
             return None
         return (sub_major is not None and self.rows.get(sub_major)) or self.rows.get(major)
 
+    @property
+    def sources(self) -> list[tuple[str, int]]:
+        """The (source, year) pairs the rows cite, for a figure to name what it was set against."""
+        return sorted({(row.source, row.year) for row in self.rows.values()})
+
     def non_traditional_sexes(self, isco_code: str) -> frozenset[str]:
         """Which of `female` and `male` find the occupation non-traditional (an empty set when neither does,
         or when the table says nothing of the code)."""

@@ -7,6 +7,10 @@ Three tables may speak for a country, and the first that exists is in effect for
 2. the national table an operator loaded (`pathways reference load-occupations --country CC FILE`);
 3. the table shipped with Pathways (service/reference/occupation_sex_shares_CC.csv), from official
    statistics, read from the package: a new release's table needs no step, and no copy goes stale.
+
+Figures should apply the table when they are asked for (`table_in_effect` once per report, then
+`table.non_traditional_sexes(code)` per placement) rather than store a verdict per placement: a table
+loaded later changes which occupations are non-traditional, and a stored verdict would go stale.
 """
 
 from __future__ import annotations

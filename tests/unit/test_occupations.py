@@ -110,6 +110,8 @@ def test_the_sub_major_group_speaks_before_its_major_group():
     assert table.non_traditional_sexes("9112") == {"male"}
     assert table.non_traditional_sexes("9333") == frozenset()
     assert table.row_for("9") == _row("9", "0.4", "0.6")
+    assert ShareTable([_row("9", "0.4", "0.6"), ShareRow("91", Decimal("0.8"), Decimal("0.2"), "TÜİK", 2023)
+                       ]).sources == [("TÜİK", 2023), ("test", 2023)]
 
 
 def test_a_csv_table_is_read_with_its_extra_columns_ignored():
