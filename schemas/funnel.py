@@ -63,6 +63,8 @@ StageSchema = type("StageSchema", (BaseSchema,), {
 
 
 class FunnelReportSchema(ReportHeaderSchema):
+    as_of = fields.String(metadata={"description": "When the records were read: the funnel reads them, not the "
+                                                   "metrics read model, so it is current."})
     period_basis = fields.String()
     pending_events = fields.Integer(metadata={"description": "Always 0: the funnel reads the records."})
     stages = fields.List(fields.Nested(StageSchema))

@@ -29,6 +29,10 @@ blp = Blueprint("funnel", __name__, url_prefix="/metrics",
               description="Distinct people at each stage (registered, enrolled, completed, dropped out and why, "
                           "referred, interviewed, hired, employed 6 and 12 months after leaving), split by sex, "
                           "each with its share of the enrolled; `breakdown` with by=.")
+@blp.doc(responses={"200": {"content": {  # JSON, and format=csv and format=xlsx as the other metrics document them
+    "application/json": {"schema": FunnelReportSchema},
+    **{mimetype: {"schema": {"type": "string", **({"format": "binary"} if kind == "xlsx" else {})}}
+       for kind, (mimetype, _) in FILES.items()}}}})
 def funnel_report(args):
     report, organisation, project_codes = funnel.report(context.uow(), context.principal(), args)
     if args["format"] == "json":
