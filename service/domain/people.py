@@ -26,7 +26,7 @@ EU_MEMBER_STATES = frozenset({
 _NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "ZZ"})
 #: ISO 3166-1 alpha-2 (249 codes, from CLDR by way of babel), and XK: Kosovo, which ISO leaves unassigned
 #: while the EU, the UN's agencies and CLDR use XK for it (its citizens are third-country nationals).
-COUNTRY_CODES = frozenset(code for code in Locale("en").territories
+COUNTRY_CODES = frozenset(code for code in map(str, Locale("en").territories)
                           if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES)
 
 #: Age bands of SPEC section 2 as (label, lowest age, highest age or None).

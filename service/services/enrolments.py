@@ -101,7 +101,7 @@ def correct_entry(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID
         changes, event = rules.correct_entry(enrolment, data)
         now = utcnow()
         uow.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id).values(
-            {rules.column(name): after for name, (_before, after) in changes.items()}, updated_at=now))
+            {rules.column(name): after for name, (_before, after) in changes.items()} | {"updated_at": now}))
         audit.add(uow.session, [audit.entry(
             entry_id=new_id(), organisation_id=enrolment.organisation_id, actor_id=uow.actor_id,
             action=rules.CORRECTION_ACTION, entity_type=Enrolment.__tablename__, entity_id=enrolment.id,

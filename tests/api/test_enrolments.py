@@ -1,5 +1,7 @@
 """`/enrolments`: enrolling trainees in projects and cohorts, and their exits."""
 
+import uuid
+
 import pytest
 
 from tests import factories
@@ -237,3 +239,156 @@ def test_list_filters(client, tenant, programme):
                                     {"project_id": "P1"}, {"sex": "female"}])
 def test_invalid_list_filters_are_refused(client, tenant, params):
     problem(client.get(url("/enrolments"), query_string=params, headers=tenant.headers["caseworker"]), 422)
+
+
+# --- the person as at entry ------------------------------------------------------------------------------
+
+AT_ENTRY_KEYS = ("labour_status", "age", "education_level", "settlement_type", "vulnerable_groups", "citizenship")
+
+
+def _person(client, headers, **overrides) -> dict:
+    return register_trainee(client, headers, birth_date="2000-03-02", labour_status="long_term_unemployed",
+                            education_level="lower_secondary", settlement_type="rural",
+                            vulnerable_groups=["refugee", "disability"], citizenship="SY", **overrides)
+
+
+def test_an_enrolment_keeps_the_person_as_at_entry(client, tenant, programme):
+    caseworker = tenant.headers["caseworker"]
+    person = _person(client, caseworker)
+    created = enrol(client, caseworker, person["id"], programme["project"]["id"], enrolled_on="2026-03-01")
+    assert created["at_entry"] == {"labour_status": "long_term_unemployed", "age": 25,  # 26 on 2 March
+                                   "education_level": "lower_secondary", "settlement_type": "rural",
+                                   "vulnerable_groups": ["disability", "refugee"], "citizenship": "SY"}
+    assert created["labour_status_at_entry"] == "long_term_unemployed"
+
+
+def test_the_labour_status_at_entry_may_be_given_at_enrolment(client, tenant, programme):
+    caseworker = tenant.headers["caseworker"]
+    person = _person(client, caseworker)
+    created = enrol(client, caseworker, person["id"], programme["project"]["id"], labour_status_at_entry="employed")
+    assert (created["labour_status_at_entry"], created["at_entry"]["labour_status"]) == ("employed", "employed")
+    assert ok(client.get(url(f"/trainees/{person['id']}"), headers=caseworker))["labour_status"] == (
+        "long_term_unemployed")  # the person's own status is not changed by it
+    bad = problem(_enrol(client, caseworker, person["id"], create_project(client, tenant.headers["admin"])["id"],
+                         labour_status_at_entry="retired"), 422)
+    assert list(bad["errors"]) == ["labour_status_at_entry"]
+
+
+def test_editing_the_person_changes_open_enrolments_and_not_closed_ones(client, tenant, programme):
+    caseworker, admin = tenant.headers["caseworker"], tenant.headers["admin"]
+    person = _person(client, caseworker)
+    closed = enrol(client, caseworker, person["id"], programme["project"]["id"], enrolled_on="2026-03-01")
+    ok(_exit(client, caseworker, closed["id"], "complete", COMPLETE))
+    closed = ok(client.get(url(f"/enrolments/{closed['id']}"), headers=caseworker))
+    other_project = create_project(client, admin)
+    open_ = enrol(client, caseworker, person["id"], other_project["id"], enrolled_on="2026-07-01")
+    assert open_["at_entry"]["age"] == 26
+
+    ok(client.patch(url(f"/trainees/{person['id']}"), headers=caseworker, json={
+        "labour_status": "employed", "education_level": "upper_secondary", "settlement_type": "urban",
+        "vulnerable_groups": ["housing_exclusion"], "citizenship": "TR", "district": "Konak"}))
+
+    assert ok(client.get(url(f"/enrolments/{open_['id']}"), headers=caseworker))["at_entry"] == {
+        "labour_status": "employed", "age": 26, "education_level": "upper_secondary", "settlement_type": "urban",
+        "vulnerable_groups": ["housing_exclusion"], "citizenship": "TR"}
+    assert ok(client.get(url(f"/enrolments/{closed['id']}"), headers=caseworker)) == closed
+    # A field not edited leaves the open enrolment's value alone (here: a labour status given at entry).
+    third = enrol(client, caseworker, person["id"], create_project(client, admin)["id"],
+                  labour_status_at_entry="inactive")
+    ok(client.patch(url(f"/trainees/{person['id']}"), headers=caseworker, json={"district": "Buca"}))
+    assert ok(client.get(url(f"/enrolments/{third['id']}"), headers=caseworker))["labour_status_at_entry"] == (
+        "inactive")
+
+
+def _correct(client, headers, enrolment_id, **body):
+    return client.post(url(f"/enrolments/{enrolment_id}/correct-entry"), json=body, headers=headers)
+
+
+def _audit(client, tenant, entity_id) -> list[dict]:
+    return ok(client.get(url("/audit"), query_string={"entity_id": entity_id}, headers=tenant.headers["admin"]))[
+        "items"]
+
+
+@pytest.mark.parametrize("role", ["caseworker", "admin"])
+def test_a_closed_enrolment_is_corrected_with_a_reason_in_the_audit(client, tenant, programme, pathways, role):
+    from sqlalchemy import select
+
+    from service.db.models import OutboxMessage
+
+    caseworker = tenant.headers["caseworker"]
+    person = _person(client, caseworker)
+    enrolment = enrol(client, caseworker, person["id"], programme["project"]["id"])
+    ok(_exit(client, caseworker, enrolment["id"], "drop-out", DROP_OUT))
+    before = ok(client.get(url(f"/enrolments/{enrolment['id']}"), headers=caseworker))
+
+    corrected = ok(_correct(client, tenant.headers[role], enrolment["id"], labour_status="unemployed", age=26,
+                            vulnerable_groups=["refugee"], citizenship=None, education_level="lower_secondary",
+                            reason="The registration form of March said unemployed for 4 months; typed wrong."))
+
+    assert corrected["at_entry"] == {**before["at_entry"], "labour_status": "unemployed", "age": 26,
+                                     "vulnerable_groups": ["refugee"], "citizenship": None}
+    assert corrected["labour_status_at_entry"] == "unemployed"
+    assert {k: v for k, v in corrected.items() if k not in ("at_entry", "labour_status_at_entry", "updated_at")} == {
+        k: v for k, v in before.items() if k not in ("at_entry", "labour_status_at_entry", "updated_at")}
+    entries = [e for e in _audit(client, tenant, enrolment["id"]) if e["action"] == "correct"]
+    assert len(entries) == 1
+    assert entries[0]["actor_id"] == tenant.user_ids[role]
+    assert entries[0]["changes"] == {  # the education level given was the same: not a change
+        "labour_status_at_entry": ["long_term_unemployed", "unemployed"], "age_at_entry": [25, 26],
+        "vulnerable_groups_at_entry": [["disability", "refugee"], ["refugee"]], "citizenship_at_entry": ["SY", None],
+        "reason": "The registration form of March said unemployed for 4 months; typed wrong."}
+    with pathways.session_factory() as session:
+        [event] = session.scalars(select(OutboxMessage.envelope).where(
+            OutboxMessage.type == "enrolment.entry_corrected",
+            OutboxMessage.organisation_id == uuid.UUID(tenant.organisation_id))).all()
+    assert event["data"] == {"enrolment_id": enrolment["id"], "trainee_id": person["id"],
+                             "project_id": programme["project"]["id"],
+                             "corrected": ["age", "citizenship", "labour_status", "vulnerable_groups"]}
+    # The person is not changed by a correction of a participation.
+    assert ok(client.get(url(f"/trainees/{person['id']}"), headers=caseworker))["citizenship"] == "SY"
+
+
+def test_an_open_enrolment_may_be_corrected_too(client, tenant, programme):
+    caseworker = tenant.headers["caseworker"]
+    enrolment = enrol(client, caseworker, _person(client, caseworker)["id"], programme["project"]["id"])
+    corrected = ok(_correct(client, caseworker, enrolment["id"], settlement_type="urban", reason="Moved before."))
+    assert corrected["at_entry"]["settlement_type"] == "urban" and corrected["status"] == "enrolled"
+
+
+BAD_CORRECTIONS = {
+    "no-reason": ({"age": 30}, ["reason"]),
+    "blank-reason": ({"age": 30, "reason": "  "}, ["reason"]),
+    "reason-too-long": ({"age": 30, "reason": "x" * 501}, ["reason"]),
+    "nothing-to-correct": ({"reason": "Because."}, ["_schema"]),
+    "the-same-values": ({"labour_status": "long_term_unemployed", "reason": "Because."}, ["_schema"]),
+    "unknown-labour-status": ({"labour_status": "retired", "reason": "Because."}, ["labour_status"]),
+    "age-below-15": ({"age": 14, "reason": "Because."}, ["age"]),
+    "age-as-text": ({"age": "30", "reason": "Because."}, ["age"]),
+    "unknown-group": ({"vulnerable_groups": ["pirates"], "reason": "Because."}, ["vulnerable_groups"]),
+    "not-a-country": ({"citizenship": "XX", "reason": "Because."}, ["citizenship"]),
+    "unknown-field": ({"sex": "male", "reason": "Because."}, ["sex"]),
+}
+
+
+def test_bad_corrections_are_422_and_change_nothing(client, tenant, programme, subtests):
+    caseworker = tenant.headers["caseworker"]
+    enrolment = enrol(client, caseworker, _person(client, caseworker)["id"], programme["project"]["id"])
+    for name, (body, fields) in BAD_CORRECTIONS.items():
+        with subtests.test(name):
+            assert sorted(problem(_correct(client, caseworker, enrolment["id"], **body), 422)["errors"]) == fields
+    assert ok(client.get(url(f"/enrolments/{enrolment['id']}"), headers=caseworker)) == enrolment
+    assert [e for e in _audit(client, tenant, enrolment["id"]) if e["action"] == "correct"] == []
+
+
+def test_who_may_correct_and_whose(client, tenant, other_tenant, programme):
+    from tests.api.helpers import create_employer_user
+
+    caseworker = tenant.headers["caseworker"]
+    enrolment = enrol(client, caseworker, _person(client, caseworker)["id"], programme["project"]["id"])
+    body = {"age": 40, "reason": "Checked the identity card."}
+    problem(_correct(client, tenant.headers["manager"], enrolment["id"], **body), 403)
+    problem(_correct(client, create_employer_user(client, tenant), enrolment["id"], **body), 403)
+    problem(_correct(client, {}, enrolment["id"], **body), 401)
+    problem(_correct(client, other_tenant.headers["admin"], enrolment["id"], **body), 404)
+    problem(_correct(client, caseworker, random_id(), **body), 404)
+    assert ok(client.get(url(f"/enrolments/{enrolment['id']}"), headers=caseworker)) == enrolment

@@ -20,6 +20,39 @@ def _count(client, headers) -> int:
     return len(ok(client.get(url("/trainees"), query_string={"limit": 200}, headers=headers))["items"])
 
 
+@pytest.mark.parametrize("sex", ["female", "male", "non_binary", "undisclosed"])
+def test_the_four_sexes(client, tenant, sex):
+    created = register_trainee(client, tenant.headers["caseworker"], sex=sex)
+    assert created["sex"] == sex
+
+
+def test_sex_other_is_refused_with_a_message_naming_the_new_values(client, tenant):
+    """`other` mixed a non-binary identity with "not said": a client must choose, and is told how."""
+    caseworker = tenant.headers["caseworker"]
+    body = problem(_register(client, caseworker, sex="other"), 422)
+    [message] = body["errors"]["sex"]
+    assert "non_binary" in message and "undisclosed" in message and "female" in message
+    assert _count(client, caseworker) == 0
+    assert problem(client.get(url("/trainees"), query_string={"sex": "other"}, headers=caseworker), 422)["errors"][
+        "sex"] == [message]
+
+
+def test_citizenship_is_an_iso_code_kept_in_upper_case(client, tenant):
+    caseworker = tenant.headers["caseworker"]
+    assert register_trainee(client, caseworker)["citizenship"] is None  # optional
+    assert register_trainee(client, caseworker, citizenship="sy")["citizenship"] == "SY"
+    assert register_trainee(client, caseworker, citizenship=None)["citizenship"] is None
+    assert register_trainee(client, caseworker, citizenship="XK")["citizenship"] == "XK"  # Kosovo, as the EU has it
+    trainee = register_trainee(client, caseworker, citizenship="SY", vulnerable_groups=["housing_exclusion"])
+    assert trainee["vulnerable_groups"] == ["housing_exclusion"]
+    patched = ok(client.patch(url(f"/trainees/{trainee['id']}"), json={"citizenship": "TR"}, headers=caseworker))
+    assert patched["citizenship"] == "TR"
+    cleared = ok(client.patch(url(f"/trainees/{trainee['id']}"), json={"citizenship": None}, headers=caseworker))
+    assert cleared["citizenship"] is None
+    message = problem(_register(client, caseworker, citizenship="XX"), 422)["errors"]["citizenship"]
+    assert message == ["XX is not an ISO 3166-1 country code."]
+
+
 @pytest.mark.parametrize("role", ["admin", "caseworker"])
 def test_register_returns_the_record_without_the_national_id(client, tenant, role):
     body = factories.trainee_body(vulnerable_groups=["roma", "neet"], district="Buca", settlement_type="rural")
@@ -101,6 +134,11 @@ def test_a_future_birth_date_is_refused(client, tenant):
     ({"email": "not-an-email"}, "email"),
     ({"phone": "call me"}, "phone"),
     ({"national_id_hash": "x"}, "national_id_hash"),
+    ({"citizenship": "XX"}, "citizenship"),
+    ({"citizenship": "TUR"}, "citizenship"),
+    ({"citizenship": ""}, "citizenship"),
+    ({"citizenship": 90}, "citizenship"),
+    ({"vulnerable_groups": ["homeless"]}, "vulnerable_groups"),
 ])
 def test_invalid_registrations_are_refused(client, tenant, overrides, field):
     assert field in problem(_register(client, tenant.headers["caseworker"], **overrides), 422)["errors"]
@@ -118,11 +156,10 @@ def test_patch_updates_contact_and_situation(client, tenant):
     trainee = register_trainee(client, caseworker)
     changes = {"phone": "+90 555 111 22 33", "email": "new@example.org", "district": "Konak",
                "settlement_type": "rural", "education_level": "tertiary", "vulnerable_groups": ["single_parent"],
-               "family_name": "Kaya"}
+               "family_name": "Kaya", "labour_status": "employed", "citizenship": "AF", "sex": "undisclosed"}
     patched = ok(client.patch(url(f"/trainees/{trainee['id']}"), json=changes, headers=caseworker))
     assert {k: patched[k] for k in changes} == changes
-    assert (patched["given_name"], patched["birth_date"], patched["sex"]) == (
-        trainee["given_name"], trainee["birth_date"], trainee["sex"])
+    assert (patched["given_name"], patched["birth_date"]) == (trainee["given_name"], trainee["birth_date"])
     assert ok(client.get(url(f"/trainees/{trainee['id']}"), headers=tenant.headers["manager"])) == patched
 
 
@@ -131,6 +168,9 @@ def test_patch_updates_contact_and_situation(client, tenant):
     ({"birth_date": "1990-01-01"}, "birth_date"),
     ({"consent": False}, "consent"),
     ({"sex": "unknown"}, "sex"),
+    ({"sex": "other"}, "sex"),
+    ({"citizenship": "EL"}, "citizenship"),  # the EU's code for Greece; ISO's is GR
+    ({"labour_status": "retired"}, "labour_status"),
 ])
 def test_identity_is_fixed_and_invalid_patches_change_nothing(client, tenant, changes, field):
     caseworker = tenant.headers["caseworker"]
