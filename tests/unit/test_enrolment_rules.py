@@ -99,3 +99,58 @@ def test_an_exit_in_the_future_is_refused():
     with pytest.raises(ValidationFailed) as error:
         rules.complete(record, exited_on=date(2026, 11, 24), qualification_gained=True, today=TODAY)
     assert "exited_on" in error.value.errors and record.status == rules.ENROLLED
+
+
+# --- the person as at entry ------------------------------------------------------------------------------
+
+def person(**overrides):
+    values = dict(id=uuid.uuid4(), birth_date=date(2000, 3, 2), labour_status="long_term_unemployed",
+                  education_level="lower_secondary", settlement_type="rural", vulnerable_groups=["roma", "neet"],
+                  citizenship="TR")
+    return SimpleNamespace(**{**values, **overrides})
+
+
+def entered(status=rules.ENROLLED, **at_entry):
+    e = enrolment(status)
+    rules.take_at_entry(e, person(), **at_entry)
+    return e
+
+
+def test_an_enrolment_takes_the_person_as_on_its_entry_date():
+    e = entered()
+    assert rules.at_entry(e) == {"labour_status": "long_term_unemployed", "age": 25, "education_level":
+                                 "lower_secondary", "settlement_type": "rural", "vulnerable_groups": ["neet", "roma"],
+                                 "citizenship": "TR"}
+    assert entered(labour_status="employed").labour_status_at_entry == "employed"
+
+
+def test_an_open_enrolment_follows_the_changed_facts_and_a_closed_one_does_not():
+    edited = person(labour_status="employed", birth_date=date(2000, 2, 1), citizenship="SY", education_level="tertiary")
+    open_, closed = entered(), entered(rules.COMPLETED)
+    before = rules.at_entry(closed)
+    for e in (open_, closed):
+        rules.follow_person(e, edited, {"labour_status", "birth_date", "citizenship"})
+    assert rules.at_entry(open_) == {**before, "labour_status": "employed", "age": 26, "citizenship": "SY"}
+    assert rules.at_entry(closed) == before  # and education, not named as changed, stays on the open one too
+
+
+def test_a_correction_names_what_it_changes_and_sets_nothing_itself():
+    e = entered(rules.DROPPED_OUT)
+    changes, event = rules.correct_entry(e, {"age": 30, "vulnerable_groups": ["roma", "neet", "roma"],
+                                             "citizenship": None, "reason": "Checked."})
+    assert changes == {"age": [25, 30], "citizenship": ["TR", None]}  # the groups were the same
+    assert (event.routing_key, event.corrected, event.enrolment_id) == (
+        "enrolment.entry_corrected", ("age", "citizenship"), e.id)
+    assert e.age_at_entry == 25  # the service applies it, with its audit entry
+
+
+@pytest.mark.parametrize("corrections, field", [
+    ({"labour_status": "long_term_unemployed"}, "_schema"),
+    ({}, "_schema"),
+    ({"age": 14}, "age"),
+    ({"age": 121}, "age"),
+])
+def test_a_correction_that_changes_nothing_or_an_impossible_age_is_refused(corrections, field):
+    with pytest.raises(ValidationFailed) as error:
+        rules.correct_entry(entered(), corrections)
+    assert list(error.value.errors) == [field]
