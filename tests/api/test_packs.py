@@ -135,9 +135,10 @@ def world(client, tenant) -> World:
 
 
 def answer(pathways, framework: str, scope: Scope, *, suppress: bool = False, min_cell_size: int = 5,
-           by: tuple = ()) -> dict:
+           by: tuple = (), basis: str | None = None) -> dict:
     with pathways.session_factory() as session, clock.as_of(REPORT_DAY):
-        return PACKS[framework](session, Request(scope, by=by, suppress=suppress, min_cell_size=min_cell_size))
+        return PACKS[framework](session, Request(scope, by=by, suppress=suppress, min_cell_size=min_cell_size,
+                                                 basis=basis))
 
 
 def rows(body: dict) -> dict:
@@ -219,9 +220,11 @@ def test_wioa_gaps_for_every_pair_of_sexes(pathways, world):
 
 
 def test_wioa_before_a_quarter_ends_nobody_is_counted_for_it(pathways, world):
-    """On 2026-06-30 (the last day of B's Q4 and C's Q2) those quarters have not ended yet."""
-    with pathways.session_factory() as session, clock.as_of(date(2026, 6, 30)):
-        body = PACKS["wioa"](session, Request(world.scope(), suppress=False))
+    """On 2026-06-30 (the last day of B's Q4 and C's Q2) those quarters have not ended yet; the request's
+    day stands for the organisation's today."""
+    with pathways.session_factory() as session:
+        body = PACKS["wioa"](session, Request(world.scope(), suppress=False, today=date(2026, 6, 30)))
+    assert body["reference_date"] == "2026-06-30"
     found = rows(body)
     assert found["exiters_q2_ended"] == split(3, 2, 2, 2)      # A and B and E; C not yet
     assert found["exiters_q4_ended"] == split(2, 2, 1, 1)      # A and E; B not yet
@@ -236,6 +239,10 @@ def test_wioa_exit_basis_and_scope(pathways, world):
     year_2025 = answer(pathways, "wioa", world.scope(period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)))
     assert year_2025["exiters"] == 10
     assert rows(year_2025)["exiters_year_ended"] == split(3, 2, 2, 1)
+    entered_2025 = answer(pathways, "wioa", world.scope(period_start=date(2025, 1, 1), period_end=date(2025, 12, 31)),
+                          basis="entry")
+    # first entries in 2025: C1, C2, D1 (B3 first entered in 2024; G1 in 2026 and has not left)
+    assert (entered_2025["period_basis"], entered_2025["exiters"]) == ("entry", 3)
     organisation = answer(pathways, "wioa", world.scope(project=False))
     assert organisation["exiters"] == 13  # X1 of the other project
     assert rows(organisation)["same_employer_q4"] == split(1, 1, 0, 2)

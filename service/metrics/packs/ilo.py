@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from service.domain import vacancies
 from service.metrics.packs import figures as f
 from service.metrics.packs import records
+from service.metrics.reports import Request
 from service.translations import N_
 
 FRAMEWORK = "ilo"
@@ -54,7 +55,7 @@ def hourly(job: records.Job) -> Fraction:
     return Fraction(job.wage_monthly) / (job.hours_per_week * WEEKS_PER_MONTH)
 
 
-def pack(session: Session, request) -> dict:
+def pack(session: Session, request: Request) -> dict:
     threshold = request.threshold
     started = records.jobs_started(session, request.scope)
 

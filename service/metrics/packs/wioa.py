@@ -26,6 +26,7 @@ from service import clock
 from service.metrics.packs import figures as f
 from service.metrics.packs import records
 from service.metrics.packs.quarters import Quarter, after_exit, year_after_exit_ended
+from service.metrics.reports import Request
 from service.translations import N_
 
 FRAMEWORK = "wioa"
@@ -50,9 +51,9 @@ LABELS = {
 }
 
 
-def pack(session: Session, request) -> dict:
-    scope, threshold, today = request.scope, request.threshold, clock.today()
-    basis = getattr(request, "period_basis", None) or records.EXIT
+def pack(session: Session, request: Request) -> dict:
+    scope, threshold, today = request.scope, request.threshold, request.today or clock.today()
+    basis = request.basis or records.EXIT
     leavers = [p for p in records.participants(session, scope, basis) if p.exited_on is not None]
     jobs = records.jobs(session, scope)
     seen = records.observations(session, scope)
