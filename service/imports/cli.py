@@ -40,7 +40,9 @@ def import_group() -> None:
     "Register the trainees of a CSV file (UTF-8, or the organisation's legacy encoding; ',' or ';'). "
     "The header names the fields of POST /api/v1/trainees: given_name, family_name, national_id, sex, "
     "birth_date, settlement_type, education_level, labour_status and consent are required; phone, "
-    "email, district and vulnerable_groups ('|' or space separated) are optional. Rows whose national "
+    "email, district, citizenship (ISO 3166-1 alpha-2) and vulnerable_groups ('|' or space separated) "
+    "are optional. sex is female, male, non_binary or undisclosed (a file that says other must choose "
+    "one of the last two). Rows whose national "
     "id is registered already are reported, not imported twice, so a re-run resumes an interrupted "
     "import. Prints a JSON summary; exits 1 if some rows were invalid, 2 if the input is unusable."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

@@ -233,7 +233,8 @@ def test_the_row_loader_loads_the_whole_body_once_the_schema_has_hooks():
 # -- bad rows, dry runs, duplicates ------------------------------------------------------------
 
 BAD_ROWS = {  # line: (row, expected problems)
-    3: (row(sex="woman"), ["line 3: sex: Must be one of: female, male, other."]),
+    3: (row(sex="woman", citizenship="XX"), ["line 3: sex: Must be one of: female, male, non_binary, undisclosed.",
+                                             "line 3: citizenship: XX is not an ISO 3166-1 country code."]),
     4: (row(given_name=""), ["line 4: given_name: Missing data for required field."]),
     5: (row(consent="no", birth_date=(date.today() + timedelta(days=3)).isoformat()),
         ["line 5: birth_date: The birth date is in the future.",
@@ -243,14 +244,16 @@ BAD_ROWS = {  # line: (row, expected problems)
     7: (row(vulnerable_groups=["roma", "pirates"], consent="perhaps", birth_date="02.04.2001"),
         ["line 7: birth_date: Not a valid date.",
          "line 7: vulnerable_groups: item 2: Must be one of: roma, disability, refugee, single_parent, neet, "
-         "migrant.", "line 7: consent: Not a valid boolean."]),
+         "migrant, housing_exclusion.", "line 7: consent: Not a valid boolean."]),
+    8: (row(sex="other"), ["line 8: sex: `other` is no longer a value: use `non_binary` or `undisclosed` (the "
+                           "person did not say). Must be one of: female, male, non_binary, undisclosed."]),
 }
 
 
 def _file_with_bad_rows(tmp_path) -> Path:
-    rows = [row()] + [BAD_ROWS[line][0] for line in sorted(BAD_ROWS)] + [row()]  # lines 2, 3..7, 8
-    path = write_csv(tmp_path / "mixed.csv", rows)
-    with path.open("a", encoding="utf-8", newline="") as handle:  # line 9: a cell too few; line 10: blank
+    rows = [row()] + [BAD_ROWS[line][0] for line in sorted(BAD_ROWS)] + [row(citizenship="sy", sex="non_binary")]
+    path = write_csv(tmp_path / "mixed.csv", rows)  # lines 2, 3..8, 9
+    with path.open("a", encoding="utf-8", newline="") as handle:  # line 10: a cell too few; line 11: blank
         handle.write("Ali,Kaya,10000000146,male,1999-01-01\r\n\r\n")
     return path
 
@@ -263,10 +266,10 @@ def test_a_dry_run_reports_every_bad_row_and_writes_nothing(pathways, make_organ
     summary, problems, _table = run_import(pathways, organisation, path, dry_run=True)
 
     expected = [message for line in sorted(BAD_ROWS) for message in BAD_ROWS[line][1]]
-    expected.append("line 9: row: 5 cells where the header names 13 columns")
+    expected.append(f"line 10: row: 5 cells where the header names {len(COLUMNS)} columns")
     assert [str(problem) for problem in problems] == expected
     assert (summary.rows, summary.imported, summary.duplicates, summary.invalid, summary.dry_run) == \
-        (8, 0, 0, 6, True)
+        (9, 0, 0, 7, True)
     assert counts(pathways, organisation.id) == before
 
 
@@ -275,9 +278,11 @@ def test_the_valid_rows_are_imported_and_the_bad_ones_reported(pathways, make_or
 
     summary, problems, _table = run_import(pathways, organisation, _file_with_bad_rows(tmp_path))
 
-    assert len({problem.line for problem in problems}) == 6
-    assert (summary.rows, summary.imported, summary.invalid) == (8, 2, 6)
+    assert len({problem.line for problem in problems}) == 7
+    assert (summary.rows, summary.imported, summary.invalid) == (9, 2, 7)
     assert counts(pathways, organisation.id) == {"trainees": 2, "events": 2, "audit": 2}
+    assert sorted((t.sex, t.citizenship) for t in stored(pathways, organisation.id)) == [
+        ("female", None), ("non_binary", "SY")]
 
 
 def test_duplicates_in_the_database_and_in_the_file_are_reported_not_duplicated(pathways, make_organisation,
@@ -355,7 +360,7 @@ def test_rows_checked_in_worker_processes_are_reported_by_line_in_file_order(pat
     [first] = [t for t in stored(pathways, organisation.id) if t.national_id_hash == pathways.vault.fingerprint(
         organisation.id, repeated)]
     assert [str(problem) for problem in problems] == [
-        "line 6: sex: Must be one of: female, male, other.",
+        "line 6: sex: Must be one of: female, male, non_binary, undisclosed.",
         f"line 8: national_id: repeats line 3 (trainee {first.id})",
         "line 10: birth_date: Not a valid date."]
     assert (summary.rows, summary.imported, summary.duplicates, summary.invalid) == (9, 6, 1, 2)
@@ -567,7 +572,7 @@ def test_the_command_imports_reports_and_exits_1_for_invalid_rows(command, slug,
     assert dry_summary == {"rows": 3, "imported": 0, "duplicates": 0, "invalid": 1, "dry_run": True}
     assert result.exit_code == 1
     assert summary == {"rows": 3, "imported": 2, "duplicates": 0, "invalid": 1, "dry_run": False}
-    assert "line 3: sex: Must be one of: female, male, other." in result.stderr.splitlines()
+    assert "line 3: sex: Must be one of: female, male, non_binary, undisclosed." in result.stderr.splitlines()
     assert again.exit_code == 1
     assert again_summary == {"rows": 3, "imported": 0, "duplicates": 2, "invalid": 1, "dry_run": False}
     assert sum("already imported (trainee " in line for line in again.stderr.splitlines()) == 2
