@@ -42,7 +42,7 @@ class MetricsArgsSchema(BaseSchema):
     period_end = PlanDate()
     by = DimensionList(load_default=tuple)
     period_basis = fields.String(
-        load_default=None, validate=one_of(PERIOD_BASES),
+        validate=one_of(PERIOD_BASES),
         metadata={"description": "Which date puts a person in the period: `entry` (the enrolment, or a participant's "
                                  "first entry into the project) or `exit` (the exit, or the final exit). Default: "
                                  "entry for reach and the indicators' outputs, exit for outcomes and the "

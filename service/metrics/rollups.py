@@ -33,6 +33,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Select, delete, func, literal_column, select, text
@@ -265,8 +266,13 @@ def _read(session: Session, rollup_id: uuid.UUID, stmt: Select, keys: int) -> li
     for cell, measure, value in session.execute(
             select(V.cell, V.measure, V.value).where(V.rollup_id == rollup_id, V.value != 0)):
         cells.setdefault(cell, [0] * measures)[measure] = value
-    return [(*(None if value is None else kind(value) for kind, value in zip(types, json.loads(cell))), *values)
-            for cell, values in cells.items()]
+    return [(*(None if value is None else _parsed(kind, value) for kind, value in zip(types, json.loads(cell))),
+             *values) for cell, values in cells.items()]
+
+
+def _parsed(kind: type, value: str):
+    """A key value from its text in a cell (a date, such as an exit date, is ISO 8601 there)."""
+    return date.fromisoformat(value) if kind is date else kind(value)
 
 
 def _contributions(session: Session, sql: str, keys: int, params: dict) -> dict[Cell, int]:

@@ -113,7 +113,7 @@ def cells(body: dict, measure: str = "reached") -> dict:
 
 def indicator(body: dict, code: str) -> dict:
     row = next(row for row in body["indicators"] if row["indicator"] == code)
-    return {key: row[key] for key in ("female", "male", "other", "total", "suppressed")}
+    return {key: row[key] for key in ("female", "male", "non_binary", "undisclosed", "total", "suppressed")}
 
 
 # --- access ----------------------------------------------------------------------------------------
@@ -259,7 +259,7 @@ def test_indicators_by_vulnerable_group_answer(client, tenant):
     """The vulnerable-group indicators keep their EXISTS when the breakdown joins the groups table too."""
     body = report(client, "indicators", tenant.headers["manager"], by="vulnerable_group")
     assert [cell["vulnerable_group"] for cell in body["breakdown"]] == [
-        "roma", "disability", "refugee", "single_parent", "neet", "migrant", "none"]
+        "roma", "disability", "refugee", "single_parent", "neet", "migrant", "housing_exclusion", "none"]
     assert all(row["total"] == 0 for cell in body["breakdown"] for row in cell["indicators"])
 
 
@@ -326,7 +326,8 @@ def test_reach_counts_people_once_and_suppresses_small_cells(client, world):
     assert manager["breakdown"] == [
         {"sex": "female", "reached": None, "suppressed": True},
         {"sex": "male", "reached": None, "suppressed": True},
-        {"sex": "other", "reached": 0, "suppressed": False},
+        {"sex": "non_binary", "reached": 0, "suppressed": False},
+        {"sex": "undisclosed", "reached": 0, "suppressed": False},
     ]
     assert report(client, "reach", world.tenant.headers["caseworker"], by="sex")["breakdown"] == manager["breakdown"]
 
@@ -335,7 +336,8 @@ def test_reach_counts_people_once_and_suppresses_small_cells(client, world):
     assert admin["breakdown"] == [
         {"sex": "female", "reached": 6, "suppressed": False},
         {"sex": "male", "reached": 2, "suppressed": False},
-        {"sex": "other", "reached": 0, "suppressed": False},
+        {"sex": "non_binary", "reached": 0, "suppressed": False},
+        {"sex": "undisclosed", "reached": 0, "suppressed": False},
     ]
     # With suppression on, the admin sees what the manager sees.
     assert report(client, "reach", world.admin, by="sex")["breakdown"] == manager["breakdown"]
@@ -357,12 +359,12 @@ def test_reach_per_project_against_its_targets(client, world):
     assert (p1["reached"], p1["target"], p1["progress"]) == (8, 400, 0.02)
     # 6 women and 2 men: by=sex hides both (the 2, and the 6 that would give it away), so does the target.
     assert p1["share_targets"] == [{"dimension": "sex", "value": "female", "min_share": 0.5, "max_share": None,
-                                    "reached": None, "share": None, "met": True, "suppressed": True}]
+                                    "reached": None, "share": None, "met": None, "suppressed": True}]
     shown = report(client, "reach", world.admin, project_id=world.p1["id"], suppress="false")
     assert shown["share_targets"][0] | {"reached": 6, "share": 0.75, "suppressed": False} == shown["share_targets"][0]
     p2 = report(client, "reach", world.admin, project_id=world.p2["id"], by="sex", suppress="false")
     assert (p2["reached"], p2["target"], p2["progress"]) == (1, 400, 0.0025)
-    assert cells(p2) == {("female",): 1, ("male",): 0, ("other",): 0}
+    assert cells(p2) == {("female",): 1, ("male",): 0, ("non_binary",): 0, ("undisclosed",): 0}
     assert p2["share_targets"][0]["reached"] == 1 and p2["share_targets"][0]["share"] == 1.0
     # The breakdown by project of one project has only that project.
     assert cells(report(client, "reach", world.admin, project_id=world.p2["id"], by="project",
@@ -390,17 +392,18 @@ def test_period_filters_on_the_enrolment_date(client, world):
     admin = world.admin
     after = report(client, "reach", admin, period_start="2026-04-01", by="sex", suppress="false")
     assert (after["period_start"], after["period_end"]) == ("2026-04-01", None)
-    assert after["reached"] == 4 and cells(after) == {("female",): 2, ("male",): 2, ("other",): 0}
+    assert after["reached"] == 4 and cells(after) == {("female",): 2, ("male",): 2, ("non_binary",): 0, ("undisclosed",): 0}
     before = report(client, "reach", admin, period_end="2026-03-31", by="project", suppress="false")
     assert before["reached"] == 4  # W1..W4, W1 once although in both projects
     assert cells(before) == {(world.p1["id"],): 4, (world.p2["id"],): 1}
-    one_day = report(client, "outcomes", admin, period_start="2026-03-01", period_end="2026-03-01")
+    one_day = report(client, "outcomes", admin, period_start="2026-03-01", period_end="2026-03-01",
+                     period_basis="entry")
     assert one_day["enrolled"] == 5 and one_day["completed"] == 2 and one_day["dropped_out"] == 1
     assert report(client, "reach", admin, period_start="2026-05-05")["reached"] == 0
     assert report(client, "reach", admin, period_start="2026-05-04", period_end="2026-05-04")["reached"] == 4
     # Small cells of a period are suppressed as well: 2 and 2 with 0 others.
     assert cells(report(client, "reach", world.manager, period_start="2026-04-01", by="sex")) == {
-        ("female",): None, ("male",): None, ("other",): 0}
+        ("female",): None, ("male",): None, ("non_binary",): None, ("undisclosed",): None}  # total 4 < 5
 
 
 def test_outcomes_of_the_world(client, world):
@@ -412,18 +415,18 @@ def test_outcomes_of_the_world(client, world):
         "enrolled": 9, "completed": 3, "dropped_out": 1, "completion_rate": 0.75, "placed_within_90d": 2,
         "placement_rate": 0.6667, "month_6_recorded": 0, "employed_at_6m": 0, "employment_rate_6m": None,
         "median_wage": "29250.00", "wage_currency": "TRY"}
-    assert cells(admin, "enrolled") == {("female",): 7, ("male",): 2, ("other",): 0}
-    assert cells(admin, "completed") == {("female",): 2, ("male",): 1, ("other",): 0}
-    assert admin["gaps"]["completion_rate"] == {"female": 0.6667, "male": 1.0, "difference": -0.3333,
-                                                "ratio": 0.6667}
-    assert admin["gaps"]["median_wage"] == {"female": "28500.00", "male": "30000.00", "difference": "-1500.00",
-                                            "ratio": 0.95}
+    assert cells(admin, "enrolled") == {("female",): 7, ("male",): 2, ("non_binary",): 0, ("undisclosed",): 0}
+    assert cells(admin, "completed") == {("female",): 2, ("male",): 1, ("non_binary",): 0, ("undisclosed",): 0}
+    assert admin["gaps"]["completion_rate"] | {"female": 0.6667, "male": 1.0, "difference": -0.3333,
+                                               "ratio": 0.6667} == admin["gaps"]["completion_rate"]
+    assert admin["gaps"]["median_wage"] | {"female": "28500.00", "male": "30000.00", "difference": "-1500.00",
+                                           "ratio": 0.95} == admin["gaps"]["median_wage"]
 
     manager = report(client, "outcomes", world.manager, by="sex")
     # Totals are exact; two wages are too few for a median; the small cells are gone.
     assert (manager["enrolled"], manager["completed"], manager["placed_within_90d"]) == (9, 3, 2)
     assert manager["median_wage"] is None
-    assert cells(manager, "enrolled") == {("female",): None, ("male",): None, ("other",): 0}
+    assert cells(manager, "enrolled") == {("female",): None, ("male",): None, ("non_binary",): 0, ("undisclosed",): 0}
     assert all(gap["female"] is None or gap["male"] is None for gap in manager["gaps"].values())
 
     p2 = report(client, "outcomes", world.admin, project_id=world.p2["id"], suppress="false")
@@ -433,14 +436,14 @@ def test_outcomes_of_the_world(client, world):
 def test_indicators_of_the_world(client, world):
     admin = report(client, "indicators", world.admin, suppress="false")
     assert admin["framework"] == "esf_plus"
-    assert indicator(admin, "participants") == {"female": 7, "male": 2, "other": 0, "total": 9, "suppressed": False}
+    assert indicator(admin, "participants") == {"female": 7, "male": 2, "non_binary": 0, "undisclosed": 0, "total": 9, "suppressed": False}
     assert indicator(admin, "qualification_upon_leaving") == {
-        "female": 1, "male": 1, "other": 0, "total": 2, "suppressed": False}
-    assert indicator(admin, "under_30")["total"] == 9
+        "female": 1, "male": 1, "non_binary": 0, "undisclosed": 0, "total": 2, "suppressed": False}
+    assert indicator(admin, "aged_18_29")["total"] == 9  # participants: W1 in two projects is two of them
     manager = report(client, "indicators", world.manager, framework="esf_plus")
     assert indicator(manager, "participants") == {
-        "female": None, "male": None, "other": 0, "total": 9, "suppressed": True}
-    assert indicator(manager, "rural_areas") == {"female": 0, "male": 0, "other": 0, "total": 0,
+        "female": None, "male": None, "non_binary": 0, "undisclosed": 0, "total": 9, "suppressed": True}
+    assert indicator(manager, "rural_areas") == {"female": 0, "male": 0, "non_binary": 0, "undisclosed": 0, "total": 0,
                                                  "suppressed": False}
     p1 = report(client, "indicators", world.admin, project_id=world.p1["id"], suppress="false")
     assert indicator(p1, "participants")["total"] == 8
@@ -454,9 +457,9 @@ def test_the_breakdown_follows_a_trainees_changes(client, world):
     ok(client.patch(url(f"/trainees/{m2['id']}"), headers=caseworker, json={"sex": "female"}))
     body = report(client, "reach", world.admin, by="sex", suppress="false")
     assert body["reached"] == 8
-    assert cells(body) == {("female",): 7, ("male",): 1, ("other",): 0}
+    assert cells(body) == {("female",): 7, ("male",): 1, ("non_binary",): 0, ("undisclosed",): 0}
     assert indicator(report(client, "indicators", world.admin, suppress="false"), "participants") == {
-        "female": 8, "male": 1, "other": 0, "total": 9, "suppressed": False}
+        "female": 8, "male": 1, "non_binary": 0, "undisclosed": 0, "total": 9, "suppressed": False}
 
     ok(client.patch(url(f"/trainees/{world.women[0]['id']}"), headers=caseworker, json={"district": "Karşıyaka"}))
     body = report(client, "reach", world.admin, by="district", suppress="false")
@@ -509,8 +512,10 @@ def test_whole_programme_figures_equal_a_scan_after_every_change(client, world, 
         assert response is None or response.status_code in (200, 201), response.get_data(as_text=True)
         for kind, query in WHOLE_PROGRAMME_REQUESTS:
             with subtests.test(change=change, kind=kind, **query):
-                whole = report(client, kind, world.admin, suppress="false", **query)
-                scanned = report(client, kind, world.admin, suppress="false", **query, **ALL_TIME)
+                # On the entry basis all time holds every participation (on the exit basis only exited ones).
+                whole = report(client, kind, world.admin, suppress="false", period_basis="entry", **query)
+                scanned = report(client, kind, world.admin, suppress="false", period_basis="entry", **query,
+                                 **ALL_TIME)
                 for header in ("period_start", "period_end"):
                     whole.pop(header), scanned.pop(header)
                 assert whole == scanned
@@ -717,7 +722,7 @@ def test_the_openapi_document_lists_the_metrics_endpoints(client):
     for kind in KINDS:
         operation = document["paths"][f"/api/v1/metrics/{kind}"]["get"]
         parameters = {p["name"]: p for p in operation["parameters"]}
-        expected = {"project_id", "period_start", "period_end", "by", "suppress", "format"}
+        expected = {"project_id", "period_start", "period_end", "by", "suppress", "format", "period_basis"}
         assert set(parameters) == expected | ({"framework"} if kind == "indicators" else set())
         assert all(p["in"] == "query" and not p["required"] for p in parameters.values())
         assert parameters["project_id"]["schema"]["format"] == "uuid"
