@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from service.clock import utcnow
 from service.db import audit
+from service.db.models import Organisation
 from service.db.models.reference import OccupationSexShare
 from service.domain.errors import NotFound, ValidationFailed
 from service.domain.occupation_shares import ShareRow, ShareTable, parse_csv, validate_rows
@@ -194,7 +195,10 @@ def _country(country: str, field: str = "country") -> str:
 
 
 def _own_country(uow: UnitOfWork, principal: Principal, country: str):
-    organisation = own_organisation(uow.session, principal.organisation_id)
+    # Locked: two admins' loads at once would each delete the old rows and both insert theirs.
+    organisation = uow.session.get(Organisation, principal.organisation_id, with_for_update=True)
+    if organisation is None:
+        raise NotFound("Organisation not found.")
     if organisation.country != country:
         raise ValidationFailed({"country": [
             f"An organisation loads the table of its own country ({organisation.country}): its figures read "

@@ -8,11 +8,13 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import OperationalError
 
 from service.db.models import AuditEntry, OccupationSexShare
 from service.domain.occupation_shares import ShareRow
-from service.services import occupation_shares
+from service.services import occupation_shares, organisations, users
+from service.services.unit_of_work import SharedTransaction, UnitOfWork
 from tests.api.helpers import create_employer_user, ok, problem, url
 
 SOURCE = "Test figures; not official statistics"
@@ -192,3 +194,28 @@ def test_non_traditional_sexes_reads_the_table_in_effect_for_the_organisation(cl
     assert own == {"5322": {"male"}, "7111": {"female"}, "7212": frozenset(), "2211": frozenset(),
                    "bad": frozenset()}
     assert other == national == frozenset()
+
+
+def test_two_loads_at_once_are_serialised_by_the_organisation(committing_pg_pathways, no_shipped_tables):
+    """A second admin's load waits for the first (here: gives up at its lock timeout) instead of deleting the
+    rows it can see and inserting beside the first load's, which would leave both loads' rows."""
+    pathways = committing_pg_pathways
+    _organisation, _admin, token = organisations.bootstrap(
+        pathways.uow(), slug=f"shares-{uuid.uuid4().hex[:8]}", name="Shares", country="TR",
+        admin_email="admin@shares.example")
+    admin = users.authenticate(pathways.uow(), token)
+    with SharedTransaction(pathways.session_factory, admin.user_id) as in_progress:  # loaded, not yet committed
+        occupation_shares.load(in_progress.unit_of_work(), admin, "TR", {"rows": [_row("5", "0.5", "0.5")]})
+
+        def impatient_session():
+            session = pathways.session_factory()
+            session.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            return session
+
+        with pytest.raises(OperationalError, match="lock timeout"):
+            occupation_shares.load(UnitOfWork(impatient_session, admin.user_id), admin, "TR",
+                                   {"rows": [_row("9", "0.5", "0.5")]})
+        in_progress.commit()
+    with pathways.uow() as uow:
+        table = occupation_shares.table_in_effect(uow.session, "TR", admin.organisation_id)
+    assert list(table.table.rows) == ["5"]
