@@ -175,10 +175,10 @@ def gaps(figures: Iterable[Figure]) -> list[dict]:
         pairs = {}
         for first, second in PAIRS:
             a, b = figure.values[first], figure.values[second]
-            both = a is not None and b is not None
             pairs[f"{first}_{second}"] = {
-                "difference": written(figure.unit, a - b) if both else None,  # type: ignore[operator]
-                "ratio": written(RATE, Fraction(a, b)) if both and b else None}
+                "difference": written(figure.unit, Fraction(a) - Fraction(b)) if a is not None and b is not None
+                else None,
+                "ratio": written(RATE, Fraction(a, b)) if a is not None and b else None}
         found.append({"indicator": figure.indicator, "currency": figure.currency, "pairs": pairs})
     return found
 
@@ -190,5 +190,5 @@ def pay_gaps(figure: Figure) -> list[dict]:
     for first, second in PAIRS:
         a, b = figure.values[first], figure.values[second]
         found.append({"currency": figure.currency, "pair": f"{first}_{second}",
-                      "gap": written(RATE, (b - a) / b) if a is not None and b else None})  # type: ignore[operator]
+                      "gap": written(RATE, (Fraction(b) - a) / b) if a is not None and b else None})
     return found

@@ -117,8 +117,8 @@ def jobs(session: Session, scope: Scope) -> dict[uuid.UUID, list[Job]]:
                         Placement.trainee_id.in_(_people(scope)))
                  .order_by(Placement.started_on, Placement.created_at))
     found: dict[uuid.UUID, list[Job]] = defaultdict(list)
-    for trainee_id, *fields in session.execute(statement):
-        found[trainee_id].append(Job(*fields))
+    for row in session.execute(statement):
+        found[row.trainee_id].append(_job(row))
     return found
 
 
@@ -132,8 +132,8 @@ def observations(session: Session, scope: Scope) -> dict[uuid.UUID, list[Observa
                         FollowUp.observed_on.is_not(None))
                  .order_by(FollowUp.observed_on))
     found: dict[uuid.UUID, list[Observation]] = defaultdict(list)
-    for trainee_id, *fields in session.execute(statement):
-        found[trainee_id].append(Observation(*fields))
+    for row in session.execute(statement):
+        found[row.trainee_id].append(Observation(row.observed_on, row.wage_monthly, row.currency))
     return found
 
 
@@ -154,4 +154,8 @@ def jobs_started(session: Session, scope: Scope) -> list[StartedJob]:
                         *_in_period(Placement.started_on, scope)))
     if scope.project_id is not None:
         statement = statement.where(Placement.trainee_id.in_(_people(scope)))
-    return [StartedJob(sex, Job(*fields)) for sex, *fields in session.execute(statement)]
+    return [StartedJob(row.sex, _job(row)) for row in session.execute(statement)]
+
+
+def _job(row) -> Job:
+    return Job(**{name: getattr(row, name) for name in Job.__dataclass_fields__})

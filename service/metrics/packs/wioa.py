@@ -30,6 +30,8 @@ from service.metrics.reports import Request
 from service.translations import N_
 
 FRAMEWORK = "wioa"
+#: The category of those employed without a known wage, beside the currencies (ISO 4217: three capitals).
+NO_WAGE = "none"
 
 #: Each indicator's export label (a gettext msgid), in the answer's order.
 LABELS = {
@@ -102,8 +104,8 @@ def pack(session: Session, request: Request) -> dict:
     # `employed_q2`, so that no part of it is had by subtraction.
     currencies = sorted(wages)
     by_wage = Counter({(c, s): len(v) for c in currencies for s, v in wages[c].items()})
-    by_wage.update({(None, s): n for s, n in missing_wage.items()})
-    parts = f.categories({**{c: "earners_q2" for c in currencies}, None: "missing_wage"}, by_wage,
+    by_wage.update({(NO_WAGE, s): n for s, n in missing_wage.items()})
+    parts = f.categories({**{c: "earners_q2" for c in currencies}, NO_WAGE: "missing_wage"}, by_wage,
                          found[1], threshold, f.PEOPLE)
     for currency, earners in zip(currencies, parts):
         earners.currency = currency
