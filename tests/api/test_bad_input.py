@@ -151,6 +151,12 @@ def boolean() -> Cases:
             ("list", [True]), ("object", {"value": True}), ("NaN", NAN), ("null", None)]
 
 
+def citizenship(*, nullable: bool = False) -> Cases:
+    return [*NOT_A_STRING, ("not a country", "XX"), ("alpha-3", "TUR"), ("numeric", "792"), ("empty", ""),
+            ("a region, not a country", "EU"), ("the EU's code for Greece", "EL"), ("with NUL", "TR\x00"),
+            ("non-ASCII", "TÜ"), ("oversize", "x" * 10_000), *_null(nullable)]
+
+
 def enum_list(valid: str, maximum: int) -> Cases:
     return [("a string, not a list", valid), ("unknown item", ["bogus"]), ("int item", [1]), ("null item", [None]),
             ("nested list", [[valid]]), ("object", {valid: True}), ("object item", [{"group": valid}]),
@@ -212,7 +218,8 @@ TRAINEE_FIELDS = {
     "given_name": text(100, min_length=1), "family_name": text(100, min_length=1), "sex": enum("female"),
     "phone": phone(), "email": email(nullable=True), "district": text(100, nullable=True),
     "settlement_type": enum("rural"), "education_level": enum("tertiary"),
-    "vulnerable_groups": enum_list("roma", 6),
+    "vulnerable_groups": enum_list("roma", 7), "citizenship": citizenship(nullable=True),
+    "labour_status": enum("inactive"),
 }
 
 ENDPOINTS = [
@@ -242,21 +249,31 @@ ENDPOINTS = [
                        "education_level", "labour_status", "consent"),
              fields={**TRAINEE_FIELDS, "national_id": national_id(),
                      "birth_date": date(extra=[("in the future", "2999-01-01"), ("implausibly early", "1800-01-01")]),
-                     "labour_status": enum("inactive"),
+                     "sex": [*enum("female"), ("retired", "other")],
                      "consent": [*boolean(), ("refused", False)]},
              foreign_fields={"national_id_hash": "0" * 64, "consent_at": "2026-01-01T00:00:00+00:00"}),
     Endpoint("PATCH", "/trainees/{trainee}", "caseworker",
              lambda ids: {"phone": "+90 555 111 22 33", "district": "Konak"}, fields=TRAINEE_FIELDS,
              foreign_fields={"national_id": "37468912538", "birth_date": "2000-01-01", "consent": False,
-                             "labour_status": "employed"}),
+                             "labour_status_at_entry": "employed"}),
     Endpoint("POST", "/enrolments", "caseworker",
              lambda ids: factories.enrolment_body(ids["newcomer"], ids["project"], cohort_id=ids["cohort"],
                                                   enrolled_on="2026-03-02"),
              required=("trainee_id", "project_id", "enrolled_on"),
              fields={"trainee_id": uuid_(), "project_id": uuid_(), "cohort_id": uuid_(nullable=True),
                      "enrolled_on": date(extra=[("after the project ends", "2028-01-01"),
-                                                ("before the trainee is 15", "2015-01-01")])},
-             foreign_fields={"status": "completed", "exited_on": "2026-06-30"}),
+                                                ("before the trainee is 15", "2015-01-01")]),
+                     "labour_status_at_entry": enum("employed")},
+             foreign_fields={"status": "completed", "exited_on": "2026-06-30", "age_at_entry": 30,
+                             "at_entry": {"age": 30}}),
+    Endpoint("POST", "/enrolments/{enrolment}/correct-entry", "caseworker",
+             lambda ids: {"age": 31, "citizenship": "SY", "reason": "Checked against the identity card."},
+             required=("reason",),
+             fields={"labour_status": enum("inactive"), "age": [*integer(120), ("below 15", 14)],
+                     "education_level": enum("tertiary"), "settlement_type": enum("rural"),
+                     "vulnerable_groups": enum_list("roma", 7), "citizenship": citizenship(nullable=True),
+                     "reason": text(500, min_length=1, multiline=True)},
+             foreign_fields={"sex": "male", "status": "completed", "age_at_entry": 31, "birth_date": "1990-01-01"}),
     Endpoint("POST", "/enrolments/{enrolment}/complete", "caseworker",
              lambda ids: {"exited_on": "2026-06-30", "qualification_gained": True},
              required=("exited_on", "qualification_gained"),
@@ -471,6 +488,8 @@ UNKNOWN_IDS = [
     ("nil UUID as trainee id", "POST /enrolments", None, {"trainee_id": "00000000-0000-0000-0000-000000000000"}),
     ("enrolment to complete", "POST /enrolments/{enrolment}/complete", f"/enrolments/{UNKNOWN_ID}/complete", {}),
     ("enrolment to drop out", "POST /enrolments/{enrolment}/drop-out", f"/enrolments/{UNKNOWN_ID}/drop-out", {}),
+    ("enrolment to correct", "POST /enrolments/{enrolment}/correct-entry",
+     f"/enrolments/{UNKNOWN_ID}/correct-entry", {}),
 ]
 
 
@@ -498,7 +517,7 @@ LISTS = {
     "/users": [("role=bogus", "role"), ("role=", "role")],
     "/projects": [("code=%00", "code"), ("code=" + "x" * 33, "code")],
     "/projects/{project}/cohorts": [("project_id=" + UNKNOWN_ID, "project_id")],
-    "/trainees": [("sex=bogus", "sex"), ("settlement_type=city", "settlement_type"),
+    "/trainees": [("sex=bogus", "sex"), ("sex=other", "sex"), ("settlement_type=city", "settlement_type"),
                   ("vulnerable_group=%25", "vulnerable_group"), ("project_id=nope", "project_id"),
                   ("project_id=" + UNKNOWN_ID[:-1], "project_id"), ("district=%00", "district"),
                   ("district=" + "x" * 101, "district")],

@@ -81,11 +81,13 @@ TRAINEE_PATCH = {
     "settlement_type": st.sampled_from(people.SETTLEMENT_TYPES),
     "education_level": st.sampled_from(people.EDUCATION_LEVELS),
     "vulnerable_groups": st.lists(st.sampled_from(people.VULNERABLE_GROUPS), max_size=3, unique=True),
+    "labour_status": st.sampled_from(people.LABOUR_STATUSES),
+    "citizenship": st.none() | st.sampled_from(sorted(people.COUNTRY_CODES)),
 }
 TRAINEE = {
     **TRAINEE_PATCH, "national_id": tckns,
     "birth_date": st.dates(date(1940, 1, 1), date(2010, 12, 31)).map(date.isoformat),
-    "labour_status": st.sampled_from(people.LABOUR_STATUSES), "consent": st.just(True),
+    "consent": st.just(True),
 }
 
 
