@@ -20,7 +20,7 @@ organisation that has projects, N trainees and everything that happened to them:
   service.domain.follow_ups): a checkpoint that has fallen due is resolved from a formal
   job active on its date as the outcomes worker would, else partly recorded by a
   caseworker, partly unreachable, the rest still due;
-- the metrics read model (metric_participants, metric_participant_groups, metric_enrolments),
+- the metrics read model (metric_participants, metric_enrolments, metric_enrolment_groups),
   derived from these very rows by the product's own `service.metrics.facts` functions, so
   it equals what `pathways metrics rebuild` produces and `pathways metrics verify` finds no
   difference; and metric_state.as_of is advanced to the time of the load.
@@ -158,17 +158,17 @@ COLUMNS = {
                 "birth_date, phone, email, district, settlement_type, education_level, labour_status, "
                 "vulnerable_groups, consent, consent_at, created_at, updated_at",
     "enrolments": "id, organisation_id, trainee_id, project_id, cohort_id, status, enrolled_on, exited_on, "
-                  "exit_reason, qualification_gained, created_at, updated_at",
+                  "exit_reason, qualification_gained, labour_status_at_entry, education_level_at_entry, "
+                  "settlement_type_at_entry, vulnerable_groups_at_entry, citizenship_at_entry, age_at_entry, "
+                  "created_at, updated_at",
     "placements": "id, organisation_id, trainee_id, employer_id, vacancy_id, started_on, wage_monthly, currency, "
                   "hours_per_week, contract_type, formal, ended_on, end_reason, created_at, updated_at",
     "follow_ups": "id, organisation_id, enrolment_id, trainee_id, checkpoint, due_on, status, employment_status, "
-                  "wage_monthly, currency, source, placement_id, created_at, updated_at",
-    "metric_participants": "trainee_id, organisation_id, sex, settlement_type, education_level, labour_status, "
-                           "district",
-    "metric_participant_groups": "trainee_id, vulnerable_group",
-    "metric_enrolments": "enrolment_id, organisation_id, trainee_id, project_id, age_band, enrolled_on, status, "
-                         "exited_on, qualification_gained, placed_on, placed_wage, placed_currency, exit_status, "
-                         "exit_employment, month_6_status, month_6_employment",
+                  "wage_monthly, currency, source, placement_id, observed_on, created_at, updated_at",
+    # the read model: the columns the projection writes (service.metrics.projection), in its order
+    "metric_participants": ", ".join(projection._PARTICIPANT_COLUMNS),
+    "metric_enrolments": ", ".join(projection._PARTICIPATION_COLUMNS),
+    "metric_enrolment_groups": "enrolment_id, vulnerable_group, trainee_id",
 }
 #: Parents before children (foreign keys).
 TABLE_ORDER = tuple(COLUMNS)
@@ -183,16 +183,18 @@ class _Trainee:
 
 class _Enrolment:
     __slots__ = ("id", "organisation_id", "trainee_id", "project_id", "enrolled_on", "status", "exited_on",
-                 "qualification_gained", "exit_reason", "cohort")
+                 "qualification_gained", "exit_reason", "cohort", "cohort_id", "labour_status_at_entry",
+                 "education_level_at_entry", "settlement_type_at_entry", "vulnerable_groups_at_entry",
+                 "citizenship_at_entry", "age_at_entry")
 
 
 class _Placement:
     __slots__ = ("id", "started_on", "ended_on", "end_reason", "wage_monthly", "currency", "formal",
-                 "hours_per_week", "contract_type", "employer_id")
+                 "hours_per_week", "contract_type", "employer_id", "vacancy_id")
 
 
 class _FollowUp:
-    __slots__ = ("enrolment_id", "checkpoint", "status", "employment_status")
+    __slots__ = ("enrolment_id", "checkpoint", "status", "employment_status", "observed_on")
 
 
 class _Cohort:
@@ -244,6 +246,17 @@ class _Ids:
     def __call__(self) -> str:
         self.counter = counter = self.counter + 1
         return f"{self.prefix | ((counter >> 62) << 64) | (counter & 0x3FFFFFFFFFFFFFFF):032x}"
+
+
+def _cell(value) -> str:
+    """A read-model value as COPY text."""
+    if value is None:
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def _stamp(rng: random.Random, day: date) -> str:
@@ -443,7 +456,8 @@ class _World:
         t = _Trainee()
         t.organisation_id = self.organisation_id
         female = rng.random() < profile["female"]
-        t.sex = "female" if female else ("other" if rng.random() < OTHER_SEX_SHARE else "male")
+        other = rng.random() < OTHER_SEX_SHARE
+        t.sex = "female" if female else (("non_binary" if rng.random() < 0.5 else "undisclosed") if other else "male")
         low, high = project.age_picker(rng)
         age = low + int(rng.random() * (high - low + 1))
         birth_date = _years_before(first_enrolled_on, age) - timedelta(days=int(rng.random() * 365))
@@ -464,7 +478,8 @@ class _World:
         registered = _stamp(rng, registered_on)
         t.id = self.new_id()
 
-        names = data.FEMALE_NAMES if female or (t.sex == "other" and rng.random() < 0.5) else data.MALE_NAMES
+        either = t.sex in ("non_binary", "undisclosed") and rng.random() < 0.5
+        names = data.FEMALE_NAMES if female or either else data.MALE_NAMES
         given = names[int(rng.random() * len(names))]
         family = data.FAMILY_NAMES[int(rng.random() * len(data.FAMILY_NAMES))]
         phone = (f"+90 5{rng.randint(30, 59)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
@@ -502,10 +517,16 @@ class _World:
             if exited_on > today:  # not happened yet: the course is still running for this person
                 status, exited_on, qualification, reason = ENROLLED, None, None, None
             e.status, e.exited_on, e.qualification_gained, e.exit_reason = status, exited_on, qualification, reason
-            e.id = self.new_id()
+            e.id, e.cohort_id = self.new_id(), cohort.id
+            # The person as at entry: the generator's people do not change, so the current values.
+            e.labour_status_at_entry, e.education_level_at_entry = t.labour_status, t.education_level
+            e.settlement_type_at_entry, e.vulnerable_groups_at_entry = t.settlement_type, t.vulnerable_groups
+            e.citizenship_at_entry, e.age_at_entry = None, age_on(t.birth_date, enrolled_on)
             out["enrolments"].append("\t".join((
                 e.id, e.organisation_id, e.trainee_id, e.project_id, cohort.id, status, enrolled_on.isoformat(),
-                _d(exited_on), _s(reason), _b(qualification), self.loaded_at, self.loaded_at)))
+                _d(exited_on), _s(reason), _b(qualification), e.labour_status_at_entry, e.education_level_at_entry,
+                e.settlement_type_at_entry, json.dumps(e.vulnerable_groups_at_entry), NULL, str(e.age_at_entry),
+                self.loaded_at, self.loaded_at)))
             enrolments.append(e)
             self.counts[status] += 1
             # The next course, if any: after this one's exit (one open enrolment per project at most).
@@ -583,7 +604,7 @@ class _World:
         rng, today = self.rng, self.today
         trade = data.OCCUPATIONS[occupation]
         p = _Placement()
-        p.started_on, p.currency = started_on, data.CURRENCY
+        p.started_on, p.currency, p.vacancy_id = started_on, data.CURRENCY, None
         p.formal = rng.random() < FORMAL_SHARE
         if p.formal:
             p.contract_type = self.contracts[occupation](rng)
@@ -635,12 +656,15 @@ class _World:
                         elif r < CHECKPOINT_RECORDED + CHECKPOINT_UNREACHABLE:
                             status, employment, source = "unreachable", "unknown", "caseworker"
                 f.status, f.employment_status = status or follow_up_rules.DUE, employment
+                # a placement's record is observed on its due date; a caseworker's within the window
+                f.observed_on = None if status is None else (
+                    due_on if source == "placement" else min(due_on + timedelta(days=rng.randint(0, 20)), today))
                 follow_ups.append(f)
                 self.counts["follow_ups_" + f.status] += 1
                 out["follow_ups"].append("\t".join((
                     self.new_id(), self.organisation_id, e.id, t.id, checkpoint, due_on.isoformat(), f.status,
-                    _s(employment), _s(wage), _s(currency), _s(source), _s(placement_id), self.loaded_at,
-                    self.loaded_at)))
+                    _s(employment), _s(wage), _s(currency), _s(source), _s(placement_id), _d(f.observed_on),
+                    self.loaded_at, self.loaded_at)))
         return follow_ups
 
     # -- the read model, by the product's own derivation --
@@ -648,18 +672,13 @@ class _World:
     def _read_model(self, t: _Trainee, enrolments: list[_Enrolment], placements: list[_Placement],
                     follow_ups: list[_FollowUp], out: dict[str, list[str]]) -> None:
         person = facts.participant(t)
-        out["metric_participants"].append("\t".join((
-            person.trainee_id, person.organisation_id, person.sex, person.settlement_type, person.education_level,
-            person.labour_status, _s(person.district))))
-        for group in sorted(person.vulnerable_groups):
-            out["metric_participant_groups"].append(f"{person.trainee_id}\t{group}")
-        for e in enrolments:
-            p = facts.participation(e, t, placements, follow_ups)
-            out["metric_enrolments"].append("\t".join((
-                p.enrolment_id, p.organisation_id, p.trainee_id, p.project_id, _s(p.age_band),
-                p.enrolled_on.isoformat(), p.status, _d(p.exited_on), _b(p.qualification_gained), _d(p.placed_on),
-                _s(p.placed_wage), _s(p.placed_currency), _s(p.exit_status), _s(p.exit_employment),
-                _s(p.month_6_status), _s(p.month_6_employment))))
+        out["metric_participants"].append("\t".join(_cell(getattr(person, name))
+                                                     for name in projection._PARTICIPANT_COLUMNS))
+        for p in facts.participations(enrolments, placements, follow_ups):
+            out["metric_enrolments"].append("\t".join(_cell(getattr(p, name))
+                                                       for name in projection._PARTICIPATION_COLUMNS))
+            for group in sorted(p.vulnerable_groups):
+                out["metric_enrolment_groups"].append(f"{p.enrolment_id}\t{group}\t{p.trainee_id}")
 
     def cohort_rows(self) -> list[str]:
         rows = []
@@ -728,8 +747,8 @@ def _produce(sender, world: _World, trainees: int, chunk_size: int, employer_row
             for index in range(done, done + size):
                 world.person(index, out)
             out["cohorts"] = world.cohort_rows()
-            for table in ("trainees", "enrolments", "follow_ups", "metric_participants",
-                          "metric_participant_groups", "metric_enrolments"):
+            for table in ("trainees", "enrolments", "follow_ups", "metric_participants", "metric_enrolments",
+                          "metric_enrolment_groups"):
                 world.counts[table] += len(out[table])
             blobs = {table: ("\n".join(rows) + "\n").encode() for table, rows in out.items() if rows}
             del out

@@ -21,7 +21,8 @@ from stdnum.tr import tckimlik
 from bench.generate import ensure_programme, generate
 from service.app import create_app
 from service.db.models import (Cohort, Employer, Enrolment, FollowUp, MetricEnrolment, MetricParticipant,
-                               MetricParticipantGroup, MetricState, Organisation, Placement, Project, Trainee)
+                               MetricState, Organisation, Placement, Project, Trainee)
+from service.db.models.metrics import MetricEnrolmentGroup
 from service.domain import follow_ups as follow_up_rules
 from service.domain.enrolments import EXIT_REASONS
 from service.domain.people import AGE_BANDS, MINIMUM_ENROLMENT_AGE, age_on
@@ -59,8 +60,8 @@ def test_the_read_model_equals_a_recomputation_from_the_records(generated):
         counts = {model.__tablename__: uow.session.scalar(select(func.count()).select_from(model).where(
             model.organisation_id == organisation_id)) for model in (
             Trainee, Enrolment, Placement, FollowUp, Cohort, Employer, MetricParticipant, MetricEnrolment)}
-        groups = uow.session.scalar(select(func.count()).select_from(MetricParticipantGroup).join(
-            MetricParticipant).where(MetricParticipant.organisation_id == organisation_id))
+        groups = uow.session.scalar(select(func.count()).select_from(MetricEnrolmentGroup).join(
+            MetricEnrolment).where(MetricEnrolment.organisation_id == organisation_id))
     assert (checked, differences) == (TRAINEES, [])
     assert as_of is not None
     reported = result["counts"]
@@ -68,7 +69,7 @@ def test_the_read_model_equals_a_recomputation_from_the_records(generated):
                       "placements": reported["placements"], "follow_ups": reported["follow_ups"],
                       "cohorts": reported["cohorts"], "employers": reported["employers"],
                       "metric_participants": TRAINEES, "metric_enrolments": reported["enrolments"]}
-    assert groups == reported["metric_participant_groups"]
+    assert groups == reported["metric_enrolment_groups"]
 
 
 def test_the_records_are_plausible_and_keep_every_rule(generated):
