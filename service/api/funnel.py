@@ -14,7 +14,7 @@ from service.api.auth import requires
 from service.api.metrics import FILES
 from service.api.openapi import Blueprint
 from service.domain.roles import PROGRAMME_READERS
-from service.metrics.funnel import tables
+from service.metrics.tables import tables
 from service.services import funnel
 
 blp = Blueprint("funnel", __name__, url_prefix="/metrics",
@@ -38,6 +38,6 @@ def funnel_report(args):
     if args["format"] == "json":
         return jsonify(report)
     mimetype, write = FILES[args["format"]]
-    body = write(tables(report, project_codes, organisation.locale), organisation.locale)
+    body = write(tables("funnel", report, project_codes), organisation.locale)
     filename = f"pathways-{organisation.slug}-funnel.{args['format']}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -55,10 +55,8 @@ from service.domain import people
 from service.domain import referrals as referral_rules
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, EXIT_REASONS
 from service.domain.follow_ups import RECORDED, WAGE_EARNING
-from service.metrics import suppression
-from service.metrics.exports import Table
-from service.metrics.labels import column_label, value_label
-from service.translations import N_, translate
+from service.metrics import labels, suppression
+from service.translations import N_
 
 REGISTERED, ENROLLED, COMPLETED_STAGE, DROPPED_OUT_STAGE = "registered", "enrolled", "completed", "dropped_out"
 REFERRED, INTERVIEWING, HIRED, EMPLOYED_6M, EMPLOYED_12M = (
@@ -102,6 +100,11 @@ _FIXED_VALUES: dict[str, tuple] = {
     "education_level": people.EDUCATION_LEVELS,
 }
 RATE_PLACES = 4
+
+# The exports (service.metrics.tables) label the funnel's own keys and values with these: the stage rows are
+# the table `stages`, each with its stage, drop-out reason and `share_of_enrolled.<sex>` columns.
+labels.register(columns={"stage": N_("Stage"), "share_of_enrolled": N_("Share of enrolled")},
+                values={"stage": STAGE_LABELS, "exit_reason": REASON_LABELS, "section": {"stages": N_("Funnel")}})
 
 
 @dataclass(frozen=True)
@@ -440,59 +443,3 @@ def _people(_rows: Subquery) -> list[ColumnElement]:
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
-
-
-# -- export ----------------------------------------------------------------------------------------------
-
-FUNNEL_TITLE, STAGE_COLUMN, SHARE_COLUMN = N_("Funnel"), N_("Stage"), N_("Share of enrolled")
-_SEX_LABELS = {"non_binary": N_("Non-binary"), "undisclosed": N_("Not disclosed")}
-
-
-def tables(report: dict, project_codes: Mapping[str, str], locale: str) -> list[Table]:
-    """The funnel as export tables, labelled in `locale` here (the export's labels know only the other
-    reports' keys): the stages of the whole scope, then with `by=` every cell's stages. Hidden figures are
-    empty cells, and each row says whether it has any."""
-    sexes = (*_sexes(report), "total")
-    by = tuple(report["by"])
-    columns = (*(column_label(name, locale) for name in by), translate(locale, STAGE_COLUMN),
-               *(_sex_label(sex, locale) for sex in sexes),
-               *(f"{translate(locale, SHARE_COLUMN)}: {_sex_label(sex, locale)}" for sex in sexes),
-               column_label("suppressed", locale))
-
-    def lines(stages: list[dict], cell: tuple) -> list[tuple]:
-        return [(*cell, _stage_label(row, locale), *(row[sex] for sex in sexes),
-                 *(row["share_of_enrolled"][sex] for sex in sexes), row["suppressed"])
-                for row in stages]
-
-    summary = [(column_label(name, locale), report[name]) for name in ("as_of", "period_start", "period_end")]
-    if report["project_id"] is not None:
-        summary.insert(0, (column_label("project", locale), project_codes.get(report["project_id"])))
-    found = [Table(translate(locale, N_("Summary")), (column_label("metric", locale), column_label("value", locale)),
-                   tuple(summary)),
-             Table(translate(locale, FUNNEL_TITLE), columns[len(by):], tuple(lines(report["stages"], ())))]
-    if by:
-        rows = [line for cell in report["breakdown"]
-                for line in lines(cell["stages"], tuple(_dimension_label(name, cell[name], project_codes, locale)
-                                                        for name in by))]
-        found.append(Table(translate(locale, N_("Breakdown")), columns, tuple(rows)))
-    return found
-
-
-def _sexes(report: dict) -> tuple[str, ...]:
-    return tuple(key for key in report["stages"][0] if key in people.SEXES)
-
-
-def _sex_label(sex: str, locale: str) -> str:
-    return translate(locale, _SEX_LABELS[sex]) if sex in _SEX_LABELS else column_label(sex, locale)
-
-
-def _stage_label(row: dict, locale: str) -> str:
-    return translate(locale, REASON_LABELS[row["exit_reason"]] if row["exit_reason"] else STAGE_LABELS[row["stage"]])
-
-
-def _dimension_label(name: str, value, project_codes: Mapping[str, str], locale: str):
-    if name == "project":
-        return project_codes.get(value, value)
-    if name == "district" or value is None:
-        return value
-    return value_label(name, value, locale)

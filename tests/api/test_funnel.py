@@ -337,14 +337,22 @@ def _csv_tables(data: bytes) -> list[list[list[str]]]:
     return [list(csv.reader(io.StringIO(block))) for block in text.split("\r\n\r\n")]
 
 
-def _number(text):
-    return None if text in ("", None) else int(text) if float(text).is_integer() else float(text)
+def _figure(value):
+    """A figure as the JSON has it: the hidden marker and an empty cell are null."""
+    if value in ("", None, "[c]"):
+        return None
+    return value if isinstance(value, (int, float)) else int(value) if float(value).is_integer() else float(value)
+
+
+def _rows(table: list[list[str]], count: int) -> list[list[str]]:
+    """The `count` rows of a CSV table (after its title and header; a note may follow them)."""
+    return table[2:2 + count]
 
 
 def test_csv_and_xlsx_carry_the_json_figures(client, programme_, subtests):
     params = {"by": "district", "period_start": day(-300)}
     body = funnel(client, programme_.manager, **params)
-    expected = [tuple(row[key] for key in TOTAL) for row in body["stages"]]
+    expected = [(row["stage"], row["exit_reason"], *(row[key] for key in TOTAL)) for row in body["stages"]]
     expected_cells = [(cell["district"], *(row[key] for key in TOTAL))
                       for cell in body["breakdown"] for row in cell["stages"]]
 
@@ -353,22 +361,29 @@ def test_csv_and_xlsx_carry_the_json_figures(client, programme_, subtests):
         assert response.status_code == 200 and response.mimetype == "text/csv"
         assert "funnel.csv" in response.headers["Content-Disposition"]
         summary, stages, breakdown = _csv_tables(response.data)
-        assert stages[0] == ["Funnel"] and stages[1][0] == "Stage"
-        assert [tuple(_number(v) for v in line[1:6]) for line in stages[2:] if line] == expected
-        assert stages[2][0] == "Registered" and stages[2 + 4][0] == "Dropped out: found a job"
-        assert [(line[0], *(_number(v) for v in line[2:7])) for line in breakdown[2:] if line] == expected_cells
-        assert [line[-1] for line in stages[2:] if line] == ["Yes" if r["suppressed"] else "No"
-                                                             for r in body["stages"]]
+        assert stages[0] == ["Funnel"]
+        assert stages[1][:8] == ["Stage", "Exit reason", "Female", "Male", "Non-binary", "Not disclosed", "Total",
+                                 "Share of enrolled: Female"]
+        rows = _rows(stages, len(expected))
+        assert [tuple(_figure(v) for v in line[2:7]) for line in rows] == [e[2:] for e in expected]
+        assert rows[0][:2] == ["Registered", ""] and rows[4][:2] == ["Dropped out", "Dropped out: found a job"]
+        assert [e[:2] for e in expected[:5]] == [("registered", None), ("enrolled", None), ("completed", None),
+                                                 ("dropped_out", None), ("dropped_out", "found_job")]
+        assert "[c]" in {value for line in rows for value in line}  # hidden figures are marked, not left empty
+        assert stages[2 + len(expected)][0].startswith("[c] = hidden")
+        cells = _rows(breakdown, len(expected_cells))
+        assert [(line[0], *(_figure(v) for v in line[3:8])) for line in cells] == expected_cells
+        assert [line[-1] for line in rows] == ["Yes" if r["suppressed"] else "No" for r in body["stages"]]
 
     with subtests.test(format="xlsx"):
         response = get(client, programme_.manager, format="xlsx", **params)
         assert response.status_code == 200 and response.mimetype == XLSX
         workbook = load_workbook(io.BytesIO(response.data))
         assert workbook.sheetnames == ["Summary", "Funnel", "Breakdown"]
-        rows = list(workbook["Funnel"].iter_rows(min_row=2, values_only=True))
-        assert [tuple(row[1:6]) for row in rows] == expected
-        cells = list(workbook["Breakdown"].iter_rows(min_row=2, values_only=True))
-        assert [(row[0], *row[2:7]) for row in cells] == expected_cells
+        rows = list(workbook["Funnel"].iter_rows(min_row=2, values_only=True))[:len(expected)]
+        assert [tuple(_figure(v) for v in row[2:7]) for row in rows] == [e[2:] for e in expected]
+        cells = list(workbook["Breakdown"].iter_rows(min_row=2, values_only=True))[:len(expected_cells)]
+        assert [(row[0], *(_figure(v) for v in row[3:8])) for row in cells] == expected_cells
 
 
 def test_exports_speak_the_organisations_language(client, programme_, pathways):
@@ -378,5 +393,7 @@ def test_exports_speak_the_organisations_language(client, programme_, pathways):
         session.commit()
     response = get(client, programme_.manager, format="csv")
     summary, stages = _csv_tables(response.data)
-    assert stages[0] == ["Program hunisi"] and stages[1][0] == "Aşama"
+    assert stages[0] == ["Program hunisi"] and stages[1][:2] == ["Aşama", "Ayrılma nedeni"]
     assert [line[0] for line in stages[2:5]] == ["Sisteme kaydedilen", "Kayıtlı", "Tamamlayan"]
+    assert stages[2 + 4][:2] == ["Yarıda bırakan", "Yarıda bırakan: iş buldu"]
+    assert "[g]" in {value for line in stages[2:] for value in line}
