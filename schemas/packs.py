@@ -87,3 +87,16 @@ class IloPackSchema(BaseSchema):
     indicators = fields.List(fields.Nested(PackRowSchema))
     gender_pay_gap = fields.List(fields.Nested(PayGapSchema))
     gaps = fields.List(fields.Nested(PackGapSchema))
+
+
+class PackFieldsSchema(BaseSchema):
+    """The WIOA and ILO answers' own fields, for the one answer schema of `/metrics/indicators` (beside the
+    header and `framework`, `period_basis`, `indicators` it has already): present for those frameworks."""
+
+    reference_date = WioaPackSchema._declared_fields["reference_date"]
+    exiters = WioaPackSchema._declared_fields["exiters"]
+    earnings_left_out = WioaPackSchema._declared_fields["earnings_left_out"]
+    placements = IloPackSchema._declared_fields["placements"]
+    gender_pay_gap = IloPackSchema._declared_fields["gender_pay_gap"]
+    gaps = fields.List(fields.Nested(PackGapSchema), metadata={
+        "description": "WIOA and ILO: for each rate, median and mean, every pair of sexes."})

@@ -31,19 +31,24 @@ day after; A3's and B3's jobs span Q2 but not Q4; A1, B1, E1 stay with the same 
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import date
 from fractions import Fraction
 from statistics import median
 
 import pytest
+from openpyxl import load_workbook
 
 from schemas.packs import IloPackSchema, PackRowSchema, WioaPackSchema
 from service import clock
 from service.domain.errors import ValidationFailed
 from service.metrics.aggregates import Scope
 from service.metrics.packs import PACKS
+from service.metrics.exports import to_csv, to_xlsx
 from service.metrics.reports import Request
+from service.metrics.tables import tables
 from tests.api.conftest import work_terms
 from tests.api.helpers import create_employer, create_project, enrol, ok, register_trainee, url
 
@@ -376,3 +381,26 @@ def test_answers_have_exactly_the_fields_of_their_schemas(pathways, world, subte
                 assert list(body) == list(schema.fields)
                 assert schema.validate(body) == {}
                 assert all(list(row) == list(PackRowSchema().fields) for row in body["indicators"])
+
+
+def test_each_pack_exports_labelled_in_turkish(pathways, world, subtests):
+    """The generic export (service.metrics.tables) labels every key and indicator of the packs: no raw key
+    is left in a heading or in the indicator column, in CSV and XLSX."""
+    header = {"as_of": None, "pending_events": 0, "organisation_id": world.tenant.organisation_id,
+              "project_id": None, "period_start": None, "period_end": None, "by": [], "min_cell_size": 5,
+              "suppression": True}
+    for framework in PACKS:
+        with subtests.test(framework=framework):
+            body = answer(pathways, framework, world.scope(), suppress=True)
+            sheets = tables("indicators", {**header, **body}, {})
+            text = to_csv(sheets, "tr").decode("utf-8-sig")
+            cells = {cell for line in csv.reader(io.StringIO(text)) for cell in line}
+            keys = {row["indicator"] for row in body["indicators"]} | set(body) | set(PackRowSchema().fields)
+            assert sorted(keys & cells) == [], "raw keys in the export"
+            assert {"Göstergeler", "Kadın", "İkili olmayan (non-binary)", "Belirtilmemiş"} <= cells
+            assert LABELS_TR[framework] in cells
+            workbook = load_workbook(io.BytesIO(to_xlsx(sheets, "tr")))
+            assert len(workbook.sheetnames) == len(sheets)
+
+
+LABELS_TR = {"wioa": "İstihdam oranı, çıkıştan sonraki 2. çeyrek", "ilo": "Kayıt dışı istihdamın payı"}

@@ -20,7 +20,8 @@ from functools import wraps
 from sqlalchemy.orm import Session
 
 from service.domain.errors import ValidationFailed
-from service.metrics.packs import ilo, labels, wioa
+from service.metrics.packs import ilo, wioa
+from service.metrics.packs import labels as pack_labels
 
 Pack = Callable[[Session, object], dict]
 
@@ -41,4 +42,4 @@ def _split_by_sex_only(framework: str, pack: Pack) -> Pack:
 PACKS: dict[str, Pack] = {module.FRAMEWORK: _split_by_sex_only(module.FRAMEWORK, module.pack)
                           for module in (wioa, ilo)}
 #: Export labels (gettext msgids): every indicator of every pack; the other keys and values of the answers.
-LABELS, COLUMNS, VALUES = labels.INDICATORS, labels.COLUMNS, labels.VALUES
+LABELS, COLUMNS, VALUES = pack_labels.INDICATORS, pack_labels.COLUMNS, pack_labels.VALUES

@@ -1,11 +1,12 @@
 """Export labels (gettext msgids) of the packs' keys and values that the shared labels do not hold.
 
 service.metrics.tables exports any answer generically and labels it through service.metrics.labels;
-these are registered there (`labels.register(columns=COLUMNS, values=VALUES)`).
+these are registered there when this module is imported.
 """
 
 from __future__ import annotations
 
+from service.metrics import labels
 from service.metrics.packs import ilo, wioa
 from service.translations import N_
 
@@ -36,3 +37,5 @@ VALUES: dict[str, dict[str, str]] = {
     "period_basis": {"placement_start": N_("Start date of the job")},
     "framework": {"wioa": N_("WIOA (US)"), "ilo": N_("ILO decent work")},
 }
+
+labels.register(columns=COLUMNS, values=VALUES)
