@@ -11,30 +11,34 @@ project asked for, in the period):
   each drop-out reason is a row of its own (a person who dropped out twice for different reasons
   is in both rows, once in `dropped_out`).
 - `referred`: enrolled people referred to a vacancy on or after their first entry in scope.
-- `interviewing`: of those referrals, one that reached an interview or went beyond it: interviewing or
-  hired now, or rejected or withdrawn after it was interviewing (the referral's audit trail shows it).
+- `interviewing`: enrolled people with such a referral that reached an interview or went beyond it:
+  interviewing or hired now, or rejected or withdrawn after it was interviewing (the referral's audit
+  trail shows that step; a hire straight from `referred` counts as beyond it).
 - `hired`: enrolled people with a placement (a job start, through a referral or recorded directly)
   started on or after their first entry in scope; so `hired` may exceed `interviewing`.
 - `employed_6m`, `employed_12m`: people with an enrolment in scope whose month_6 (month_12) checkpoint
   is recorded as employed or self-employed.
 
 Each stage also gives its share of `enrolled` (registered / enrolled may exceed 1). With `by=`, the
-person's record gives the cell (sex, district, settlement type, education level, labour status; one
+person's record as it is now gives the cell (sex, district, settlement type, education level, labour status; one
 cell per vulnerable group, `none` for none; the age band on the first entry in scope, for `registered`
 on the day of registration; the project of the enrolment, for `registered` every project the person
 has an enrolment in).
 
-Why from the records and not the metrics read model: the funnel needs what the read model does not
-hold (registration days, referrals and their steps, placements of people who did not complete, the
-month_12 checkpoint, exit reasons) and counts people rather than participations; the read model is
-also rebuilt from this release on. A funnel is asked for now and then, by a manager: a handful of
-GROUP BY queries over one organisation's rows, each reached by an index (`organisation_id` of every
-record, `trainee_id` of referrals and placements, `enrolment_id` of follow-ups, the audit entries'
-organisation, type and entity), are cheap enough and always current, with no event to wait for.
+Why from the records and not the metrics read model: the read model holds participations and their
+outcomes, while a funnel follows people across records it does not hold: registrations (a person never
+enrolled is not in it), referrals and their steps, every job start. A funnel is asked for now and then, by
+a manager: a handful of GROUP BY queries over one organisation's rows, each reached by an index
+(`organisation_id` of every record, `trainee_id` of referrals and placements, `enrolment_id` of follow-ups,
+the audit entries' organisation, type and entity), are cheap enough, always current (no event to wait
+for) and independent of the read model's shape, which changes with the figures it serves.
 
 Queries: all enrolment stages in one (people in scope, grouped per person, joined to their referrals
 and placements grouped per person), `registered` in another; each once for the totals by sex and
-once for the cells of `by=`. Suppression is `service.metrics.suppression`'s, table by table.
+once for the cells of `by=`. Suppression is `service.metrics.suppression`'s, table by table: a stage's
+split by sex; a stage's `by=` cells, and each cell's split by sex; the drop-out reasons by sex. A table of 1
+to min_cell_size - 1 people is hidden whole, also where one person is in several cells (two groups, two
+projects); the totals of the whole scope are exact.
 """
 
 from __future__ import annotations
