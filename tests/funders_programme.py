@@ -300,14 +300,17 @@ class FundersProgramme:
         the window, during the course (some ended before the exit), before the entry; long jobs that span
         the second and fourth quarters after the exit, some with a change of employer between them."""
         rng = self.rng
+        kinds = ("within_28", "exit_day", "after_28", "during", "during_ended", "before", "long", "switch")
+        first_kinds = list(kinds)  # each kind at least once, then at random
         for stay in list(self.stays.values()):
             if stay.exited_on is None:
                 if rng.random() < 0.3:
                     self._job(stay.trainee_id, self.day(stay.enrolled_on, self.today), "open_course")
                 continue
-            for _ in range(rng.choices((0, 1, 2), weights=(35, 45, 20))[0]):
-                kind = rng.choices(("within_28", "exit_day", "after_28", "during", "during_ended", "before",
-                                    "long", "switch"), weights=(30, 5, 12, 12, 8, 5, 18, 10))[0]
+            chosen = [first_kinds.pop()] if first_kinds and stay.exited_on > stay.enrolled_on else []
+            chosen += rng.choices(kinds, weights=(30, 5, 12, 12, 8, 5, 18, 10),
+                                  k=rng.choices((0, 1, 2), weights=(35, 45, 20))[0])
+            for kind in chosen:
                 exit_day = stay.exited_on
                 if kind == "within_28":
                     self._job(stay.trainee_id, exit_day + timedelta(days=rng.randint(3, 26)), kind)
@@ -437,11 +440,13 @@ class FundersProgramme:
             self.count(f"follow_up_{action}")
             if action == "leave":
                 continue
+            # The day the status refers to lies in the window (required once it has closed).
+            observed_on = self.day(due_on, min(window_end, self.today))
             if action == "unreachable":
-                self.post(f"/follow-ups/{item['id']}", {"status": "unreachable"}, status=200)
+                self.post(f"/follow-ups/{item['id']}",
+                          {"status": "unreachable", "observed_on": observed_on.isoformat()}, status=200)
                 continue
             employment = rng.choices(EMPLOYMENT, weights=(35, 10, 25, 10, 10, 10))[0]
-            observed_on = self.day(due_on, min(window_end, self.today))
             body = {"status": "recorded", "employment_status": employment, "observed_on": observed_on.isoformat()}
             if employment in ("employed", "self_employed") and rng.random() < 0.6:
                 currency = rng.choice(("TRY", "TRY", "EUR"))

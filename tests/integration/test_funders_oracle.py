@@ -478,10 +478,15 @@ def rows_by_indicator(answer: dict) -> dict[str, dict]:
     return {row["indicator"]: row for row in answer.get("indicators", [])}
 
 
-def get(client, programme: Programme, path: str, role: str = Role.ADMIN, **query) -> dict:
+def get(client, programme: Programme, path: str, role: str = Role.ADMIN, diff: Diff | None = None, **query) -> dict:
+    """The answer; with `diff`, an answer other than 200 is one more difference (and {}), not the end."""
     if role == Role.ADMIN:
         query.setdefault("suppress", "false")
-    return ok(client.get(API + path, query_string=query, headers=programme.headers[role]))
+    response = client.get(API + path, query_string=query, headers=programme.headers[role])
+    if diff is not None and response.status_code != 200:
+        diff.found.append(f"GET {path} {query}: {response.status_code} {response.get_data(as_text=True)[:300]}")
+        return {}
+    return ok(response)
 
 
 def compare_esf(diff: Diff, answer: dict, expected: dict[str, dict], label: str) -> None:
@@ -564,15 +569,15 @@ def test_packs_and_funnel_equal_the_oracle_without_suppression(client, pathways,
     for name, period in periods(programme).items():
         label = f"[{name}]"
         # ESF+: outputs on entry, results on exit by default, and each basis when asked for.
-        answer = get(client, programme, "/metrics/indicators", framework="esf_plus", **period.query())
+        answer = get(client, programme, diff=diff, path="/metrics/indicators", framework="esf_plus", **period.query())
         compare_esf(diff, answer, oracle.esf_plus(period), f"{label} esf_plus")
         diff.same(f"{label} esf_plus period_basis", answer.get("period_basis"), {"outputs": "entry", "results": "exit"})
         for basis in ("entry", "exit"):
-            answer = get(client, programme, "/metrics/indicators", framework="esf_plus", period_basis=basis,
-                         **period.query())
+            answer = get(client, programme, diff=diff, path="/metrics/indicators", framework="esf_plus",
+                         period_basis=basis, **period.query())
             compare_esf(diff, answer, oracle.esf_plus(period, basis, basis), f"{label} esf_plus basis={basis}")
         # Outcomes' checkpoints: exit basis by default; totals and by sex.
-        answer = get(client, programme, "/metrics/outcomes", by="sex", **period.query())
+        answer = get(client, programme, diff=diff, path="/metrics/outcomes", by="sex", **period.query())
         diff.same(f"{label} outcomes period_basis", answer.get("period_basis"), "exit")
         expected = oracle.checkpoints(period)
         compare_checkpoints(diff, answer.get("checkpoints"), expected, f"{label} outcomes")
@@ -582,12 +587,12 @@ def test_packs_and_funnel_equal_the_oracle_without_suppression(client, pathways,
             compare_checkpoints(diff, cell.get("checkpoints"), oracle.checkpoints(period, cell["sex"]),
                                 f"{label} outcomes sex={cell['sex']}")
         # WIOA, ILO and the funnel.
-        answer = get(client, programme, "/metrics/indicators", framework="wioa", **period.query())
+        answer = get(client, programme, diff=diff, path="/metrics/indicators", framework="wioa", **period.query())
         compare_wioa(diff, answer, oracle.wioa(period), f"{label} wioa")
         if period.project_id is None:  # placements belong to no project
-            answer = get(client, programme, "/metrics/indicators", framework="ilo", **period.query())
+            answer = get(client, programme, diff=diff, path="/metrics/indicators", framework="ilo", **period.query())
             compare_ilo(diff, answer, oracle.ilo(period), f"{label} ilo")
-        answer = get(client, programme, "/metrics/funnel", **period.query())
+        answer = get(client, programme, diff=diff, path="/metrics/funnel", **period.query())
         compare_funnel(diff, answer, oracle.funnel(period), f"{label} funnel")
     diff.check(f"seed {seed}")
 
@@ -723,20 +728,38 @@ def test_packs_and_funnel_suppressed_for_a_manager(client, pathways, drain, seed
                "week": Period(today - timedelta(days=7), today)}
     for name, period in windows.items():
         label = f"[{name}, manager]"
-        answer = get(client, programme, "/metrics/indicators", role=Role.MANAGER, framework="esf_plus",
+        answer = get(client, programme, diff=diff, path="/metrics/indicators", role=Role.MANAGER, framework="esf_plus",
                      **period.query())
-        assert answer["suppression"] is True and answer["min_cell_size"] == k
+        diff.same(f"{label} (suppression, min_cell_size)", (answer.get("suppression"), answer.get("min_cell_size")),
+                  (True, k))
         rows = rows_by_indicator(answer)
         for code, want in oracle.esf_plus(period).items():
             if code in rows:
                 check.table(f"{label} esf_plus {code}", rows[code], want)
-        funnel = get(client, programme, "/metrics/funnel", role=Role.MANAGER, **period.query())
+        funnel = get(client, programme, diff=diff, path="/metrics/funnel", role=Role.MANAGER, **period.query())
         stages = {row["stage"]: row for row in funnel.get("stages", []) if row.get("exit_reason") is None}
         for stage, want in oracle.funnel(period)["stages"].items():
             if stage in stages:
                 check.table(f"{label} funnel {stage}", stages[stage], want)
-        reach = get(client, programme, "/metrics/reach", role=Role.MANAGER, **period.query())
-        for index, target in enumerate(reach["share_targets"]):
+        wioa = rows_by_key(get(client, programme, diff=diff, path="/metrics/indicators", role=Role.MANAGER,
+                               framework="wioa", **period.query()))
+        expected = oracle.wioa(period)
+        for name, (denominator, numerator) in WIOA_RATES.items():
+            for row_name, part in ((denominator, "denominator"), (numerator, "numerator")):
+                if (row_name, None) in wioa:
+                    check.table(f"{label} wioa {row_name}", wioa[(row_name, None)], expected[name][part])
+            if (name, None) in wioa and (numerator, None) in wioa:
+                for sex in SEXES:
+                    if wioa[(numerator, None)].get(sex) is None and wioa[(name, None)].get(sex) is not None:
+                        diff.found.append(f"{label} wioa {name}.{sex}: shown beside its hidden numerator")
+        ilo = rows_by_key(get(client, programme, diff=diff, path="/metrics/indicators", role=Role.MANAGER,
+                              framework="ilo", **period.query()))
+        expected = oracle.ilo(period)
+        for name in ("placements", "formal"):
+            if (name, None) in ilo:
+                check.table(f"{label} ilo {name}", ilo[(name, None)], expected[name])
+        reach = get(client, programme, diff=diff, path="/metrics/reach", role=Role.MANAGER, **period.query())
+        for index, target in enumerate(reach.get("share_targets", [])):
             count = reach_share_counts(oracle, period, target)
             path = f"{label} reach share_targets[{index}] {target['dimension']}={target['value']}"
             if target["reached"] is None:
@@ -744,8 +767,8 @@ def test_packs_and_funnel_suppressed_for_a_manager(client, pathways, drain, seed
                           (None, None))
             elif 0 < count < k:
                 diff.found.append(f"{path}: count {target['reached']} shown, below {k} (oracle {count})")
-        by_sex = get(client, programme, "/metrics/reach", role=Role.MANAGER, by="sex", **period.query())
-        if 0 < by_sex["reached"] < k:
+        by_sex = get(client, programme, diff=diff, path="/metrics/reach", role=Role.MANAGER, by="sex", **period.query())
+        if 0 < by_sex.get("reached", 0) < k:
             diff.same(f"{label} reach by sex beside a total of {by_sex['reached']}",
                       [cell["reached"] for cell in by_sex["breakdown"]], [None] * len(by_sex["breakdown"]))
     assert check.hidden_seen >= 3, "the suppressed answers had hardly any small cell to hide"
