@@ -3,6 +3,10 @@
 The same seed gives the same people and histories; `today` only decides how far each
 history has got (an exit after today has not happened yet, so the enrolment is open).
 The cohorts hold about 450 places: beyond them people wait, registered but not enrolled.
+
+What issue 14 added (sexes beyond female and male, citizenship, housing exclusion, people who
+come back to the project they dropped out of) is drawn from a stream of its own, so that the
+people drawn before it stay who they were.
 """
 
 from __future__ import annotations
@@ -21,6 +25,18 @@ from service.domain.people import EDUCATION_LEVELS, MINIMUM_ENROLMENT_AGE, age_o
 EARLY_ENROLMENT_DAYS = 14
 SECOND_COURSE_SHARE = 0.2
 QUALIFICATION_SHARE = 0.85
+#: Outside the women-only project: a few say they are non-binary, some do not say.
+NON_BINARY_SHARE, UNDISCLOSED_SHARE = 0.015, 0.04
+#: Citizenship: refugees in İzmir are mostly Syrians under temporary protection; other migrants
+#: come from the neighbourhood; a few people's citizenship was not asked.
+REFUGEE_CITIZENSHIPS = {"SY": 80, "AF": 12, "IQ": 8}
+MIGRANT_CITIZENSHIPS = {"AZ": 30, "AF": 20, "IR": 20, "UA": 15, "DE": 10, "BG": 5}
+UNKNOWN_CITIZENSHIP_SHARE = 0.04
+#: Homeless or affected by housing exclusion (ESF+), more often among refugees and Roma.
+HOUSING_EXCLUSION_SHARE = {"refugee": 0.15, "roma": 0.08, None: 0.015}
+#: Who drops out for these reasons comes back to the project's next intake this often.
+REENTRY_REASONS = ("family_care", "health", "lost_contact", "other")
+REENTRY_SHARE = 0.35
 _ASCII = str.maketrans("İıŞşĞğÇçÖöÜü", "IiSsGgCcOoUu")
 
 
@@ -63,10 +79,11 @@ def plan(count: int, seed: int, today: date) -> list[PlannedTrainee]:
                       for c in bodies]
                for code, bodies in data.COHORTS.items()}
     used_ids: set[str] = set()
-    return [_person(rng, cohorts, used_ids, today) for _ in range(count)]
+    more = random.Random(f"participation:{seed}")
+    return [_person(rng, more, cohorts, used_ids, today) for _ in range(count)]
 
 
-def _person(rng: random.Random, cohorts: dict[str, list[_Cohort]], used_ids: set[str],
+def _person(rng: random.Random, more: random.Random, cohorts: dict[str, list[_Cohort]], used_ids: set[str],
             today: date) -> PlannedTrainee:
     code = rng.choices(list(data.PROFILES), weights=[p["weight"] for p in data.PROFILES.values()])[0]
     profile = data.PROFILES[code]
@@ -99,11 +116,18 @@ def _person(rng: random.Random, cohorts: dict[str, list[_Cohort]], used_ids: set
         "vulnerable_groups": _vulnerable_groups(rng, age, female=female, roma=roma, labour_status=labour_status),
         "consent": True,
     })
+    _participation_facts(more, person.body, women_only=data.PROFILES[code]["admits"].get("sex") == "female")
     if cohort is None:
         return person
     first = _history(rng, code, cohort, reference)
     person.enrolments.append(first)
-    if rng.random() < SECOND_COURSE_SHARE:
+    wants_another = rng.random() < SECOND_COURSE_SHARE
+    if first.status == DROPPED_OUT and first.reason in REENTRY_REASONS and more.random() < REENTRY_SHARE:
+        again = _next_intake(cohorts[code], person.body, birth_date, after=first.exited_on)
+        if again:  # one participant in the project, twice enrolled
+            person.enrolments.append(_history(more, code, again, _enrolment_date(more, again)))
+            wants_another = False
+    if wants_another:
         second_cohort = _second_cohort(rng, person.body, birth_date, after=first.exited_on, cohorts=cohorts,
                                        exclude=code)
         if second_cohort:
@@ -113,6 +137,43 @@ def _person(rng: random.Random, cohorts: dict[str, list[_Cohort]], used_ids: set
     person.history = list(person.enrolments)
     person.enrolments = [_as_of(e, today) for e in person.history if e.enrolled_on <= today]
     return person
+
+
+def _participation_facts(rng: random.Random, body: dict, *, women_only: bool) -> None:
+    """Sex beyond female and male, citizenship and housing exclusion, drawn from their own stream."""
+    if not women_only:
+        draw = rng.random()
+        if draw < NON_BINARY_SHARE:
+            body["sex"] = "non_binary"
+        elif draw < NON_BINARY_SHARE + UNDISCLOSED_SHARE:
+            body["sex"] = "undisclosed"
+    groups = body["vulnerable_groups"]
+    if "refugee" in groups:
+        body["citizenship"] = _weighted(rng, REFUGEE_CITIZENSHIPS)
+    elif "migrant" in groups:
+        body["citizenship"] = _weighted(rng, MIGRANT_CITIZENSHIPS)
+    else:
+        body["citizenship"] = None if rng.random() < UNKNOWN_CITIZENSHIP_SHARE else "TR"
+    likely = next((group for group in ("refugee", "roma") if group in groups), None)
+    if rng.random() < HOUSING_EXCLUSION_SHARE[likely]:
+        body["vulnerable_groups"] = sorted({*groups, "housing_exclusion"})
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _next_intake(cohorts: list[_Cohort], body: dict, birth_date: date, *, after: date) -> _Cohort | None:
+    """The project's first cohort that starts (early enrolment included) after `after` and takes this person."""
+    code = cohorts[0].project
+    candidates = [c for c in cohorts if c.starts_on - timedelta(days=EARLY_ENROLMENT_DAYS) > after
+                  and c.taken < c.capacity and _meets_entry(body["education_level"], c.occupation)
+                  and _admits(data.PROFILES[code]["admits"], body, birth_date, c)]
+    if not candidates:
+        return None
+    cohort = min(candidates, key=lambda c: (c.starts_on, c.name))
+    cohort.taken += 1
+    return cohort
 
 
 def _free_cohort(rng: random.Random, cohorts: list[_Cohort]) -> _Cohort | None:

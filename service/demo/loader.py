@@ -7,7 +7,10 @@ side (projects, cohorts, trainees, enrolments) is written first, then the employ
 order it happened: the caseworker refers, records jobs found without a referral and
 withdraws referrals; the demo employer user posts and closes its own employer's vacancies
 and takes its referrals' steps; the caseworker does so for the other employers. A vacancy
-is marked filled on the day of its last hire (see service.demo.hiring).
+is marked filled on the day of its last hire (see service.demo.hiring). Last, the follow-up
+checkpoints are scheduled and resolved from formal jobs as the outcomes consumer does, and the
+caseworker records part of the exit and month-6 checkpoints on a day inside their windows (or
+could not reach the person); the others stay due, or overdue once their window has closed.
 
 Loading again creates nothing and keeps every demo user's token: one a user saved keeps
 working. On the embedded SQLite database the tokens are kept in plain text beside it (see
@@ -19,31 +22,41 @@ start afresh.
 from __future__ import annotations
 
 import functools
+import random
 import uuid
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from schemas.employers import EmployerCreateSchema, VacancyCreateSchema, VacancyPatchSchema
 from schemas.enrolments import CompleteSchema, DropOutSchema, EnrolmentCreateSchema
 from schemas.organisations import OrganisationPatchSchema
-from schemas.placements import PlacementCreateSchema, PlacementEndSchema, ReferralCreateSchema, WorkTermsSchema
+from schemas.placements import (FollowUpRecordSchema, PlacementCreateSchema, PlacementEndSchema, ReferralCreateSchema,
+                                WorkTermsSchema)
 from schemas.projects import CohortCreateSchema, ProjectCreateSchema
 from schemas.trainees import TraineeCreateSchema
 from schemas.users import UserCreateSchema
 from service.bootstrap import Pathways
 from service import clock
 from service.clock import today
-from service.db.models import Organisation, User
+from service.db.models import Enrolment, FollowUp, Organisation, Placement, User
 from service.demo import data, generate, hiring
 from service.demo import tokens as saved_tokens
+from service.domain import follow_ups as follow_up_rules
+from service.domain import placements as placement_rules
 from service.domain.enrolments import COMPLETED, DROPPED_OUT
 from service.domain.errors import Conflict, Unauthenticated
 from service.domain.roles import Principal, Role
-from service.services import employers, enrolments, organisations, placements, projects, referrals, users, vacancies
+from service.services import (employers, enrolments, follow_ups, organisations, outcomes, placements, projects,
+                              referrals, users, vacancies)
 from service.services import tokens as token_digests
 from service.services import trainees as trainee_records  # `trainees` is the count load_demo takes
 
 CREATED = ("projects", "cohorts", "trainees", "enrolments", "employers", "vacancies", "referrals", "placements")
+#: checkpoint -> (share the caseworker records, share marked unreachable); month_12 is left to collect.
+COLLECTED = {"exit": (0.55, 0.08), "month_6": (0.35, 0.1)}
+#: What a person without a job said at a checkpoint.
+WITHOUT_A_JOB = {"unemployed": 55, "inactive": 25, "in_education": 12, "self_employed": 8}
 
 
 def load_demo(pathways: Pathways, *, trainees: int = 300, seed: int = 1400, reissue_tokens: bool = False) -> dict:
@@ -71,6 +84,7 @@ def load_demo(pathways: Pathways, *, trainees: int = 300, seed: int = 1400, reis
                                                employer_ids[side.employer_user])
     employer_user = users.authenticate(pathways.uow(), tokens[Role.EMPLOYER])
     _replay(pathways, side, caseworker, employer_user, trainee_ids, employer_ids)
+    _follow_up(pathways, caseworker, trainee_ids, seed, day)
     saved_tokens.save(pathways.config, tokens)
     return {"organisation_id": str(organisation.id), "tokens": tokens, "unchanged": [],
             "created": {"projects": len(project_ids), "cohorts": len(cohort_ids), "trainees": len(trainee_ids),
@@ -174,6 +188,48 @@ def _replay(pathways: Pathways, side: hiring.EmployerSide, caseworker: Principal
                 placements.end(uow, principal, placement_ids[target], end_schema.load(action.body))
             else:
                 raise AssertionError(f"unknown demo action {kind}")
+
+
+def _follow_up(pathways: Pathways, caseworker: Principal, trainee_ids: list[uuid.UUID], seed: int,
+               day: date) -> None:
+    """Schedule the checkpoints of the exits and resolve them from formal jobs, as the outcomes consumer
+    would (it finds them done when the workers start), then record part of the exit and month-6
+    checkpoints as a caseworker does, each on a day inside its window."""
+    organisation_id = caseworker.organisation_id
+    with pathways.uow(actor_id=caseworker.user_id) as uow:
+        exits = uow.session.scalars(select(Enrolment.id).where(
+            Enrolment.organisation_id == organisation_id, Enrolment.exited_on.is_not(None))).all()
+        outcomes.on_exits(uow, [(organisation_id, enrolment_id) for enrolment_id in exits], day)
+        uow.commit()
+    with pathways.uow() as uow:
+        open_ = uow.session.scalars(select(FollowUp).where(
+            FollowUp.organisation_id == organisation_id, FollowUp.status == follow_up_rules.DUE,
+            FollowUp.checkpoint.in_(list(COLLECTED)), FollowUp.due_on <= day)).all()
+        jobs: dict[uuid.UUID, list[Placement]] = {}
+        for job in uow.session.scalars(select(Placement).where(Placement.organisation_id == organisation_id)
+                                       .order_by(Placement.started_on)):
+            jobs.setdefault(job.trainee_id, []).append(job)
+    order = {trainee_id: index for index, trainee_id in enumerate(trainee_ids)}
+    rng, schema = random.Random(f"follow-ups:{seed}"), FollowUpRecordSchema()
+    for follow_up in sorted(open_, key=lambda f: (order[f.trainee_id], f.due_on, f.checkpoint)):
+        recorded, unreachable = COLLECTED[follow_up.checkpoint]
+        draw = rng.random()
+        window = (min(follow_up_rules.window_end(follow_up.checkpoint, follow_up.due_on), day) - follow_up.due_on).days
+        observed_on = follow_up.due_on + timedelta(days=rng.randint(0, window))
+        if draw < recorded:
+            job = next((j for j in reversed(jobs.get(follow_up.trainee_id, []))
+                        if placement_rules.active_on(j, observed_on)), None)
+            body = ({"status": "recorded", "employment_status": "employed", "wage_monthly": str(job.wage_monthly),
+                     "currency": job.currency} if job else
+                    {"status": "recorded", "employment_status": rng.choices(
+                        list(WITHOUT_A_JOB), weights=list(WITHOUT_A_JOB.values()))[0]})
+        elif draw < recorded + unreachable:
+            body = {"status": "unreachable"}
+        else:
+            continue  # not collected: due while its window is open, overdue after
+        with clock.as_of(observed_on):  # the caseworker calls that day
+            follow_ups.record(pathways.uow(actor_id=caseworker.user_id), caseworker, follow_up.id,
+                              schema.load({**body, "observed_on": observed_on.isoformat()}))
 
 
 def _refresh(pathways: Pathways, reissue: bool) -> dict:

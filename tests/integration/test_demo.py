@@ -394,3 +394,64 @@ def test_the_employer_side_plan_depends_on_the_seed_and_what_happened_before_a_d
     assert all(a.on <= early for a in one.actions)
     assert hiring.employer_bodies() == one.employers == other.employers
     assert before(hiring.plan(people, SEED + 1, late), late) != before(other, late)
+
+
+def test_the_demo_has_every_sex_citizenships_housing_exclusion_and_people_who_came_back():
+    """The demo as `make run` loads it (300 people, its seed): what the ESF+ figures need to show."""
+    people = generate.plan(300, 1400, date(2030, 1, 1))
+    sexes = Counter(p.body["sex"] for p in people)
+    assert set(sexes) == {"female", "male", "non_binary", "undisclosed"}
+    assert 0 < sexes["non_binary"] < sexes["undisclosed"] < 0.1 * len(people) < sexes["male"] < sexes["female"]
+    women_only = {e.project for p in people for e in p.history if data.PROFILES[e.project]["admits"].get("sex")}
+    assert women_only and all(p.body["sex"] == "female" for p in people
+                              if any(e.project in women_only for e in p.history))
+    citizenships = Counter(p.body["citizenship"] for p in people)
+    assert citizenships.most_common(1)[0][0] == "TR" and citizenships[None] > 0
+    refugees = [p for p in people if "refugee" in p.body["vulnerable_groups"]]
+    assert refugees and Counter(p.body["citizenship"] for p in refugees).most_common(1)[0][0] == "SY"
+    assert len(set(citizenships) - {"TR", None}) >= 3
+    assert sum("housing_exclusion" in p.body["vulnerable_groups"] for p in people) >= 3
+    came_back = [p for p in people if len({e.project for e in p.history}) < len(p.history)]
+    assert 3 <= len(came_back) <= 20  # a handful, each back after dropping out for a reason other than a job
+    for person in came_back:
+        first, again = person.history
+        assert (first.status, again.project) == (DROPPED_OUT, first.project)
+        assert first.reason != "found_job" and first.exited_on < again.enrolled_on
+    assert sum(e.reason == "found_job" for p in people for e in p.history) >= 5
+
+
+def test_the_demo_enrolments_keep_the_person_as_at_entry(pathways, demo):
+    organisation_id = uuid.UUID(demo["organisation_id"])
+    people = {p.id: p for p in _all(pathways, Trainee, organisation_id)}
+    for e in _all(pathways, Enrolment, organisation_id):
+        person = people[e.trainee_id]
+        assert (e.labour_status_at_entry, e.education_level_at_entry, e.settlement_type_at_entry,
+                e.vulnerable_groups_at_entry, e.citizenship_at_entry, e.age_at_entry) == (
+            person.labour_status, person.education_level, person.settlement_type, sorted(person.vulnerable_groups),
+            person.citizenship, age_on(person.birth_date, e.enrolled_on))
+
+
+def test_the_demo_checkpoints_are_partly_collected_inside_their_windows_and_partly_overdue(pathways, demo):
+    organisation_id = uuid.UUID(demo["organisation_id"])
+    exits = [e for e in _all(pathways, Enrolment, organisation_id) if e.exited_on is not None]
+    follow_ups = _all(pathways, FollowUp, organisation_id)
+    assert len(follow_ups) == 3 * len(exits)  # scheduled as the outcomes consumer does
+    windows = {"exit": 28, "month_6": 91, "month_12": 91}
+    for f in follow_ups:
+        if f.status == "due":
+            assert f.observed_on is None
+        elif f.source == "placement":
+            assert (f.employment_status, f.observed_on) == ("employed", f.due_on)
+        else:
+            assert f.checkpoint in ("exit", "month_6") and f.source == "caseworker"
+            assert f.due_on <= f.observed_on <= min(f.due_on + timedelta(days=windows[f.checkpoint]), today())
+    by_caseworker = Counter((f.checkpoint, f.status) for f in follow_ups if f.source == "caseworker")
+    assert by_caseworker["exit", "recorded"] and by_caseworker["month_6", "recorded"]
+    assert by_caseworker["exit", "unreachable"] + by_caseworker["month_6", "unreachable"]
+    overdue = [f for f in follow_ups
+               if f.status == "due" and today() > f.due_on + timedelta(days=windows[f.checkpoint])]
+    assert {f.checkpoint for f in overdue} >= {"exit", "month_6"}  # gaps beside the coverage
+    assert {f.employment_status for f in follow_ups if f.source == "caseworker" and f.status == "recorded"} >= {
+        "employed", "unemployed"}
+    events = Counter(m.type for m in _all(pathways, OutboxMessage, organisation_id))
+    assert events["follow_up.recorded"] == sum(f.status != "due" for f in follow_ups)
