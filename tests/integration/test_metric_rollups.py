@@ -32,8 +32,9 @@ pytestmark = pytest.mark.postgres
 TRAINEES = 400
 SHAPES = [(), ("sex",), ("age_band",), ("sex", "age_band"), ("settlement_type",), ("vulnerable_group",),
           ("sex", "vulnerable_group"), ("labour_status",), ("education_level",), ("project",)]
-#: What a GET of /api/v1/metrics/<kind> passes to the use case, but `by` and `suppress`.
-ARGS = {"project_id": None, "period_start": None, "period_end": None, "format": "json"}
+#: What a GET of /api/v1/metrics/<kind> passes to the use case, but `by` and `suppress`. On the entry basis a
+#: period of all time holds every participation (on the exit basis, the exited ones), so it equals no period.
+ARGS = {"project_id": None, "period_start": None, "period_end": None, "format": "json", "period_basis": "entry"}
 
 
 @pytest.fixture
@@ -195,7 +196,8 @@ def test_a_period_scans(programme, large):
         whole = agg.aggregate(uow.session, Scope(organisation_id), ("sex",), {"reached": agg.REACHED})
         all_time = agg.aggregate(uow.session, Scope(organisation_id, None, date(1900, 1, 1), date(2999, 12, 31)),
                                  ("sex",), {"reached": agg.REACHED})
-    assert {cell: counts["reached"] - 1000 for cell, counts in whole.items()} == {
+    # (a cell a refresh emptied keeps its row at 0 in the rollup: 1000 after the tampering, so 0 here)
+    assert {cell: counts["reached"] - 1000 for cell, counts in whole.items() if counts["reached"] != 1000} == {
         cell: counts["reached"] for cell, counts in all_time.items()}
     with pathways.uow() as uow:
         assert rollups.differences(uow.session, organisation_id) != []
