@@ -90,6 +90,7 @@ _PERSON_VALUES: Mapping[str, Mapping[str, str]] = {
         "single_parent": N_("Single parent"),
         "neet": N_("NEET (not in employment, education or training)"),
         "migrant": N_("Migrant"),
+        "housing_exclusion": N_("Homeless or affected by housing exclusion"),
         "none": N_("None of these groups"),
     },
     "settlement_type": {
@@ -122,6 +123,23 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
         "gaps": N_("Gender gaps"),
         "indicators": N_("Indicators"),
         "checkpoints": N_("Checkpoints"),
+    },
+    # A follow-up's recorded status: unemployed and inactive differ in looking for work (ILO).
+    "employment_status": {
+        "employed": N_("Employed"),
+        "self_employed": N_("Self-employed"),
+        "unemployed": N_("Unemployed (looking for work)"),
+        "in_education": N_("In education or training"),
+        "inactive": N_("Inactive (not looking for work)"),
+        "unknown": N_("Unknown"),
+    },
+    # A follow-up checkpoint as shown by today (service.domain.follow_ups.shown_status).
+    "follow_up_status": {
+        "scheduled": N_("Scheduled"),
+        "due": N_("Due"),
+        "overdue": N_("Overdue"),
+        "recorded": N_("Recorded"),
+        "unreachable": N_("Unreachable"),
     },
     "checkpoint": {
         "upon_leaving": N_("Upon leaving (within 4 weeks)"),
