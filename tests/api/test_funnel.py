@@ -31,7 +31,7 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from service.clock import today
 from service.db.models import Organisation, Trainee
@@ -397,3 +397,33 @@ def test_exports_speak_the_organisations_language(client, programme_, pathways):
     assert [line[0] for line in stages[2:5]] == ["Sisteme kaydedilen", "Kayıtlı", "Tamamlayan"]
     assert stages[2 + 4][:2] == ["Yarıda bırakan", "Yarıda bırakan: iş buldu"]
     assert "[g]" in {value for line in stages[2:] for value in line}
+
+
+# --- cost --------------------------------------------------------------------------------------------
+
+def _statements(pathways, run) -> list[str]:
+    seen: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(pathways.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(pathways.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_the_queries_do_not_grow_with_people_or_stages(client, make_tenant, pathways):
+    """A fixed number of statements (GROUP BYs, not a query per person, cell or stage), the same for an
+    empty organisation as for the programme."""
+    empty = make_tenant()
+    built = build_programme(client, make_tenant(), pathways)
+    for params in ({}, {"by": "district,vulnerable_group"}, {"by": "project", "period_start": day(-300)}):
+        counts_ = [len(_statements(pathways, lambda h=headers: funnel(client, h, **params)))
+                   for headers in (empty.headers["manager"], built.manager)]
+        assert counts_[0] == counts_[1], params
+        reading = [s for s in _statements(pathways, lambda: funnel(client, built.manager, **params))
+                   if "GROUP BY" in s.upper()]
+        assert len(reading) == (2 if not params else 4), params  # enrolment stages and registrations
