@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from schemas.events import load_envelope
 from service.clock import utcnow
 from service.db import outbox, retention
 from service.db.models import OutboxMessage, ProcessedEvent
@@ -136,3 +137,18 @@ def test_purged_outbox_and_inbox_rows_leave_the_watermark_right(lagging, tenant,
     assert pending == 1 and applied.occurred_at <= as_of < waiting.occurred_at
     drain()
     assert header(lagging, manager) == (waiting.occurred_at, 0)
+
+
+def test_an_older_event_applied_after_a_newer_one_holds_the_watermark(lagging, tenant, pathways):
+    """Events are applied in any order (retries, competing consumers): the newest applied one is no watermark.
+    Before, `as_of` was the newest applied event's time, whatever was still missing before it."""
+    manager, caseworker = tenant.headers["manager"], tenant.headers["caseworker"]
+    for _ in range(2):
+        register_trainee(lagging, caseworker)
+    older, newer = metric_events(pathways, tenant.organisation_id)
+    publish_without_applying(pathways)
+    MetricsConsumer(pathways).apply_batch([load_envelope(newer.envelope)])
+    as_of, pending = header(lagging, manager)
+    assert pending == 1 and as_of < older.occurred_at < newer.occurred_at
+    MetricsConsumer(pathways).apply_batch([load_envelope(older.envelope)])
+    assert header(lagging, manager) == (newer.occurred_at, 0)

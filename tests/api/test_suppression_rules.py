@@ -12,9 +12,12 @@ the second woman dropping out) and one woman on 2026-03-03; min_cell_size 5.
 
 from __future__ import annotations
 
+import csv
+import io
 from itertools import combinations
 
 import pytest
+from openpyxl import load_workbook
 
 from tests.api.helpers import create_project, enrol, ok, register_trainee, url
 
@@ -123,3 +126,31 @@ def test_every_pair_of_sexes_has_a_gap_and_a_hidden_figure_gives_null_gaps(clien
         for pair, values in gap["pairs"].items():
             if "male" in pair.split("_"):
                 assert values == {"difference": None, "ratio": None}, (name, pair)
+
+
+@pytest.mark.parametrize("locale, marker", [("en", "[c]"), ("tr", "[g]"), ("sv", "[c]")])
+def test_exports_mark_every_hidden_cell_on_every_sheet_and_say_why(client, world, locale, marker):
+    tenant, project = world
+    ok(client.patch(url("/organisation"), headers=tenant.headers["admin"], json={"locale": locale}))
+    params = {"project_id": project["id"], "by": "sex", "period_start": DAY, "period_end": DAY}
+    body = report(client, "reach", tenant.headers["manager"], **params)
+    hidden_cells = sum(cell["reached"] is None for cell in body["breakdown"])
+    hidden_targets = sum(value is None for t in body["share_targets"] for value in (t["reached"], t["share"], t["met"]))
+    assert hidden_cells and hidden_targets
+
+    response = client.get(url("/metrics/reach"), headers=tenant.headers["manager"], query_string={**params,
+                                                                                                    "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"), newline="")))
+    notes = [row for row in rows if len(row) == 1 and row[0].startswith(marker + " = ")]
+    assert sum(row.count(marker) for row in rows) == hidden_cells + hidden_targets
+    assert len(notes) == 2  # under the share targets and under the breakdown, not under the summary
+
+    response = client.get(url("/metrics/reach"), headers=tenant.headers["manager"], query_string={**params,
+                                                                                                    "format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.get_data()))
+    marked = {name: sum(cell.value == marker for row in book[name].iter_rows() for cell in row)
+              for name in book.sheetnames}
+    noted = {name: any(str(cell.value).startswith(marker + " = ") for row in book[name].iter_rows() for cell in row)
+             for name in book.sheetnames}
+    assert list(marked.values()) == [0, hidden_targets, hidden_cells]
+    assert list(noted.values()) == [False, True, True]
