@@ -14,8 +14,9 @@ project asked for, in the period):
 - `interviewing`: enrolled people with such a referral that reached an interview or went beyond it:
   interviewing or hired now, or rejected or withdrawn after it was interviewing (the referral's audit
   trail shows that step; a hire straight from `referred` counts as beyond it).
-- `hired`: enrolled people with a placement (a job start, through a referral or recorded directly)
-  started on or after their first entry in scope; so `hired` may exceed `interviewing`.
+- `hired`: enrolled people with such a referral that ended in a hire. A job start recorded without a
+  referral is no step of this funnel (the outcomes and the ILO pack count placements), so each referral
+  stage holds the next: referred >= interviewing >= hired.
 - `employed_6m`, `employed_12m`: people with an enrolment in scope whose month_6 (month_12) checkpoint
   is recorded as employed or self-employed.
 
@@ -27,14 +28,14 @@ has an enrolment in).
 
 Why from the records and not the metrics read model: the read model holds participations and their
 outcomes, while a funnel follows people across records it does not hold: registrations (a person never
-enrolled is not in it), referrals and their steps, every job start. A funnel is asked for now and then, by
+enrolled is not in it), referrals and their steps. A funnel is asked for now and then, by
 a manager: a handful of GROUP BY queries over one organisation's rows, each reached by an index
-(`organisation_id` of every record, `trainee_id` of referrals and placements, `enrolment_id` of follow-ups,
+(`organisation_id` of every record, `trainee_id` of referrals, `enrolment_id` of follow-ups,
 the audit entries' organisation, type and entity), are cheap enough, always current (no event to wait
 for) and independent of the read model's shape, which changes with the figures it serves.
 
 Queries: all enrolment stages in one (people in scope, grouped per person, joined to their referrals
-and placements grouped per person), `registered` in another; each once for the totals by sex and
+grouped per person), `registered` in another; each once for the totals by sex and
 once for the cells of `by=`. Suppression is `service.metrics.suppression`'s, table by table: a stage's
 split by sex; a stage's `by=` cells, and each cell's split by sex; the drop-out reasons by sex. A table of 1
 to min_cell_size - 1 people is hidden whole, also where one person is in several cells (two groups, two
@@ -54,7 +55,7 @@ from itertools import product
 from sqlalchemy import ColumnElement, Date, Select, Subquery, Text, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from service.db.models import AuditEntry, Enrolment, FollowUp, Placement, Project, Referral, Trainee
+from service.db.models import AuditEntry, Enrolment, FollowUp, Project, Referral, Trainee
 from service.domain import people
 from service.domain import referrals as referral_rules
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, EXIT_REASONS
@@ -381,9 +382,6 @@ def _enrolled_query(request: Request, by: Sequence[str], utc_day) -> Select:
                                               FollowUp.checkpoint.in_(("month_6", "month_12")), employed))
                     .where(*scope).group_by(*keys).subquery("participants"))
     referrals = _referrals(organisation)
-    placements = (select(Placement.trainee_id, func.max(Placement.started_on).label("last_started"))
-                  .where(Placement.organisation_id == organisation).group_by(Placement.trainee_id)
-                  .subquery("placements"))
     first_on = participants.c.first_on
 
     def after_entry(column: ColumnElement) -> ColumnElement[int]:
@@ -396,19 +394,18 @@ def _enrolled_query(request: Request, by: Sequence[str], utc_day) -> Select:
                     *(participants.c[f"r_{reason}"] for reason in DROP_OUT_REASONS),
                     after_entry(utc_day(referrals.c.last_referred)).label("referred"),
                     after_entry(utc_day(referrals.c.last_interviewed)).label("interviewing"),
-                    after_entry(placements.c.last_started).label("hired"),
+                    after_entry(utc_day(referrals.c.last_hired)).label("hired"),
                     participants.c.employed_6m, participants.c.employed_12m)
              .select_from(participants)
              .join(Trainee, Trainee.id == participants.c.trainee_id)
-             .outerjoin(referrals, referrals.c.trainee_id == participants.c.trainee_id)
-             .outerjoin(placements, placements.c.trainee_id == participants.c.trainee_id))
+             .outerjoin(referrals, referrals.c.trainee_id == participants.c.trainee_id))
     names = ("enrolled", "completed", "dropped_out", *(f"r_{reason}" for reason in DROP_OUT_REASONS),
              "referred", "interviewing", "hired", "employed_6m", "employed_12m")
     return _grouped(inner, by, lambda rows: [func.sum(rows.c[name]) for name in names])
 
 
 def _referrals(organisation: uuid.UUID):
-    """Per person: the latest referral, and the latest that reached an interview (or beyond)."""
+    """Per person: the latest referral, the latest that reached an interview (or beyond), the latest hire."""
     was_interviewing = exists().where(
         AuditEntry.organisation_id == organisation, AuditEntry.entity_type == Referral.__tablename__,
         AuditEntry.entity_id == Referral.id,
@@ -416,7 +413,8 @@ def _referrals(organisation: uuid.UUID):
     reached = or_(Referral.status.in_((referral_rules.INTERVIEWING, referral_rules.HIRED)),
                   and_(Referral.status.in_((referral_rules.REJECTED, referral_rules.WITHDRAWN)), was_interviewing))
     return (select(Referral.trainee_id, func.max(Referral.created_at).label("last_referred"),
-                   func.max(case((reached, Referral.created_at))).label("last_interviewed"))
+                   func.max(case((reached, Referral.created_at))).label("last_interviewed"),
+                   func.max(case((Referral.status == referral_rules.HIRED, Referral.created_at))).label("last_hired"))
             .where(Referral.organisation_id == organisation).group_by(Referral.trainee_id).subquery("referred"))
 
 

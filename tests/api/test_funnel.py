@@ -4,7 +4,7 @@ The programme of `build_programme` (T is today; all in the tenant, min_cell_size
 API as its users would, so that every stage's count is known by construction:
 
     registered: F1..F9 women (Konak), M1..M6 men (Buca), N1 non-binary (Konak), U1 undisclosed (Buca);
-                F9's registration moved to T-500 (the only record written around the API)
+                F9's registration moved to T-500 (written around the API, as M2's referral below)
     M1 born 1960 (55+); everybody else is 18-24 on every date used here
     F1 in the roma and disability groups, F2 in roma, nobody else in a group
     project P1, entered on T-290: F1..F6, M1..M5, N1, U1; on T-700 (before the period): F7, M6
@@ -13,8 +13,8 @@ API as its users would, so that every stage's count is known by construction:
     dropped out on T-200: F6 and M3 (found a job), M4 (moved away), U1 (health); M5 is still enrolled
     referrals: F1 interviewed and hired (formal job from T-150, so her month_6 checkpoint is recorded
                employed from it); F2 interviewed, then rejected; F3 rejected without an interview;
-               M1 interviewing; M2 referred
-    placements recorded directly: M2 from T-190 (informal), M5 from T-300 (before his entry: not hired)
+               M1 interviewing; M2 referred, the referral moved to T-400 (before his entry: not counted)
+    placements recorded directly, without a referral (so no hire of this funnel): M2 from T-190, M5 from T-300
     month_6 recorded (due T-18): F2 employed, N1 employed, M1 unemployed
     month_12 recorded (due T-15): F7 employed, M6 self-employed
 
@@ -34,7 +34,7 @@ from openpyxl import load_workbook
 from sqlalchemy import event, update
 
 from service.clock import today
-from service.db.models import Organisation, Trainee
+from service.db.models import Organisation, Referral, Trainee
 from service.domain.people import SEXES
 from tests import factories
 from tests.api.conftest import vacancy_body, work_terms
@@ -128,6 +128,11 @@ def build_programme(client, tenant, pathways) -> Programme:
             "enrolment_id": enrolments[name]["id"], "checkpoint": checkpoint}))["items"]
         ok(client.post(url(f"/follow-ups/{listed[0]['id']}"), headers=caseworker,
                        json={"status": "recorded", "employment_status": status}))
+    with pathways.session_factory() as session:
+        before_entry = datetime.combine(today() - timedelta(days=400), time(12), tzinfo=timezone.utc)
+        session.execute(update(Referral).where(Referral.id == uuid.UUID(referrals["M2"]["id"]))
+                        .values(created_at=before_entry))
+        session.commit()
     return Programme(tenant, p1, p2, people)
 
 
@@ -166,18 +171,18 @@ ALL_TIME = {
     ("dropped_out", "family_care"): counts(),
     ("dropped_out", "lost_contact"): counts(),
     ("dropped_out", "other"): counts(),
-    "referred": counts(3, 2),
+    "referred": counts(3, 1),
     "interviewing": counts(2, 1),
-    "hired": counts(1, 1),
+    "hired": counts(1),
     "employed_6m": counts(2, 0, 1),
     "employed_12m": counts(1, 1),
 }
 #: The period [T-300, T]: F9 registered before it, F7 and M6 entered before it.
 IN_PERIOD = {**ALL_TIME, "registered": counts(8, 6, 1, 1), "enrolled": counts(6, 5, 1, 1),
              "completed": counts(5, 2, 1), "employed_12m": counts()}
-#: Project P2: F1 alone, entered on T-100, after her job started.
+#: Project P2: F1 alone, entered on T-100 (referred and hired after it, her job started before).
 P2_ONLY = {**{key: counts() for key in ALL_TIME}, "registered": counts(1), "enrolled": counts(1),
-           "referred": counts(1), "interviewing": counts(1)}
+           "referred": counts(1), "interviewing": counts(1), "hired": counts(1)}
 
 
 # --- access and bad input ---------------------------------------------------------------------------
@@ -249,7 +254,7 @@ def test_the_period_filters_registration_and_entry(client, programme_):
 
 def test_a_project_counts_its_own_entries_only(client, programme_):
     body = funnel(client, programme_.admin, suppress="false", project_id=programme_.p2["id"])
-    assert figures(body["stages"]) == P2_ONLY  # F1's job started before she entered P2: not hired there
+    assert figures(body["stages"]) == P2_ONLY
     assert body["project_id"] == programme_.p2["id"]
 
 
@@ -260,7 +265,7 @@ def test_by_a_dimension_each_cell_as_constructed(client, programme_):
     assert cells["Konak"]["enrolled"] == counts(6, 0, 1) and cells["Buca"]["enrolled"] == counts(0, 5, 0, 1)
     assert cells["Konak"]["registered"] == counts(8, 0, 1) and cells["Buca"]["registered"] == counts(0, 6, 0, 1)
     assert cells["Konak"]["completed"] == counts(5, 0, 1) and cells["Buca"]["completed"] == counts(0, 2)
-    assert cells["Konak"]["hired"] == counts(1) and cells["Buca"]["hired"] == counts(0, 1)
+    assert cells["Konak"]["hired"] == counts(1) and cells["Buca"]["hired"] == counts()  # M2: no referral
     assert cells["Buca"][("dropped_out", "found_job")] == counts(0, 1)
     assert cells["Buca"][("dropped_out", "health")] == counts(0, 0, 0, 1)
     assert cells["Konak"]["employed_6m"] == counts(2, 0, 1)
@@ -287,7 +292,7 @@ def test_by_project_counts_a_person_in_each_of_her_projects(client, programme_):
     cells = {cell["project"]: figures(cell["stages"]) for cell in body["breakdown"]}
     assert cells[programme_.p2["id"]] == P2_ONLY
     assert cells[programme_.p1["id"]]["enrolled"] == ALL_TIME["enrolled"]
-    assert cells[programme_.p1["id"]]["hired"] == counts(1, 1)
+    assert cells[programme_.p1["id"]]["hired"] == counts(1)
 
 
 # --- suppression -------------------------------------------------------------------------------------
@@ -300,8 +305,7 @@ def test_small_cells_are_hidden_and_small_tables_whole_totals_exact(client, prog
     assert rows["enrolled"] == (7, 6, None, None, 15)
     assert rows["registered"] == (9, 6, None, None, 17)
     assert rows["completed"] == (6, None, None, 0, 10)
-    assert rows["referred"] == (None, None, 0, 0, 5)
-    for stage, total in (("dropped_out", 4), ("interviewing", 3), ("hired", 2), ("employed_6m", 3),
+    for stage, total in (("dropped_out", 4), ("referred", 4), ("interviewing", 3), ("hired", 1), ("employed_6m", 3),
                          ("employed_12m", 2)):  # fewer than 5 people: no zeros beside them either
         assert rows[stage] == (*none, total), stage
     for reason in REASONS:  # the drop-outs' reasons are a table of 4 people
