@@ -313,6 +313,14 @@ class Oracle:
                                 coverage=ratio(counts["recorded"], counts["exiters_due"]))
         return answer
 
+    def outcome_counts(self, period: Period) -> dict[str, int]:
+        """Outcomes' counts of exited participations on the exit basis (participations, not participants)."""
+        exited = [e for e in self.r.enrolments if e.status != "enrolled" and period.holds(e.exited_on)
+                  and (period.project_id is None or str(e.project_id) == period.project_id)]
+        return {"completed": sum(e.status == "completed" for e in exited),
+                "dropped_out": sum(e.status == "dropped_out" for e in exited),
+                "formal_upon_leaving": sum(self.upon_leaving(self.entered_on[e.id], e)["formal"] for e in exited)}
+
     # -- WIOA (participants, exit basis) -----------------------------------------------------------
 
     def employed_in(self, trainee_id, first: date, last: date) -> bool:
@@ -583,6 +591,8 @@ def test_packs_and_funnel_equal_the_oracle_without_suppression(client, pathways,
         compare_checkpoints(diff, answer.get("checkpoints"), expected, f"{label} outcomes")
         diff.same(f"{label} outcomes employment_rate_6m", answer.get("employment_rate_6m"),
                   expected["month_6"]["employment_rate"])
+        for name, value in oracle.outcome_counts(period).items():
+            diff.same(f"{label} outcomes {name}", answer.get(name), value)
         for cell in answer.get("breakdown", []):
             compare_checkpoints(diff, cell.get("checkpoints"), oracle.checkpoints(period, cell["sex"]),
                                 f"{label} outcomes sex={cell['sex']}")
