@@ -392,7 +392,8 @@ def test_period_filters_on_the_enrolment_date(client, world):
     admin = world.admin
     after = report(client, "reach", admin, period_start="2026-04-01", by="sex", suppress="false")
     assert (after["period_start"], after["period_end"]) == ("2026-04-01", None)
-    assert after["reached"] == 4 and cells(after) == {("female",): 2, ("male",): 2, ("non_binary",): 0, ("undisclosed",): 0}
+    assert after["reached"] == 4 and cells(after) == {("female",): 2, ("male",): 2, ("non_binary",): 0,
+                                                      ("undisclosed",): 0}
     before = report(client, "reach", admin, period_end="2026-03-31", by="project", suppress="false")
     assert before["reached"] == 4  # W1..W4, W1 once although in both projects
     assert cells(before) == {(world.p1["id"],): 4, (world.p2["id"],): 1}
@@ -436,7 +437,8 @@ def test_outcomes_of_the_world(client, world):
 def test_indicators_of_the_world(client, world):
     admin = report(client, "indicators", world.admin, suppress="false")
     assert admin["framework"] == "esf_plus"
-    assert indicator(admin, "participants") == {"female": 7, "male": 2, "non_binary": 0, "undisclosed": 0, "total": 9, "suppressed": False}
+    assert indicator(admin, "participants") == {"female": 7, "male": 2, "non_binary": 0, "undisclosed": 0,
+                                                "total": 9, "suppressed": False}
     assert indicator(admin, "qualification_upon_leaving") == {
         "female": 1, "male": 1, "non_binary": 0, "undisclosed": 0, "total": 2, "suppressed": False}
     assert indicator(admin, "aged_18_29")["total"] == 9  # participants: W1 in two projects is two of them
@@ -529,6 +531,11 @@ def test_whole_programme_figures_equal_a_scan_after_every_change(client, world, 
 
 # --- exports -----------------------------------------------------------------------------------------
 
+#: How the exports mark a hidden figure (service.metrics.exports) and label the sexes.
+HIDDEN = "[c]"
+SEX_LABELS = {"female": "Female", "male": "Male", "non_binary": "Non-binary", "undisclosed": "Not disclosed"}
+
+
 def csv_sections(response) -> dict[str, tuple[list[str], list[list[str]]]]:
     """{title: (header, rows)} of a CSV export (title line, header line, rows; blank line between)."""
     body = response.get_data()
@@ -581,16 +588,20 @@ def test_csv_export_has_the_figures_of_the_json(client, world, subtests):
         assert list(sections) == ["Summary", "Share targets", "Breakdown"]
         header, rows = sections["Summary"]
         assert header == ["Metric", "Value"]
-        summary = dict(rows)
-        assert summary == {"Project": "'=P1", "Reached": "8", "Target": "400", "Progress": "0.02",
-                           "As of": body["as_of"], "Period start": "", "Period end": ""}
+        summary = dict(row for row in rows if len(row) == 2)
+        assert summary | {"Project": "'=P1", "Reached": "8", "Target": "400", "Progress": "0.02",
+                          "As of": body["as_of"], "Period start": "", "Period end": "",
+                          "Period basis": "entry"} == summary
         header, rows = sections["Breakdown"]
         assert header == ["Sex", "Reached", "Suppressed"]
-        assert rows == [["Female", "", "Yes"], ["Male", "", "Yes"], ["Other", "0", "No"]]
+        assert rows[:4] == [["Female", HIDDEN, "Yes"], ["Male", HIDDEN, "Yes"], ["Non-binary", "0", "No"],
+                            ["Not disclosed", "0", "No"]]
         header, rows = sections["Share targets"]
-        assert header == ["Dimension", "Value", "Minimum share", "Maximum share", "Reached", "Share", "Met"]
+        assert header[:7] == ["Dimension", "Value", "Minimum share", "Maximum share", "Reached", "Share", "Met"]
         target = body["share_targets"][0]
-        assert rows == [["Sex", "Female", "0.5", "", as_text(target["reached"]), as_text(target["share"]), "Yes"]]
+        # hidden with the breakdown's female cell: count, share and met (whether met tells where the count lies)
+        assert target["reached"] is target["share"] is target["met"] is None
+        assert rows[0][:7] == ["Sex", "Female", "0.5", "", HIDDEN, HIDDEN, HIDDEN]
     with subtests.test("reach by sex and project, not suppressed"):
         params = {"by": "sex,project", "suppress": "false", "period_end": "2026-12-31"}
         body = report(client, "reach", world.admin, **params)
@@ -598,14 +609,14 @@ def test_csv_export_has_the_figures_of_the_json(client, world, subtests):
         assert dict(sections["Summary"][1])["Reached"] == "8"
         assert dict(sections["Summary"][1])["Period end"] == "2026-12-31"
         codes = {world.p1["id"]: "'" + P1_CODE, world.p2["id"]: P2_CODE}
-        expected = [[cell["sex"].capitalize(), codes[cell["project"]], str(cell["reached"]), "No"]
+        expected = [[SEX_LABELS[cell["sex"]], codes[cell["project"]], str(cell["reached"]), "No"]
                     for cell in body["breakdown"]]
         assert sections["Breakdown"] == (["Sex", "Project", "Reached", "Suppressed"], expected)
         assert ["Female", "'=P1", "6", "No"] in expected and ["Male", "P2", "0", "No"] in expected
     with subtests.test("outcomes"):
         body = report(client, "outcomes", world.admin, suppress="false", by="sex")
         sections = csv_sections(export(client, "outcomes", world.admin, "csv", suppress="false", by="sex"))
-        assert list(sections) == ["Summary", "Gender gaps", "Breakdown"]
+        assert list(sections) == ["Summary", "Checkpoints", "Gender gaps", "Breakdown"]
         summary = dict(sections["Summary"][1])
         assert summary["Enrolled"] == "9" and summary["Completed"] == "3" and summary["Completion rate"] == "0.75"
         assert summary["Median wage"] == body["median_wage"] == "29250.00"
@@ -613,19 +624,25 @@ def test_csv_export_has_the_figures_of_the_json(client, world, subtests):
         header, rows = sections["Gender gaps"]
         assert header[:3] == ["Metric", "Female", "Male"]
         gaps = {row[0]: row[1:] for row in rows}
-        assert gaps["Completion rate"] == ["0.6667", "1.0", "-0.3333", "0.6667"]
+        assert gaps["Completion rate"][:4] == ["0.6667", "1.0", "-0.3333", "0.6667"]
         header, rows = sections["Breakdown"]
         assert header[:3] == ["Sex", "Enrolled", "Completed"]
-        assert [row[:3] for row in rows] == [["Female", "7", "2"], ["Male", "2", "1"], ["Other", "0", "0"]]
+        assert [row[:3] for row in rows] == [["Female", "7", "2"], ["Male", "2", "1"], ["Non-binary", "0", "0"],
+                                             ["Not disclosed", "0", "0"]]
+        header, rows = sections["Checkpoints"]
+        assert header[:3] == ["Checkpoint", "Exiters due", "Employed"]
+        upon_leaving = body["checkpoints"]["upon_leaving"]
+        assert rows[0][1:3] == [str(upon_leaving["exiters_due"]), str(upon_leaving["employed"])] == ["4", "1"]
     with subtests.test("indicators"):
         body = report(client, "indicators", world.manager)
         response = export(client, "indicators", world.manager, "csv")
         assert response.headers["Content-Disposition"] == f'attachment; filename="pathways-{slug}-indicators.csv"'
         header, rows = csv_sections(response)["Indicators"]
-        assert header[:4] == ["Indicator", "Female", "Male", "Other"]  # the fifth: see the test below
-        assert rows[0] == ["Participants", "", "", "0", "9"]
-        assert len(rows) == len(body["indicators"])
-        assert [row[4] for row in rows] == [str(row["total"]) for row in body["indicators"]]
+        assert header[:6] == ["Indicator", "Female", "Male", "Non-binary", "Not disclosed", "Total"]
+        assert rows[0][:6] == ["Participants", HIDDEN, HIDDEN, "0", "0", "9"]
+        shown = [row for row in rows if len(row) > 1]
+        assert len(shown) == len(body["indicators"])
+        assert [row[5] for row in shown] == [str(row["total"]) for row in body["indicators"]]
 
 
 def test_the_total_column_of_the_indicators_is_labelled(client, world, subtests):
@@ -634,10 +651,10 @@ def test_the_total_column_of_the_indicators_is_labelled(client, world, subtests)
         ok(client.patch(url("/organisation"), headers=world.admin, json={"locale": locale}))
         with subtests.test(locale=locale, format="csv"):
             sections = csv_sections(export(client, "indicators", world.manager, "csv", by="sex"))
-            assert [header[-1] for header, _rows in list(sections.values())[1:]] == [total, total]
+            assert [total in header for header, _rows in list(sections.values())[1:]] == [True, True]
         with subtests.test(locale=locale, format="xlsx"):
             sheets = xlsx_sheets(export(client, "indicators", world.manager, "xlsx", by="sex"))
-            assert [rows[0][-1] for rows in list(sheets.values())[1:]] == [total, total]
+            assert [total in rows[0] for rows in list(sheets.values())[1:]] == [True, True]
 
 
 def test_csv_content_type_names_its_charset_once(client, tenant):
@@ -660,15 +677,15 @@ def test_xlsx_export_has_the_figures_of_the_json(client, world):
     assert dict(summary[1:])["Reached"] == 8
     codes = {world.p1["id"]: P1_CODE, world.p2["id"]: P2_CODE}
     assert sheets["Breakdown"] == [("Sex", "Project", "Reached", "Suppressed"), *[
-        (cell["sex"].capitalize(), codes[cell["project"]], cell["reached"], "No") for cell in body["breakdown"]]]
+        (SEX_LABELS[cell["sex"]], codes[cell["project"]], cell["reached"], "No") for cell in body["breakdown"]]]
 
     suppressed = xlsx_sheets(export(client, "reach", world.manager, "xlsx", by="sex"))
-    assert suppressed["Breakdown"] == [("Sex", "Reached", "Suppressed"), ("Female", None, "Yes"),
-                                       ("Male", None, "Yes"), ("Other", 0, "No")]
+    assert suppressed["Breakdown"][:5] == [("Sex", "Reached", "Suppressed"), ("Female", HIDDEN, "Yes"),
+                                           ("Male", HIDDEN, "Yes"), ("Non-binary", 0, "No"), ("Not disclosed", 0, "No")]
 
     indicators = xlsx_sheets(export(client, "indicators", world.admin, "xlsx", suppress="false"))
     rows = {row[0]: row[1:] for row in indicators["Indicators"][1:]}
-    assert rows["Participants"] == (7, 2, 0, 9)
+    assert rows["Participants"][:5] == (7, 2, 0, 0, 9)
     outcomes = xlsx_sheets(export(client, "outcomes", world.admin, "xlsx", suppress="false"))
     summary = dict(outcomes["Summary"][1:])
     assert (summary["Enrolled"], summary["Completed"], summary["Median wage"]) == (9, 3, 29250)  # a number
@@ -680,15 +697,16 @@ def test_exports_speak_the_organisations_language(client, world):
     assert list(sections) == ["Özet", "Kırılım"]
     header, rows = sections["Özet"]
     assert header == ["Ölçüt", "Değer"] and dict(rows)["Ulaşılan"] == "8"
-    assert sections["Kırılım"] == (["Cinsiyet", "Ulaşılan", "Gizlendi"],
-                                  [["Kadın", "", "Evet"], ["Erkek", "", "Evet"], ["Diğer", "0", "Hayır"]])
+    header, rows = sections["Kırılım"]
+    assert header == ["Cinsiyet", "Ulaşılan", "Gizlendi"]
+    assert [row[0] for row in rows[:4]] == ["Kadın", "Erkek", "İkili olmayan (non-binary)", "Belirtilmemiş"]
 
     sheets = xlsx_sheets(export(client, "indicators", world.admin, "xlsx", suppress="false", by="sex"))
     assert list(sheets) == ["Özet", "Göstergeler", "Kırılım"]
-    assert sheets["Göstergeler"][0][:4] == ("Gösterge", "Kadın", "Erkek", "Diğer")
-    assert sheets["Göstergeler"][1] == ("Katılımcılar", 7, 2, 0, 9)
+    assert sheets["Göstergeler"][0][:4] == ("Gösterge", "Kadın", "Erkek", "İkili olmayan (non-binary)")
+    assert sheets["Göstergeler"][1][:6] == ("Katılımcılar", 7, 2, 0, 0, 9)
     assert sheets["Kırılım"][0][:2] == ("Cinsiyet", "Gösterge")
-    assert ("Kadın", "Katılımcılar", 7, 0, 0, 7) in sheets["Kırılım"]
+    assert ("Kadın", "Katılımcılar", 7, 0, 0, 0, 7) in [row[:7] for row in sheets["Kırılım"]]
 
     gaps = csv_sections(export(client, "outcomes", world.admin, "csv", suppress="false"))["Cinsiyet farkları"]
     assert gaps[0][:3] == ["Ölçüt", "Kadın", "Erkek"]

@@ -33,7 +33,8 @@ def _history(client, headers, people: int, seed: int) -> uuid.UUID:
     employer = client.post("/api/v1/employers", headers=cw, json=employer_body()).get_json()
     for n in range(people):
         trainee = client.post("/api/v1/trainees", headers=cw, json=factories.trainee_body(
-            sex=rng.choice(("female", "male", "non_binary", "undisclosed")), district=rng.choice(("Buca", "Konak", None)),
+            sex=rng.choice(("female", "male", "non_binary", "undisclosed")),
+            district=rng.choice(("Buca", "Konak", None)),
             vulnerable_groups=rng.sample(("roma", "neet", "disability"), rng.randint(0, 2)))).get_json()
         for project in projects[:rng.randint(1, 2)]:
             enrolled_on = TODAY - timedelta(days=rng.randint(100, 400))
