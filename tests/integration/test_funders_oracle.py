@@ -710,6 +710,11 @@ class Suppressed:
             diff.found.append(f"{path}: only {hidden} hidden, derivable from the total")
 
 
+#: The counts each checkpoint rate rests on: hidden with either of them.
+RATE_PARTS = {"employment_rate": ("employed", "exiters_due"), "employment_rate_recorded": ("employed", "recorded"),
+              "coverage": ("recorded", "exiters_due")}
+
+
 def reach_share_counts(oracle: Oracle, period: Period, target: dict) -> int:
     """People reached in the period whose participation at entry falls in the share target's category."""
     values = target["value"] if isinstance(target["value"], list) else [target["value"]]
@@ -751,6 +756,26 @@ def test_packs_and_funnel_suppressed_for_a_manager(client, pathways, drain, seed
         for stage, want in oracle.funnel(period)["stages"].items():
             if stage in stages:
                 check.table(f"{label} funnel {stage}", stages[stage], want)
+        outcomes = get(client, programme, diff=diff, path="/metrics/outcomes", role=Role.MANAGER, by="sex",
+                       **period.query())
+        cells = {cell["sex"]: cell.get("checkpoints") or {} for cell in outcomes.get("breakdown", [])}
+        totals = outcomes.get("checkpoints") or {}
+        for sex in SEXES:
+            want = oracle.checkpoints(period, sex)
+            for name, figures in want.items():
+                shown = cells.get(sex, {}).get(name, {})
+                for rate, parts in RATE_PARTS.items():
+                    if name == "upon_leaving" and rate == "employment_rate_recorded":
+                        parts = ("employed",)  # over those recorded or employed: a count not answered
+                    if any(shown.get(part) is None for part in parts) and shown.get(rate) is not None:
+                        diff.found.append(f"{label} outcomes sex={sex} {name}.{rate}: shown beside a hidden count")
+        for name in CHECKPOINT_DAYS:
+            for figure in ("exiters_due", "employed", "recorded", "unreachable", "overdue"):
+                have = {sex: cells.get(sex, {}).get(name, {}).get(figure) for sex in SEXES}
+                have["total"] = totals.get(name, {}).get(figure)
+                want = {sex: oracle.checkpoints(period, sex)[name][figure] for sex in SEXES}
+                want["total"] = oracle.checkpoints(period)[name][figure]
+                check.table(f"{label} outcomes checkpoints.{name}.{figure}", have, want)
         wioa = rows_by_key(get(client, programme, diff=diff, path="/metrics/indicators", role=Role.MANAGER,
                                framework="wioa", **period.query()))
         expected = oracle.wioa(period)
