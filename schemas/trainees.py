@@ -37,10 +37,11 @@ class Citizenship(fields.String):
         return code
 
 
-def _citizenship(**kwargs) -> Citizenship:
+def citizenship_field(**kwargs) -> Citizenship:
     return Citizenship(allow_none=True, metadata={
-        "description": "Citizenship, ISO 3166-1 alpha-2 (e.g. TR, SY); optional. Outside the 27 EU member "
-                       "states: a third-country national (ESF+)."}, **kwargs)
+        "enum": sorted(people.COUNTRY_CODES),
+        "description": "Citizenship, ISO 3166-1 alpha-2 (e.g. TR, SY; XK for Kosovo); optional. Outside the 27 "
+                       "EU member states: a third-country national (ESF+)."}, **kwargs)
 
 
 LABOUR_STATUS_DESCRIPTION = (
@@ -65,7 +66,7 @@ class TraineeCreateSchema(BaseSchema):
                                   metadata={"description": LABOUR_STATUS_DESCRIPTION})
     vulnerable_groups = fields.List(fields.String(validate=one_of(people.VULNERABLE_GROUPS)),
                                     load_default=list, validate=validate.Length(max=len(people.VULNERABLE_GROUPS)))
-    citizenship = _citizenship()
+    citizenship = citizenship_field()
     consent = StrictBoolean(required=True)
 
 
@@ -85,7 +86,7 @@ class TraineePatchSchema(BaseSchema):
                                   metadata={"description": LABOUR_STATUS_DESCRIPTION})
     vulnerable_groups = fields.List(fields.String(validate=one_of(people.VULNERABLE_GROUPS)),
                                     validate=validate.Length(max=len(people.VULNERABLE_GROUPS)))
-    citizenship = _citizenship()
+    citizenship = citizenship_field()
 
 
 class TraineeSchema(BaseSchema):

@@ -54,7 +54,8 @@ def test_refer_interview_hire_and_follow_up(client, tenant, programme):
         ("exit", "2026-06-30"), ("month_12", "2027-06-30"), ("month_6", "2026-12-29")]
     exit_checkpoint = next(f for f in follow_ups["items"] if f["checkpoint"] == "exit")
     recorded = client.post(f"/api/v1/follow-ups/{exit_checkpoint['id']}", headers=caseworker, json={
-        "status": "recorded", "employment_status": "employed", "wage_monthly": "28500", "currency": "TRY"})
+        "status": "recorded", "employment_status": "employed", "wage_monthly": "28500", "currency": "TRY",
+        "observed_on": "2026-07-10"})  # the day the status refers to: within four weeks of leaving
     assert recorded.status_code == 200, recorded.get_json()
     assert recorded.get_json()["status"] == "recorded" and recorded.get_json()["source"] == "caseworker"
 
