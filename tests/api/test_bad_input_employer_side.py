@@ -198,7 +198,7 @@ ENDPOINTS = [
     ], bad_path="/placements/not-a-uuid/end"),
     Endpoint("POST /follow-ups/{id}", "POST", lambda s: f"/follow-ups/{s.follow_ups['exit']['id']}",
              lambda s: {"status": "recorded", "employment_status": "employed", "wage_monthly": "27000",
-                        "currency": "TRY"}, "caseworker", [
+                        "currency": "TRY", "observed_on": "2026-07-10"}, "caseworker", [
         drop("status"),
         set_("status-done", status="done"), set_("status-null", status=None), set_("status-number", status=1),
         set_("employment-status-number", employment_status=5),
@@ -208,6 +208,8 @@ ENDPOINTS = [
         set_("currency-two-letters", currency="TR"),
         set_("source-given", source="placement"), set_("checkpoint-given", checkpoint="month_6"),
         set_("due-on-given", due_on="2026-06-30"),
+        set_("observed-after-the-window", observed_on="2026-07-29"),
+        set_("observed-before-the-exit", observed_on="2026-06-29"), set_("observed-no-date", observed_on="soon"),
     ], bad_path="/follow-ups/not-a-uuid"),
 ]
 

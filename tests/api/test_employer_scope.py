@@ -105,7 +105,8 @@ ENDPOINTS = [
                                                   vacancy_id=t.vacancy)), success=201),
     Endpoint("GET follow-up", "GET", PROGRAMME_READERS, _path("/follow-ups/{t.follow_up}")),
     Endpoint("POST follow-up", "POST", STAFF_WRITERS, _path(
-        "/follow-ups/{t.follow_up}", lambda t, mine: {"status": "recorded", "employment_status": "unemployed"}),
+        "/follow-ups/{t.follow_up}", lambda t, mine: {"status": "recorded", "employment_status": "unemployed",
+                                                      "observed_on": "2026-07-10"}),  # its window: EXITED_ON + 28
         fresh=("follow_up",)),
     Endpoint("POST employer", "POST", STAFF_WRITERS, _path(
         "/employers", lambda t, mine: employer_body(name="Konak Oteli", sector="I55")),
