@@ -580,6 +580,7 @@ def test_packs_and_funnel_equal_the_oracle_without_suppression(client, pathways,
         answer = get(client, programme, diff=diff, path="/metrics/indicators", framework="esf_plus", **period.query())
         compare_esf(diff, answer, oracle.esf_plus(period), f"{label} esf_plus")
         diff.same(f"{label} esf_plus period_basis", answer.get("period_basis"), {"outputs": "entry", "results": "exit"})
+        diff.same(f"{label} esf_plus pending_events after the drain", answer.get("pending_events"), 0)
         for basis in ("entry", "exit"):
             answer = get(client, programme, diff=diff, path="/metrics/indicators", framework="esf_plus",
                          period_basis=basis, **period.query())
