@@ -27,6 +27,7 @@ Readings of the design where it is silent (kept here, said in the report):
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -809,3 +810,36 @@ def test_packs_and_funnel_suppressed_for_a_manager(client, pathways, drain, seed
                       [cell["reached"] for cell in by_sex["breakdown"]], [None] * len(by_sex["breakdown"]))
     assert check.hidden_seen >= 3, "the suppressed answers had hardly any small cell to hide"
     diff.check(f"seed {seed}, suppressed")
+
+
+# -- pathways metrics verify ---------------------------------------------------------------------------
+
+def test_verify_finds_the_read_model_equal_and_counts_the_entry_corrections(committing_pathways, monkeypatch):
+    """On records that really commit (the command reads through its own connection): 0 differences, and as
+    many entry corrections as the generator made."""
+    from click.testing import CliRunner
+
+    from service import metrics_cli as cli_module
+    from service.app import create_app
+    from service.cli import main as pathways_cli
+    from tests.conftest import draining
+
+    drain = draining(committing_pathways)
+    client = create_app(pathways=committing_pathways).test_client()
+    programme = FundersProgramme(client, committing_pathways, drain, 7, people=30).build()
+    assert drain() == 0 and programme.corrections > 0
+    built = []
+    original = cli_module.build
+    monkeypatch.setattr(cli_module, "build", lambda *a, **k: built.append(original(*a, **k)) or built[-1])
+    env = {"DATABASE_URL": committing_pathways.config.database_url,
+           "PATHWAYS_PII_HASH_KEY": "oracle-hash", "PATHWAYS_PII_ENCRYPTION_KEY": "oracle-encryption"}
+    try:
+        result = CliRunner().invoke(pathways_cli, ["metrics", "verify", "--org-slug", programme.slug], env=env)
+    finally:
+        for pathways in built:
+            pathways.dispose()
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    assert result.exit_code == 0, result.output
+    assert json.loads(lines[0]) == {"organisation": programme.slug, "trainees_checked": len(programme.people),
+                                    "differences": 0, "entry_corrections": programme.corrections}, result.output
+    assert f"{programme.corrections} entry corrections recorded in the audit" in result.stdout
