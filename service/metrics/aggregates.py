@@ -98,6 +98,8 @@ FIXED_VALUES: dict[str, tuple] = {
 #: The date facts a period may filter on: a participation's entry or exit, a participant's first entry or
 #: final exit.
 DATED_BY = ("enrolled_on", "exited_on", "entered_on", "left_on")
+#: Those of them a participation without an exit lacks: on the exit basis only exits count.
+EXIT_DATES = ("exited_on", "left_on")
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ class Scope:
         if self.project_id is not None:
             conditions.append(E.project_id == self.project_id)
         dated = column(self.dated_by)
+        if self.dated_by in EXIT_DATES:  # an exit cohort: those who have left, with or without a period
+            conditions.append(dated.is_not(None))
         if self.period_start is not None:
             conditions.append(dated >= self.period_start)
         if self.period_end is not None:

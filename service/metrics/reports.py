@@ -378,7 +378,8 @@ def indicators(session: Session, request: Request) -> dict:
 
 
 def _one_query(requests: Mapping[str, Request]) -> bool:
-    """Whether outputs and results read the same rows (no period: then one query, and one rollup)."""
+    """Whether one query over the outputs' rows gives the results too: the same scope, or no period (the
+    results' exit basis then only asks for a final exit, which every result's own condition requires)."""
     output, result = requests[OUTPUT].scope, requests[RESULT].scope
     return output == result or (output.whole and result.whole)
 
