@@ -185,12 +185,12 @@ class _Enrolment:
     __slots__ = ("id", "organisation_id", "trainee_id", "project_id", "enrolled_on", "status", "exited_on",
                  "qualification_gained", "exit_reason", "cohort", "cohort_id", "labour_status_at_entry",
                  "education_level_at_entry", "settlement_type_at_entry", "vulnerable_groups_at_entry",
-                 "citizenship_at_entry", "age_at_entry")
+                 "citizenship_at_entry", "age_at_entry", "cohort_occupation")
 
 
 class _Placement:
     __slots__ = ("id", "started_on", "ended_on", "end_reason", "wage_monthly", "currency", "formal",
-                 "hours_per_week", "contract_type", "employer_id", "vacancy_id")
+                 "hours_per_week", "contract_type", "employer_id", "vacancy_occupation", "employer_sector")
 
 
 class _FollowUp:
@@ -341,7 +341,7 @@ def _luhn_digit(digits: str) -> str:
 
 class _World:
     def __init__(self, rng: random.Random, new_id: _Ids, loaded_at: str, organisation_id: uuid.UUID,
-                 projects: list[_Project], employers: list[tuple[str, tuple[str, ...]]], ids: _NationalIds,
+                 projects: list[_Project], employers: list[tuple[str, tuple[str, ...], str]], ids: _NationalIds,
                  vault: NationalIdVault, today: date, trainees: int):
         self.rng, self.new_id, self.loaded_at, self.today = rng, new_id, loaded_at, today
         self.organisation_uuid = organisation_id
@@ -358,10 +358,11 @@ class _World:
         self.labels = {c["occupation"]: c["name"].split(",")[0] for cs in data.COHORTS.values() for c in cs}
         self.weeks = _course_weeks()
         self.employers_by_occupation: dict[str, list[str]] = {}
-        for employer_id, hires in employers:
+        for employer_id, hires, _sector in employers:
             for occupation in hires:
                 self.employers_by_occupation.setdefault(occupation, []).append(employer_id)
-        self.all_employers = [employer_id for employer_id, _ in employers]
+        self.all_employers = [employer_id for employer_id, _hires, _sector in employers]
+        self.sectors = {employer_id: sector for employer_id, _hires, sector in employers}
         expected = 2.0 * trainees
         for project in projects:
             self._plan_courses(project, expected * project.profile["weight"] / sum(
@@ -517,7 +518,7 @@ class _World:
             if exited_on > today:  # not happened yet: the course is still running for this person
                 status, exited_on, qualification, reason = ENROLLED, None, None, None
             e.status, e.exited_on, e.qualification_gained, e.exit_reason = status, exited_on, qualification, reason
-            e.id, e.cohort_id = self.new_id(), cohort.id
+            e.id, e.cohort_id, e.cohort_occupation = self.new_id(), cohort.id, cohort.occupation
             # The person as at entry: the generator's people do not change, so the current values.
             e.labour_status_at_entry, e.education_level_at_entry = t.labour_status, t.education_level
             e.settlement_type_at_entry, e.vulnerable_groups_at_entry = t.settlement_type, t.vulnerable_groups
@@ -604,7 +605,7 @@ class _World:
         rng, today = self.rng, self.today
         trade = data.OCCUPATIONS[occupation]
         p = _Placement()
-        p.started_on, p.currency, p.vacancy_id = started_on, data.CURRENCY, None
+        p.started_on, p.currency, p.vacancy_occupation = started_on, data.CURRENCY, None  # no vacancy
         p.formal = rng.random() < FORMAL_SHARE
         if p.formal:
             p.contract_type = self.contracts[occupation](rng)
@@ -616,6 +617,7 @@ class _World:
             p.hours_per_week = (45, 50, 55)[int(rng.random() * 3)]
         employers = self.employers_by_occupation.get(occupation) or self.all_employers
         p.employer_id = employers[int(rng.random() * len(employers))]
+        p.employer_sector = self.sectors[p.employer_id]
         share, (shortest, longest) = JOB_ENDS[p.contract_type]
         p.ended_on = p.end_reason = None
         if rng.random() < share:
@@ -705,7 +707,7 @@ def _course_weeks() -> dict[str, int]:
 # --- writing ----------------------------------------------------------------------------------------
 
 def _employer_rows(rng: random.Random, new_id: _Ids, loaded_at: str, organisation_id: str, count: int
-                   ) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
+                   ) -> tuple[list[str], list[tuple[str, tuple[str, ...], str]]]:
     """The demo's employers, then more of their kinds (each hiring one occupation), with valid, unique VKNs."""
     by_occupation: dict[str, list[dict]] = {}
     for employer in data.EMPLOYERS:
@@ -730,7 +732,7 @@ def _employer_rows(rng: random.Random, new_id: _Ids, loaded_at: str, organisatio
         employer_id = new_id()
         rows.append("\t".join((employer_id, organisation_id, name, base + vkn.calc_check_digit(base),
                                model["sector"], district, loaded_at, loaded_at)))
-        employers.append((employer_id, hires))
+        employers.append((employer_id, hires, model["sector"]))
     return rows, employers
 
 
@@ -854,8 +856,8 @@ def _load(cursor, organisation_id: uuid.UUID, today: date):
     if not projects:
         raise ValueError("The organisation has no project running in the last three years: create projects first "
                          "(python -m bench.generate does).")
-    cursor.execute("SELECT id FROM employers WHERE organisation_id = %s ORDER BY id", (organisation_id,))
-    employers = [(employer_id.hex, ()) for (employer_id,) in cursor.fetchall()]
+    cursor.execute("SELECT id, sector FROM employers WHERE organisation_id = %s ORDER BY id", (organisation_id,))
+    employers = [(employer_id.hex, (), sector) for (employer_id, sector) in cursor.fetchall()]
     cursor.execute("SELECT count(*) FROM trainees WHERE organisation_id = %s", (organisation_id,))
     existing = cursor.fetchone()[0]
     return projects, employers, scheme, existing

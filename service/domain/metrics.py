@@ -435,9 +435,10 @@ METRICS = (
             All(Is("month_6_status", RECORDED), Is("month_6_employment", *EMPLOYED))),
     _result("improved_labour_market_situation_6m", N_("With an improved labour market situation six months "
                                                         "after leaving"),
-            "Leavers employed at entry who, at the month_6 checkpoint, are recorded employed in a formal placement "
-            "started after the first entry (from precarious work to a new formal job).",
-            All(Is("employment_category", "employed"), IsTrue("month_6_new_formal"))),
+            "Leavers employed at their first entry into the project who, at the month_6 checkpoint, are recorded "
+            "employed in a formal placement started after that entry and held on the day observed (from precarious "
+            "work to a new formal job).",
+            IsTrue("improved_6m")),
 )
 
 

@@ -1,6 +1,4 @@
-"""Aggregates over the metrics read model: one GROUP BY per question, no join to the records but for
-the occupation and sector of a job (its vacancy, employer and cohort, whose codes may change without
-an event about the trainee).
+"""Aggregates over the metrics read model: one GROUP BY per question, no join to the records.
 
 A `Scope` says which participations count (organisation, project, period of a date fact: `enrolled_on`
 or `exited_on` for participations, `entered_on` or `left_on` for participants);
@@ -24,7 +22,7 @@ from itertools import product
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from service.db.models import Cohort, Employer, Project, Vacancy
+from service.db.models import Cohort, Project
 from service.db.models import MetricEnrolment as E
 from service.db.models import MetricParticipant as P
 from service.db.models.metrics import MetricEnrolmentGroup as G
@@ -43,11 +41,6 @@ NO_GROUP = "none"
 GROUPS_FACT = "vulnerable_groups"
 
 
-#: The job's records, joined for the occupation and sector dimensions only.
-_JOB_VACANCY, _COHORT, _JOB_EMPLOYER = aliased(Vacancy), aliased(Cohort), aliased(Employer)
-_OCCUPATION = func.coalesce(_JOB_VACANCY.occupation, _COHORT.occupation)
-
-
 def column(fact: str) -> ColumnElement:
     """The read-model column that stores a fact: the read model keeps the facts column for column."""
     if fact in Participation.__dataclass_fields__ and fact != GROUPS_FACT:
@@ -61,22 +54,15 @@ def _dimension(name: str, fact: str) -> ColumnElement:
     if fact == GROUPS_FACT:  # one cell per group, `none` for people in no group
         return func.coalesce(G.vulnerable_group, literal(NO_GROUP))
     if name == "occupation":  # ISCO-08 major group: the code's first digit
-        return func.substr(_OCCUPATION, 1, 1)
+        return func.substr(E.job_occupation, 1, 1)
     if name == "occupation_sub_major":
-        return func.substr(_OCCUPATION, 1, 2)
-    if name == "sector":  # NACE Rev. 2 section: the code's letter
-        return func.substr(_JOB_EMPLOYER.sector, 1, 1)
+        return func.substr(E.job_occupation, 1, 2)
     return column(fact)
 
 
 DIMENSIONS: dict[str, ColumnElement] = {d.name: _dimension(d.name, d.fact) for d in catalogue.DIMENSIONS}
 #: The outer joins a dimension needs besides the participations and their participant.
-_JOINS: dict[str, tuple] = {
-    "vulnerable_group": ((G, G.enrolment_id == E.enrolment_id),),
-    "occupation": ((_JOB_VACANCY, _JOB_VACANCY.id == E.job_vacancy_id), (_COHORT, _COHORT.id == E.cohort_id)),
-    "sector": ((_JOB_EMPLOYER, _JOB_EMPLOYER.id == E.job_employer_id),),
-}
-_JOINS["occupation_sub_major"] = _JOINS["occupation"]
+_JOINS: dict[str, tuple] = {"vulnerable_group": ((G, G.enrolment_id == E.enrolment_id),)}
 
 #: ISCO-08 major groups (0 armed forces ... 9 elementary occupations) and NACE Rev. 2 sections.
 ISCO_MAJOR_GROUPS = tuple(str(digit) for digit in range(10))

@@ -30,15 +30,18 @@ from service.domain import people
 
 #: What the derivation reads of each kind of record (the projection selects just these columns; its
 #: `trainee_id` groups a trainee's records). A new fact read from a new column names it here.
+#: `cohort_occupation`, `vacancy_occupation` and `employer_sector` are read through the record's cohort,
+#: vacancy and employer (service.metrics.projection.JOINED): none of the three can change once written.
 READS: dict[str, tuple[str, ...]] = {
     "trainees": ("id", "organisation_id", "sex", "district"),
     "enrolments": ("id", "organisation_id", "trainee_id", "project_id", "cohort_id", "enrolled_on", "status",
                    "exited_on", "exit_reason", "qualification_gained", "labour_status_at_entry",
                    "education_level_at_entry", "settlement_type_at_entry", "vulnerable_groups_at_entry",
-                   "citizenship_at_entry", "age_at_entry"),
-    "placements": ("id", "trainee_id", "employer_id", "vacancy_id", "started_on", "ended_on", "wage_monthly",
-                   "currency", "formal"),
-    "follow_ups": ("trainee_id", "enrolment_id", "checkpoint", "status", "employment_status", "observed_on"),
+                   "citizenship_at_entry", "age_at_entry", "cohort_occupation"),
+    "placements": ("id", "trainee_id", "started_on", "ended_on", "wage_monthly", "currency", "formal",
+                   "vacancy_occupation", "employer_sector"),
+    "follow_ups": ("trainee_id", "enrolment_id", "checkpoint", "due_on", "status", "employment_status",
+                   "observed_on"),
 }
 
 #: SPEC section 5: a placement counts when it starts by `exited_on` + this many days.
@@ -90,16 +93,18 @@ class Participation:
     placed_on: date | None
     placed_wage: Decimal | None
     placed_currency: str | None
-    # the job the occupation and sector dimensions describe (joined to vacancies and employers when asked)
-    job_vacancy_id: uuid.UUID | None
-    job_employer_id: uuid.UUID | None
+    # the job the occupation and sector dimensions describe: its ISCO-08 code (the vacancy's, else the
+    # cohort's) and its employer's NACE section
+    job_occupation: str | None
+    job_sector: str | None
     # upon leaving (28 days) and the checkpoints, as recorded: no due date is stored (it is exited_on + days)
     exit_status: str | None
     leaving_status: str | None
     leaving_formal: bool
     month_6_status: str | None
     month_6_employment: str | None
-    month_6_new_formal: bool
+    #: ESF+ improved labour-market situation: employed at the first entry, and at month 6 in a new formal job.
+    improved_6m: bool
     month_12_status: str | None
     month_12_employment: str | None
 
@@ -119,14 +124,16 @@ def participations(enrolments, placements, follow_ups) -> tuple[Participation, .
         ordered = sorted(project_enrolments, key=lambda e: (e.enrolled_on, e.id))
         first, final = ordered[0], ordered[-1]
         left_on = final.exited_on if final.status != enrolment_rules.ENROLLED else None
+        employed_at_entry = catalogue.ENTRY_CATEGORIES[first.labour_status_at_entry] == "employed"
         for enrolment in ordered:
             found.append(participation(enrolment, placements, follow_ups, entered_on=first.enrolled_on,
-                                       first_entry=enrolment is first, final=enrolment is final, left_on=left_on))
+                                       first_entry=enrolment is first, final=enrolment is final, left_on=left_on,
+                                       employed_at_entry=employed_at_entry))
     return tuple(sorted(found, key=lambda p: p.enrolment_id))
 
 
 def participation(enrolment, placements, follow_ups, *, entered_on: date, first_entry: bool, final: bool,
-                  left_on: date | None) -> Participation:
+                  left_on: date | None, employed_at_entry: bool) -> Participation:
     placed = _first_placement(enrolment, placements)
     job = _job(enrolment, placements)
     # Only answered checkpoints: an open one says nothing yet (whether it is due depends on today).
@@ -147,10 +154,11 @@ def participation(enrolment, placements, follow_ups, *, entered_on: date, first_
         enrolment.exit_reason, enrolment.qualification_gained,
         placed.started_on if placed else None, placed.wage_monthly if placed else None,
         placed.currency if placed else None,
-        job.vacancy_id if job else None, job.employer_id if job else None,
+        (job.vacancy_occupation or enrolment.cohort_occupation) if job else None,
+        job.employer_sector[:1] if job and job.employer_sector else None,
         exit_check.status if exit_check else None, leaving, formal,
         month_6.status if month_6 else None, month_6.employment_status if month_6 else None,
-        _new_formal_job(entered_on, placements, month_6),
+        employed_at_entry and _new_formal_job(entered_on, placements, month_6),
         month_12.status if month_12 else None, month_12.employment_status if month_12 else None)
 
 
@@ -213,8 +221,6 @@ def _new_formal_job(entered_on: date, placements, month_6) -> bool:
     if month_6 is None or month_6.status != follow_up_rules.RECORDED or month_6.employment_status not in (
             catalogue.EMPLOYED):
         return False
-    observed_on = month_6.observed_on
-    if observed_on is None:
-        return False
+    observed_on = month_6.observed_on or month_6.due_on
     return any(p.formal and entered_on < p.started_on <= observed_on
                and (p.ended_on is None or p.ended_on >= observed_on) for p in placements)

@@ -21,10 +21,11 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from service.db.models import (
-    Enrolment, FollowUp, MetricEnrolment, MetricParticipant, MetricState, OutboxMessage, Placement, Trainee,
+    Cohort, Employer, Enrolment, FollowUp, MetricEnrolment, MetricParticipant, MetricState, OutboxMessage, Placement,
+    Trainee, Vacancy,
 )
 from service.db.models.metrics import MetricEnrolmentGroup
 from service.metrics import facts, rollups
@@ -36,7 +37,15 @@ Facts = tuple[Participant, tuple[Participation, ...]]
 #: One expanding parameter: the statements below compile once, however many trainees they are for.
 _IDS = bindparam("trainee_ids", expanding=True)
 _MODELS = {"trainees": Trainee, "enrolments": Enrolment, "placements": Placement, "follow_ups": FollowUp}
-_READ = {name: tuple(getattr(_MODELS[name], column) for column in columns) for name, columns in facts.READS.items()}
+#: The facts' columns of a record's cohort, vacancy and employer (outer joins: a job need not have a vacancy).
+_COHORT, _VACANCY, _EMPLOYER = aliased(Cohort), aliased(Vacancy), aliased(Employer)
+JOINED = {"cohort_occupation": _COHORT.occupation, "vacancy_occupation": _VACANCY.occupation,
+          "employer_sector": _EMPLOYER.sector}
+_JOINS = {"enrolments": ((_COHORT, _COHORT.id == Enrolment.cohort_id),),
+          "placements": ((_VACANCY, _VACANCY.id == Placement.vacancy_id),
+                         (_EMPLOYER, _EMPLOYER.id == Placement.employer_id))}
+_READ = {name: tuple(JOINED[column].label(column) if column in JOINED else getattr(_MODELS[name], column)
+                     for column in columns) for name, columns in facts.READS.items()}
 _TRAINEE = _READ["trainees"]
 _TRAINEES = select(*_TRAINEE).where(Trainee.id.in_(_IDS))
 #: Locked in id order (no deadlock between batches), FOR NO KEY UPDATE: as exclusive among refreshes and
@@ -45,8 +54,15 @@ _TRAINEES = select(*_TRAINEE).where(Trainee.id.in_(_IDS))
 _LOCKED_TRAINEES = (select(*_TRAINEE)
                     .where(Trainee.organisation_id == bindparam("organisation_id"), Trainee.id.in_(_IDS))
                     .order_by(Trainee.id).with_for_update(key_share=True))
-_RECORDS = {name: select(*_READ[name]).where(_MODELS[name].trainee_id.in_(_IDS))  # a trainee's records
-            for name in ("enrolments", "placements", "follow_ups")}
+def _records(name: str):
+    """A trainee's records of one kind, with what the facts read of their cohort, vacancy or employer."""
+    stmt = select(*_READ[name]).select_from(_MODELS[name])
+    for target, onclause in _JOINS.get(name, ()):
+        stmt = stmt.outerjoin(target, onclause)
+    return stmt.where(_MODELS[name].trainee_id.in_(_IDS))
+
+
+_RECORDS = {name: _records(name) for name in ("enrolments", "placements", "follow_ups")}
 _PARTICIPANT_COLUMNS = tuple(Participant.__dataclass_fields__)
 #: Groups at entry are rows of their own (MetricEnrolmentGroup), the other facts columns.
 _GROUPS = "vulnerable_groups"

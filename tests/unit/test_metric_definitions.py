@@ -39,8 +39,7 @@ def _facts(condition) -> set[str]:
 
 
 def named_facts() -> set[str]:
-    # The job's occupation and sector are read from its vacancy, employer and cohort (aggregates.DIMENSIONS).
-    found = {dimension.fact for dimension in catalogue.DIMENSIONS} - {"job_occupation", "job_sector"}
+    found = {dimension.fact for dimension in catalogue.DIMENSIONS}
     for metric in catalogue.METRICS:
         computed = metric.computed
         if isinstance(computed, Count):
@@ -197,9 +196,9 @@ def test_the_projection_selects_everything_the_facts_are_derived_from():
                         exit_reason="completed_course", qualification_gained=True,
                         labour_status_at_entry="in_education", education_level_at_entry="tertiary",
                         settlement_type_at_entry="rural", vulnerable_groups_at_entry=["roma"],
-                        citizenship_at_entry="SY", age_at_entry=25)
-    placement = _record("placements", id=uuid.uuid4(), trainee_id=person, employer_id=uuid.uuid4(),
-                        started_on=date(2026, 7, 1), wage_monthly=Decimal("28500.00"), currency="TRY", formal=True)
+                        citizenship_at_entry="SY", age_at_entry=25, cohort_occupation="7411")
+    placement = _record("placements", id=uuid.uuid4(), trainee_id=person, started_on=date(2026, 7, 1),
+                        wage_monthly=Decimal("28500.00"), currency="TRY", formal=True, employer_sector="F43.2")
     checks = [_record("follow_ups", trainee_id=person, enrolment_id=enrolment_id, checkpoint=checkpoint,
                       status="recorded", employment_status="employed", observed_on=observed_on)
               for checkpoint, observed_on in (("exit", date(2026, 7, 2)), ("month_6", date(2026, 12, 29)))]
@@ -209,7 +208,7 @@ def test_the_projection_selects_everything_the_facts_are_derived_from():
         enrolment_id, org, person, project_id, None, 25, "25-29", "in_education", "inactive", "tertiary", "rural",
         "SY", True, frozenset({"roma"}), date(2026, 1, 5), date(2026, 1, 5), True, True, date(2026, 6, 30),
         "completed", date(2026, 6, 30), "completed_course", True, date(2026, 7, 1), Decimal("28500.00"), "TRY",
-        None, placement.employer_id, "recorded", "employed", True, "recorded", "employed", True, None, None)
+        "7411", "F", "recorded", "employed", True, "recorded", "employed", False, None, None)
 
 
 # -- the participation facts of design 14 B -------------------------------------------------------------------
@@ -229,8 +228,9 @@ def _enrolment(enrolled_on: date, exited_on: date | None = None, status: str = "
 
 
 def _job(started_on: date, ended_on: date | None = None, *, formal: bool = False):
-    return _record("placements", id=uuid.uuid4(), trainee_id=PERSON, employer_id=uuid.uuid4(), started_on=started_on,
-                   ended_on=ended_on, wage_monthly=Decimal("1000.00"), currency="EUR", formal=formal)
+    return _record("placements", id=uuid.uuid4(), trainee_id=PERSON, started_on=started_on, ended_on=ended_on,
+                   wage_monthly=Decimal("1000.00"), currency="EUR", formal=formal, vacancy_occupation="5120",
+                   employer_sector="I56")
 
 
 def _check(enrolment, checkpoint: str, employment: str, observed_on: date, status: str = "recorded"):
@@ -302,12 +302,16 @@ def test_an_improved_situation_needs_a_new_formal_job_held_at_month_6():
     observed = EXITED + timedelta(days=190)
     month_6 = _check(done, "month_6", "employed", observed)
 
-    def improved(*placements):
-        (row,) = facts.participations([done], list(placements), [month_6])
-        return row.month_6_new_formal
+    def improved(*placements, enrolment=done):
+        (row,) = facts.participations([enrolment], list(placements), [month_6])
+        return row.improved_6m
 
     assert improved(_job(date(2026, 3, 1), formal=True))
     assert not improved(_job(date(2026, 3, 1)))  # informal
     assert not improved(_job(date(2026, 1, 5), formal=True))  # not after the first entry
     assert not improved(_job(date(2026, 3, 1), observed - timedelta(days=1), formal=True))  # ended before
     assert not improved()
+    # only for those employed at the (first) entry
+    unemployed = _enrolment(date(2026, 1, 5), EXITED)
+    month_6 = _check(unemployed, "month_6", "employed", observed)
+    assert not improved(_job(date(2026, 3, 1), formal=True), enrolment=unemployed)

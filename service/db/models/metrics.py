@@ -72,16 +72,17 @@ class MetricEnrolment(Base):
     placed_on: Mapped[date | None]
     placed_wage: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     placed_currency: Mapped[str | None] = mapped_column(String(3))
-    #: The job the occupation and sector dimensions describe (its vacancy and employer, joined when asked).
-    job_vacancy_id: Mapped[uuid.UUID | None]
-    job_employer_id: Mapped[uuid.UUID | None]
+    #: The job the occupation and sector dimensions describe: ISCO-08 code (the vacancy's, else the cohort's)
+    #: and the employer's NACE Rev. 2 section.
+    job_occupation: Mapped[str | None] = mapped_column(String(4))
+    job_sector: Mapped[str | None] = mapped_column(String(1))
     #: The checkpoints once answered: status (recorded/unreachable), employment status; upon leaving as derived.
     exit_status: Mapped[str | None] = mapped_column(String(16))
     leaving_status: Mapped[str | None] = mapped_column(String(16))
     leaving_formal: Mapped[bool]
     month_6_status: Mapped[str | None] = mapped_column(String(16))
     month_6_employment: Mapped[str | None] = mapped_column(String(16))
-    month_6_new_formal: Mapped[bool]
+    improved_6m: Mapped[bool]
     month_12_status: Mapped[str | None] = mapped_column(String(16))
     month_12_employment: Mapped[str | None] = mapped_column(String(16))
 
