@@ -14,7 +14,8 @@ from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
 from service.services import follow_ups
 
 blp = Blueprint("follow_ups", __name__, url_prefix="/follow-ups",
-                description="Outcome checkpoints (exit, month_6, month_12) of exited enrolments.")
+                description="Outcome checkpoints (exit, month_6, month_12) of exited enrolments: scheduled, due "
+                            "in their window, overdue after it, recorded or unreachable.")
 
 
 @blp.route("", methods=["GET"])
@@ -38,5 +39,7 @@ def get_follow_up(follow_up_id: uuid.UUID):
 @blp.arguments(FollowUpRecordSchema)
 @blp.response(200, FollowUpSchema)
 def record_follow_up(body, follow_up_id: uuid.UUID):
-    """Record the outcome (`status: recorded` with `employment_status`) or `status: unreachable`."""
+    """Record the outcome (`status: recorded` with `employment_status`) or `status: unreachable`, observed on
+    `observed_on`: a day in the checkpoint's window (`due_on` to `window_ends_on`) and not ahead of today; by
+    default today, which is only possible while the window is open. Allowed once the checkpoint is due."""
     return follow_ups.record(context.uow(), context.principal(), follow_up_id, body)
