@@ -130,6 +130,11 @@ OutcomesReportSchema = _report_schema(
         "description": "The median starting monthly wage in each currency (null when too few)."}),
     wages_left_out=fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
         "description": "Placements of placed_within_90d left out of median_wage, per other currency."}),
+    non_traditional=fields.Dict(allow_none=True, metadata={
+        "description": "Participations of women placed in occupations non-traditional for women (women below 25 % "
+                       "of the workers of the job's ISCO-08 sub-major or major group in the occupation sex-share "
+                       "table in effect) and of men in those non-traditional for men, with the table's country, "
+                       "scope and sources; null when no table is in effect."}),
     gaps=fields.Dict(metadata={"description": "Per rate and median wage: the sexes' values, difference, ratio."}),
     breakdown=fields.List(fields.Dict()))
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -40,8 +40,10 @@ from service.domain.metrics import (
     Overdue, Rate, Setting, Sum,
 )
 from service.metrics import aggregates as agg
+from service.metrics import labels
 from service.metrics.aggregates import Scope
 from service.metrics.suppression import suppress
+from service.translations import N_
 
 RATE_PLACES = 4
 CENT = Decimal("0.01")
@@ -55,6 +57,17 @@ CURRENCY = next(m for m in catalogue.of_report(OUTCOMES) if isinstance(m.compute
 
 
 @dataclass(frozen=True)
+class Occupations:
+    """The occupation sex-share table in effect for the organisation (service.services.occupation_shares):
+    which of female and male find an ISCO-08 code non-traditional (below 25 % of its workers)."""
+
+    country: str
+    scope: str
+    sources: tuple[tuple[str, int], ...]
+    non_traditional_sexes: Callable[[str], frozenset[str]]
+
+
+@dataclass(frozen=True)
 class Request:
     scope: Scope
     by: tuple[str, ...] = ()
@@ -64,6 +77,8 @@ class Request:
     basis: str | None = None
     #: The day checkpoints are due by (the organisation's today when not given).
     today: date | None = None
+    #: The table that says which occupations are non-traditional for a sex (none: not counted).
+    occupations: Occupations | None = None
 
     @property
     def threshold(self) -> int:
@@ -192,6 +207,7 @@ def outcomes(session: Session, request: Request) -> dict:
     amounts = all_amounts.get(currency, Counter())
     report = {"period_basis": basis, **_outcome_figures(counts, amounts, request.threshold),
               CURRENCY.name: currency, **_wages(all_amounts, currency, request.threshold),
+              "non_traditional": _non_traditional(session, request),
               "gaps": _gaps(session, request, currency)}
     if request.by:
         cell_amounts = agg.amounts(session, scope, request.by, MEDIAN.computed)
@@ -232,6 +248,44 @@ def _wages(by_currency: Mapping[str, Counter], main: str | None, threshold: int)
                              for currency, values in sorted(by_currency.items())},
             "wages_left_out": {currency: values.total() for currency, values in sorted(by_currency.items())
                                if currency != main}}
+
+
+# The outcomes' own keys, labelled in the exports (service.metrics.tables).
+labels.register(columns={
+    "median_wages": N_("Median wage per currency"),
+    "wages_left_out": N_("Placements left out of the median wage (other currencies)"),
+    "non_traditional": N_("Placed in occupations non-traditional for their sex"),
+    "women_in_jobs_non_traditional_for_women": N_("Women in occupations non-traditional for women"),
+    "men_in_jobs_non_traditional_for_men": N_("Men in occupations non-traditional for men"),
+    "country": N_("Country"),
+    "table": N_("Occupation sex-share table"),
+    "sources": N_("Sources"),
+})
+
+#: Participations with a job, per sex and ISCO-08 code of the job (`_non_traditional`).
+_JOB = MetricEnrolment.job_occupation
+_JOBS = {"jobs": agg.count_if(_JOB.is_not(None))}
+#: Which sex is counted in which occupations: women in jobs non-traditional for women, men in those for men.
+_NON_TRADITIONAL = {"female": "women_in_jobs_non_traditional_for_women",
+                    "male": "men_in_jobs_non_traditional_for_men"}
+
+
+def _non_traditional(session: Session, request: Request) -> dict | None:
+    """Participations of women whose job's occupation is non-traditional for women (below 25 % of its workers
+    in the table in effect), and of men in occupations non-traditional for men; null without a table. A count
+    of 1 to min_cell_size - 1 is hidden. Asked even without a table, so that it is one rollup of outcomes."""
+    per_code = agg.aggregate(session, request.scope, ("sex",), _JOBS, keys_after=(_JOB,))
+    table = request.occupations
+    if table is None:
+        return None
+    counts = dict.fromkeys(_NON_TRADITIONAL, 0)
+    for (sex, code), found in per_code.items():
+        if code is not None and sex in counts and sex in table.non_traditional_sexes(code):
+            counts[sex] += found["jobs"]
+    return {**{name: None if 0 < counts[sex] < request.threshold else counts[sex]
+               for sex, name in _NON_TRADITIONAL.items()},
+            "country": table.country, "table": table.scope,
+            "sources": "; ".join(f"{source} ({year})" for source, year in table.sources)}
 
 
 #: Per exit date: the participations exited and those whose checkpoint is answered (recorded or unreachable),

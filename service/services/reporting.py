@@ -13,6 +13,7 @@ from service.domain.roles import Principal, Role
 from service.clock import today
 from service.metrics import aggregates, freshness, reports
 from service.metrics.aggregates import Scope
+from service.services import occupation_shares
 from service.services.queries import get_scoped, own_organisation
 from service.services.unit_of_work import UnitOfWork
 
@@ -36,7 +37,8 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tupl
             raise ValidationFailed({"by": [f"The breakdown would have more than {MAX_CELLS} cells; "
                                            "ask for fewer dimensions."]})
         request = reports.Request(scope, by, args["suppress"], organisation.min_cell_size,
-                                  basis=args.get("period_basis"), today=today())
+                                  basis=args.get("period_basis"), today=today(),
+                                  occupations=_occupations(session, organisation) if kind == "outcomes" else None)
         figures = _figures(session, kind, request, project or organisation)
         fresh = freshness.freshness(session, organisation.id)  # the watermark: service.metrics.freshness
         header = {"as_of": _iso(fresh.as_of), "pending_events": fresh.pending_events,
@@ -46,6 +48,16 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tupl
         codes = {project_id: code for project_id, code in session.execute(
             select(Project.id, Project.code).where(Project.organisation_id == organisation.id))}
         return {**header, **figures}, organisation, {str(project_id): code for project_id, code in codes.items()}
+
+
+def _occupations(session, organisation: Organisation) -> reports.Occupations | None:
+    """The occupation sex-share table in effect for the organisation's country (its own, the national one or
+    the shipped one), which says where a job is non-traditional for a sex."""
+    found = occupation_shares.table_in_effect(session, organisation.country, organisation.id)
+    if found is None:
+        return None
+    return reports.Occupations(found.country, found.scope, tuple(found.table.sources),
+                               found.table.non_traditional_sexes)
 
 
 def _iso(value) -> str | None:

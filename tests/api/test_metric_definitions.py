@@ -17,7 +17,8 @@ HEADER = ("as_of", "pending_events", "organisation_id", "project_id", "period_st
           "min_cell_size", "suppression")
 #: What each answer holds besides the header and the catalogue's figures: the report's own shape.
 STRUCTURE = {REACH: ("period_basis", "share_targets", "breakdown"),
-             OUTCOMES: ("period_basis", "checkpoints", "median_wages", "wages_left_out", "gaps", "breakdown"),
+             OUTCOMES: ("period_basis", "checkpoints", "median_wages", "wages_left_out", "non_traditional", "gaps",
+                        "breakdown"),
              INDICATORS: ("framework", "period_basis", "indicators", "breakdown")}
 OPENAPI_TYPES = {PEOPLE: "integer", PARTICIPATIONS: "integer", PARTICIPANTS: "integer", RATE: "number",
                  MONEY: "string", CURRENCY: "string"}

@@ -24,12 +24,13 @@ import io
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from service.clock import today as service_today
 from service.db.models import MetricRollup, OutboxMessage
 from service.metrics import rollups
 from tests.api.conftest import work_terms
@@ -41,7 +42,7 @@ from workers.metrics import MetricsConsumer
 
 KINDS = ("reach", "outcomes", "indicators")
 DIMENSIONS = ("sex", "age_band", "vulnerable_group", "settlement_type", "labour_status", "education_level",
-              "project", "district")
+              "project", "district", "exit_reason", "cohort", "occupation", "occupation_sub_major", "sector")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOM = b"\xef\xbb\xbf"
 WOMEN_DISTRICT, MEN_DISTRICT = "Bayraklı", "=1+1"
@@ -460,7 +461,98 @@ def test_indicators_of_the_world(client, world):
     assert indicator(p1, "participants")["total"] == 8
 
 
-# --- trainee.updated ---------------------------------------------------------------------------------
+# --- issue 14: checkpoints, period basis, participants, wages, occupations ----------------------------
+
+def _building_job(client, world, trainee: dict, **terms) -> None:
+    """A job in ISCO-08 7112 (bricklayers: sub-major group 71, building trades) at a builder (NACE F)."""
+    caseworker = world.tenant.headers["caseworker"]
+    base = str(700_000_000 + uuid.uuid4().int % 99_999_999)
+    from stdnum.tr import vkn
+    builder = ok(client.post(url("/employers"), headers=caseworker, json={
+        "name": "Yapı Ltd", "tax_number": base + vkn.calc_check_digit(base), "sector": "F43.3"}), 201)
+    vacancy = ok(client.post(url("/vacancies"), headers=caseworker, json={
+        "employer_id": builder["id"], "title": "Bricklayer", "occupation": "7112", "positions": 3,
+        "wage_monthly": "1500.00", "currency": "EUR", "contract_type": "fixed_term"}), 201)
+    ok(client.post(url("/placements"), headers=caseworker, json=work_terms(
+        employer_id=builder["id"], vacancy_id=vacancy["id"], trainee_id=trainee["id"], **terms)), 201)
+
+
+def test_checkpoints_count_every_exiter_due_and_a_job_within_four_weeks(client, world):
+    """Upon leaving: W1's job one day after the exit and W2's after ten count, M1's after 32 days does not;
+    nobody recorded a checkpoint, so each is overdue once its window ended (all of them, by today)."""
+    _building_job(client, world, world.women[1], started_on="2026-07-10", wage_monthly="1500.00", currency="EUR")
+    body = report(client, "outcomes", world.admin, suppress="false", by="sex")
+    assert body["checkpoints"]["upon_leaving"] == {
+        "exiters_due": 4, "employed": 2, "recorded": 0, "unreachable": 0, "overdue": 4, "employment_rate": 0.5,
+        "employment_rate_recorded": 1.0, "coverage": 0.0}
+    month_6 = body["checkpoints"]["month_6"]
+    due = 4 if service_today() >= date(2026, 12, 29) else 0  # 182 days after the exits of 2026-06-30
+    assert (month_6["exiters_due"], month_6["employed"]) == (due, 0)
+    assert month_6["employment_rate"] == (0.0 if due else None) == body["employment_rate_6m"]
+    assert body["formal_upon_leaving"] == 2
+    female = next(cell for cell in body["breakdown"] if cell["sex"] == "female")
+    assert female["checkpoints"]["upon_leaving"]["exiters_due"] == 3
+    # Wages: the median is in the main currency; the EUR placement is named, not dropped silently.
+    assert (body["median_wage"], body["wage_currency"], body["wages_left_out"]) == ("29250.00", "TRY", {"EUR": 1})
+    assert body["median_wages"] == {"EUR": "1500.00", "TRY": "29250.00"}
+    assert report(client, "outcomes", world.manager)["median_wages"] == {"EUR": None, "TRY": None}  # too few
+
+
+def test_non_traditional_jobs_occupation_and_sector(client, world):
+    """W2 becomes a bricklayer (ISCO-08 7112; women 2 % of sub-major group 71 in the organisation's table)."""
+    _building_job(client, world, world.women[1], started_on="2026-07-10")
+    assert report(client, "outcomes", world.admin, suppress="false")["non_traditional"] is None  # no table yet
+    ok(client.put(url("/reference/occupation-sex-shares/TR"), headers=world.admin, json={"rows": [
+        {"isco_code": "71", "female_share": 0.02, "male_share": 0.98, "source": "TÜİK HİA 2023", "year": 2023},
+        {"isco_code": "5", "female_share": 0.45, "male_share": 0.55, "source": "TÜİK HİA 2023", "year": 2023}]}))
+    body = report(client, "outcomes", world.admin, suppress="false", by="occupation")
+    assert body["non_traditional"] | {"women_in_jobs_non_traditional_for_women": 1,
+                                      "men_in_jobs_non_traditional_for_men": 0, "country": "TR",
+                                      "table": "organisation"} == body["non_traditional"]
+    assert report(client, "outcomes", world.manager)["non_traditional"][
+        "women_in_jobs_non_traditional_for_women"] is None  # 1 is below min_cell_size
+    # W1 and M1's jobs have no vacancy nor cohort: no occupation known; W2's is in major group 7.
+    occupations = cells(body, "placed_within_90d")
+    assert (occupations[("7",)], occupations[(None,)]) == (1, 2)
+    sub_major = cells(report(client, "outcomes", world.admin, suppress="false", by="occupation_sub_major"),
+                      "placed_within_90d")
+    assert sub_major[("71",)] == 1
+    sectors = cells(report(client, "outcomes", world.admin, suppress="false", by="sector"), "enrolled")
+    assert (sectors[("F",)], sectors[("I",)], sectors[(None,)]) == (1, 2, 1)  # exits: W2, W1 and M1, W3
+    reasons = cells(report(client, "outcomes", world.admin, suppress="false", by="exit_reason"), "enrolled")
+    assert (reasons[("completed_course",)], reasons[("moved_away",)], reasons[(None,)]) == (3, 1, 0)
+    entries = cells(report(client, "outcomes", world.admin, suppress="false", by="exit_reason",
+                        period_basis="entry"), "enrolled")
+    assert entries[(None,)] == 5  # still enrolled
+
+
+def test_participants_once_per_project_and_the_entry_categories_add_up(client, world):
+    """W3 comes back to P1 after dropping out: one participant, counted at the first entry, left once."""
+    caseworker = world.tenant.headers["caseworker"]
+    w3 = world.women[2]
+    again = enrol(client, caseworker, w3["id"], world.p1["id"], enrolled_on="2026-09-01",
+                  labour_status_at_entry="employed")
+    body = report(client, "indicators", world.admin, suppress="false")
+    rows = {row["indicator"]: row["total"] for row in body["indicators"]}
+    assert rows["participants"] == 9  # 8 in P1 (W3 once) and W1 in P2
+    assert rows["unemployed"] + rows["inactive"] + rows["employed"] == rows["participants"]
+    assert rows["employed"] == 0  # W3's characteristics are those of her first entry
+    assert report(client, "outcomes", world.admin, suppress="false", period_basis="entry")["enrolled"] == 10
+    # Her final participation is open: she has not left, so she is in no result (the first exit is not final).
+    exits = report(client, "indicators", world.admin, suppress="false", period_basis="exit")
+    assert {row["indicator"]: row["total"] for row in exits["indicators"]}["participants"] == 3  # W1, W2, M1
+    ok(client.post(url(f"/enrolments/{again['id']}/drop-out"), headers=caseworker,
+                   json={"exited_on": "2026-10-01", "reason": "found_job"}))
+    body = report(client, "indicators", world.admin, suppress="false")
+    rows = {row["indicator"]: row["total"] for row in body["indicators"]}
+    assert body["period_basis"] == {"outputs": "entry", "results": "exit"}
+    assert rows["in_employment_upon_leaving"] == 2  # W1 (a job the next day) and W3 (left for a job)
+    # The results of a period on the exit basis: those whose final exit falls in it.
+    october = report(client, "indicators", world.admin, suppress="false", period_start="2026-10-01",
+                     period_end="2026-10-31")
+    rows = {row["indicator"]: row["total"] for row in october["indicators"]}
+    assert (rows["participants"], rows["in_employment_upon_leaving"]) == (0, 1)  # entered before; left then
+
 
 def test_the_breakdown_follows_a_trainees_changes(client, world):
     caseworker = world.tenant.headers["caseworker"]
