@@ -1,6 +1,7 @@
 """All mapped models, imported here so that metadata and Alembic see every table."""
 
 from service.db.models.audit import AuditEntry
+from service.db.models.documents import TraineeDocument
 from service.db.models.employers import Employer, Vacancy
 from service.db.models.enrolments import Enrolment
 from service.db.models.idempotency import IdempotencyRecord
@@ -21,4 +22,4 @@ from service.db.models.users import User
 __all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
            "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState",
            "Milestone", "OccupationSexShare", "Organisation", "OutboxMessage", "Placement", "ProcessedEvent", "Project",
-           "ReachCount", "ReachMember", "Referral", "Trainee", "User", "Vacancy"]
+           "ReachCount", "ReachMember", "Referral", "Trainee", "TraineeDocument", "User", "Vacancy"]

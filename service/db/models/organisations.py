@@ -21,3 +21,5 @@ class Organisation(IdMixin, TimestampMixin, Audited, Base):
     share_targets: Mapped[list] = mapped_column(default=list)
     min_cell_size: Mapped[int] = mapped_column(default=5)
     locale: Mapped[str] = mapped_column(String(16), default="en")
+    #: IANA name; the server default (the generic profile's) lets SQLite add the column in place.
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC")
