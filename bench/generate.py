@@ -85,6 +85,7 @@ from service.demo.generate import _education, _labour_status, _vulnerable_groups
 from service.domain import follow_ups as follow_up_rules
 from service.domain import national_ids
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, ENROLLED
+from service.domain.names import normalise
 from service.domain.people import age_on
 from service.domain.placements import active_on
 from service.metrics import facts, projection, rollups
@@ -156,7 +157,7 @@ COLUMNS = {
                "created_at, updated_at",
     "trainees": "id, organisation_id, given_name, family_name, national_id_hash, national_id_ciphertext, sex, "
                 "birth_date, phone, email, district, settlement_type, education_level, labour_status, "
-                "vulnerable_groups, consent, consent_at, created_at, updated_at",
+                "vulnerable_groups, consent, consent_at, created_at, updated_at, normalised_name",
     "enrolments": "id, organisation_id, trainee_id, project_id, cohort_id, status, enrolled_on, exited_on, "
                   "exit_reason, qualification_gained, labour_status_at_entry, education_level_at_entry, "
                   "settlement_type_at_entry, vulnerable_groups_at_entry, citizenship_at_entry, age_at_entry, "
@@ -492,7 +493,7 @@ class _World:
             t.id, t.organisation_id, given, family, vault.fingerprint(org, national_id),
             "\\\\x" + vault.encrypt(org, national_id).hex(), t.sex, birth_date.isoformat(), phone, email,
             t.district, t.settlement_type, t.education_level, t.labour_status, json.dumps(t.vulnerable_groups),
-            "t", registered, self.loaded_at, self.loaded_at)))
+            "t", registered, self.loaded_at, self.loaded_at, normalise(given, family))))
 
         enrolments = self._enrolments(t, project, first_course, first_enrolled_on, courses, out) \
             if first_course is not None else []

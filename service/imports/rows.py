@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from service.clock import utcnow
 from service.db import audit, bulk, outbox
 from service.db.models import Trainee
+from service.domain import names
 from service.domain import trainees as rules
 from service.ids import IdBlock
 from service.imports.checking import Candidate
@@ -100,7 +101,8 @@ class Rows:
         row.update(candidate.data, id=trainee_id, organisation_id=self._organisation_id,
                    national_id_hash=candidate.fingerprint,
                    national_id_ciphertext=self._vault.encrypt(self._organisation_id, candidate.national_id),
-                   consent_at=now, created_at=now, updated_at=now)
+                   consent_at=now, created_at=now, updated_at=now,
+                   normalised_name=names.normalise(candidate.data["given_name"], candidate.data["family_name"]))
         return row
 
     def _audit(self, trainee: dict, known: dict[str, str], entry_id: uuid.UUID, now: datetime) -> dict:

@@ -9,6 +9,7 @@ from service.db.models.inbox import ProcessedEvent
 from service.db.models.metrics import (
     MetricEnrolment, MetricParticipant, MetricParticipantGroup, MetricRollup, MetricRollupValue, MetricState,
 )
+from service.db.models.merges import TraineeDistinction, TraineeMerge
 from service.db.models.milestones import Milestone, ReachCount, ReachMember
 from service.db.models.organisations import Organisation
 from service.db.models.outbox import OutboxMessage
@@ -22,4 +23,5 @@ from service.db.models.users import User
 __all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
            "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState",
            "Milestone", "OccupationSexShare", "Organisation", "OutboxMessage", "Placement", "ProcessedEvent", "Project",
-           "ReachCount", "ReachMember", "Referral", "Trainee", "TraineeDocument", "User", "Vacancy"]
+           "ReachCount", "ReachMember", "Referral", "Trainee", "TraineeDistinction", "TraineeDocument",
+           "TraineeMerge", "User", "Vacancy"]

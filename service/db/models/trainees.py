@@ -7,13 +7,14 @@ any document has a `no_document_reason`.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from service.db.base import Audited, Base, IdMixin, OrgScopedMixin, TimestampMixin, enum_check
-from service.domain import people
+from service.domain import names, people
 from service.domain.documents import NO_DOCUMENT_REASONS
 
 
@@ -26,8 +27,14 @@ class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
         CheckConstraint(enum_check("education_level", people.EDUCATION_LEVELS), name="education_level"),
         CheckConstraint(enum_check("labour_status", people.LABOUR_STATUSES), name="labour_status"),
         CheckConstraint(enum_check("no_document_reason", NO_DOCUMENT_REASONS), name="no_document_reason"),
+        # Candidates of a registration: the organisation's people born that day.
+        Index("ix_trainees_org_birth_date", "organisation_id", "birth_date"),
+        # `GET /trainees?q=`: ILIKE '%word%' on PostgreSQL through pg_trgm (a plain index on SQLite).
+        Index("ix_trainees_normalised_name_trgm", "normalised_name", postgresql_using="gin",
+              postgresql_ops={"normalised_name": "gin_trgm_ops"}),
     )
     __audit_redact__ = frozenset({"national_id_hash", "national_id_ciphertext"})
+    __audit_exclude__ = Audited.__audit_exclude__ | {"normalised_name"}  # derived from the names, audited
 
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
@@ -46,3 +53,15 @@ class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     citizenship: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     consent: Mapped[bool]
     consent_at: Mapped[datetime]
+    #: The name as matching compares it (service.domain.names.normalise); set with the names.
+    normalised_name: Mapped[str] = mapped_column(String(500), default=lambda context: names.normalise(
+        context.get_current_parameters()["given_name"], context.get_current_parameters()["family_name"]))
+    #: Set on a duplicate merged into another person: kept (the merge can be undone), hidden from lists.
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("trainees.id"))
+
+    @validates("given_name", "family_name")
+    def _keep_normalised_name(self, key: str, value: str) -> str:
+        """Every change of a name (registration, PATCH) keeps the normal form with it."""
+        given, family = (value, self.family_name) if key == "given_name" else (self.given_name, value)
+        self.normalised_name = names.normalise(given, family)
+        return value
