@@ -21,7 +21,7 @@ def _bootstrap(pathways, country: str) -> Organisation:
 
 
 @pytest.mark.parametrize("country, scheme", [("tr", "tr_tckn"), ("SE", "se_personnummer"),
-                                             ("CO", "co_nit"), ("GT", "gt_nit"), ("DE", "generic")])
+                                             ("CO", "co_cc"), ("GT", "gt_cui"), ("DE", "generic")])
 def test_an_organisation_gets_its_countrys_primary_scheme(pathways, country, scheme):
     assert _bootstrap(pathways, country).national_id_scheme == scheme
 
@@ -29,7 +29,7 @@ def test_an_organisation_gets_its_countrys_primary_scheme(pathways, country, sch
 def test_a_new_profile_gives_new_organisations_its_scheme(pathways, monkeypatch):
     xx = dataclasses.replace(countries.GENERIC, code="XX", person_id_schemes=countries.profile("GT").person_id_schemes)
     monkeypatch.setattr(countries, "PROFILES", {**countries.PROFILES, "XX": xx})
-    assert _bootstrap(pathways, "XX").national_id_scheme == "gt_nit"
+    assert _bootstrap(pathways, "XX").national_id_scheme == "gt_cui"
 
 
 def test_the_database_accepts_every_scheme_a_profile_names(pathways):

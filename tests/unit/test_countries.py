@@ -35,12 +35,12 @@ def test_every_profile_is_complete(country: CountryProfile):
 
 
 @pytest.mark.parametrize("code, person, tax, currency, zone, encoding, delimiter, language", [
-    ("TR", ("tr_tckn",), "tr_vkn", "TRY", "Europe/Istanbul", "cp1254", ";", "tr"),
-    ("SE", ("se_personnummer",), "se_orgnr", "SEK", "Europe/Stockholm", "cp1252", ";", "sv"),
-    ("CO", ("co_nit",), "co_nit", "COP", "America/Bogota", "cp1252", ";", "es"),
-    ("GT", ("gt_nit",), "gt_nit", "GTQ", "America/Guatemala", "cp1252", ",", "es"),
-    ("ES", ("generic",), "generic", "EUR", "Europe/Madrid", "cp1252", ";", "es"),
-    ("DE", ("generic",), "generic", None, "UTC", None, ",", "en"),
+    ("TR", ("tr_tckn", "tr_ykn", "tr_temporary_protection", "passport", "unhcr"), "tr_vkn", "TRY", "Europe/Istanbul", "cp1254", ";", "tr"),
+    ("SE", ("se_personnummer", "se_samordningsnummer", "passport", "unhcr"), "se_orgnr", "SEK", "Europe/Stockholm", "cp1252", ";", "sv"),
+    ("CO", ("co_cc", "co_ti", "co_ce", "co_ppt", "passport", "unhcr"), "co_nit", "COP", "America/Bogota", "cp1252", ";", "es"),
+    ("GT", ("gt_cui", "passport", "unhcr"), "gt_nit", "GTQ", "America/Guatemala", "cp1252", ",", "es"),
+    ("ES", ("es_dni", "es_nie", "passport", "unhcr"), "generic", "EUR", "Europe/Madrid", "cp1252", ";", "es"),
+    ("DE", ("generic", "passport", "unhcr"), "generic", None, "UTC", None, ",", "en"),
 ])
 def test_each_field_of_each_profile(code, person, tax, currency, zone, encoding, delimiter, language):
     country = countries.profile(code)
@@ -55,7 +55,10 @@ def test_profiles_are_frozen():
 
 
 def test_the_schemes_an_organisation_may_use_come_from_the_profiles_in_order():
-    assert national_ids.SCHEMES == ("tr_tckn", "se_personnummer", "co_nit", "gt_nit", "generic")
+    # People's documents only: the CO and GT NIT are employers' tax numbers (tax_id_scheme).
+    assert national_ids.SCHEMES == (
+        "tr_tckn", "tr_ykn", "tr_temporary_protection", "passport", "unhcr", "se_personnummer",
+        "se_samordningsnummer", "co_cc", "co_ti", "co_ce", "co_ppt", "gt_cui", "es_dni", "es_nie", "generic")
 
 
 # A country the service does not know, with rules unlike any real one's.

@@ -22,7 +22,8 @@ def test_valid_numbers_are_normalised(scheme, value, canonical):
     ("tr_tckn", "00000000146"),      # leading zero
     ("tr_tckn", "1234"),
     ("se_personnummer", "880320-0017"),  # Luhn
-    ("co_nit", "213.123.432-2"),
+    ("co_cc", "0213123432"),           # a cédula does not begin with 0
+    ("gt_cui", "2131234320101"),       # check digit
     ("generic", "x" * 40),
     ("generic", "ab\x00cd"),
     ("tr_tckn", "   "),
@@ -34,6 +35,6 @@ def test_invalid_numbers_are_refused_without_echoing_them(scheme, value):
 
 
 @pytest.mark.parametrize("country, scheme", [("TR", "tr_tckn"), ("se", "se_personnummer"),
-                                             ("CO", "co_nit"), ("GT", "gt_nit"), ("DE", "generic")])
+                                             ("CO", "co_cc"), ("GT", "gt_cui"), ("DE", "generic")])
 def test_default_scheme_follows_the_country(country, scheme):
     assert national_ids.default_scheme(country) == scheme

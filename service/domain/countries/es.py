@@ -1,12 +1,13 @@
-"""Spain: no id schemes checked yet (generic), euro, Windows-1252 spreadsheets."""
+"""Spain: DNI and NIE for people (no employer tax scheme checked yet: generic), euro, Windows-1252."""
 
 from __future__ import annotations
 
 from service.domain.countries.definitions import GENERIC_SCHEME, CountryProfile
+from service.domain.documents.catalogue import types
 
 PROFILE = CountryProfile(
     code="ES",
-    person_id_schemes=(GENERIC_SCHEME,),
+    person_id_schemes=types("es_dni", "es_nie", "passport", "unhcr"),
     tax_id_scheme=GENERIC_SCHEME,
     currency="EUR",
     time_zone="Europe/Madrid",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from service.domain.countries.definitions import GENERIC_SCHEME, CountryProfile
+from service.domain.documents.catalogue import types
 
 PROFILE = CountryProfile(
     code=None,
-    person_id_schemes=(GENERIC_SCHEME,),
+    person_id_schemes=types("generic", "passport", "unhcr"),
     tax_id_scheme=GENERIC_SCHEME,
     currency=None,
     time_zone="UTC",

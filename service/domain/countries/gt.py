@@ -1,14 +1,15 @@
-"""Guatemala: the NIT for people and employers alike, quetzal, Windows-1252 spreadsheets."""
+"""Guatemala: the CUI of the DPI for people, the NIT for employers only, quetzal, Windows-1252."""
 
 from __future__ import annotations
 
 from stdnum.gt import nit
 
 from service.domain.countries.definitions import CountryProfile, stdnum_scheme
+from service.domain.documents.catalogue import types
 
 PROFILE = CountryProfile(
     code="GT",
-    person_id_schemes=(stdnum_scheme("gt_nit", nit),),
+    person_id_schemes=types("gt_cui", "passport", "unhcr"),
     tax_id_scheme=stdnum_scheme("gt_nit", nit),
     currency="GTQ",
     time_zone="America/Guatemala",
