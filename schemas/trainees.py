@@ -6,6 +6,9 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, Date, Email, Name, StrictBoolean, Text, one_of
+from schemas.documents import (
+    CONFIRM_SEX_MISMATCH_DESCRIPTION, DocumentSchema, documents_field, no_document_reason_field, type_field,
+)
 from schemas.pagination import PageArgsSchema
 from service.domain import people
 
@@ -53,7 +56,13 @@ LABOUR_STATUS_DESCRIPTION = (
 class TraineeCreateSchema(BaseSchema):
     given_name = Name(required=True, max_length=100)
     family_name = Name(required=True, max_length=100)
-    national_id = Text(required=True, min_length=1, max_length=32, load_only=True)
+    national_id = Text(min_length=1, max_length=32, load_only=True, metadata={
+        "description": "Shorthand for a document of the organisation's primary type (its `national_id_scheme`), "
+                       "issued by its country. Write-only."})
+    documents = documents_field()
+    no_document_reason = no_document_reason_field()
+    confirm_sex_mismatch = StrictBoolean(load_default=False, load_only=True,
+                                         metadata={"description": CONFIRM_SEX_MISMATCH_DESCRIPTION})
     sex = sex_field(required=True)
     birth_date = Date(required=True)
     phone = Text(max_length=32, allow_none=True,
@@ -103,12 +112,18 @@ class TraineeSchema(BaseSchema):
     labour_status = fields.String()
     vulnerable_groups = fields.List(fields.String())
     citizenship = fields.String(allow_none=True)
+    documents = fields.List(fields.Nested(DocumentSchema), dump_only=True)
+    no_document_reason = fields.String(allow_none=True)
     consent = fields.Boolean()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
 
 class TraineeListArgsSchema(PageArgsSchema):
+    document = Text(min_length=1, max_length=32, metadata={
+        "description": "An identity number (any spelling): its holder, found through the keyed hash. "
+                       "Caseworkers and admins only."})
+    document_type = type_field("With `document`: read the number as this type only.")
     sex = sex_field()
     district = Text(max_length=100)
     settlement_type = fields.String(validate=one_of(people.SETTLEMENT_TYPES))

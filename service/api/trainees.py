@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 
+from schemas.documents import DocumentAddSchema, DocumentRemoveArgsSchema, DocumentSchema
 from schemas.pagination import page_of
 from schemas.trainees import TraineeCreateSchema, TraineeListArgsSchema, TraineePatchSchema, TraineeSchema
 from service.api import context
@@ -12,10 +13,10 @@ from service.api.auth import requires
 from service.api.idempotency import idempotent
 from service.api.openapi import Blueprint, listing
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
-from service.services import trainees
+from service.services import documents, trainees
 
 blp = Blueprint("trainees", __name__, url_prefix="/trainees",
-                description="Trainees. The national id is write-only: it is never returned.")
+                description="Trainees. Identity numbers (documents, national id) are write-only: never returned.")
 
 
 @blp.route("", methods=["POST"])
@@ -32,7 +33,7 @@ def register_trainee(body):
 @blp.arguments(TraineeListArgsSchema, location="query")
 @blp.response(200, page_of(TraineeSchema))
 def list_trainees(args):
-    return listing(trainees.list_(context.uow(), context.principal(), args))
+    return listing(trainees.list_(context.uow(), context.principal(), args, context.pathways().vault))
 
 
 @blp.route("/<uuid:trainee_id>", methods=["GET"])
@@ -48,3 +49,22 @@ def get_trainee(trainee_id: uuid.UUID):
 @blp.response(200, TraineeSchema)
 def patch_trainee(changes, trainee_id: uuid.UUID):
     return trainees.update(context.uow(), context.principal(), trainee_id, changes)
+
+
+@blp.route("/<uuid:trainee_id>/documents", methods=["POST"])
+@requires(CASEWORK_WRITERS)
+@idempotent
+@blp.arguments(DocumentAddSchema)
+@blp.response(201, DocumentSchema)
+def add_document(body, trainee_id: uuid.UUID):
+    """Adds an identity document, checked as at registration (409 when someone holds the number)."""
+    return documents.add(context.uow(), context.principal(), trainee_id, body, context.pathways().vault)
+
+
+@blp.route("/<uuid:trainee_id>/documents/<uuid:document_id>", methods=["DELETE"])
+@requires(CASEWORK_WRITERS)
+@blp.arguments(DocumentRemoveArgsSchema, location="query")
+@blp.response(204)
+def remove_document(args, trainee_id: uuid.UUID, document_id: uuid.UUID):
+    """Removes a document recorded by mistake; the last one only with `no_document_reason`."""
+    documents.remove(context.uow(), context.principal(), trainee_id, document_id, args.get("no_document_reason"))

@@ -8,12 +8,11 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.exc import IntegrityError
 
 from service.clock import today, utcnow
-from service.db.models import Enrolment, Trainee
+from service.db.models import Enrolment, Trainee, TraineeDocument
 from service.domain import enrolments as enrolment_rules
-from service.domain import national_ids
 from service.domain import trainees as rules
-from service.domain.errors import Conflict, ValidationFailed
-from service.domain.roles import Principal
+from service.domain.roles import CASEWORK_WRITERS, Principal
+from service.services import documents
 from service.services.pii import NationalIdVault
 from service.services.queries import filter_by, get_scoped, own_organisation, page
 from service.services.unit_of_work import UnitOfWork
@@ -21,40 +20,29 @@ from service.services.unit_of_work import UnitOfWork
 
 def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalIdVault) -> Trainee:
     data = dict(data)
-    raw_national_id = data.pop("national_id")
+    confirm_sex_mismatch = data.pop("confirm_sex_mismatch", False)
     rules.check_registration(consent=data["consent"], birth_date=data["birth_date"], today=today())
     with uow:
         organisation = own_organisation(uow.session, principal.organisation_id)
-        try:
-            national_id = national_ids.normalise(organisation.national_id_scheme, raw_national_id)
-        except ValueError as error:
-            raise ValidationFailed({"national_id": [str(error)]}) from None
-        fingerprint = vault.fingerprint(organisation.id, national_id)
-        _refuse_duplicate(uow, organisation.id, fingerprint)
-        trainee = Trainee(
-            organisation_id=organisation.id, national_id_hash=fingerprint,
-            national_id_ciphertext=vault.encrypt(organisation.id, national_id),
-            consent_at=utcnow(), **data)
+        checked = documents.check(organisation, documents.submitted(data, organisation.national_id_scheme),
+                                  no_document_reason=data.get("no_document_reason"), birth_date=data["birth_date"],
+                                  sex=data["sex"], confirm_sex_mismatch=confirm_sex_mismatch)
+        held = documents.sealed(vault, organisation.id, checked)
+        fingerprints = [document.number_hash for document in held]
+        documents.refuse_held(uow.session, organisation.id, fingerprints)
+        trainee = Trainee(organisation_id=organisation.id, documents=held, consent_at=utcnow(), **data)
+        documents.mirror_national_id(trainee, organisation.national_id_scheme)
         uow.session.add(trainee)
         try:
             uow.session.flush()
         except IntegrityError:
-            # A concurrent registration of the same person won the race.
+            # A concurrent registration of the same person (or number) won the race.
             uow.rollback()
-            _refuse_duplicate(uow, organisation.id, fingerprint)
+            documents.refuse_held(uow.session, organisation.id, fingerprints)
             raise
         uow.record(rules.registered_event(trainee))
         uow.commit()
         return trainee
-
-
-def _refuse_duplicate(uow: UnitOfWork, organisation_id: uuid.UUID, fingerprint: str) -> None:
-    stmt = select(Trainee.id).where(Trainee.organisation_id == organisation_id,
-                                    Trainee.national_id_hash == fingerprint)
-    existing = uow.session.scalar(stmt)
-    if existing is not None:
-        raise Conflict("A trainee with this national id is registered already.",
-                       existing_trainee_id=str(existing))
 
 
 def update(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, changes: dict) -> Trainee:
@@ -79,7 +67,8 @@ def get(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID) -> Trainee
         return get_scoped(uow.session, Trainee, principal.organisation_id, trainee_id, label="Trainee")
 
 
-def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Trainee], str | None]:
+def list_(uow: UnitOfWork, principal: Principal, args: dict,
+          vault: NationalIdVault | None = None) -> tuple[list[Trainee], str | None]:
     stmt = select(Trainee).where(Trainee.organisation_id == principal.organisation_id)
     stmt = filter_by(stmt, Trainee, args, equal=("sex", "district", "settlement_type"))
     if args.get("project_id"):
@@ -91,4 +80,21 @@ def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Train
         # is exact and works alike on PostgreSQL and SQLite.
         stmt = stmt.where(cast(Trainee.vulnerable_groups, String).like(f'%"{args["vulnerable_group"]}"%'))
     with uow:
+        if args.get("document") or args.get("document_type"):
+            stmt = _holding(uow, principal, stmt, args, vault)
         return page(uow.session, stmt, Trainee, limit=args["limit"], cursor=args.get("cursor"))
+
+
+def _holding(uow: UnitOfWork, principal: Principal, stmt, args: dict, vault: NationalIdVault | None):
+    """People holding the number (through its keyed hash) or a document of the type. Who holds which
+    number is for the people who register them: managers read the programme, not identities."""
+    held = select(TraineeDocument.trainee_id).where(TraineeDocument.organisation_id == principal.organisation_id)
+    if args.get("document_type"):
+        held = held.where(TraineeDocument.type == args["document_type"])
+    if args.get("document"):
+        principal.require(CASEWORK_WRITERS)
+        assert vault is not None, "a search by number needs the vault"
+        organisation = own_organisation(uow.session, principal.organisation_id)
+        held = held.where(TraineeDocument.number_hash.in_(
+            documents.fingerprints_of(organisation, vault, args["document"], args.get("document_type"))))
+    return stmt.where(Trainee.id.in_(held))

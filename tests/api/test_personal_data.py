@@ -78,7 +78,9 @@ def _unkeyed_digests(person: Person, bodies: list[bytes]) -> set[str]:
 def test_a_national_id_stays_in_the_vault(client, make_tenant, pathways, every_log_record, person):
     tenant = make_tenant(country=person.country)
     caseworker, admin = tenant.headers["caseworker"], tenant.headers["admin"]
-    body = json.dumps(factories.trainee_body(national_id=person.submitted, birth_date="1981-12-18")).encode()
+    # The person the numbers were issued for (a Swedish one encodes the birth date and sex: checked).
+    born = {"birth_date": "1981-12-18", "sex": "male"}
+    body = json.dumps(factories.trainee_body(national_id=person.submitted, **born)).encode()
     keyed = {**caseworker, "Content-Type": "application/json", "Idempotency-Key": "register-once"}
 
     created = client.post(f"{API}/trainees", data=body, headers=keyed)
@@ -87,11 +89,11 @@ def test_a_national_id_stays_in_the_vault(client, make_tenant, pathways, every_l
     replayed = client.post(f"{API}/trainees", data=body, headers=keyed)
     assert replayed.status_code == 201 and replayed.headers.get("Idempotent-Replayed") == "true"
     duplicate = client.post(f"{API}/trainees", headers=caseworker,
-                            json=factories.trainee_body(national_id=person.same_person))
+                            json=factories.trainee_body(national_id=person.same_person, **born))
     assert duplicate.status_code == 409
     assert duplicate.get_json()["existing_trainee_id"] == trainee_id
     mistyped = client.post(f"{API}/trainees", headers=caseworker,
-                           json=factories.trainee_body(national_id=person.mistyped))
+                           json=factories.trainee_body(national_id=person.mistyped, **born))
     assert mistyped.status_code == 422
     assert "national_id" in mistyped.get_json()["errors"]
     changed = client.patch(f"{API}/trainees/{trainee_id}", json={"national_id": person.same_person},

@@ -1,6 +1,7 @@
 """`/trainees`: registration with a validated, write-only national id; reads, patches and filters."""
 
 from datetime import date, timedelta
+from unittest.mock import ANY
 
 import pytest
 from stdnum.tr import tckimlik
@@ -146,9 +147,13 @@ def test_invalid_registrations_are_refused(client, tenant, overrides, field):
 
 def test_missing_required_fields_are_named(client, tenant):
     body = problem(client.post(url("/trainees"), json={"consent": True}, headers=tenant.headers["caseworker"]), 422)
-    for field in ("given_name", "family_name", "national_id", "sex", "birth_date", "settlement_type",
+    for field in ("given_name", "family_name", "sex", "birth_date", "settlement_type",
                   "education_level", "labour_status"):
         assert field in body["errors"], field
+    # A national id is no longer required: a person without any document gives a reason instead.
+    without_id = {key: value for key, value in factories.trainee_body().items() if key != "national_id"}
+    assert problem(client.post(url("/trainees"), json=without_id, headers=tenant.headers["caseworker"]),
+                   422)["errors"] == {"no_document_reason": [ANY]}
 
 
 def test_patch_updates_contact_and_situation(client, tenant):
@@ -235,7 +240,8 @@ def test_invalid_list_filters_are_refused(client, tenant, params):
 def test_a_swedish_organisation_validates_personnummer(client, make_tenant):
     swedish = make_tenant(country="SE")
     caseworker = swedish.headers["caseworker"]
-    created = register_trainee(client, caseworker, national_id=PERSONNUMMER, birth_date="1988-03-20")
+    person = {"birth_date": "1988-03-20", "sex": "male"}  # as the number has them (issue 15: checked)
+    created = register_trainee(client, caseworker, national_id=PERSONNUMMER, **person)
     assert "national_id" not in created
 
     wrong_luhn = PERSONNUMMER[:-1] + "7"
@@ -245,7 +251,8 @@ def test_a_swedish_organisation_validates_personnummer(client, make_tenant):
 
     # the same person written with the century or without the hyphen is still the same person
     for spelling in ("19880320-0016", "8803200016", "198803200016"):
-        assert problem(_register(client, caseworker, national_id=spelling), 409)["existing_trainee_id"] == created["id"]
+        assert problem(_register(client, caseworker, national_id=spelling, **person),
+                       409)["existing_trainee_id"] == created["id"]
     assert _count(client, caseworker) == 1
 
 

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, validates
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from service.db.base import Audited, Base, IdMixin, OrgScopedMixin, TimestampMixin, enum_check
 from service.domain import names, people
 from service.domain.documents import NO_DOCUMENT_REASONS
+
+if TYPE_CHECKING:
+    from service.db.models.documents import TraineeDocument
 
 
 class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
@@ -41,6 +45,8 @@ class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     national_id_hash: Mapped[str | None] = mapped_column(String(64))
     national_id_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     no_document_reason: Mapped[str | None] = mapped_column(String(32))
+    #: Loaded with the person (one query per batch of people): an answer lists them, numbers left out.
+    documents: Mapped[list[TraineeDocument]] = relationship(lazy="selectin", order_by="TraineeDocument.id")
     sex: Mapped[str] = mapped_column(String(16))
     birth_date: Mapped[date]
     phone: Mapped[str | None] = mapped_column(String(32))

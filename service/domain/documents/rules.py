@@ -1,0 +1,116 @@
+"""What a person's documents must be at registration: known types of the country, valid numbers that
+agree with the birth date (and, unless confirmed, the sex) they encode, each number once; else a reason.
+
+Pure rules: no database, no keys. Errors are keyed as the request names the field (`documents.0.number`,
+or `national_id` for the shorthand), and no message repeats a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from service.domain import countries, national_ids, people
+from service.domain.documents.catalogue import DocumentType, document_type
+from service.domain.documents.reasons import NO_DOCUMENT_REASONS
+from service.domain.errors import ValidationFailed
+
+#: Sexes a number's sex digit can contradict (the others are never contradicted).
+_BINARY_SEXES = ("female", "male")
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """One document as asked for; `field` is where its errors go (`documents.N` or `national_id`)."""
+
+    field: str
+    type: str
+    number: str
+    issuing_country: str | None = None
+    #: The shorthand's errors stand on the field itself (`national_id`), as before documents existed.
+    shorthand: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    type: str
+    issuing_country: str
+    number: str  # canonical: hashed and encrypted, never shown
+
+
+def accepted_types(country: str, primary: str) -> tuple[str, ...]:
+    """The types an organisation takes: its country's, and its primary one (which an admin may have set)."""
+    names = tuple(t.name for t in countries.profile(country).person_id_schemes)
+    return names if primary in names else (primary, *names)
+
+
+def check(submitted: list[Submitted], *, country: str, primary: str, no_document_reason: str | None,
+          birth_date: date, sex: str, confirm_sex_mismatch: bool = False) -> list[Checked]:
+    """The documents in their canonical form, or ValidationFailed naming every field at fault."""
+    errors: dict[str, list[str]] = {}
+    checked: list[Checked] = []
+    accepted = accepted_types(country, primary)
+    seen: dict[str, str] = {}
+    for entry in submitted:
+        def fail(part: str, message: str, entry=entry) -> None:
+            errors.setdefault(entry.field if entry.shorthand else f"{entry.field}.{part}", []).append(message)
+
+        kind = document_type(entry.type)
+        if kind is None or entry.type not in accepted:
+            fail("type", f"Not a document type of this organisation. Must be one of: {', '.join(accepted)}.")
+            continue
+        issuer = _issuer(kind, entry.issuing_country, country, fail)
+        try:
+            number = national_ids.normalise(kind.name, entry.number)
+        except ValueError as error:
+            fail("number", str(error))
+            continue
+        if number in seen:
+            fail("number", f"The same number as {seen[number]}.")
+            continue
+        seen[number] = entry.field
+        if kind.birth_date is not None and kind.birth_date(number) != birth_date:
+            fail("number", "The number does not agree with the birth date.")
+            continue
+        if (kind.sex is not None and sex in _BINARY_SEXES and kind.sex(number) != sex
+                and not confirm_sex_mismatch):
+            errors.setdefault("sex", []).append(
+                f"The number in {entry.field} was issued for a {_person(kind.sex(number))} (its second-to-last "
+                f"digit); to register the person as {sex} all the same, send confirm_sex_mismatch: true.")
+        if issuer is not None:
+            checked.append(Checked(kind.name, issuer, number))
+    _check_reason(errors, has_documents=bool(submitted), reason=no_document_reason)
+    if errors:
+        raise ValidationFailed(errors)
+    return checked
+
+
+def _issuer(kind: DocumentType, given: str | None, country: str, fail) -> str | None:
+    if kind.issuing_country is not None:
+        if given is not None and given.upper() != kind.issuing_country:
+            fail("issuing_country", f"This document is issued by {kind.issuing_country} only.")
+            return None
+        return kind.issuing_country
+    if given is None:
+        if kind.name == "passport":  # any state issues passports: the caseworker must say which
+            fail("issuing_country", "Required for a passport (ISO 3166-1 alpha-2, e.g. VE).")
+            return None
+        return country.upper()  # UNHCR: the operation in this country; generic: this country's id
+    if (problem := people.check_citizenship(given.upper())) is not None:
+        fail("issuing_country", problem)
+        return None
+    return given.upper()
+
+
+def _person(sex: str) -> str:
+    return "man" if sex == "male" else "woman"
+
+
+def _check_reason(errors: dict[str, list[str]], *, has_documents: bool, reason: str | None) -> None:
+    if has_documents and reason is not None:
+        errors.setdefault("no_document_reason", []).append(
+            "Only for a person registered without any document: leave it out beside documents or national_id.")
+    elif not has_documents and reason is None:
+        errors.setdefault("no_document_reason", []).append(
+            "Required when the person has no document (documents or national_id). Must be one of: "
+            f"{', '.join(NO_DOCUMENT_REASONS)}.")
