@@ -38,6 +38,12 @@ class TraineeUpdatedSchema(BaseSchema):
         return {**data, "changed": tuple(data["changed"])}
 
 
+class TraineeMergeSchema(BaseSchema):
+    merge_id = fields.UUID(required=True)
+    trainee_id = fields.UUID(required=True)
+    duplicate_id = fields.UUID(required=True)
+
+
 class EnrolmentCreatedSchema(BaseSchema):
     enrolment_id = fields.UUID(required=True)
     trainee_id = fields.UUID(required=True)
@@ -128,6 +134,8 @@ class TargetMilestoneReachedSchema(BaseSchema):
 PAYLOAD_SCHEMAS: dict[type[Event], BaseSchema] = {
     events.TraineeRegistered: TraineeRegisteredSchema(),
     events.TraineeUpdated: TraineeUpdatedSchema(),
+    events.TraineeMerged: TraineeMergeSchema(),
+    events.TraineeMergeUndone: TraineeMergeSchema(),
     events.EnrolmentCreated: EnrolmentCreatedSchema(),
     events.EnrolmentEntryCorrected: EnrolmentEntryCorrectedSchema(),
     events.EnrolmentCompleted: EnrolmentExitedSchema(),

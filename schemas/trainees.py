@@ -77,6 +77,9 @@ class TraineeCreateSchema(BaseSchema):
                                     load_default=list, validate=validate.Length(max=len(people.VULNERABLE_GROUPS)))
     citizenship = citizenship_field()
     consent = StrictBoolean(required=True)
+    not_duplicate_of = fields.List(fields.UUID(), load_default=list, load_only=True, validate=validate.Length(max=50),
+                                   metadata={"description": "Ids of the likely duplicates a 409 named that the "
+                                                            "caseworker confirms are other people (recorded)."})
 
 
 class TraineePatchSchema(BaseSchema):
@@ -120,6 +123,9 @@ class TraineeSchema(BaseSchema):
 
 
 class TraineeListArgsSchema(PageArgsSchema):
+    q = Text(min_length=1, max_length=200, metadata={
+        "description": "Any part of the name (every word somewhere in it), whatever its accents, case or Turkish "
+                       "i's: `ayse yil` finds Ayşe Yılmaz."})
     document = Text(min_length=1, max_length=32, metadata={
         "description": "An identity number (any spelling): its holder, found through the keyed hash. "
                        "Caseworkers and admins only."})

@@ -35,15 +35,17 @@ class MetricsConsumer(EventConsumer):
         for envelope in changed:
             organisation_id, occurred_at = envelope.organisation_id, envelope.occurred_at
             trainees[organisation_id].add(envelope.event.trainee_id)
+            if isinstance(envelope.event, events.MERGES):  # both people's records changed
+                trainees[organisation_id].add(envelope.event.duplicate_id)
             newest[organisation_id] = max(newest.get(organisation_id, occurred_at), occurred_at)
         for organisation_id in sorted(trainees):
             projection.refresh(uow.session, organisation_id, sorted(trainees[organisation_id]))
             projection.advance_as_of(uow.session, organisation_id, newest[organisation_id])
 
     handlers = dict.fromkeys((
-        events.TraineeRegistered, events.TraineeUpdated, events.EnrolmentCreated, events.EnrolmentCompleted,
-        events.EnrolmentDroppedOut, events.EnrolmentEntryCorrected, events.PlacementStarted, events.PlacementEnded,
-        events.FollowUpRecorded, events.FollowUpReopened), _refresh)
+        events.TraineeRegistered, events.TraineeUpdated, *events.MERGES, events.EnrolmentCreated,
+        events.EnrolmentCompleted, events.EnrolmentDroppedOut, events.EnrolmentEntryCorrected, events.PlacementStarted,
+        events.PlacementEnded, events.FollowUpRecorded, events.FollowUpReopened), _refresh)
 
     def on_tick(self) -> None:
         """An organisation marked `rebuild_needed` (migration 0009 emptied its read model) is rebuilt from the

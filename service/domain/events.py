@@ -68,6 +68,34 @@ class TraineeUpdated(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class _Merge(Event):
+    """A duplicate registration (`duplicate_id`) and the person it is (`trainee_id`, the survivor): both
+    people's records changed (what moved is in the merge, `merge_id`)."""
+
+    merge_id: UUID
+    trainee_id: UUID
+    duplicate_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class TraineeMerged(_Merge):
+    """The duplicate's enrolments, referrals, placements, follow-ups and documents are the survivor's now."""
+
+    routing_key: ClassVar[str] = "trainee.merged"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TraineeMergeUndone(_Merge):
+    """What the merge moved is the duplicate's again."""
+
+    routing_key: ClassVar[str] = "trainee.merge_undone"
+
+
+#: Both events about two people.
+MERGES = (TraineeMerged, TraineeMergeUndone)
+
+
+@dataclass(frozen=True, kw_only=True)
 class EnrolmentCreated(Event):
     routing_key: ClassVar[str] = "enrolment.created"
     enrolment_id: UUID

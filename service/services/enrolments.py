@@ -52,7 +52,8 @@ def _trainee_and_project(uow: UnitOfWork, org: uuid.UUID, trainee_id: uuid.UUID,
     when either is missing, looked up one by one to name it."""
     both = uow.session.execute(
         select(Trainee, Project).join(Project, Project.organisation_id == Trainee.organisation_id)
-        .where(Trainee.id == trainee_id, Trainee.organisation_id == org, Project.id == project_id)).one_or_none()
+        .where(Trainee.id == trainee_id, Trainee.organisation_id == org, Project.id == project_id,
+               Trainee.merged_into_id.is_(None))).one_or_none()
     if both is not None:
         return both[0], both[1]
     return (get_scoped(uow.session, Trainee, org, trainee_id, label="Trainee"),

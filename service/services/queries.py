@@ -23,6 +23,9 @@ def get_scoped(session: Session, model, organisation_id: uuid.UUID, record_id: u
     record = session.scalars(stmt).one_or_none()
     if record is None:
         raise NotFound(f"{label or model.__name__} not found.")
+    if getattr(record, "merged_into_id", None) is not None:  # a duplicate merged into another person
+        raise NotFound(f"{label or model.__name__} {record_id} was merged into {record.merged_into_id}: use that "
+                       "one.", merged_into_id=str(record.merged_into_id))
     return record
 
 

@@ -12,7 +12,7 @@ from service.db.models import Enrolment, Trainee, TraineeDocument
 from service.domain import enrolments as enrolment_rules
 from service.domain import trainees as rules
 from service.domain.roles import CASEWORK_WRITERS, Principal
-from service.services import documents
+from service.services import documents, matching
 from service.services.pii import NationalIdVault
 from service.services.queries import filter_by, get_scoped, own_organisation, page
 from service.services.unit_of_work import UnitOfWork
@@ -20,6 +20,7 @@ from service.services.unit_of_work import UnitOfWork
 
 def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalIdVault) -> Trainee:
     data = dict(data)
+    not_duplicate_of = data.pop("not_duplicate_of", ())
     confirm_sex_mismatch = data.pop("confirm_sex_mismatch", False)
     rules.check_registration(consent=data["consent"], birth_date=data["birth_date"], today=today())
     with uow:
@@ -30,6 +31,10 @@ def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalI
         held = documents.sealed(vault, organisation.id, checked)
         fingerprints = [document.number_hash for document in held]
         documents.refuse_held(uow.session, organisation.id, fingerprints)
+        distinct = matching.refuse_likely_duplicates(uow.session, organisation.id, data,
+                                                     has_national_id=any(
+                                                         d.type == organisation.national_id_scheme for d in held),
+                                                     not_duplicate_of=not_duplicate_of)
         trainee = Trainee(organisation_id=organisation.id, documents=held, consent_at=utcnow(), **data)
         documents.mirror_national_id(trainee, organisation.national_id_scheme)
         uow.session.add(trainee)
@@ -40,6 +45,7 @@ def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalI
             uow.rollback()
             documents.refuse_held(uow.session, organisation.id, fingerprints)
             raise
+        matching.record_distinct(uow.session, organisation.id, trainee.id, distinct, principal.user_id)
         uow.record(rules.registered_event(trainee))
         uow.commit()
         return trainee
@@ -69,7 +75,8 @@ def get(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID) -> Trainee
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict,
           vault: NationalIdVault | None = None) -> tuple[list[Trainee], str | None]:
-    stmt = select(Trainee).where(Trainee.organisation_id == principal.organisation_id)
+    stmt = matching.visible(select(Trainee).where(Trainee.organisation_id == principal.organisation_id))
+    stmt = matching.name_search(stmt, args.get("q"))
     stmt = filter_by(stmt, Trainee, args, equal=("sex", "district", "settlement_type"))
     if args.get("project_id"):
         stmt = stmt.where(Trainee.id.in_(select(Enrolment.trainee_id).where(

@@ -88,6 +88,8 @@ def test_no_event_carries_personal_data_beyond_ids(cls):
 HANDLED_BY = {
     events.TraineeRegistered: {"metrics"},
     events.TraineeUpdated: {"metrics"},
+    events.TraineeMerged: {"metrics"},  # both people re-derived; milestones: reach is counted once, as it grew
+    events.TraineeMergeUndone: {"metrics"},
     events.EnrolmentCreated: {"metrics", "milestones"},  # outcomes: no follow-up before an exit
     events.EnrolmentCompleted: {"metrics", "outcomes"},  # milestones: reach counts people enrolled only
     events.EnrolmentDroppedOut: {"metrics", "outcomes"},
