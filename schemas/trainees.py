@@ -61,8 +61,7 @@ class TraineeCreateSchema(BaseSchema):
                        "issued by its country. Write-only."})
     documents = documents_field()
     no_document_reason = no_document_reason_field()
-    confirm_sex_mismatch = StrictBoolean(load_default=False, load_only=True,
-                                         metadata={"description": CONFIRM_SEX_MISMATCH_DESCRIPTION})
+    confirm_sex_mismatch = StrictBoolean(load_only=True, metadata={"description": CONFIRM_SEX_MISMATCH_DESCRIPTION})
     sex = sex_field(required=True)
     birth_date = Date(required=True)
     phone = Text(max_length=32, allow_none=True,

@@ -16,6 +16,7 @@ from marshmallow import INCLUDE, RAISE, Schema, ValidationError, missing
 from schemas.trainees import TraineeCreateSchema
 from service.domain import national_ids
 from service.domain import trainees as rules
+from service.domain.documents import rules as document_rules
 from service.domain.errors import ValidationFailed
 from service.imports.reading import Record
 from service.services.pii import NationalIdVault
@@ -38,12 +39,13 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A valid row: the loaded body without its national id, which is kept apart, canonical."""
+    """A valid row: the loaded body without its national id, which is kept apart, canonical. A person
+    registered without any document (`no_document_reason`) has neither national id nor fingerprint."""
 
     line: int
     data: dict
-    national_id: str
-    fingerprint: str
+    national_id: str | None
+    fingerprint: str | None
 
 
 class Checker:
@@ -67,16 +69,35 @@ class Checker:
                                      birth_date=data.get("birth_date", self._today), today=self._today)
         except ValidationFailed as failed:
             errors.update(failed.errors)
-        national_id = data.pop("national_id", None)
-        if national_id is not None:
-            try:
-                national_id = national_ids.normalise(self._scheme, national_id)
-            except ValueError as error:  # its message never repeats the number
-                errors["national_id"] = [str(error)]
+        national_id = self._national_id(data, errors)
         if errors:
             return [Problem(record.line, field, " ".join(errors[field]))
                     for field in sorted(errors, key=lambda field: _FIELD_ORDER.get(field, -1))]
-        return Candidate(record.line, data, national_id, self._vault.fingerprint(self._organisation_id, national_id))
+        fingerprint = None if national_id is None else self._vault.fingerprint(self._organisation_id, national_id)
+        return Candidate(record.line, data, national_id, fingerprint)
+
+    def _national_id(self, data: dict, errors: dict[str, list[str]]) -> str | None:
+        """The row's national id (the primary type) as the API checks a body's: valid, agreeing with the
+        birth date and sex it encodes (unless confirmed), else a `no_document_reason`. Its issuer, the
+        organisation's country, is written with the row. Messages never repeat the number."""
+        raw = data.pop("national_id", None)
+        confirmed = data.pop("confirm_sex_mismatch", False)
+        if "birth_date" not in data or "sex" not in data:  # refused already: the number is checked alone
+            try:
+                return None if raw is None else national_ids.normalise(self._scheme, raw)
+            except ValueError as error:
+                errors["national_id"] = [str(error)]
+                return None
+        submitted = [] if raw is None else [document_rules.Submitted("national_id", self._scheme, raw,
+                                                                     shorthand=True)]
+        try:
+            checked = document_rules.check(
+                submitted, country="", primary=self._scheme, no_document_reason=data.get("no_document_reason"),
+                birth_date=data["birth_date"], sex=data["sex"], confirm_sex_mismatch=confirmed)
+        except ValidationFailed as failed:
+            errors.update(failed.errors)
+            return None
+        return checked[0].number if checked else None
 
 
 class RowLoader:

@@ -40,7 +40,7 @@ class Made:
     and audit entries."""
 
     lines: list[int]
-    fingerprints: list[str]
+    fingerprints: list[str | None]  # None: a person without any document
     trainee_ids: list[str] = field(default_factory=list)
     trainees: list[dict] | list[bytes] = field(default_factory=list)
     outbox: list[dict] | list[bytes] = field(default_factory=list)
@@ -100,7 +100,8 @@ class Rows:
         row = dict.fromkeys(_TRAINEE_COLUMNS)  # optional fields absent from the file are null
         row.update(candidate.data, id=trainee_id, organisation_id=self._organisation_id,
                    national_id_hash=candidate.fingerprint,
-                   national_id_ciphertext=self._vault.encrypt(self._organisation_id, candidate.national_id),
+                   national_id_ciphertext=None if candidate.national_id is None
+                   else self._vault.encrypt(self._organisation_id, candidate.national_id),
                    consent_at=now, created_at=now, updated_at=now,
                    normalised_name=names.normalise(candidate.data["given_name"], candidate.data["family_name"]))
         return row

@@ -32,14 +32,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.bootstrap import Pathways
 from service.clock import today
 from service.db import audit, bulk, outbox
-from service.db.models import Organisation, Trainee
+from service.db.models import Organisation, Trainee, TraineeDocument
 from service.domain.errors import NotFound
 from service.imports import batches
 from service.imports.checking import Checker, Problem
@@ -133,7 +133,9 @@ class _Run:
         first: list[int] = []  # indices in `valid`
         repeated: list[tuple[int, _Seen]] = []
         for index, fingerprint in enumerate(valid.fingerprints):
-            if (seen := self._seen.get(fingerprint)) is not None:
+            if fingerprint is None:  # without a document: no number to repeat
+                first.append(index)
+            elif (seen := self._seen.get(fingerprint)) is not None:
                 repeated.append((index, seen))
             else:
                 self._seen[fingerprint] = _Seen(valid.lines[index])
@@ -153,7 +155,8 @@ class _Run:
         with _interrupt_after():
             for attempt in range(1, ATTEMPTS + 1):
                 with self._pathways.uow(actor_id=self._actor_id) as uow:
-                    existing = _registered(uow.session, self._organisation_id, candidates.fingerprints)
+                    existing = _registered(uow.session, self._organisation_id,
+                                           [fingerprint for fingerprint in candidates.fingerprints if fingerprint])
                     if self.summary.dry_run:
                         created = {}
                         break
@@ -171,6 +174,8 @@ class _Run:
         self.summary.duplicates += len(existing)
         problems = []
         for line, fingerprint in zip(candidates.lines, candidates.fingerprints):
+            if fingerprint is None:
+                continue
             seen = self._seen[fingerprint]
             if fingerprint in existing:
                 seen.trainee_id = str(existing[fingerprint])
@@ -213,22 +218,57 @@ def write_batch(session: Session, made: Made) -> dict[str, str]:
     if not made.fingerprints:
         return {}
     bulk.insert_rows(session, Trainee.__table__, made.trainees)
+    _add_documents(session, [trainee_id for trainee_id, fingerprint in zip(made.trainee_ids, made.fingerprints)
+                             if fingerprint is not None])
     outbox.add(session, made.outbox)
     audit.add(session, made.audit)
-    return dict(zip(made.fingerprints, made.trainee_ids, strict=True))
+    return {fingerprint: trainee_id for fingerprint, trainee_id in zip(made.fingerprints, made.trainee_ids, strict=True)
+            if fingerprint is not None}
+
+
+def _add_documents(session: Session, trainee_ids: list[str]) -> None:
+    """Each new national id as a document of the organisation's primary type issued by its country,
+    copied from the trainees just written (as migration 0011 did for the ones before it): its id is
+    its person's, hash and ciphertext are the trainee's."""
+    documents, trainees, organisations = TraineeDocument.__table__, Trainee.__table__, Organisation.__table__
+    columns = ("id", "organisation_id", "trainee_id", "type", "issuing_country", "number_hash",
+               "number_ciphertext", "created_at", "updated_at")
+    for start in range(0, len(trainee_ids), LOOKUP_CHUNK):
+        chosen = [uuid.UUID(trainee_id) for trainee_id in trainee_ids[start:start + LOOKUP_CHUNK]]
+        session.execute(insert(documents).from_select(columns, select(
+            trainees.c.id, trainees.c.organisation_id, trainees.c.id, organisations.c.national_id_scheme,
+            func.upper(organisations.c.country), trainees.c.national_id_hash, trainees.c.national_id_ciphertext,
+            trainees.c.created_at, trainees.c.created_at,
+        ).join(organisations, organisations.c.id == trainees.c.organisation_id).where(trainees.c.id.in_(chosen))))
 
 
 def _registered(session: Session, organisation_id: uuid.UUID, fingerprints: list[str]) -> dict[str, uuid.UUID]:
     """The trainees of the organisation with one of these national-id fingerprints, by fingerprint."""
     if session.connection().dialect.name == "postgresql":
-        return dict(session.execute(_PG_LOOKUP, {"organisation_id": organisation_id,
-                                                 "fingerprints": fingerprints}).all())
+        found = dict(session.execute(_PG_LOOKUP, {"organisation_id": organisation_id,
+                                                  "fingerprints": fingerprints}).all())
+        return found | _held_as_documents(session, organisation_id, [f for f in fingerprints if f not in found])
     found: dict[str, uuid.UUID] = {}
     for start in range(0, len(fingerprints), LOOKUP_CHUNK):
         stmt = select(Trainee.national_id_hash, Trainee.id).where(
             Trainee.organisation_id == organisation_id,
             Trainee.national_id_hash.in_(fingerprints[start:start + LOOKUP_CHUNK]))
         found.update(session.execute(stmt).all())
+    return found | _held_as_documents(session, organisation_id, [f for f in fingerprints if f not in found])
+
+
+def _held_as_documents(session: Session, organisation_id: uuid.UUID, fingerprints: list[str]) -> dict[str, uuid.UUID]:
+    """The holders of these numbers as documents of another type (a passport, a YKN): the same number."""
+    if not fingerprints:
+        return {}
+    if session.connection().dialect.name == "postgresql":
+        return dict(session.execute(_PG_DOCUMENT_LOOKUP, {"organisation_id": organisation_id,
+                                                          "fingerprints": fingerprints}).all())
+    found: dict[str, uuid.UUID] = {}
+    for start in range(0, len(fingerprints), LOOKUP_CHUNK):
+        found.update(session.execute(select(TraineeDocument.number_hash, TraineeDocument.trainee_id).where(
+            TraineeDocument.organisation_id == organisation_id,
+            TraineeDocument.number_hash.in_(fingerprints[start:start + LOOKUP_CHUNK]))).all())
     return found
 
 
@@ -240,3 +280,9 @@ _PG_LOOKUP = text(
     " CROSS JOIN LATERAL (SELECT trainees.national_id_hash, trainees.id FROM trainees"
     " WHERE trainees.organisation_id = :organisation_id AND trainees.national_id_hash = wanted.fingerprint)"
     " AS found")
+
+#: As _PG_LOOKUP, probing the documents' (organisation, number hash) index.
+_PG_DOCUMENT_LOOKUP = text(
+    "SELECT found.number_hash, found.trainee_id FROM unnest(CAST(:fingerprints AS varchar[])) AS wanted(fingerprint)"
+    " CROSS JOIN LATERAL (SELECT d.number_hash, d.trainee_id FROM trainee_documents AS d"
+    " WHERE d.organisation_id = :organisation_id AND d.number_hash = wanted.fingerprint LIMIT 1) AS found")

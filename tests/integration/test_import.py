@@ -149,10 +149,11 @@ def test_a_turkish_cp1254_file_with_semicolons(pathways, make_organisation, tmp_
 def test_a_swedish_cp1252_file_with_personnummer(pathways, make_organisation, tmp_path):
     organisation = make_organisation("SE")
     assert organisation.national_id_scheme == "se_personnummer"
-    people = [row(given_name="Åsa", family_name="Öberg", national_id=personnummer("880320", 1),
-                  district="Malmö", consent="ja", phone="+46 70 123 45 67"),
-              row(given_name="Björn", family_name="Ängström", national_id=personnummer("911104", 2),
-                  district="Göteborg", consent="Ja", sex="male")]
+    # Each number agrees with the birth date and sex given with it (checked since issue 15).
+    people = [row(given_name="Åsa", family_name="Öberg", national_id=personnummer("880320", 2),
+                  birth_date="1988-03-20", district="Malmö", consent="ja", phone="+46 70 123 45 67"),
+              row(given_name="Björn", family_name="Ängström", national_id=personnummer("911104", 1),
+                  birth_date="1991-11-04", district="Göteborg", consent="Ja", sex="male")]
     path = write_csv(tmp_path / "deltagare.csv", people, delimiter=";", encoding="cp1252")
 
     summary, problems, table = run_import(pathways, organisation, path)
@@ -161,7 +162,8 @@ def test_a_swedish_cp1252_file_with_personnummer(pathways, make_organisation, tm
     assert problems == [] and summary.imported == 2
     [asa] = [t for t in stored(pathways, organisation.id) if t.given_name == "Åsa"]
     assert (asa.family_name, asa.district) == ("Öberg", "Malmö")
-    assert pathways.vault.decrypt(organisation.id, asa.national_id_ciphertext) == "198803200016"
+    assert pathways.vault.decrypt(organisation.id, asa.national_id_ciphertext) == "19" + personnummer(
+        "880320", 2).replace("-", "")
 
 
 def test_the_named_encoding_and_delimiter_win(pathways, make_organisation, tmp_path):
@@ -317,7 +319,8 @@ def test_duplicates_in_the_database_and_in_the_file_are_reported_not_duplicated(
 def test_the_same_person_spelled_two_ways_in_a_swedish_file(pathways, make_organisation, tmp_path):
     organisation = make_organisation("SE")
     number = personnummer("811218", 987)
-    path = write_csv(tmp_path / "se.csv", [row(national_id=number), row(national_id="19" + number)])
+    born = {"birth_date": "1981-12-18", "sex": "male"}  # as the number has them
+    path = write_csv(tmp_path / "se.csv", [row(national_id=number, **born), row(national_id="19" + number, **born)])
 
     summary, problems, _ = run_import(pathways, organisation, path)
 
