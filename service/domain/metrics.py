@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, ENROLLED
+from service.domain import follow_ups
 from service.domain.follow_ups import RECORDED, UNREACHABLE
 from service.translations import N_
 
@@ -51,7 +52,9 @@ ENTRY_CATEGORIES = {"employed": "employed", "unemployed": "unemployed", "long_te
 
 #: The outcome checkpoints: (name in the answers, follow-up checkpoint, days after the exit it is due,
 #: days its window lasts). "Upon leaving" is within four weeks of leaving (ESF+ guidance).
-CHECKPOINTS = (("upon_leaving", "exit", 0, 28), ("month_6", "month_6", 182, 91), ("month_12", "month_12", 365, 91))
+CHECKPOINTS = tuple((name, checkpoint, follow_ups.CHECKPOINTS[checkpoint], follow_ups.WINDOW_DAYS[checkpoint])
+                    for name, checkpoint in (("upon_leaving", "exit"), ("month_6", "month_6"),
+                                             ("month_12", "month_12")))
 #: Upon leaving: what the participant was within the 28 days (`leaving_status` fact).
 LEAVING_EMPLOYED, LEAVING_EDUCATION, LEAVING_SEARCHING, LEAVING_OTHER = (
     "employed", "in_education", "job_searching", "other")
@@ -257,10 +260,10 @@ DIMENSIONS = (
 
 _EXITED = IsNot("status", ENROLLED)
 _COMPLETED = Is("status", COMPLETED)
-#: Indicators: a participant's outputs are counted on the first participation in the project (its
-#: characteristics at entry), results on the final one once it has ended (the final exit).
+#: Indicators: a participant is counted on its first participation in the project (its characteristics at
+#: entry), its results being those of the final exit (held on every row of the participant) once it has left.
 _FIRST = IsTrue("first_entry")
-_LEAVER = All(IsTrue("final"), Known("left_on"))
+_LEAVER = All(_FIRST, Known("left_on"))
 
 
 def _output(name: str, label: str, description: str, where: Condition | None = None) -> Metric:
@@ -418,21 +421,21 @@ METRICS = (
             Is("settlement_type", "rural")),
     _result("job_searching_upon_leaving", N_("Engaged in job searching upon leaving"),
             f"Leavers not employed nor in education, recorded unemployed (job searching) {_LEFT_WITHIN_28}.",
-            Is("leaving_status", LEAVING_SEARCHING)),
+            Is("result_leaving", LEAVING_SEARCHING)),
     _result("in_education_or_training_upon_leaving", N_("In education or training upon leaving"),
             f"Leavers not employed, recorded in education or training {_LEFT_WITHIN_28}.",
-            Is("leaving_status", LEAVING_EDUCATION)),
+            Is("result_leaving", LEAVING_EDUCATION)),
     _result("qualification_upon_leaving", N_("Gaining a qualification upon leaving"),
             "Leavers (completers and drop-outs) with a qualification gained on the final exit.",
-            IsTrue("qualification_gained")),
+            IsTrue("result_qualification")),
     _result("in_employment_upon_leaving", N_("In employment upon leaving"),
             "Leavers employed upon leaving, formal or not: the exit checkpoint recorded employed or self-employed "
             f"{_LEFT_WITHIN_28}, a job started between the first entry and 28 days after the final exit and not "
             "ended before it, or a drop-out because of a job.",
-            Is("leaving_status", LEAVING_EMPLOYED)),
+            Is("result_leaving", LEAVING_EMPLOYED)),
     _result("in_employment_6m_after_leaving", N_("In employment six months after leaving"),
             "Leavers whose month_6 checkpoint is recorded employed or self-employed.",
-            All(Is("month_6_status", RECORDED), Is("month_6_employment", *EMPLOYED))),
+            IsTrue("result_employed_6m")),
     _result("improved_labour_market_situation_6m", N_("With an improved labour market situation six months "
                                                         "after leaving"),
             "Leavers employed at their first entry into the project who, at the month_6 checkpoint, are recorded "

@@ -19,7 +19,7 @@ the final one (`final`: its exit and results are the participant's).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -46,8 +46,8 @@ READS: dict[str, tuple[str, ...]] = {
 
 #: SPEC section 5: a placement counts when it starts by `exited_on` + this many days.
 PLACEMENT_WINDOW = timedelta(days=90)
-#: ESF+ guidance: "upon leaving" is within four weeks of leaving.
-UPON_LEAVING = timedelta(days=28)
+#: ESF+ guidance: "upon leaving" is within four weeks of leaving (the exit checkpoint's window).
+UPON_LEAVING = timedelta(days=follow_up_rules.WINDOW_DAYS["exit"])
 EXIT, MONTH_6, MONTH_12 = "exit", "month_6", "month_12"
 FOUND_JOB = "found_job"
 
@@ -103,10 +103,15 @@ class Participation:
     leaving_formal: bool
     month_6_status: str | None
     month_6_employment: str | None
-    #: ESF+ improved labour-market situation: employed at the first entry, and at month 6 in a new formal job.
-    improved_6m: bool
     month_12_status: str | None
     month_12_employment: str | None
+    # the participant's results, those of the final exit (the same on each of its rows; the indicators count
+    # them on the first row, beside the characteristics at the first entry)
+    result_leaving: str | None
+    result_qualification: bool
+    result_employed_6m: bool
+    #: ESF+ improved labour-market situation: employed at the first entry, and at month 6 in a new formal job.
+    improved_6m: bool
 
 
 def participant(trainee) -> Participant:
@@ -124,21 +129,32 @@ def participations(enrolments, placements, follow_ups) -> tuple[Participation, .
         ordered = sorted(project_enrolments, key=lambda e: (e.enrolled_on, e.id))
         first, final = ordered[0], ordered[-1]
         left_on = final.exited_on if final.status != enrolment_rules.ENROLLED else None
-        employed_at_entry = catalogue.ENTRY_CATEGORIES[first.labour_status_at_entry] == "employed"
-        for enrolment in ordered:
-            found.append(participation(enrolment, placements, follow_ups, entered_on=first.enrolled_on,
-                                       first_entry=enrolment is first, final=enrolment is final, left_on=left_on,
-                                       employed_at_entry=employed_at_entry))
+        rows = [participation(enrolment, placements, follow_ups, entered_on=first.enrolled_on,
+                              first_entry=enrolment is first, final=enrolment is final, left_on=left_on)
+                for enrolment in ordered]
+        last = rows[-1]
+        employed_6m = last.month_6_status == follow_up_rules.RECORDED and last.month_6_employment in catalogue.EMPLOYED
+        results = {"result_leaving": last.leaving_status, "result_qualification": bool(last.qualification_gained),
+                   "result_employed_6m": employed_6m,
+                   "improved_6m": (catalogue.ENTRY_CATEGORIES[first.labour_status_at_entry] == "employed"
+                                   and _new_formal_job(first.enrolled_on, placements, _answered(
+                                       final, follow_ups).get(MONTH_6)))}
+        found.extend(replace(row, **results) for row in rows)
     return tuple(sorted(found, key=lambda p: p.enrolment_id))
 
 
+def _answered(enrolment, follow_ups) -> dict:
+    """The enrolment's answered checkpoints by name: an open one says nothing yet (whether it is due depends
+    on today)."""
+    return {f.checkpoint: f for f in follow_ups if f.enrolment_id == enrolment.id and f.status != follow_up_rules.DUE}
+
+
 def participation(enrolment, placements, follow_ups, *, entered_on: date, first_entry: bool, final: bool,
-                  left_on: date | None, employed_at_entry: bool) -> Participation:
+                  left_on: date | None) -> Participation:
+    """One enrolment's facts; the participant's results are filled in by `participations`."""
     placed = _first_placement(enrolment, placements)
     job = _job(enrolment, placements)
-    # Only answered checkpoints: an open one says nothing yet (whether it is due depends on today).
-    checkpoints = {f.checkpoint: f for f in follow_ups
-                   if f.enrolment_id == enrolment.id and f.status != follow_up_rules.DUE}
+    checkpoints = _answered(enrolment, follow_ups)
     exit_check, month_6, month_12 = (checkpoints.get(name) for name in (EXIT, MONTH_6, MONTH_12))
     leaving, formal = _upon_leaving(enrolment, entered_on, placements, exit_check)
     labour_status = enrolment.labour_status_at_entry
@@ -158,8 +174,8 @@ def participation(enrolment, placements, follow_ups, *, entered_on: date, first_
         job.employer_sector[:1] if job and job.employer_sector else None,
         exit_check.status if exit_check else None, leaving, formal,
         month_6.status if month_6 else None, month_6.employment_status if month_6 else None,
-        employed_at_entry and _new_formal_job(entered_on, placements, month_6),
-        month_12.status if month_12 else None, month_12.employment_status if month_12 else None)
+        month_12.status if month_12 else None, month_12.employment_status if month_12 else None,
+        None, False, False, False)
 
 
 def band(age: int | None) -> str | None:

@@ -208,7 +208,7 @@ def test_the_projection_selects_everything_the_facts_are_derived_from():
         enrolment_id, org, person, project_id, None, 25, "25-29", "in_education", "inactive", "tertiary", "rural",
         "SY", True, frozenset({"roma"}), date(2026, 1, 5), date(2026, 1, 5), True, True, date(2026, 6, 30),
         "completed", date(2026, 6, 30), "completed_course", True, date(2026, 7, 1), Decimal("28500.00"), "TRY",
-        "7411", "F", "recorded", "employed", True, "recorded", "employed", False, None, None)
+        "7411", "F", "recorded", "employed", True, "recorded", "employed", None, None, "employed", True, True, False)
 
 
 # -- the participation facts of design 14 B -------------------------------------------------------------------
@@ -283,6 +283,8 @@ def test_a_participant_is_one_person_in_one_project_first_entry_and_final_exit()
     assert {rows[e.id].entered_on for e in (first, again)} == {date(2025, 1, 6)}
     assert {rows[e.id].left_on for e in (first, again)} == {date(2026, 2, 1)}
     assert rows[elsewhere.id].left_on is None  # still enrolled: not a leaver
+    # the participant's results are the final exit's, on each of its rows (counted on the first)
+    assert {(rows[e.id].result_leaving, rows[e.id].result_qualification) for e in (first, again)} == {(None, True)}
     assert (rows[first.id].employment_category, rows[again.id].employment_category) == ("inactive", "employed")
     # a job started during the first participation and still held when the final one ended counts for it
     rows = {row.enrolment_id: row for row in facts.participations([first, again], [_job(date(2025, 2, 1))], [])}

@@ -82,9 +82,13 @@ class MetricEnrolment(Base):
     leaving_formal: Mapped[bool]
     month_6_status: Mapped[str | None] = mapped_column(String(16))
     month_6_employment: Mapped[str | None] = mapped_column(String(16))
-    improved_6m: Mapped[bool]
     month_12_status: Mapped[str | None] = mapped_column(String(16))
     month_12_employment: Mapped[str | None] = mapped_column(String(16))
+    #: The participant's results (of its final exit), counted on its first row by the indicators.
+    result_leaving: Mapped[str | None] = mapped_column(String(16))
+    result_qualification: Mapped[bool]
+    result_employed_6m: Mapped[bool]
+    improved_6m: Mapped[bool]
 
 
 class MetricEnrolmentGroup(Base):

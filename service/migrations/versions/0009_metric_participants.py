@@ -97,9 +97,12 @@ def upgrade() -> None:
         sa.Column('leaving_formal', sa.Boolean(), nullable=False),
         sa.Column('month_6_status', sa.String(length=16), nullable=True),
         sa.Column('month_6_employment', sa.String(length=16), nullable=True),
-        sa.Column('improved_6m', sa.Boolean(), nullable=False),
         sa.Column('month_12_status', sa.String(length=16), nullable=True),
         sa.Column('month_12_employment', sa.String(length=16), nullable=True),
+        sa.Column('result_leaving', sa.String(length=16), nullable=True),
+        sa.Column('result_qualification', sa.Boolean(), nullable=False),
+        sa.Column('result_employed_6m', sa.Boolean(), nullable=False),
+        sa.Column('improved_6m', sa.Boolean(), nullable=False),
         indexes=(('ix_metric_enrolments_org_exited_on', ['organisation_id', 'exited_on']),
                  ('ix_metric_enrolments_org_entered_on', ['organisation_id', 'entered_on']),
                  ('ix_metric_enrolments_org_left_on', ['organisation_id', 'left_on'])))
