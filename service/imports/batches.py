@@ -65,7 +65,7 @@ class Preparation:
                 problems.extend(checked)
                 invalid += 1
         valid = (self._rows.make(candidates, block) if self._rows is not None
-                 else Made([c.line for c in candidates], [c.fingerprint for c in candidates]))
+                 else Made.of(candidates))
         return Prepared(batch[-1][1], len(batch), invalid, problems, valid)
 
 

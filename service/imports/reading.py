@@ -195,4 +195,4 @@ def parse_groups(cell: str) -> list[str]:
     return [group for group in _LIST_SEPARATORS.split(cell) if group]
 
 
-_CONVERTERS = {"consent": parse_consent, "vulnerable_groups": parse_groups}
+_CONVERTERS = {"consent": parse_consent, "vulnerable_groups": parse_groups, "not_duplicate_of": parse_groups}

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 
 from service.clock import utcnow
@@ -29,6 +29,8 @@ from service.services.events import outbox_rows
 from service.services.pii import NationalIdVault
 
 TABLES = (Trainee.__table__, outbox.TABLE, audit.TABLE)
+#: A row's column of the people it is not (kept for matching; no column of the trainee).
+CONFIRMED = "not_duplicate_of"
 _TRAINEE_COLUMNS = tuple(Trainee.__table__.columns.keys())
 
 
@@ -37,7 +39,8 @@ class Made:
     """The valid rows of a batch, column by column (lists of plain values travel between processes
     several times faster than an object per row): their lines, their fingerprints, and, unless
     nothing will be written, the ids and rows (dicts, or COPY rows) of their trainees, outbox rows
-    and audit entries."""
+    and audit entries; and what matching compares (service.services.matching): birth dates, normalised
+    names and the ids each row's `not_duplicate_of` confirms to be other people."""
 
     lines: list[int]
     fingerprints: list[str | None]  # None: a person without any document
@@ -45,6 +48,17 @@ class Made:
     trainees: list[dict] | list[bytes] = field(default_factory=list)
     outbox: list[dict] | list[bytes] = field(default_factory=list)
     audit: list[dict] | list[bytes] = field(default_factory=list)
+    birth_dates: list[date] = field(default_factory=list)
+    normal_names: list[str] = field(default_factory=list)
+    confirmed: list[list[uuid.UUID]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, candidates: list[Candidate]) -> Made:
+        """The candidates' lines, fingerprints and matching columns (their rows are made by `Rows.make`)."""
+        return cls([c.line for c in candidates], [c.fingerprint for c in candidates],
+                   birth_dates=[c.data["birth_date"] for c in candidates],
+                   normal_names=[names.normalise(c.data["given_name"], c.data["family_name"]) for c in candidates],
+                   confirmed=[list(c.data.get(CONFIRMED, ())) for c in candidates])
 
     def select(self, indices: list[int]) -> Made:
         """The rows at these indices (ascending)."""
@@ -55,7 +69,8 @@ class Made:
             return [column[index] for index in indices] if column else []
 
         return Made(pick(self.lines), pick(self.fingerprints), pick(self.trainee_ids), pick(self.trainees),
-                    pick(self.outbox), pick(self.audit))
+                    pick(self.outbox), pick(self.audit), pick(self.birth_dates), pick(self.normal_names),
+                    pick(self.confirmed))
 
 
 class Rows:
@@ -68,7 +83,7 @@ class Rows:
 
     def make(self, candidates: list[Candidate], block: IdBlock) -> Made:
         """The candidates' rows, their ids from `block` (three per candidate, at least)."""
-        made = Made([candidate.line for candidate in candidates], [candidate.fingerprint for candidate in candidates])
+        made = Made.of(candidates)
         if not candidates:
             return made
         now = utcnow()
@@ -98,7 +113,8 @@ class Rows:
 
     def _trainee(self, candidate: Candidate, trainee_id: uuid.UUID, now: datetime) -> dict:
         row = dict.fromkeys(_TRAINEE_COLUMNS)  # optional fields absent from the file are null
-        row.update(candidate.data, id=trainee_id, organisation_id=self._organisation_id,
+        data = {key: value for key, value in candidate.data.items() if key != CONFIRMED}
+        row.update(data, id=trainee_id, organisation_id=self._organisation_id,
                    national_id_hash=candidate.fingerprint,
                    national_id_ciphertext=None if candidate.national_id is None
                    else self._vault.encrypt(self._organisation_id, candidate.national_id),

@@ -45,11 +45,16 @@ from service.imports import batches
 from service.imports.checking import Checker, Problem
 from service.imports.reading import Table as CsvTable
 from service.imports.rows import CopyRows, Made, Rows
+from service.services import matching
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Problem", "Summary", "find_organisation", "import_trainees", "write_batch"]
 
 DEFAULT_BATCH_SIZE = 1000
 ALREADY_IMPORTED = "already imported"
+#: What a row is told when it may be someone registered (or a row before it) without a national id to tell.
+LIKELY_DUPLICATE = ("likely duplicate of trainee {ids} (same birth date, {reasons}): to load it all the same, "
+                    "list the ids in its not_duplicate_of column")
+REPEATED_PERSON = "repeats line {line} (the same name and birth date, no national id on both)"
 #: Fingerprints per `IN (...)` list: well under the bound-parameter limits of SQLite and PostgreSQL.
 LOOKUP_CHUNK = 5000
 #: A batch that lost a race to a concurrent registration is looked at again this often.
@@ -123,6 +128,9 @@ class _Run:
         self._organisation_id = organisation.id
         self._actor_id = actor_id
         self._seen: dict[str, _Seen] = {}  # by fingerprint, over the whole file
+        #: (birth date, normalised name) of the rows stored or judged, with their line and whether they hold a
+        #: national id: a later row of the same person without one is a repeat (service.services.matching).
+        self._people: dict[tuple, tuple[int, bool]] = {}
         self.summary = Summary(dry_run=dry_run)
 
     def batch(self, batch: batches.Prepared) -> list[Problem]:
@@ -157,22 +165,30 @@ class _Run:
                 with self._pathways.uow(actor_id=self._actor_id) as uow:
                     existing = _registered(uow.session, self._organisation_id,
                                            [fingerprint for fingerprint in candidates.fingerprints if fingerprint])
+                    matches = self._matches(uow.session, candidates, existing)
                     if self.summary.dry_run:
-                        created = {}
+                        created, written = {}, 0
                         break
                     try:
-                        created = write_batch(uow.session, candidates.select(
-                            [index for index, fingerprint in enumerate(candidates.fingerprints)
-                             if fingerprint not in existing]))
+                        kept = [index for index, fingerprint in enumerate(candidates.fingerprints)
+                                if fingerprint not in existing and index not in matches]
+                        stored = candidates.select(kept)
+                        created, written = write_batch(uow.session, stored), len(stored.lines)
+                        for position, index in enumerate(kept):
+                            if confirmed := matches.confirmed.get(index):
+                                matching.record_distinct(uow.session, self._organisation_id,
+                                                         uuid.UUID(stored.trainee_ids[position]), confirmed,
+                                                         self._actor_id)
                         uow.commit()
                         break
                     except IntegrityError:
                         # A registration of one of these people committed since the lookup: look again.
                         if attempt == ATTEMPTS:
                             raise
-        self.summary.imported += len(created)
-        self.summary.duplicates += len(existing)
-        problems = []
+        self.summary.imported += written  # `created` has no key for people without a document
+        self.summary.duplicates += len(existing) + len(matches)
+        problems = [Problem(candidates.lines[index], matching.CONFIRMED, reason, duplicate=True)
+                    for index, reason in matches.items()]
         for line, fingerprint in zip(candidates.lines, candidates.fingerprints):
             if fingerprint is None:
                 continue
@@ -184,6 +200,38 @@ class _Run:
             else:
                 seen.trainee_id = created.get(fingerprint)
         return problems
+
+
+    def _matches(self, session: Session, candidates: Made, existing: dict) -> _Matches:
+        """The rows (by index) that may be a registered person or an earlier row of the file, with what
+        to tell them; and the confirmations to record with the others."""
+        national = [fingerprint is not None for fingerprint in candidates.fingerprints]
+        found = matching.match_rows(session, self._organisation_id, birth_dates=candidates.birth_dates,
+                                    normal_names=candidates.normal_names, national=national,
+                                    confirmed=candidates.confirmed)
+        told: dict[int, str] = {}
+        for index, unconfirmed in found.unconfirmed.items():
+            if candidates.fingerprints[index] not in existing:
+                told[index] = LIKELY_DUPLICATE.format(
+                    ids=", ".join(str(trainee_id) for trainee_id, _reason in unconfirmed),
+                    reasons=", ".join(sorted({reason.replace("_", " ") for _id, reason in unconfirmed})))
+        for index, (day, normal, has) in enumerate(zip(candidates.birth_dates, candidates.normal_names, national)):
+            if index in told or candidates.fingerprints[index] in existing:
+                continue
+            earlier = self._people.get((day, normal))
+            if earlier is not None and earlier[0] != candidates.lines[index] and not (has and earlier[1]):
+                told[index] = REPEATED_PERSON.format(line=earlier[0])
+            elif earlier is None or not has:
+                self._people[(day, normal)] = (candidates.lines[index], has)
+        return _Matches(told, found.confirmed)
+
+
+class _Matches(dict):
+    """Row index -> what the row is told (not loaded); `confirmed`: row index -> ids it is not."""
+
+    def __init__(self, told: dict[int, str], confirmed: dict[int, list[uuid.UUID]]):
+        super().__init__(told)
+        self.confirmed = {index: ids for index, ids in confirmed.items() if index not in told}
 
 
 @contextmanager

@@ -31,6 +31,8 @@ from service.domain import names
 from service.domain.errors import Conflict, ValidationFailed
 
 SAME_NAME, SIMILAR_NAME = "same_name", "similar_name"
+#: The field (and import column) naming the candidates a caseworker confirms to be other people.
+CONFIRMED = "not_duplicate_of"
 #: How many rows of possible pairs a page of `GET /trainees/duplicates` reads at a time.
 PAIR_CHUNK = 500
 
@@ -165,3 +167,45 @@ def _decode(cursor: str) -> tuple[uuid.UUID, uuid.UUID]:
         return uuid.UUID(bytes=raw[:16]), uuid.UUID(bytes=raw[16:])
     except (binascii.Error, ValueError):
         raise ValidationFailed({"cursor": ["Not a cursor this API issued."]}) from None
+
+
+# Imports -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RowMatches:
+    """An import batch's rows (by index) with unconfirmed candidates (id, reason), and the ids each row's
+    `not_duplicate_of` confirmed that were candidates indeed (recorded with the row)."""
+
+    unconfirmed: dict[int, list[tuple[uuid.UUID, str]]]
+    confirmed: dict[int, list[uuid.UUID]]
+
+
+def match_rows(session: Session, organisation_id: uuid.UUID, *, birth_dates: list[date], normal_names: list[str],
+               national: list[bool], confirmed: list[list[uuid.UUID]]) -> RowMatches:
+    """The registered candidates of an import batch's rows, as `candidates` finds them for one body, in two
+    statements: people born on the rows' days without a national id (candidates of every row), and those
+    with one born on the days of rows without (their only other candidates)."""
+    if not birth_dates:
+        return RowMatches({}, {})
+    found: dict[date, list] = {}
+    base = select(Trainee.id, Trainee.birth_date, Trainee.normalised_name, Trainee.national_id_hash).where(
+        Trainee.organisation_id == organisation_id, Trainee.merged_into_id.is_(None))
+    undocumented_days = sorted({day for day, has in zip(birth_dates, national) if not has})
+    for days, condition in ((sorted(set(birth_dates)), Trainee.national_id_hash.is_(None)),
+                            (undocumented_days, Trainee.national_id_hash.is_not(None))):
+        for start in range(0, len(days), 1000):
+            for row in session.execute(base.where(condition, Trainee.birth_date.in_(days[start:start + 1000]))):
+                found.setdefault(row.birth_date, []).append(row)
+    unconfirmed: dict[int, list[tuple[uuid.UUID, str]]] = {}
+    confirmed_found: dict[int, list[uuid.UUID]] = {}
+    for index, (day, normal, has) in enumerate(zip(birth_dates, normal_names, national)):
+        for person in found.get(day, ()):
+            if has and person.national_id_hash is not None:
+                continue
+            if (alike := likeness(normal, person.normalised_name)) is None:
+                continue
+            if person.id in confirmed[index]:
+                confirmed_found.setdefault(index, []).append(person.id)
+            else:
+                unconfirmed.setdefault(index, []).append((person.id, alike[0]))
+    return RowMatches(unconfirmed, confirmed_found)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 
 import pytest
 from sqlalchemy import delete, select
 
-from service.db.models import AuditEntry, Trainee, TraineeDistinction
+from service.db.models import AuditEntry, Organisation, Trainee, TraineeDistinction
+from service.imports import reading
+from service.imports import trainees as importing
 from tests import factories
 from tests.api.helpers import ok, problem, register_trainee, url, walk
 from tests.api.people import register_undocumented, without_national_id
@@ -143,3 +147,55 @@ def test_the_possible_duplicates_list_pages_through_pairs(client, pathways, tena
 def test_only_caseworkers_and_admins_see_possible_duplicates(client, tenant, role):
     headers = tenant.headers.get(role, {})
     assert client.get(url("/trainees/duplicates"), headers=headers).status_code == (403 if headers else 401)
+
+
+IMPORT_COLUMNS = ("given_name", "family_name", "national_id", "no_document_reason", "sex", "birth_date",
+                  "settlement_type", "education_level", "labour_status", "consent", "not_duplicate_of")
+
+
+def _import(pathways, tenant, tmp_path, rows: list[dict], **options):
+    with pathways.uow() as uow:
+        organisation = uow.session.get(Organisation, uuid.UUID(tenant.organisation_id))
+    path = tmp_path / "people.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(IMPORT_COLUMNS)
+    for cells in rows:
+        body = {**factories.trainee_body(), **cells}
+        writer.writerow(["yes" if column == "consent" else body.get(column) or "" for column in IMPORT_COLUMNS])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    table = reading.read_table(path, country=organisation.country)
+    problems = []
+    summary = importing.import_trainees(pathways, organisation, table, processes=1,
+                                        on_batch=lambda _line, found: problems.extend(found), **options)
+    return summary, {problem.line: problem for problem in problems}
+
+
+@pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry-run"])
+def test_an_import_row_with_candidates_is_reported_not_loaded_unless_its_column_confirms(
+        client, pathways, tenant, tmp_path, dry_run):
+    existing = register_undocumented(client, pathways, tenant.headers["caseworker"], given_name="Ayşe",
+                                     family_name="Yılmaz", birth_date="1990-05-17")
+    undocumented = {"national_id": "", "no_document_reason": "asylum_pending"}
+    before = _count(pathways)
+    summary, problems = _import(pathways, tenant, tmp_path, [
+        {"given_name": "Ayse", "family_name": "Yilmaz", "birth_date": "1990-05-17"},  # line 2: a candidate
+        {"given_name": "Ayse", "family_name": "Yilmaz", "birth_date": "1990-05-17",
+         "not_duplicate_of": existing["id"]},  # 3: confirmed someone else
+        {"given_name": "Mehmet", "family_name": "Kaya", "birth_date": "1970-01-01", **undocumented},  # 4
+        {"given_name": "MEHMET", "family_name": "KAYA", "birth_date": "1970-01-01", **undocumented},  # 5: repeats 4
+        {"given_name": "Mehmet", "family_name": "Kaya", "birth_date": "1970-01-01"},  # 6: repeats 4 (4 has no id)
+        {"given_name": "Mehmet", "family_name": "Kaya", "birth_date": "1970-01-02"},  # 7: another day
+    ], dry_run=dry_run)
+    assert sorted(problems) == [2, 5, 6]
+    assert problems[2].field == "not_duplicate_of" and problems[2].duplicate
+    assert existing["id"] in problems[2].reason and "same name" in problems[2].reason
+    assert problems[5].reason.startswith("repeats line 4") and problems[6].reason.startswith("repeats line 4")
+    assert (summary.rows, summary.duplicates, summary.invalid) == (6, 3, 0)
+    assert _count(pathways) == before + (0 if dry_run else 3), _count(pathways) - before
+    assert summary.imported == (0 if dry_run else 3)
+    with pathways.uow() as uow:
+        recorded = uow.session.scalars(select(TraineeDistinction)).all()
+    assert len(recorded) == (0 if dry_run else 1)
+    if not dry_run:
+        assert existing["id"] in {str(recorded[0].first_id), str(recorded[0].second_id)}
