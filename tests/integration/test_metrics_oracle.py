@@ -11,9 +11,17 @@ drained: without suppression as an admin, with suppression as a manager. Finally
 `pathways metrics verify` finds the read model equal to the records, notices a tampered
 row, and `pathways metrics rebuild` repairs it.
 
+The definitions are those of SPEC section 7 and design 14 B: characteristics as at entry (an
+open participation follows the person's changes, a closed one only an audited correction),
+outcomes on the exit basis with checkpoints over every exiter due, the ESF+ indicators over
+participants (one per person and project: characteristics of the first entry, results of the
+final exit, "upon leaving" within 28 days). tests/integration/test_funders_oracle.py checks the
+packs on a larger programme; this one keeps reach, outcomes and their suppression.
+
 The one rule of another component the oracle models is the outcomes consumer's (SPEC
 section 4): a due checkpoint with a formal placement active on its date is recorded as
-`employed` from that placement; the generator's follow-ups are checked against it first.
+`employed` from that placement, observed on its due date; the generator's follow-ups are
+checked against it first.
 """
 
 from __future__ import annotations
@@ -46,20 +54,22 @@ API = "/api/v1"
 
 # -- the vocabulary of SPEC section 2, written out again (the oracle shares no code with the product) --
 
-SEXES = ("female", "male", "other")
+SEXES = ("female", "male", "non_binary", "undisclosed")
 AGE_BANDS = (("15-17", 15, 17), ("18-24", 18, 24), ("25-29", 25, 29), ("30-54", 30, 54), ("55+", 55, 200))
 BAND_NAMES = tuple(name for name, _low, _high in AGE_BANDS)
 SETTLEMENTS = ("urban", "rural")
 EDUCATION = ("primary_or_less", "lower_secondary", "upper_secondary", "tertiary")
 LABOUR = ("unemployed", "long_term_unemployed", "inactive", "employed", "in_education")
-GROUPS = ("roma", "disability", "refugee", "single_parent", "neet", "migrant")
+GROUPS = ("roma", "disability", "refugee", "single_parent", "neet", "migrant", "housing_exclusion")
 NO_GROUP = "none"
 DISTRICTS = ("Konak", "Bornova", "Ödemiş", "Tire", "Bergama")
 EMPLOYMENT = ("employed", "self_employed", "unemployed", "in_education", "inactive", "unknown")
 EMPLOYED = ("employed", "self_employed")
 DROP_OUT_REASONS = ("found_job", "moved_away", "health", "family_care", "lost_contact", "other")
 END_REASONS = ("resigned", "dismissed", "contract_ended", "other")
-CHECKPOINT_DAYS = {"exit": 0, "month_6": 182}
+CHECKPOINT_DAYS = {"exit": 0, "month_6": 182, "month_12": 365}
+CHECKPOINT_WINDOWS = {"exit": 28, "month_6": 91, "month_12": 91}  # days a checkpoint may be observed in
+UPON_LEAVING = timedelta(days=28)
 WINDOW = timedelta(days=90)
 RATE_NAMES = ("completion_rate", "placement_rate", "employment_rate_6m")
 COUNT_NAMES = ("enrolled", "completed", "dropped_out", "placed_within_90d", "month_6_recorded", "employed_at_6m")
@@ -72,7 +82,7 @@ ORGANISATION_SHARE_TARGETS = [
     {"dimension": "settlement_type", "value": "rural", "max_share": 0.3},
 ]
 PROJECT_SHARE_TARGETS = [
-    {"dimension": "sex", "value": ["female", "other"], "min_share": 0.6},
+    {"dimension": "sex", "value": ["female", "non_binary"], "min_share": 0.6},
     {"dimension": "labour_status", "value": "long_term_unemployed", "min_share": 0.15},
 ]
 
@@ -102,8 +112,14 @@ class Participation:
     trainee_id: str
     project_id: str
     enrolled_on: date
+    # the person as at entry (an open participation follows the person's changes)
+    labour_status: str
+    education_level: str
+    settlement_type: str
+    groups: frozenset[str]
     status: str = "enrolled"
     exited_on: date | None = None
+    exit_reason: str | None = None
     qualification_gained: bool | None = None
     exit_plan: tuple[str, date] | None = None  # the generator's intention, before the exit is recorded
 
@@ -129,6 +145,7 @@ class Checkpoint:
     status: str = "due"
     employment_status: str | None = None
     source: str | None = None
+    observed_on: date | None = None
 
 
 @dataclass
@@ -142,6 +159,7 @@ class World:
     enrolments: dict[str, Participation] = field(default_factory=dict)
     jobs: list[Job] = field(default_factory=list)
     checkpoints: dict[tuple[str, str], Checkpoint] = field(default_factory=dict)
+    corrections: int = 0  # entry corrections made (each audited)
 
 
 # -- helpers ----------------------------------------------------------------------------------------
@@ -258,7 +276,7 @@ class Generator:
     def _people(self, count: int) -> list[tuple[Person, list[tuple[str, date]]]]:
         """Register `count` people; returns each with the (project, enrolled_on) it will be enrolled in."""
         rng, world = self.rng, self.world
-        sexes = ["other", "other"] + rng.choices(SEXES, weights=(55, 40, 5), k=count - 2)
+        sexes = ["non_binary", "undisclosed"] + rng.choices(SEXES, weights=(55, 40, 3, 2), k=count - 2)
         bands = list(AGE_BANDS) + rng.choices(AGE_BANDS, weights=(10, 40, 20, 25, 5), k=count - len(AGE_BANDS))
         rng.shuffle(sexes)
         rng.shuffle(bands)
@@ -299,7 +317,9 @@ class Generator:
     def _enrolment(self, trainee_id: str, project_id: str, enrolled_on: date) -> Participation:
         created = self.post("/enrolments", {"trainee_id": trainee_id, "project_id": project_id,
                                             "enrolled_on": enrolled_on.isoformat()})
-        enrolment = Participation(created["id"], trainee_id, project_id, enrolled_on)
+        person = self.world.people[trainee_id]
+        enrolment = Participation(created["id"], trainee_id, project_id, enrolled_on, person.labour_status,
+                                  person.education_level, person.settlement_type, person.groups)
         self.world.enrolments[enrolment.id] = enrolment
         return enrolment
 
@@ -315,10 +335,12 @@ class Generator:
                 self.post(f"/enrolments/{enrolment.id}/complete",
                           {"exited_on": exited_on.isoformat(), "qualification_gained": qualification}, status=200)
                 enrolment.status, enrolment.qualification_gained = "completed", qualification
+                enrolment.exit_reason = "completed_course"
             else:
+                reason = rng.choice(DROP_OUT_REASONS)
                 self.post(f"/enrolments/{enrolment.id}/drop-out",
-                          {"exited_on": exited_on.isoformat(), "reason": rng.choice(DROP_OUT_REASONS)}, status=200)
-                enrolment.status, enrolment.qualification_gained = "dropped_out", False
+                          {"exited_on": exited_on.isoformat(), "reason": reason}, status=200)
+                enrolment.status, enrolment.qualification_gained, enrolment.exit_reason = "dropped_out", False, reason
             enrolment.exited_on = exited_on
             for name, days in CHECKPOINT_DAYS.items():
                 self.world.checkpoints[(enrolment.id, name)] = Checkpoint(
@@ -391,13 +413,25 @@ class Generator:
                             self.day_between(enrolment.exited_on + timedelta(days=1), self.today))
 
     def _changes(self) -> None:
-        """Later corrections of a person's facts (trainee.updated) and placements that ended."""
+        """Later changes of a person's facts (trainee.updated: open participations follow them, closed ones
+        keep theirs), corrections of closed ones (audited) and placements that ended."""
         rng = self.rng
-        for person in rng.sample(list(self.world.people.values()), 4):
+        for person in rng.sample(list(self.world.people.values()), 6):
             person.settlement_type = "rural" if person.settlement_type == "urban" else "urban"
             person.groups = frozenset(rng.sample(GROUPS, rng.choice((0, 1, 2))))
             ok(self.client.patch(f"{API}/trainees/{person.id}", headers=self.headers[Role.CASEWORKER], json={
                 "settlement_type": person.settlement_type, "vulnerable_groups": sorted(person.groups)}))
+            for enrolment in self.world.enrolments.values():
+                if enrolment.trainee_id == person.id and enrolment.status == "enrolled":
+                    enrolment.settlement_type, enrolment.groups = person.settlement_type, person.groups
+        closed = [e for e in self.world.enrolments.values() if e.status != "enrolled"]
+        for enrolment in rng.sample(closed, 2):
+            enrolment.labour_status = rng.choice([s for s in LABOUR if s != enrolment.labour_status])
+            enrolment.groups = frozenset(rng.sample(GROUPS, 1))
+            self.post(f"/enrolments/{enrolment.id}/correct-entry", {
+                "labour_status": enrolment.labour_status, "vulnerable_groups": sorted(enrolment.groups),
+                "reason": "The entry form was filled in for another person."}, status=200)
+            self.world.corrections += 1
         for job in rng.sample(self.world.jobs, len(self.world.jobs) // 6):
             job.ended_on = self.day_between(job.started_on, self.today)
             self.post(f"/placements/{job.id}/end", {"ended_on": job.ended_on.isoformat(),
@@ -411,6 +445,7 @@ class Generator:
                     job.formal and job.trainee_id == checkpoint.trainee_id and job.started_on <= checkpoint.due_on
                     and (job.ended_on is None or job.ended_on >= checkpoint.due_on) for job in world.jobs):
                 checkpoint.status, checkpoint.employment_status, checkpoint.source = "recorded", "employed", "placement"
+                checkpoint.observed_on = checkpoint.due_on
         ids = {(item["enrolment_id"], item["checkpoint"]): item["id"] for item in self.listed("/follow-ups")}
         for key, checkpoint in world.checkpoints.items():
             if checkpoint.status != "due" or checkpoint.due_on > self.today:
@@ -419,18 +454,22 @@ class Generator:
                                  weights=(55, 15, 10, 20))[0]
             if action == "leave":
                 continue
+            # observed on a day of the checkpoint's window, by today (late records say when they speak of)
+            last = min(checkpoint.due_on + timedelta(days=CHECKPOINT_WINDOWS[checkpoint.name]), self.today)
+            observed_on = self.day_between(checkpoint.due_on, last)
             if action.startswith("unreachable"):
-                self.post(f"/follow-ups/{ids[key]}", {"status": "unreachable"}, status=200)
+                self.post(f"/follow-ups/{ids[key]}", {"status": "unreachable", "observed_on": observed_on.isoformat()},
+                          status=200)
                 checkpoint.status, checkpoint.employment_status = "unreachable", "unknown"
-                checkpoint.source = "caseworker"
+                checkpoint.source, checkpoint.observed_on = "caseworker", observed_on
             if action.endswith("record"):
                 employment = rng.choices(EMPLOYMENT, weights=(35, 10, 25, 10, 10, 10))[0]
-                body = {"status": "recorded", "employment_status": employment}
+                body = {"status": "recorded", "employment_status": employment, "observed_on": observed_on.isoformat()}
                 if employment in EMPLOYED and rng.random() < 0.5:
                     body.update(wage_monthly="30000", currency="TRY")
                 self.post(f"/follow-ups/{ids[key]}", body, status=200)
                 checkpoint.status, checkpoint.employment_status = "recorded", employment
-                checkpoint.source = "caseworker"
+                checkpoint.source, checkpoint.observed_on = "caseworker", observed_on
 
 
 # -- the oracle -----------------------------------------------------------------------------------
@@ -453,30 +492,47 @@ class Scope:
 
 
 class Oracle:
+    """Every figure from the generator's records, by the definitions of SPEC 7 and design 14 B."""
+
     def __init__(self, world: World):
         self.world = world
+        by_participant: dict[tuple[str, str], list[Participation]] = defaultdict(list)
+        for enrolment in world.enrolments.values():
+            by_participant[(enrolment.trainee_id, enrolment.project_id)].append(enrolment)
+        #: Each participant's participations, first entry first.
+        self.participants = [sorted(found, key=lambda e: (e.enrolled_on, e.id)) for found in by_participant.values()]
 
-    def scoped(self, scope: Scope) -> list[Participation]:
+    @staticmethod
+    def _holds(scope: Scope, project_id: str, day: date | None) -> bool:
+        return ((scope.project_id is None or project_id == scope.project_id) and day is not None
+                and (scope.period_start is None or day >= scope.period_start)
+                and (scope.period_end is None or day <= scope.period_end))
+
+    def entered(self, scope: Scope) -> list[Participation]:
+        """Participations whose entry is in scope (reach: entry basis)."""
+        return [e for e in self.world.enrolments.values() if self._holds(scope, e.project_id, e.enrolled_on)]
+
+    def exited(self, scope: Scope) -> list[Participation]:
+        """Participations whose exit is in scope (outcomes: exit basis)."""
         return [e for e in self.world.enrolments.values()
-                if (scope.project_id is None or e.project_id == scope.project_id)
-                and (scope.period_start is None or e.enrolled_on >= scope.period_start)
-                and (scope.period_end is None or e.enrolled_on <= scope.period_end)]
+                if e.status != "enrolled" and self._holds(scope, e.project_id, e.exited_on)]
 
     def person(self, enrolment: Participation) -> Person:
         return self.world.people[enrolment.trainee_id]
 
     def values(self, dimension: str, enrolment: Participation) -> list[str]:
-        """The categories of `dimension` this participation falls in (several for vulnerable groups)."""
+        """The categories of `dimension` this participation falls in (several for vulnerable groups): as at
+        entry, but sex and district, the person's."""
         person = self.person(enrolment)
         if dimension == "age_band":
             return [band_of(person.birth_date, enrolment.enrolled_on)]
         if dimension == "vulnerable_group":
-            return sorted(person.groups) or [NO_GROUP]
+            return sorted(enrolment.groups) or [NO_GROUP]
         if dimension == "project":
             return [enrolment.project_id]
-        return [{"sex": person.sex, "settlement_type": person.settlement_type,
-                 "education_level": person.education_level, "labour_status": person.labour_status,
-                 "district": person.district}[dimension]]
+        if dimension in ("sex", "district"):
+            return [getattr(person, dimension)]
+        return [getattr(enrolment, dimension)]
 
     def grid(self, scope: Scope, by: tuple[str, ...]) -> list[tuple]:
         axes = {"sex": SEXES, "age_band": BAND_NAMES, "vulnerable_group": (*GROUPS, NO_GROUP),
@@ -485,16 +541,18 @@ class Oracle:
                                  if scope.project_id is None or pid == scope.project_id)}
         return list(product(*(axes[name] for name in by)))
 
-    def cells(self, scope: Scope, by: tuple[str, ...]) -> dict[tuple, list[Participation]]:
-        cells: dict[tuple, list[Participation]] = {key: [] for key in self.grid(scope, by)}
-        for enrolment in self.scoped(scope):
-            for key in product(*(self.values(name, enrolment) for name in by)):
-                cells[key].append(enrolment)
+    def cells(self, scope: Scope, by: tuple[str, ...], members: list) -> dict[tuple, list]:
+        """`members` (participations, or participants by their first participation) per cell of `by`."""
+        cells: dict[tuple, list] = {key: [] for key in self.grid(scope, by)}
+        for member in members:
+            first = member[0] if isinstance(member, list) else member
+            for key in product(*(self.values(name, first) for name in by)):
+                cells[key].append(member)
         return cells
 
     # reach
     def reach(self, scope: Scope, by: tuple[str, ...] = ()) -> dict:
-        enrolments = self.scoped(scope)
+        enrolments = self.entered(scope)
         reached = len({e.trainee_id for e in enrolments})
         holder = (self.world.projects[scope.project_id] if scope.project_id
                   else {"reach_target": self.world.reach_target, "share_targets": self.world.share_targets})
@@ -503,7 +561,7 @@ class Oracle:
                   "share_targets": [self._share(t, enrolments, reached) for t in holder["share_targets"]]}
         if by:
             report["breakdown"] = {key: {"reached": len({e.trainee_id for e in members})}
-                                   for key, members in self.cells(scope, by).items()}
+                                   for key, members in self.cells(scope, by, enrolments).items()}
         return report
 
     def _share(self, target: dict, enrolments: list[Participation], reached: int) -> dict:
@@ -516,7 +574,7 @@ class Oracle:
         return {"dimension": target["dimension"], "value": target["value"], "reached": count,
                 "share": None if share is None else float(share), "met": met}
 
-    # outcomes
+    # outcomes (exit basis)
     def first_job(self, enrolment: Participation) -> Job | None:
         if enrolment.status != "completed":
             return None
@@ -538,20 +596,22 @@ class Oracle:
         month_6 = [self.checkpoint(e, "month_6") for e in enrolments]
         recorded = [c for c in month_6 if c is not None and c.status == "recorded"]
         employed = sum(c.employment_status in EMPLOYED for c in recorded)
+        # every exiter whose month-6 checkpoint is due by today, recorded or not
+        due = sum(e.exited_on + timedelta(days=CHECKPOINT_DAYS["month_6"]) <= self.world.today for e in enrolments)
         wages = [job.wage for job in jobs if job.currency == currency]
         return {"enrolled": len(enrolments), "completed": len(completed), "dropped_out": dropped,
                 "placed_within_90d": len(jobs), "month_6_recorded": len(recorded), "employed_at_6m": employed,
                 "completion_rate": rate(len(completed), len(completed) + dropped),
                 "placement_rate": rate(len(jobs), len(completed)),
-                "employment_rate_6m": rate(employed, len(recorded)),
+                "employment_rate_6m": rate(employed, due),
                 "median_wage": money(median_of(wages)) if wages else None,
                 "wage_count": len(wages)}
 
     def outcomes(self, scope: Scope, by: tuple[str, ...] = ()) -> dict:
-        enrolments = self.scoped(scope)
+        enrolments = self.exited(scope)
         currency = self.currency(enrolments)
         report = {**self.figures(enrolments, currency), "wage_currency": currency}
-        by_sex = self.cells(scope, ("sex",))
+        by_sex = self.cells(scope, ("sex",), enrolments)
         female, male = (self.figures(by_sex[(sex,)], currency) for sex in ("female", "male"))
         report["gaps"] = {}
         for name in (*RATE_NAMES, "median_wage"):
@@ -565,58 +625,94 @@ class Oracle:
             report["gaps"][name] = {"female": f, "male": m, "difference": difference, "ratio": ratio}
         if by:
             report["breakdown"] = {key: self.figures(members, currency)
-                                   for key, members in self.cells(scope, by).items()}
+                                   for key, members in self.cells(scope, by, enrolments).items()}
         return report
 
-    # indicators
-    def indicator_codes(self, enrolment: Participation) -> set[str]:
-        person = self.person(enrolment)
-        band = band_of(person.birth_date, enrolment.enrolled_on)
-        at_exit = self.checkpoint(enrolment, "exit")
-        month_6 = self.checkpoint(enrolment, "month_6")
-        exit_recorded = enrolment.status != "enrolled" and at_exit is not None and at_exit.status == "recorded"
+    # indicators (ESF+, participants: outputs on the first entry, results of the final exit)
+    def upon_leaving(self, first: Participation, final: Participation) -> tuple[str | None, bool]:
+        """(employed, in_education, job_searching, other or None; whether a formal job counts)."""
+        exited_on = final.exited_on
+        jobs = [job for job in self.world.jobs if job.trainee_id == final.trainee_id
+                and first.enrolled_on <= job.started_on <= exited_on + UPON_LEAVING
+                and (job.ended_on is None or job.ended_on >= exited_on)]
+        check = self.checkpoint(final, "exit")
+        observed = (check.employment_status if check is not None and check.status == "recorded"
+                    and check.observed_on <= exited_on + UPON_LEAVING else None)
+        if jobs or observed in EMPLOYED or (final.status == "dropped_out" and final.exit_reason == "found_job"):
+            return "employed", any(job.formal for job in jobs)
+        return {"in_education": "in_education", "unemployed": "job_searching", None: None, "unknown": None}.get(
+            observed, "other"), False
+
+    def output_codes(self, participant: list[Participation]) -> set[str]:
+        first = participant[0]
+        person, band = self.person(first), band_of(self.person(first).birth_date, first.enrolled_on)
         facts = {
             "participants": True,
-            "unemployed": person.labour_status in ("unemployed", "long_term_unemployed"),
-            "long_term_unemployed": person.labour_status == "long_term_unemployed",
-            "inactive": person.labour_status == "inactive",
-            "employed": person.labour_status == "employed",
-            "under_30": band in ("15-17", "18-24", "25-29"),
+            "unemployed": first.labour_status in ("unemployed", "long_term_unemployed"),
+            "long_term_unemployed": first.labour_status == "long_term_unemployed",
+            "inactive": first.labour_status in ("inactive", "in_education"),
+            "employed": first.labour_status == "employed",
+            "below_18": band == "15-17",
+            "aged_18_29": band in ("18-24", "25-29"),
             "aged_55_plus": band == "55+",
-            "isced_0_2": person.education_level in ("primary_or_less", "lower_secondary"),
-            "isced_3_4": person.education_level == "upper_secondary",
-            "isced_5_8": person.education_level == "tertiary",
-            "with_disabilities": "disability" in person.groups,
-            "foreign_background": bool({"migrant", "refugee"} & person.groups),
-            "minorities_incl_roma": "roma" in person.groups,
-            "rural_areas": person.settlement_type == "rural",
-            "in_employment_upon_leaving": exit_recorded and at_exit.employment_status in EMPLOYED,
-            "in_education_upon_leaving": exit_recorded and at_exit.employment_status == "in_education",
-            "qualification_upon_leaving": enrolment.status == "completed" and enrolment.qualification_gained is True,
-            "in_employment_6m_after_leaving": (month_6 is not None and month_6.status == "recorded"
-                                               and month_6.employment_status in EMPLOYED),
+            "isced_0_2": first.education_level in ("primary_or_less", "lower_secondary"),
+            "isced_3_4": first.education_level == "upper_secondary",
+            "isced_5_8": first.education_level == "tertiary",
+            "with_disabilities": "disability" in first.groups,
+            "third_country_nationals": False,  # the generator gives no citizenship
+            "foreign_background": bool({"migrant", "refugee"} & first.groups),
+            "minorities_incl_roma": "roma" in first.groups,
+            "homeless_or_housing_exclusion": "housing_exclusion" in first.groups,
+            "rural_areas": first.settlement_type == "rural",
+        }
+        assert person.sex in SEXES
+        return {code for code, holds in facts.items() if holds}
+
+    def result_codes(self, participant: list[Participation]) -> set[str]:
+        first, final = participant[0], participant[-1]
+        leaving, _formal = self.upon_leaving(first, final)
+        month_6 = self.checkpoint(final, "month_6")
+        employed_6m = month_6 is not None and month_6.status == "recorded" and month_6.employment_status in EMPLOYED
+        day = month_6.observed_on if month_6 is not None else None
+        improved = employed_6m and first.labour_status == "employed" and any(
+            job.formal and job.trainee_id == final.trainee_id and first.enrolled_on < job.started_on <= day
+            and (job.ended_on is None or job.ended_on >= day) for job in self.world.jobs)
+        facts = {
+            "job_searching_upon_leaving": leaving == "job_searching",
+            "in_education_or_training_upon_leaving": leaving == "in_education",
+            "qualification_upon_leaving": final.qualification_gained is True,
+            "in_employment_upon_leaving": leaving == "employed",
+            "in_employment_6m_after_leaving": employed_6m,
+            "improved_labour_market_situation_6m": improved,
         }
         return {code for code, holds in facts.items() if holds}
 
-    INDICATORS = ("participants", "unemployed", "long_term_unemployed", "inactive", "employed", "under_30",
-                  "aged_55_plus", "isced_0_2", "isced_3_4", "isced_5_8", "with_disabilities", "foreign_background",
-                  "minorities_incl_roma", "rural_areas", "in_employment_upon_leaving", "in_education_upon_leaving",
-                  "qualification_upon_leaving", "in_employment_6m_after_leaving")
+    INDICATORS = ("participants", "unemployed", "long_term_unemployed", "inactive", "employed", "below_18",
+                  "aged_18_29", "aged_55_plus", "isced_0_2", "isced_3_4", "isced_5_8", "with_disabilities",
+                  "third_country_nationals", "foreign_background", "minorities_incl_roma",
+                  "homeless_or_housing_exclusion", "rural_areas", "job_searching_upon_leaving",
+                  "in_education_or_training_upon_leaving", "qualification_upon_leaving", "in_employment_upon_leaving",
+                  "in_employment_6m_after_leaving", "improved_labour_market_situation_6m")
 
-    def indicator_table(self, enrolments: list[Participation]) -> dict[str, dict]:
-        table = {code: {"female": 0, "male": 0, "other": 0, "total": 0} for code in self.INDICATORS}
-        for enrolment in enrolments:
-            sex = self.person(enrolment).sex
-            for code in self.indicator_codes(enrolment):
-                table[code][sex] += 1
-                table[code]["total"] += 1
+    def indicator_table(self, entered: list[list[Participation]], left: list[list[Participation]]) -> dict:
+        table = {code: dict.fromkeys((*SEXES, "total"), 0) for code in self.INDICATORS}
+        for participants, codes_of in ((entered, self.output_codes), (left, self.result_codes)):
+            for participant in participants:
+                sex = self.person(participant[0]).sex
+                for code in codes_of(participant):
+                    table[code][sex] += 1
+                    table[code]["total"] += 1
         return table
 
     def indicators(self, scope: Scope, by: tuple[str, ...] = ()) -> dict:
-        report = {"indicators": self.indicator_table(self.scoped(scope))}
+        entered = [p for p in self.participants if self._holds(scope, p[0].project_id, p[0].enrolled_on)]
+        left = [p for p in self.participants if p[-1].status != "enrolled"
+                and self._holds(scope, p[0].project_id, p[-1].exited_on)]
+        report = {"indicators": self.indicator_table(entered, left)}
         if by:
-            report["breakdown"] = {key: self.indicator_table(members)
-                                   for key, members in self.cells(scope, by).items()}
+            entered_cells, left_cells = self.cells(scope, by, entered), self.cells(scope, by, left)
+            report["breakdown"] = {key: self.indicator_table(entered_cells[key], left_cells[key])
+                                   for key in entered_cells}
         return report
 
 
@@ -764,7 +860,8 @@ class Comparison:
                           (None, True))
             else:
                 diff.same(f"share_targets[{index}].share", have["share"], want["share"], approximate=True)
-            diff.same(f"share_targets[{index}].met", have["met"], want["met"])
+            # whether a bound is met tells where a hidden count lies: hidden with it
+            diff.same(f"share_targets[{index}].met", have["met"], None if have["reached"] is None else want["met"])
         cells = breakdown_of(actual, by, diff.label)
         diff.same("breakdown.cells", sorted(cells), sorted(expected["breakdown"]))
         hidden_somewhere = False
@@ -838,7 +935,8 @@ def generated(client, pathways, drain, seed: int) -> tuple[Generator, World]:
     assert {job.currency for job in world.jobs} == {"TRY", "EUR"}
     assert {job.created_after_exit for job in world.jobs} == {True, False}
     statuses = Counter((c.name, c.status, c.source) for c in world.checkpoints.values())
-    assert statuses[("month_6", "recorded", "caseworker")] and statuses[("exit", "unreachable", "caseworker")]
+    assert statuses[("month_6", "recorded", "caseworker")]
+    assert sum(count for (_name, status, _source), count in statuses.items() if status == "unreachable")
     assert statuses[("exit", "recorded", "placement")]
     return generator, world
 
@@ -846,13 +944,18 @@ def generated(client, pathways, drain, seed: int) -> tuple[Generator, World]:
 def assert_follow_ups_as_modelled(generator: Generator, world: World) -> None:
     """The checkpoints the outcomes consumer and the caseworkers left are those the oracle assumes."""
     listed = {(item["enrolment_id"], item["checkpoint"]): item for item in generator.listed("/follow-ups")}
+    stored = {"scheduled": "due", "due": "due", "overdue": "due"}  # the shown status of an open checkpoint
+
+    def modelled(item: dict) -> tuple:
+        return (stored.get(item["status"], item["status"]), item["employment_status"], item["source"],
+                item["due_on"], item.get("observed_on"))
+
     differences = [
-        (key, (item["status"], item["employment_status"], item["source"]),
-         (c.status, c.employment_status, c.source))
+        (key, item and modelled(item), (c.status, c.employment_status, c.source))
         for key, c in world.checkpoints.items()
         if (item := listed.get(key)) is None
-        or (item["status"], item["employment_status"], item["source"], item["due_on"])
-        != (c.status, c.employment_status, c.source, c.due_on.isoformat())]
+        or modelled(item) != (c.status, c.employment_status, c.source, c.due_on.isoformat(),
+                              c.observed_on and c.observed_on.isoformat())]
     assert not differences, differences[:10]
 
 
@@ -924,8 +1027,9 @@ def test_metrics_equal_an_independent_recomputation(client, pathways, drain, met
     with subtests.test(msg="pathways metrics verify after the drain"):
         result, lines = metrics_cli(generator.slug)
         assert (result.exit_code, lines) == (0, [{"organisation": generator.slug,
-                                                  "trainees_checked": len(world.people), "differences": 0}]), \
-            result.output
+                                                  "trainees_checked": len(world.people), "differences": 0,
+                                                  "entry_corrections": world.corrections}]), result.output
+        assert f"{world.corrections} entry corrections recorded in the audit" in result.output
 
 
 def figures(compare: Comparison) -> dict:
@@ -964,7 +1068,7 @@ def test_verify_finds_a_tampered_read_model_and_rebuild_repairs_it(client, pathw
     assert changed.rowcount == 1
     # A report with a period scans the rows and shows the change; over the whole programme the
     # figures come from rollups, which only refreshes change, so they still equal the records.
-    period = Scope(period_start=dropped.enrolled_on, period_end=dropped.enrolled_on)
+    period = Scope(period_start=dropped.exited_on, period_end=dropped.exited_on)  # outcomes: the exit basis
     totals = compare.get("outcomes", period, (), Role.ADMIN, suppress=False)
     expected = compare.oracle.outcomes(period)
     assert (totals["completed"], totals["dropped_out"]) == (expected["completed"] + 1, expected["dropped_out"] - 1)
