@@ -8,13 +8,15 @@ import threading
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from service.app import create_app
-from service.db.models import MetricEnrolment, MetricState, OutboxMessage
+from service.db.models import MetricEnrolment, MetricParticipant, MetricState, OutboxMessage, Trainee
+from service.db.models.metrics import MetricEnrolmentGroup
 from service.metrics import projection
 from service.metrics_cli import rebuild
 from service.metrics.verification import verify
+from service.services import metrics_rebuild
 from tests import factories
 from tests.api.conftest import employer_body, work_terms
 from tests.workers.conftest import wait_for
@@ -194,3 +196,31 @@ def test_a_refresh_rewrites_the_rows_that_changed_and_leaves_the_others_alone(co
         projection.refresh(uow.session, organisation_id, [uuid.UUID(p) for p in people])
         uow.commit()
     assert _row_versions(committing_pg_pathways, organisation_id) == after
+
+
+def test_a_read_model_marked_for_rebuild_is_rebuilt_by_the_consumer(committing_pg_pathways, monkeypatch):
+    """Migration 0009 empties the read model and marks every organisation `rebuild_needed`: the metrics consumer
+    rebuilds a marked organisation when it ticks, then clears the mark (and leaves the others alone)."""
+    pathways = committing_pg_pathways
+    client = create_app(pathways=pathways).test_client()
+    organisation_id = _history(client, _caseworker(pathways), people=6, seed=5)
+    assert rebuild(pathways, organisation_id) == 6
+    with pathways.uow() as uow:  # what 0009 leaves: no rows, the organisation marked
+        for model in (MetricEnrolmentGroup, MetricEnrolment, MetricParticipant):
+            uow.session.execute(delete(model).where(model.trainee_id.in_(
+                select(Trainee.id).where(Trainee.organisation_id == organisation_id))))
+        uow.session.execute(update(MetricState).where(MetricState.organisation_id == organisation_id)
+                            .values(rebuild_needed=True))
+        uow.commit()
+    assert _differences(pathways, organisation_id) == 6  # each person missing from the read model
+
+    consumer = MetricsConsumer(pathways)
+    consumer.on_tick()
+    assert _differences(pathways, organisation_id) == 0
+    with pathways.uow() as uow:
+        assert uow.session.get(MetricState, organisation_id).rebuild_needed is False
+    rebuilt = []
+    monkeypatch.setattr(metrics_rebuild, "rebuild", lambda *args: rebuilt.append(args))
+    consumer._last_rebuild_check = float("-inf")
+    consumer.on_tick()  # nothing marked any more: nothing rebuilt
+    assert rebuilt == []
