@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from bench import datafiles, memory, processes, queues, report, setup, steady
+from bench import datafiles, matching, memory, processes, queues, report, setup, steady
 from bench.ceilings import raw_insert, raw_kombu
 from bench.cpu import CpuWindow
 
@@ -71,6 +71,9 @@ def main() -> None:
     if "P5" in only:
         with _timed("P5", timings):
             figures.update(p5_memory(options, env, world))
+    if "P7" in only:
+        with _timed("P7", timings):
+            figures.update(p7_matching(options, env, world))
     machine = _machine()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
@@ -83,7 +86,7 @@ def main() -> None:
     print(report.table(document))
 
 
-FIGURES = ("P1", "P3", "P6", "P4", "P2", "P5")
+FIGURES = ("P1", "P3", "P6", "P4", "P2", "P5", "P7")
 
 
 @contextmanager
@@ -111,6 +114,8 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=200, help="exits per second (P6)")
     parser.add_argument("--steady-seconds", type=int, default=10,
                         help="length of each round's steady load (P6; --rounds rounds)")
+    parser.add_argument("--matching-queries", type=int, default=300,
+                        help="name searches and candidate lookups per round (P7)")
     parser.add_argument("--only", default=None,
                         help=f"comma-separated figures to run, of {','.join(FIGURES)} (results/latest.* untouched)")
     return parser.parse_args()
@@ -284,6 +289,30 @@ def p5_memory(options, env: dict, world) -> dict:
             f"events (each after an edit of a trainee of the {options.large:,}-trainee organisation; published "
             f"straight to the exchange, not by the relay); one run, {options.memory_samples} samples at each point")
     return {"P5": report.memory_figure(name, measured["rss_kib_late"], measured["rss_kib_early"], early, measured)}
+
+
+# -- P7: name search and candidate lookup at the large world's size ------------------------------
+
+def p7_matching(options, env: dict, world) -> dict:
+    """`--rounds` rounds of bench.matching on the large organisation (in process, on PostgreSQL)."""
+    from service import config as config_module
+    from service.bootstrap import bootstrap
+
+    pathways = bootstrap(config_module.from_env(env))
+    try:
+        runs = [matching.measure(pathways, world.large_organisation_id, queries=options.matching_queries,
+                                 seed=15 + round_) for round_ in range(options.rounds)]
+    finally:
+        pathways.dispose()
+    people = runs[0]["people"]
+    figures = {}
+    for key, label in (("name_search", "name search (GET /trainees?q= page)"),
+                       ("candidate_lookup", "candidate lookup (registration without a national id)")):
+        rounds = [{"p95_ms": run[key]["p95_ms"], "p50_ms": run[key]["p50_ms"]} for run in runs]
+        figures[f"P7_{key}"] = report.figure(
+            f"{label}, p95 ms at {people:,} people, {options.matching_queries} queries a round", rounds, None,
+            "p95_ms", goal=matching.GOAL_MS, ceiling=None, lower_is_better=True, goal_unit="ms")
+    return figures
 
 
 def _wrk(url: str, options, *, connections: int | None = None, seconds: int | None = None, **kwargs) -> dict:
