@@ -77,7 +77,7 @@ from stdnum.co import nit as co_nit
 from stdnum.gt import nit as gt_nit
 from stdnum.tr import tckimlik, vkn
 
-from service.clock import today as clock_today
+from service import clock
 from service.clock import utcnow
 from service.db.models import Organisation, Project
 from service.demo import data
@@ -767,6 +767,11 @@ def _produce(sender, world: _World, trainees: int, chunk_size: int, employer_row
         sender.close()
 
 
+def _organisation_today(engine, organisation_id: uuid.UUID) -> date:
+    with engine.connect() as connection:
+        return clock.today(connection.scalar(select(Organisation.time_zone).where(Organisation.id == organisation_id)))
+
+
 def generate(engine, organisation_id: uuid.UUID, *, trainees: int, seed: int = 1, vault: NationalIdVault,
              today: date | None = None, chunk_size: int = CHUNK, log=None) -> dict:
     """Write `trainees` trainees with their history and read-model rows; returns counts and seconds.
@@ -775,7 +780,7 @@ def generate(engine, organisation_id: uuid.UUID, *, trainees: int, seed: int = 1
     (PostgreSQL: the other core); each chunk is committed on its own.
     """
     started = time.perf_counter()
-    today = today or clock_today()
+    today = today or _organisation_today(engine, organisation_id)
     rng = random.Random(seed)
     now = utcnow()
     new_id, loaded_at = _Ids(int(now.timestamp() * 1000)), now.isoformat(sep=" ")
@@ -899,7 +904,7 @@ def ensure_programme(pathways, slug: str, trainees: int, country: str = "TR") ->
             User.organisation_id == organisation_id, User.role == Role.ADMIN, User.active.is_(True)).limit(1))
     if not has_projects:
         principal = Principal(user_id=admin_id, organisation_id=organisation_id, role=Role.ADMIN)
-        today = clock_today()
+        today = _organisation_today(pathways.engine, organisation_id)
         for body in data.PROJECTS:
             weight = data.PROFILES[body["code"]]["weight"]
             body = {**body, "starts_on": (today - HISTORY - timedelta(days=30)).isoformat(),

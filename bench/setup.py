@@ -129,11 +129,12 @@ def _open_bench_enrolments(pathways, count: int) -> list[uuid.UUID]:
 
 
 def _enrol_more(env: dict, pathways, caseworker_token: str, count: int) -> None:
-    from service.clock import today
     from service.domain.errors import DomainError
-    from service.services import enrolments
+    from service.services import enrolments, organisation_day
 
     principal = users.authenticate(pathways.uow(), caseworker_token)
+    with pathways.uow() as uow:
+        today = organisation_day.today(uow.session, principal.organisation_id)
     with psycopg.connect(libpq_url(env)) as connection:
         pairs = connection.execute(
             """SELECT t.id, p.id FROM trainees t JOIN projects p ON p.organisation_id = t.organisation_id
@@ -145,7 +146,7 @@ def _enrol_more(env: dict, pathways, caseworker_token: str, count: int) -> None:
     for trainee_id, project_id in pairs:
         try:
             enrolments.enrol(pathways.uow(principal.user_id), principal,
-                             {"trainee_id": trainee_id, "project_id": project_id, "enrolled_on": today()})
+                             {"trainee_id": trainee_id, "project_id": project_id, "enrolled_on": today})
         except DomainError:  # too young on this date, or enrolled meanwhile
             continue
         made += 1

@@ -147,7 +147,8 @@ class UTCDateTime(fields.AwareDateTime):
 
 class Date(fields.Date):
     """An ISO 8601 calendar date between 1900-01-01 and a year ahead (`horizon_years`: plans
-    and search bounds reach further), so 9999-12-31 is refused, not stored."""
+    and search bounds reach further), so 9999-12-31 is refused, not stored. "Ahead" of the caller's
+    organisation's today (service.clock.acting_today)."""
 
     def __init__(self, *, horizon_years: int = dates.EVENT_HORIZON_YEARS, **kwargs):
         super().__init__(**kwargs)
@@ -157,7 +158,7 @@ class Date(fields.Date):
 
     def _deserialize(self, value, attr, data, **kwargs):
         day = super()._deserialize(value, attr, data, **kwargs)
-        problem = dates.out_of_range(day, clock.today(), self.horizon_years)
+        problem = dates.out_of_range(day, clock.acting_today(), self.horizon_years)
         if problem:
             raise ma.ValidationError(problem)
         return day

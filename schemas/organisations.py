@@ -6,9 +6,13 @@ from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, StrictInteger, Text, one_of
 from schemas.targets import share_targets_field
+from service import clock
 from service.domain.national_ids import SCHEMES
 
 LOCALES = ("en", "tr", "sv", "es")
+_TIME_ZONE = ("IANA time zone name (tz database) whose calendar day is the organisation's today: it judges "
+              "every date rule (an exit not ahead, a closing date not past, a follow-up due) and date default. "
+              "Timestamps stay UTC. From the country profile at bootstrap (its capital's).")
 
 
 class OrganisationSchema(BaseSchema):
@@ -21,6 +25,7 @@ class OrganisationSchema(BaseSchema):
     share_targets = fields.List(fields.Dict())
     min_cell_size = fields.Integer()
     locale = fields.String()
+    time_zone = fields.String(metadata={"description": _TIME_ZONE, "example": "Europe/Istanbul"})
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
@@ -32,3 +37,5 @@ class OrganisationPatchSchema(BaseSchema):
     share_targets = share_targets_field()
     min_cell_size = StrictInteger(validate=validate.Range(1, 100))
     locale = fields.String(validate=one_of(LOCALES))
+    time_zone = fields.String(validate=validate.OneOf(sorted(clock.time_zones()), error=clock.NOT_A_TIME_ZONE),
+                              metadata={"description": _TIME_ZONE, "example": "Europe/Istanbul"})

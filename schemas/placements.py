@@ -8,7 +8,6 @@ from marshmallow import fields, validate
 from schemas.base import BaseSchema, Date, PlanDate, StrictBoolean, StrictInteger, Text, one_of, rule_broken
 from schemas.money import Amount, Currency
 from schemas.pagination import PageArgsSchema
-from service.clock import today
 from service.domain import follow_ups, placements, referrals, vacancies
 
 
@@ -155,7 +154,7 @@ class FollowUpSchema(BaseSchema):
         return follow_ups.window_end(follow_up.checkpoint, follow_up.due_on).isoformat()
 
     def _status(self, follow_up) -> str:
-        return follow_ups.shown_status(follow_up, today())
+        return follow_up.shown_status  # by the organisation's today: service.services.follow_ups
 
 
 class FollowUpListArgsSchema(PageArgsSchema):

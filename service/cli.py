@@ -51,15 +51,18 @@ def db_upgrade() -> None:
 @click.option("--country", required=True, envvar="PATHWAYS_COUNTRY", help="ISO 3166-1 alpha-2, e.g. TR")
 @click.option("--admin-email", required=True, envvar="PATHWAYS_ADMIN_EMAIL")
 @click.option("--locale", default="en", show_default=True, envvar="PATHWAYS_LOCALE")
+@click.option("--time-zone", default=None, envvar="PATHWAYS_TIME_ZONE",
+              help="IANA name, e.g. Europe/Istanbul: the organisation's today. [default: the country's]")
 @click.option("--if-missing", is_flag=True,
               help="An organisation with this slug exists already: say so and exit 0 (for repeated deployments).")
-def bootstrap(org_slug: str, org_name: str, country: str, admin_email: str, locale: str, if_missing: bool) -> None:
+def bootstrap(org_slug: str, org_name: str, country: str, admin_email: str, locale: str, time_zone: str | None,
+              if_missing: bool) -> None:
     pathways = build()
     _upgrade(pathways.engine)
     try:
         organisation, admin, token = organisations.bootstrap(
             pathways.uow(), slug=org_slug, name=org_name, country=country, admin_email=admin_email,
-            locale=locale, token_ttl=pathways.config.token_ttl)
+            locale=locale, time_zone=time_zone, token_ttl=pathways.config.token_ttl)
     except Conflict as error:
         if not if_missing:
             click.echo(json.dumps({"error": error.detail, **error.extra}, default=str), err=True)

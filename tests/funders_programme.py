@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from stdnum.tr import vkn
 
-from service.clock import today as service_today
+from tests.days import today as service_today
 from service.domain.roles import Role
 from service.services import organisations, users
 from tests import factories

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 
-from service.clock import today
 from service.db.session import DATABASE_UNAVAILABLE
 from service.domain import events
 from service.domain.events import Envelope
@@ -26,15 +25,15 @@ class OutcomesConsumer(EventConsumer):
     def _exits(self, exits: list[Envelope[events.EnrolmentCompleted | events.EnrolmentDroppedOut]],
                uow: UnitOfWork) -> None:
         """Consecutive exits are applied together: their statements are shared."""
-        outcomes.on_exits(uow, [(envelope.organisation_id, envelope.event.enrolment_id) for envelope in exits], today())
+        outcomes.on_exits(uow, [(envelope.organisation_id, envelope.event.enrolment_id) for envelope in exits])
 
     def _placements_started(self, started: list[Envelope[events.PlacementStarted]], uow: UnitOfWork) -> None:
         for envelope in started:
-            outcomes.on_placement_started(uow, envelope.organisation_id, envelope.event.placement_id, today())
+            outcomes.on_placement_started(uow, envelope.organisation_id, envelope.event.placement_id)
 
     def _placements_ended(self, ended: list[Envelope[events.PlacementEnded]], uow: UnitOfWork) -> None:
         for envelope in ended:
-            outcomes.on_placement_ended(uow, envelope.organisation_id, envelope.event.placement_id, today())
+            outcomes.on_placement_ended(uow, envelope.organisation_id, envelope.event.placement_id)
 
     handlers = {events.EnrolmentCompleted: _exits, events.EnrolmentDroppedOut: _exits,
                 events.PlacementStarted: _placements_started, events.PlacementEnded: _placements_ended}
@@ -53,5 +52,5 @@ class OutcomesConsumer(EventConsumer):
 
     def _sweep(self) -> None:
         with unit_of_work(self.pathways) as uow:
-            outcomes.sweep(uow, today())
+            outcomes.sweep(uow)
             uow.commit()

@@ -6,6 +6,7 @@ import functools
 
 from flask import g, request
 
+from service import clock
 from service.api import context
 from service.domain.errors import Unauthenticated
 from service.domain.roles import Role
@@ -31,7 +32,8 @@ def requires(roles: frozenset[Role]):
         def wrapper(*args, **kwargs):
             g.principal = users.authenticate(context.pathways().uow(), _bearer_token())
             g.principal.require(roles)
-            return view(*args, **kwargs)
+            with clock.acting_in(g.principal.time_zone):  # the body's dates are read by its today
+                return view(*args, **kwargs)
 
         wrapper._pathways_roles = roles
         return wrapper

@@ -78,7 +78,7 @@ def field_properties(self, field, ret, **_kwargs) -> dict:
              "multipleOf": 0.01}],
             "description": "More than 0, at most two decimals: a JSON number or a decimal string."}
     if isinstance(field, Date) and not field.dump_only:
-        return {"pattern": date_pattern(field.horizon_years, clock.today())}
+        return {"pattern": date_pattern(field.horizon_years, clock.latest_today())}  # as schemas.base.Date
     return {}
 
 

@@ -38,7 +38,6 @@ from schemas.trainees import TraineeCreateSchema
 from schemas.users import UserCreateSchema
 from service.bootstrap import Pathways
 from service import clock
-from service.clock import today
 from service.db.models import Enrolment, FollowUp, Organisation, Placement, User
 from service.demo import data, generate, hiring
 from service.demo import tokens as saved_tokens
@@ -75,7 +74,7 @@ def load_demo(pathways: Pathways, *, trainees: int = 300, seed: int = 1400, reis
         tokens[role.value] = _create_user(pathways, admin_principal, role)
     project_ids, cohort_ids = _create_programme(pathways, admin_principal)
     caseworker = users.authenticate(pathways.uow(), tokens[Role.CASEWORKER])
-    day = today()  # once: a load running past midnight plans both sides for the same day
+    day = clock.today(organisation.time_zone)  # once: a load running past midnight plans both sides for one day
     people = generate.plan(trainees, seed, day)
     trainee_ids, enrolled = _create_people(pathways, caseworker, project_ids, cohort_ids, people)
     side = hiring.plan(people, seed, day)
@@ -199,7 +198,8 @@ def _follow_up(pathways: Pathways, caseworker: Principal, trainee_ids: list[uuid
     with pathways.uow(actor_id=caseworker.user_id) as uow:
         exits = uow.session.scalars(select(Enrolment.id).where(
             Enrolment.organisation_id == organisation_id, Enrolment.exited_on.is_not(None))).all()
-        outcomes.on_exits(uow, [(organisation_id, enrolment_id) for enrolment_id in exits], day)
+        with clock.as_of(day):
+            outcomes.on_exits(uow, [(organisation_id, enrolment_id) for enrolment_id in exits])
         uow.commit()
     with pathways.uow() as uow:
         open_ = uow.session.scalars(select(FollowUp).where(

@@ -32,6 +32,9 @@ class Principal:
     organisation_id: uuid.UUID
     role: Role
     employer_id: uuid.UUID | None = None
+    #: The organisation's time zone, read with the token: for what is checked before a use case loads the
+    #: organisation (a date field's plausible range). None where a principal is made without a token.
+    time_zone: str | None = None
 
     def require(self, roles: frozenset[Role]) -> None:
         if self.role not in roles:

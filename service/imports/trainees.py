@@ -36,8 +36,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from service import clock
 from service.bootstrap import Pathways
-from service.clock import today
 from service.db import audit, bulk, outbox
 from service.db.models import Organisation, Trainee, TraineeDocument
 from service.domain.errors import NotFound
@@ -96,7 +96,8 @@ def import_trainees(pathways: Pathways, organisation: Organisation, table: CsvTa
 
     With `dry_run` every row is judged (duplicates too) and nothing is written.
     """
-    checker = Checker(pathways.vault, organisation.id, organisation.national_id_scheme, today())
+    checker = Checker(pathways.vault, organisation.id, organisation.national_id_scheme,
+                      clock.today(organisation.time_zone))
     preparation = batches.Preparation(table.columns, checker,
                                       None if dry_run else _row_maker(pathways, organisation.id, actor_id))
     if processes is None:

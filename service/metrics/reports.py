@@ -30,7 +30,6 @@ from itertools import combinations
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from service import clock
 from service.db.models import MetricEnrolment
 from service.domain import metrics as catalogue
 from service.domain.enrolments import ENROLLED
@@ -75,7 +74,7 @@ class Request:
     min_cell_size: int = 5
     #: `period_basis` asked for (entry or exit); None: each figure's default.
     basis: str | None = None
-    #: The day checkpoints are due by (the organisation's today when not given).
+    #: The day checkpoints are due by: the organisation's today (service.clock.today of its time zone).
     today: date | None = None
     #: The table that says which occupations are non-traditional for a sex (none: not counted).
     occupations: Occupations | None = None
@@ -86,7 +85,9 @@ class Request:
 
     @property
     def day(self) -> date:
-        return self.today or clock.today()
+        if self.today is None:
+            raise ValueError("a report that counts checkpoints needs the organisation's today")
+        return self.today
 
 
 #: The date fact a period filters on: participations (reach, outcomes) by their own entry or exit,

@@ -40,6 +40,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, literal_column, sele
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from service import clock
 from service.clock import utcnow
 from service.db.models import MetricParticipant, Organisation
 from service.db.models import MetricRollup as R
@@ -196,7 +197,8 @@ def _declared(session: Session, organisation_id: uuid.UUID) -> dict[str, Shape]:
     from service.metrics.aggregates import Scope
 
     organisation = session.execute(
-        select(Organisation.id, Organisation.reach_target, Organisation.share_targets, Organisation.min_cell_size)
+        select(Organisation.id, Organisation.reach_target, Organisation.share_targets, Organisation.min_cell_size,
+               Organisation.time_zone)
         .where(Organisation.id == organisation_id).with_for_update(read=True)).one()
     cache_key = (organisation_id, organisation.reach_target, json.dumps(organisation.share_targets, sort_keys=True),
                  organisation.min_cell_size, KEPT)
@@ -207,7 +209,8 @@ def _declared(session: Session, organisation_id: uuid.UUID) -> dict[str, Shape]:
     try:
         for kind, by in KEPT:
             # Suppression on: it asks every query that the same report without suppression asks, and more.
-            request = reports.Request(Scope(organisation_id), by, True, organisation.min_cell_size)
+            request = reports.Request(Scope(organisation_id), by, True, organisation.min_cell_size,
+                                      today=clock.today(organisation.time_zone))
             if kind == "reach":
                 reports.reach(session, request, organisation.reach_target, organisation.share_targets or [])
             else:

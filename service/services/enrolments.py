@@ -7,13 +7,14 @@ import uuid
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from service.clock import today, utcnow
+from service.clock import utcnow
 from service.db import audit
 from service.db.models import Cohort, Enrolment, Project, Trainee
 from service.domain import enrolments as rules
 from service.domain.errors import Conflict
 from service.domain.roles import Principal
 from service.ids import new_id
+from service.services import organisation_day
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -80,7 +81,8 @@ def complete(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, dat
     with uow:
         enrolment = _for_update(uow, principal, enrolment_id)
         uow.record(rules.complete(enrolment, exited_on=data["exited_on"],
-                                  qualification_gained=data["qualification_gained"], today=today()))
+                                  qualification_gained=data["qualification_gained"],
+                                  today=organisation_day.today(uow.session, enrolment.organisation_id)))
         uow.commit()
         return enrolment
 
@@ -88,7 +90,8 @@ def complete(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, dat
 def drop_out(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID, data: dict) -> Enrolment:
     with uow:
         enrolment = _for_update(uow, principal, enrolment_id)
-        uow.record(rules.drop_out(enrolment, exited_on=data["exited_on"], reason=data["reason"], today=today()))
+        uow.record(rules.drop_out(enrolment, exited_on=data["exited_on"], reason=data["reason"],
+                                  today=organisation_day.today(uow.session, enrolment.organisation_id)))
         uow.commit()
         return enrolment
 

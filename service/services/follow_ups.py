@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, not_, or_, select
 from sqlalchemy.orm import Session
 
-from service.clock import today
 from service.db.models import Enrolment, FollowUp
 from service.domain import follow_ups as rules
 from service.domain.roles import Principal
+from service.services import organisation_day
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -41,18 +41,26 @@ def record(uow: UnitOfWork, principal: Principal, follow_up_id: uuid.UUID, data:
     with uow:
         follow_up = get_scoped(uow.session, FollowUp, principal.organisation_id, follow_up_id,
                                label="Follow-up", for_update=True)
+        today = organisation_day.today(uow.session, principal.organisation_id)
         if data["status"] == rules.UNREACHABLE:
-            event = rules.mark_unreachable(follow_up, today=today(), observed_on=data.get("observed_on"))
+            event = rules.mark_unreachable(follow_up, today=today, observed_on=data.get("observed_on"))
         else:
             event = rules.record(follow_up, employment_status=data.get("employment_status"),
                                  wage_monthly=data.get("wage_monthly"), currency=data.get("currency"),
-                                 source="caseworker", today=today(), observed_on=data.get("observed_on"))
+                                 source="caseworker", today=today, observed_on=data.get("observed_on"))
         uow.record(event)
         uow.commit()
-        return follow_up
+        return _shown(today, [follow_up])[0]
 
 
-def _shown(status: str, day: date) -> ColumnElement[bool]:
+def _shown(today: date, records: list) -> list:
+    """Set `record.shown_status`: what the API shows of each follow-up by the organisation's today."""
+    for record in records:
+        record.shown_status = rules.shown_status(record, today)
+    return records
+
+
+def _shown_as(status: str, day: date) -> ColumnElement[bool]:
     """The condition of a shown status (service.domain.follow_ups.shown_status) on `day`, in SQL: the
     window closes a fixed number of days after the due date per checkpoint."""
     if status not in (rules.SCHEDULED, rules.DUE, rules.OVERDUE):
@@ -70,14 +78,17 @@ def _shown(status: str, day: date) -> ColumnElement[bool]:
 
 def get(uow: UnitOfWork, principal: Principal, follow_up_id: uuid.UUID) -> FollowUp:
     with uow:
-        return get_scoped(uow.session, FollowUp, principal.organisation_id, follow_up_id, label="Follow-up")
+        follow_up = get_scoped(uow.session, FollowUp, principal.organisation_id, follow_up_id, label="Follow-up")
+        return _shown(organisation_day.today(uow.session, principal.organisation_id), [follow_up])[0]
 
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[FollowUp], str | None]:
     stmt = select(FollowUp).where(FollowUp.organisation_id == principal.organisation_id)
     stmt = filter_by(stmt, FollowUp, args, equal=("checkpoint", "trainee_id", "enrolment_id"),
                      ranges={"due_from": ("due_on", ">="), "due_to": ("due_on", "<=")})
-    if args.get("status"):
-        stmt = stmt.where(_shown(args["status"], today()))
     with uow:
-        return page(uow.session, stmt, FollowUp, limit=args["limit"], cursor=args.get("cursor"))
+        today = organisation_day.today(uow.session, principal.organisation_id)
+        if args.get("status"):
+            stmt = stmt.where(_shown_as(args["status"], today))
+        rows, cursor = page(uow.session, stmt, FollowUp, limit=args["limit"], cursor=args.get("cursor"))
+        return _shown(today, rows), cursor

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from service import clock
 from service.db.models import Organisation, User
-from service.domain import national_ids
+from service.domain import countries, national_ids
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal, Role
 from service.services import tokens
@@ -20,9 +21,10 @@ COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 
 
 def bootstrap(uow: UnitOfWork, *, slug: str, name: str, country: str, admin_email: str,
-              locale: str = "en", reach_target: int | None = None,
+              locale: str = "en", reach_target: int | None = None, time_zone: str | None = None,
               token_ttl: timedelta | None = None) -> tuple[Organisation, User, str]:
-    """Create an organisation and its first admin; return them and the admin's token."""
+    """Create an organisation and its first admin; return them and the admin's token. The time zone is
+    the country profile's (its capital's) unless given: an organisation far from it names its own."""
     country = country.upper()
     errors = {}
     if not SLUG_PATTERN.match(slug):
@@ -33,6 +35,8 @@ def bootstrap(uow: UnitOfWork, *, slug: str, name: str, country: str, admin_emai
         errors["org_name"] = ["Between 1 and 200 characters."]
     if "@" not in admin_email or len(admin_email) > 254:
         errors["admin_email"] = ["Not a valid email address."]
+    if time_zone is not None and not clock.is_time_zone(time_zone):
+        errors["time_zone"] = [clock.NOT_A_TIME_ZONE]
     if errors:
         raise ValidationFailed(errors)
     with uow:
@@ -40,7 +44,8 @@ def bootstrap(uow: UnitOfWork, *, slug: str, name: str, country: str, admin_emai
             raise Conflict(f"An organisation with slug {slug!r} exists already.")
         organisation = Organisation(
             name=name.strip(), slug=slug, country=country, locale=locale, reach_target=reach_target,
-            national_id_scheme=national_ids.default_scheme(country), share_targets=[], min_cell_size=5)
+            national_id_scheme=national_ids.default_scheme(country), share_targets=[], min_cell_size=5,
+            time_zone=time_zone or countries.profile(country).time_zone)
         uow.session.add(organisation)
         uow.session.flush()
         admin = User(organisation_id=organisation.id, email=admin_email.lower(), role=Role.ADMIN)

@@ -3,6 +3,7 @@
 Each function is safe to run again: schedules are created once, a checkpoint is
 resolved only while due, a vacancy fills once. Order of arrival does not matter: a
 placement recorded after an exit resolves the checkpoints just as one before it.
+A checkpoint is due by its organisation's today (its time zone's calendar day).
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from datetime import date
 
 from sqlalchemy import and_, exists, or_, select
 
-from service.db.models import Enrolment, FollowUp, Placement, Vacancy
+from service import clock
+from service.db.models import Enrolment, FollowUp, Organisation, Placement, Vacancy
 from service.domain import follow_ups as rules
 from service.domain import placements as placement_rules
 from service.domain.errors import NotFound
-from service.services import follow_ups
+from service.services import follow_ups, organisation_day
 from service.services.queries import get_scoped
 from service.services.unit_of_work import UnitOfWork
 from service.services.vacancies import fill_if_taken
 
 
-def on_exits(uow: UnitOfWork, exits: list[tuple[uuid.UUID, uuid.UUID]], today: date) -> None:
+def on_exits(uow: UnitOfWork, exits: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
     """The follow-ups of exited enrolments, given as (organisation_id, enrolment_id) pairs.
 
     A batch of exits costs the statements of one: the enrolments, the checkpoints that exist,
@@ -37,21 +39,23 @@ def on_exits(uow: UnitOfWork, exits: list[tuple[uuid.UUID, uuid.UUID]], today: d
             raise NotFound("Enrolment not found.")  # another tenant's is just as missing
     follow_ups.schedule_for_exits(uow.session, list(found.values()))
     uow.session.flush()
-    resolve_for_trainees(uow, {enrolment.trainee_id for enrolment in found.values()}, today)
+    trainees: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for enrolment in found.values():
+        trainees[enrolment.organisation_id].add(enrolment.trainee_id)
+    for organisation_id, trainee_ids in sorted(trainees.items()):  # locks in one order (see resolve_for_trainees)
+        resolve_for_trainees(uow, trainee_ids, organisation_day.today(uow.session, organisation_id))
 
 
-def on_placement_started(uow: UnitOfWork, organisation_id: uuid.UUID, placement_id: uuid.UUID,
-                         today: date) -> None:
+def on_placement_started(uow: UnitOfWork, organisation_id: uuid.UUID, placement_id: uuid.UUID) -> None:
     placement = get_scoped(uow.session, Placement, organisation_id, placement_id, label="Placement")
     if placement.vacancy_id is not None:
         vacancy = get_scoped(uow.session, Vacancy, organisation_id, placement.vacancy_id, label="Vacancy",
                              for_update=True)
         fill_if_taken(uow.session, vacancy, placement.started_on)
-    resolve_for_trainees(uow, {placement.trainee_id}, today)
+    resolve_for_trainees(uow, {placement.trainee_id}, organisation_day.today(uow.session, organisation_id))
 
 
-def on_placement_ended(uow: UnitOfWork, organisation_id: uuid.UUID, placement_id: uuid.UUID,
-                       today: date) -> None:
+def on_placement_ended(uow: UnitOfWork, organisation_id: uuid.UUID, placement_id: uuid.UUID) -> None:
     """An end recorded late may undo checkpoints resolved from this placement after its end."""
     placement = get_scoped(uow.session, Placement, organisation_id, placement_id, label="Placement")
     stale = uow.session.scalars(select(FollowUp).where(
@@ -60,12 +64,13 @@ def on_placement_ended(uow: UnitOfWork, organisation_id: uuid.UUID, placement_id
     for follow_up in stale:
         uow.record(rules.reopen(follow_up))
     uow.session.flush()
-    resolve_for_trainees(uow, {placement.trainee_id}, today)
+    resolve_for_trainees(uow, {placement.trainee_id}, organisation_day.today(uow.session, organisation_id))
 
 
 def resolve_for_trainees(uow: UnitOfWork, trainee_ids: set[uuid.UUID], today: date) -> int:
-    """Record as employed every due checkpoint of the trainees with a formal placement active on its
-    date. The checkpoints are locked in id order, so that competing consumers cannot deadlock."""
+    """Record as employed every checkpoint due by `today` (their organisation's) of the trainees, one
+    organisation's, with a formal placement active on its date. The checkpoints are locked in id order,
+    so that competing consumers cannot deadlock."""
     if not trainee_ids:
         return 0
     due = list(uow.session.scalars(select(FollowUp).where(
@@ -91,14 +96,24 @@ def resolve_for_trainees(uow: UnitOfWork, trainee_ids: set[uuid.UUID], today: da
     return resolved
 
 
-def sweep(uow: UnitOfWork, today: date, limit: int = 500) -> int:
-    """Resolve checkpoints that fell due since their events were handled (run periodically)."""
+def sweep(uow: UnitOfWork, limit: int = 500) -> int:
+    """Resolve checkpoints that fell due since their events were handled (run periodically), each
+    organisation's by its own today."""
     active_formal_job = exists().where(
         Placement.trainee_id == FollowUp.trainee_id, Placement.formal.is_(True),
         Placement.started_on <= FollowUp.due_on,
         or_(Placement.ended_on.is_(None), Placement.ended_on >= FollowUp.due_on))
-    trainees = list(uow.session.scalars(
-        select(FollowUp.trainee_id).where(and_(FollowUp.status == rules.DUE, FollowUp.due_on <= today,
-                                               active_formal_job))
-        .distinct().limit(limit)))
-    return resolve_for_trainees(uow, set(trainees), today)
+    resolved = 0
+    for organisation_id, time_zone in uow.session.execute(
+            select(Organisation.id, Organisation.time_zone).order_by(Organisation.id)).all():
+        if limit <= 0:
+            break
+        today = clock.today(time_zone)
+        trainees = list(uow.session.scalars(
+            select(FollowUp.trainee_id).where(and_(FollowUp.organisation_id == organisation_id,
+                                                   FollowUp.status == rules.DUE, FollowUp.due_on <= today,
+                                                   active_formal_job))
+            .distinct().limit(limit)))
+        limit -= len(trainees)
+        resolved += resolve_for_trainees(uow, set(trainees), today)
+    return resolved

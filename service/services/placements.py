@@ -6,13 +6,12 @@ import uuid
 
 from sqlalchemy import select
 
-from service.clock import today
 from service.db.models import Employer, Placement, Trainee, Vacancy
 from service.domain import placements as rules
 from service.domain.dates import check_started_on
 from service.domain.errors import ValidationFailed
 from service.domain.roles import CASEWORK_WRITERS, Principal
-from service.services import scoping, trainee_summaries
+from service.services import organisation_day, scoping, trainee_summaries
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -24,7 +23,8 @@ def start(uow: UnitOfWork, *, organisation_id: uuid.UUID, trainee_id: uuid.UUID,
     The outcomes consumer fills the vacancy once its positions are taken (`placement.started`).
     """
     if vacancy is not None:
-        check_started_on(terms["started_on"], vacancy.created_at, "vacancy", today())
+        check_started_on(terms["started_on"], vacancy.created_at, "vacancy",
+                         organisation_day.today(uow.session, organisation_id))
     placement = Placement(organisation_id=organisation_id, trainee_id=trainee_id, employer_id=employer_id,
                           vacancy_id=vacancy.id if vacancy else None, **terms)
     uow.session.add(placement)

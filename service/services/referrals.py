@@ -7,14 +7,13 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from service.clock import today
 from service.db.models import Referral, Trainee, Vacancy
 from service.domain import referrals as rules
 from service.domain import vacancies as vacancy_rules
 from service.domain.dates import check_started_on
 from service.domain.errors import Conflict
 from service.domain.roles import Principal
-from service.services import placements, scoping, trainee_summaries
+from service.services import organisation_day, placements, scoping, trainee_summaries
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -23,7 +22,7 @@ def refer(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID, data: di
     org = principal.organisation_id
     with uow:
         vacancy = get_scoped(uow.session, Vacancy, org, vacancy_id, label="Vacancy")
-        vacancy_rules.check_takes_referrals(vacancy, today())
+        vacancy_rules.check_takes_referrals(vacancy, organisation_day.today(uow.session, org))
         trainee = get_scoped(uow.session, Trainee, org, data["trainee_id"], label="Trainee")
         _refuse_open_duplicate(uow, trainee.id, vacancy.id)
         referral = Referral(organisation_id=org, vacancy_id=vacancy.id, employer_id=vacancy.employer_id,
@@ -66,7 +65,8 @@ def hire(uow: UnitOfWork, principal: Principal, referral_id: uuid.UUID, terms: d
         referral = scoping.get_for(uow.session, principal, Referral, referral_id, label="Referral",
                                    for_update=True)
         rules.step(referral, "hire")
-        check_started_on(terms["started_on"], referral.created_at, "referral", today())
+        check_started_on(terms["started_on"], referral.created_at, "referral",
+                         organisation_day.today(uow.session, referral.organisation_id))
         vacancy = get_scoped(uow.session, Vacancy, principal.organisation_id, referral.vacancy_id,
                              label="Vacancy", for_update=True)
         vacancy_rules.check_open(vacancy, "hires")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from service.db.models import Organisation, Project
 from service.domain.errors import Forbidden, ValidationFailed
 from service.domain.roles import Principal, Role
-from service.clock import today
+from service import clock
 from service.metrics import aggregates, freshness, reports
 from service.metrics.aggregates import Scope
 from service.services import occupation_shares
@@ -37,7 +37,7 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tupl
             raise ValidationFailed({"by": [f"The breakdown would have more than {MAX_CELLS} cells; "
                                            "ask for fewer dimensions."]})
         request = reports.Request(scope, by, args["suppress"], organisation.min_cell_size,
-                                  basis=args.get("period_basis"), today=today(),
+                                  basis=args.get("period_basis"), today=clock.today(organisation.time_zone),
                                   occupations=_occupations(session, organisation) if kind == "outcomes" else None)
         figures = _figures(session, kind, request, project or organisation)
         fresh = freshness.freshness(session, organisation.id)  # the watermark: service.metrics.freshness

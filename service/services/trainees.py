@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy import String, cast, select
 from sqlalchemy.exc import IntegrityError
 
-from service.clock import today, utcnow
+from service import clock
+from service.clock import utcnow
 from service.db.models import Enrolment, Trainee, TraineeDocument
 from service.domain import enrolments as enrolment_rules
 from service.domain import trainees as rules
@@ -22,9 +23,10 @@ def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalI
     data = dict(data)
     not_duplicate_of = data.pop("not_duplicate_of", ())
     confirm_sex_mismatch = data.pop("confirm_sex_mismatch", False)
-    rules.check_registration(consent=data["consent"], birth_date=data["birth_date"], today=today())
     with uow:
         organisation = own_organisation(uow.session, principal.organisation_id)
+        rules.check_registration(consent=data["consent"], birth_date=data["birth_date"],
+                                 today=clock.today(organisation.time_zone))
         checked = documents.check(organisation, documents.submitted(data, organisation.national_id_scheme),
                                   no_document_reason=data.get("no_document_reason"), birth_date=data["birth_date"],
                                   sex=data["sex"], confirm_sex_mismatch=confirm_sex_mismatch)

@@ -18,8 +18,9 @@ from service.services.unit_of_work import UnitOfWork
 
 #: Run on every request and never remembered: a removed user or a replaced token must be refused
 #: at once by every API process (a per-process memory let them work for seconds in the others).
-#: One look-up through the unique index on token_hash.
-_BY_TOKEN = select(User.id, User.organisation_id, User.role, User.employer_id, User.token_expires_at).where(
+#: One look-up through the unique index on token_hash (and the organisation's time zone by its key).
+_BY_TOKEN = select(User.id, User.organisation_id, User.role, User.employer_id, User.token_expires_at,
+                   Organisation.time_zone).join(Organisation, Organisation.id == User.organisation_id).where(
     User.token_hash == bindparam("digest"), User.active.is_(True))
 
 
@@ -33,7 +34,7 @@ def authenticate(uow: UnitOfWork, token: str) -> Principal:
         raise Unauthenticated("The bearer token has expired; an admin can issue a new one "
                               "(POST /users/{id}/token).")
     return Principal(user_id=user.id, organisation_id=user.organisation_id, role=Role(user.role),
-                     employer_id=user.employer_id)
+                     employer_id=user.employer_id, time_zone=user.time_zone)
 
 
 def create(uow: UnitOfWork, principal: Principal, data: dict,

@@ -8,13 +8,12 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from service.clock import today
 from service.db.models import Employer, Placement, Vacancy
 from service.domain import vacancies as rules
 from service.domain.dates import check_not_past
 from service.domain.errors import ValidationFailed
 from service.domain.roles import Principal
-from service.services import scoping
+from service.services import organisation_day, scoping
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -24,8 +23,9 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Vacancy:
     employer_id = scoping.employer_for_write(principal, data.pop("employer_id", None))
     if employer_id is None:
         raise ValidationFailed({"employer_id": ["Missing data for required field."]})
-    check_not_past("closes_on", data.get("closes_on"), today())
     with uow:
+        today = organisation_day.today(uow.session, principal.organisation_id)
+        check_not_past("closes_on", data.get("closes_on"), today)
         get_scoped(uow.session, Employer, principal.organisation_id, employer_id, label="Employer")
         vacancy = Vacancy(organisation_id=principal.organisation_id, employer_id=employer_id,
                           status=rules.OPEN, **data)
@@ -37,15 +37,16 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Vacancy:
 def update(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID, changes: dict) -> Vacancy:
     changes = dict(changes)
     status = changes.pop("status", None)
-    check_not_past("closes_on", changes.get("closes_on"), today())
     with uow:
+        today = organisation_day.today(uow.session, principal.organisation_id)
+        check_not_past("closes_on", changes.get("closes_on"), today)
         vacancy = scoping.get_for(uow.session, principal, Vacancy, vacancy_id, label="Vacancy", for_update=True)
         for key, value in changes.items():
             setattr(vacancy, key, value)
         if status is not None:
             rules.change_status(vacancy, status)
         if status != rules.OPEN:
-            fill_if_taken(uow.session, vacancy, today())
+            fill_if_taken(uow.session, vacancy, today)
         uow.commit()
         return vacancy
 

@@ -7,18 +7,19 @@ from __future__ import annotations
 import io
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
 from service.db.models import Placement, Referral, Trainee, Vacancy
 from service.domain.dates import years_after
+from tests.days import today
 from tests import factories
 from tests.api.conftest import vacancy_body, work_terms
 from tests.api.helpers import create_employer, ok, problem, url
 
-TODAY = date.today()
+TODAY = today()  # the organisations' (İzmir's), not the host's
 YEAR_AHEAD = years_after(TODAY, 1)
 TOO_LATE = (YEAR_AHEAD + timedelta(days=1)).isoformat()
 TOO_EARLY = "1899-12-31"

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from service.clock import today
+from tests.days import today
 from tests import factories
 from tests.api.conftest import build_employer, ids, ok, problem, random_id, url
 

@@ -33,7 +33,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event, update
 
-from service.clock import today
+from tests.days import today
 from service.db.models import Organisation, Referral, Trainee
 from service.domain.people import SEXES
 from tests import factories

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from service.clock import today
+from tests.days import today
 from tests import factories
 from tests.api.helpers import create_employer, create_project, enrol, ok, problem, register_trainee, url
 

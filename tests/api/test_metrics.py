@@ -30,7 +30,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from service.clock import today as service_today
+from tests.days import today as service_today
 from service.db.models import MetricRollup, OutboxMessage
 from service.metrics import rollups
 from tests.api.conftest import work_terms

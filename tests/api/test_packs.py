@@ -42,7 +42,6 @@ import pytest
 from openpyxl import load_workbook
 
 from schemas.packs import IloPackSchema, PackRowSchema, WioaPackSchema
-from service import clock
 from service.domain.errors import ValidationFailed
 from service.metrics.aggregates import Scope
 from service.metrics.packs import PACKS
@@ -141,9 +140,9 @@ def world(client, tenant) -> World:
 
 def answer(pathways, framework: str, scope: Scope, *, suppress: bool = False, min_cell_size: int = 5,
            by: tuple = (), basis: str | None = None) -> dict:
-    with pathways.session_factory() as session, clock.as_of(REPORT_DAY):
+    with pathways.session_factory() as session:
         return PACKS[framework](session, Request(scope, by=by, suppress=suppress, min_cell_size=min_cell_size,
-                                                 basis=basis))
+                                                 basis=basis, today=REPORT_DAY))
 
 
 def rows(body: dict) -> dict:

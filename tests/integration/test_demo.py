@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from stdnum.tr import tckimlik, vkn
 
-from service.clock import today, utcnow
+from service.clock import utcnow
+from tests.days import today
 from service.db.models import (AuditEntry, Cohort, Employer, Enrolment, FollowUp, Organisation, OutboxMessage,
                                Placement, Project, Referral, Trainee, User, Vacancy)
 from service.demo import data, generate, hiring
@@ -332,11 +333,11 @@ def test_the_outcomes_consumer_finds_the_demo_consistent(pathways, demo):
         data = message.envelope["data"]
         with pathways.uow() as uow:
             if message.type in ("enrolment.completed", "enrolment.dropped_out"):
-                outcomes.on_exits(uow, [(organisation_id, uuid.UUID(data["enrolment_id"]))], today())
+                outcomes.on_exits(uow, [(organisation_id, uuid.UUID(data["enrolment_id"]))])
             elif message.type == "placement.started":
-                outcomes.on_placement_started(uow, organisation_id, uuid.UUID(data["placement_id"]), today())
+                outcomes.on_placement_started(uow, organisation_id, uuid.UUID(data["placement_id"]))
             elif message.type == "placement.ended":
-                outcomes.on_placement_ended(uow, organisation_id, uuid.UUID(data["placement_id"]), today())
+                outcomes.on_placement_ended(uow, organisation_id, uuid.UUID(data["placement_id"]))
             uow.commit()
 
     assert {v.id: v.status for v in _all(pathways, Vacancy, organisation_id)} == statuses

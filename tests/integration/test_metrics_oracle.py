@@ -44,7 +44,7 @@ from stdnum.tr import vkn
 
 from service import metrics_cli as cli_module
 from service.cli import main as pathways_cli
-from service.clock import today as service_today
+from tests.days import today as service_today
 from service.domain.roles import Role
 from service.metrics import rollups
 from service.services import organisations, users

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 from kombu import Connection
 from sqlalchemy import and_, exists, func, or_, select
@@ -29,12 +29,13 @@ from schemas.trainees import TraineeCreateSchema
 from service.db.models import Enrolment, FollowUp, OutboxMessage, Placement, ProcessedEvent
 from service.domain.roles import Principal, Role
 from service.services import employers, enrolments, organisations, placements, projects, trainees, users
+from tests.days import today
 from tests import factories
 from tests.reliability.conftest import CONSUMER, RETRY_DELAYS, wait_for
 from workers.outcomes import OutcomesConsumer
 from workers.topology import ConsumerTopology
 
-TODAY = date.today()
+TODAY = today()  # the organisations' (İzmir's), not the host's
 SUBSCRIBED = OutcomesConsumer.routing_keys
 EXITED = ("completed", "dropped_out")
 TOPOLOGY = ConsumerTopology(CONSUMER, SUBSCRIBED, RETRY_DELAYS)

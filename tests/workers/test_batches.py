@@ -31,10 +31,10 @@ def test_a_batch_with_a_poison_message_and_a_duplicate_applies_the_rest_once(bro
     poisoned = enrolment_ids[3]
     original = outcomes.on_exits
 
-    def broken(uow, exits, today):
+    def broken(uow, exits):
         if any(str(enrolment_id) == poisoned for _organisation_id, enrolment_id in exits):
             raise RuntimeError("rule bug")
-        return original(uow, exits, today)
+        return original(uow, exits)
 
     batches: list[int] = []
     original_batch = OutcomesConsumer.apply_batch

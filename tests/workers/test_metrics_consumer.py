@@ -17,13 +17,14 @@ from service.metrics import projection
 from service.metrics_cli import rebuild
 from service.metrics.verification import verify
 from service.services import metrics_rebuild
+from tests.days import today
 from tests import factories
 from tests.api.conftest import employer_body, work_terms
 from tests.workers.conftest import wait_for
 from tests.workers.test_pipeline import _caseworker, _count
 from workers.metrics import MetricsConsumer
 
-TODAY = date.today()
+TODAY = today()  # the organisations' (İzmir's), not the host's
 
 
 def _history(client, headers, people: int, seed: int) -> uuid.UUID:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from kombu import Producer
 from sqlalchemy import func, select
@@ -12,6 +12,7 @@ from service.app import create_app
 from service.db.models import FollowUp, OutboxMessage, ProcessedEvent
 from service.domain.roles import Role
 from service.services import organisations, outcomes, users
+from tests.days import today
 from tests import factories
 from tests.workers.conftest import Pipeline, wait_for
 from workers import broker, dlq
@@ -19,7 +20,7 @@ from workers.outcomes import OutcomesConsumer
 from workers.relay import Relay
 from workers.topology import EVENTS_EXCHANGE
 
-TODAY = date.today()
+TODAY = today()  # the organisations' (İzmir's), not the host's
 
 
 def _caseworker(pathways) -> dict:
@@ -139,10 +140,10 @@ def test_a_poison_message_is_dead_lettered_listed_and_replayed_once_fixed(broker
     original = outcomes.on_exits
     failing = set()
 
-    def broken(uow, exits, today):
+    def broken(uow, exits):
         if any(str(enrolment_id) in failing for _organisation_id, enrolment_id in exits):
             raise RuntimeError("rule bug")
-        return original(uow, exits, today)
+        return original(uow, exits)
 
     monkeypatch.setattr(outcomes, "on_exits", broken)
     [poisoned] = _exits(client, headers, 1)

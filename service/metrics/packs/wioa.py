@@ -22,7 +22,6 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
-from service import clock
 from service.metrics.packs import figures as f
 from service.metrics.packs import records
 from service.metrics.packs.quarters import Quarter, after_exit, year_after_exit_ended
@@ -54,7 +53,7 @@ LABELS = {
 
 
 def pack(session: Session, request: Request) -> dict:
-    scope, threshold, today = request.scope, request.threshold, request.today or clock.today()
+    scope, threshold, today = request.scope, request.threshold, request.day
     basis = request.basis or records.EXIT
     leavers = [p for p in records.participants(session, scope, basis) if p.exited_on is not None]
     jobs = records.jobs(session, scope)
