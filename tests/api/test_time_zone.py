@@ -300,3 +300,29 @@ def test_the_reports_count_checkpoints_due_by_the_organisations_today(client, ma
         assert (due(izmir), due(utc)) == (0, 0)
     with at("2026-03-10T21:00:00+00:00"):
         assert (due(izmir), due(utc)) == (1, 0)
+
+
+def test_pathways_bootstrap_takes_a_time_zone(tmp_path, monkeypatch):
+    """The command line: the country's zone unless --time-zone (or PATHWAYS_TIME_ZONE) names another."""
+    from click.testing import CliRunner
+    from sqlalchemy import create_engine, text
+
+    from service import cli
+
+    database = f"sqlite:///{tmp_path}/p.db"
+    monkeypatch.setenv("DATABASE_URL", database)
+
+    def bootstrap(slug: str, country: str, *options: str):
+        return CliRunner().invoke(cli.main, ["bootstrap", "--org-slug", slug, "--org-name", slug.title(),
+                                             "--country", country, "--admin-email", f"admin@{slug}.example",
+                                             *options])
+
+    assert bootstrap("canarias", "ES", "--time-zone", "Atlantic/Canary").exit_code == 0
+    assert bootstrap("xela", "GT").exit_code == 0
+    refused = bootstrap("olympus", "TR", "--time-zone", "Mars/Olympus")
+    assert refused.exit_code == 1 and "time_zone" in refused.output
+    engine = create_engine(database)
+    with engine.connect() as connection:
+        zones = dict(connection.execute(text("SELECT slug, time_zone FROM organisations")).all())
+    engine.dispose()
+    assert zones == {"canarias": "Atlantic/Canary", "xela": "America/Guatemala"}
