@@ -245,7 +245,9 @@ ENDPOINTS = [
                      "capacity": integer(100_000, nullable=True), "district": text(100, nullable=True)},
              foreign_fields={"project_id": UNKNOWN_ID}),
     Endpoint("POST", "/trainees", "caseworker", lambda ids: factories.trainee_body(),
-             required=("given_name", "family_name", "national_id", "sex", "birth_date", "settlement_type",
+             # national_id is optional since issue 15: without any document, no_document_reason is required
+             # (tests/api/test_documents.py).
+             required=("given_name", "family_name", "sex", "birth_date", "settlement_type",
                        "education_level", "labour_status", "consent"),
              fields={**TRAINEE_FIELDS, "national_id": national_id(),
                      "birth_date": date(extra=[("in the future", "2999-01-01"), ("implausibly early", "1800-01-01")]),
