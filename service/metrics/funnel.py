@@ -419,7 +419,8 @@ def _referrals(organisation: uuid.UUID):
 
 
 def _registered_query(request: Request, by: Sequence[str], utc_day) -> Select:
-    conditions = [Trainee.organisation_id == request.organisation_id]
+    # A duplicate merged into another person is that person, registered once (service.services.merges).
+    conditions = [Trainee.organisation_id == request.organisation_id, Trainee.merged_into_id.is_(None)]
     if request.period_start is not None:
         conditions.append(Trainee.created_at >= _midnight(request.period_start))
     if request.period_end is not None:

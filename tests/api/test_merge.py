@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from service.db.models import Enrolment, FollowUp, OutboxMessage, Placement, Referral, Trainee, TraineeMerge
+from service.db.models import AuditEntry, Enrolment, FollowUp, OutboxMessage, Placement, Referral, Trainee, TraineeMerge
 from service.metrics.verification import verify
 from tests.api.conftest import build_employer, work_terms
 from tests.api.helpers import create_project, enrol, ids, ok, problem, register_trainee, url
@@ -26,6 +26,12 @@ def _records(pathways, trainee_id: str) -> dict[str, set[str]]:
 
 def _reached(client, headers) -> int:
     return ok(client.get(url("/metrics/reach"), query_string={"suppress": "false"}, headers=headers))["reached"]
+
+
+def _registered(client, headers) -> int:
+    """The funnel's `registered` (people whose record was created), all time."""
+    body = ok(client.get(url("/metrics/funnel"), query_string={"suppress": "false"}, headers=headers))
+    return next(row for row in body["stages"] if row["stage"] == "registered" and row["exit_reason"] is None)["total"]
 
 
 def _differences(pathways, organisation_id: str) -> list:
@@ -69,6 +75,7 @@ def test_a_merge_moves_everything_and_reach_counts_one_person_until_it_is_undone
     before = {"survivor": _records(pathways, survivor), "duplicate": _records(pathways, duplicate)}
     assert all(before["duplicate"].values()) and len(before["duplicate"]["follow_ups"]) == 3
     assert _reached(client, admin) == 2 and _differences(pathways, tenant.organisation_id) == []
+    assert _registered(client, admin) == 2
 
     merged = ok(_merge(client, caseworker, survivor, duplicate), 201)
     assert (merged["survivor_id"], merged["duplicate_id"]) == (survivor, duplicate)
@@ -80,8 +87,12 @@ def test_a_merge_moves_everything_and_reach_counts_one_person_until_it_is_undone
     assert after["survivor"] == {name: before["survivor"][name] | before["duplicate"][name]
                                  for name in before["survivor"]}
     # The figures follow: one person, and the read model equals the records.
-    assert _reached(client, admin) == 1
+    assert _reached(client, admin) == 1 and _registered(client, admin) == 1
     assert _differences(pathways, tenant.organisation_id) == []
+    with pathways.uow() as uow:  # the merge's audit entry holds what moved, and who merged
+        [entry] = uow.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "trainee_merges")).all()
+    assert entry.action == "create" and str(entry.actor_id) == tenant.user_ids["caseworker"]
+    assert set(entry.changes["moved"]["enrolments"]) == before["duplicate"]["enrolments"]
     # The duplicate is kept, hidden, and points at the survivor.
     gone = problem(client.get(url(f"/trainees/{duplicate}"), headers=caseworker), 404)
     assert gone["merged_into_id"] == survivor
@@ -97,7 +108,7 @@ def test_a_merge_moves_everything_and_reach_counts_one_person_until_it_is_undone
     undone = ok(client.post(url(f"/trainees/merges/{merged['id']}/undo"), headers=admin))
     assert undone["undone_by"] == tenant.user_ids["admin"] and undone["undone_at"]
     assert {"survivor": _records(pathways, survivor), "duplicate": _records(pathways, duplicate)} == before
-    assert _reached(client, admin) == 2
+    assert _reached(client, admin) == 2 and _registered(client, admin) == 2
     assert _differences(pathways, tenant.organisation_id) == []
     assert ok(client.get(url(f"/trainees/{duplicate}"), headers=caseworker))["id"] == duplicate
     assert problem(client.post(url(f"/trainees/merges/{merged['id']}/undo"), headers=admin), 409)
