@@ -269,3 +269,109 @@ def test_0008_new_sexes_are_refused_by_the_database_before_it(empty_engine):
 
     with pytest.raises((IntegrityError, DataError)), empty_engine.begin() as connection:  # the check, or VARCHAR(8)
         connection.execute(_TRAINEES.update().where(_TRAINEES.c.id == ids["other"]).values(sex="undisclosed"))
+
+
+# --- 0011: identity documents, organisations' time zones --------------------------------------------------
+
+_DOCUMENTS = sa.Table("trainee_documents", sa.MetaData(), sa.Column("id", sa.Uuid()),
+                      *(sa.Column(n, t) for n, t in (
+                          ("organisation_id", sa.Uuid()), ("trainee_id", sa.Uuid()), ("type", sa.String()),
+                          ("issuing_country", sa.String()), ("number_hash", sa.String()),
+                          ("number_ciphertext", sa.LargeBinary()))),
+                      sa.Column("created_at", UTCDateTime()), sa.Column("updated_at", UTCDateTime()))
+
+
+def _people_of_0010(engine) -> dict[str, uuid.UUID]:
+    """The 0007 records (their enrolments: children of a rebuilt trainees table on SQLite) brought to 0010,
+    and an organisation per kind of scheme before 0011 (CO's and GT's people then checked as NIT), a
+    person in each."""
+    upgrade(engine, "0007")
+    ids = _records_of_0007(engine)
+    upgrade(engine, "0010")
+    stamps = {"created_at": _WRITTEN, "updated_at": _WRITTEN}
+    person = {"given_name": "A", "family_name": "B", "sex": "female", "birth_date": date(1990, 1, 1),
+              "settlement_type": "urban", "education_level": "tertiary", "labour_status": "unemployed",
+              "vulnerable_groups": [], "consent": True, "consent_at": _WRITTEN, **stamps}
+    with engine.begin() as connection:
+        for country, scheme in (("CO", "co_nit"), ("GT", "gt_nit"), ("DE", "generic")):
+            ids[country], ids[f"{country}-person"] = uuid.uuid4(), uuid.uuid4()
+            connection.execute(_ORGANISATIONS.insert(), [{
+                "id": ids[country], "name": country, "slug": f"{country.lower()}-{ids[country].hex[:8]}",
+                "country": country, "national_id_scheme": scheme, "share_targets": [], "min_cell_size": 5,
+                "locale": "es", **stamps}])
+            connection.execute(_TRAINEES.insert(), [{
+                "id": ids[f"{country}-person"], "organisation_id": ids[country], "national_id_hash": f"hash-{country}",
+                "national_id_ciphertext": country.encode(), **person}])
+    return ids
+
+
+def _documents(engine) -> dict[uuid.UUID, tuple]:
+    with engine.connect() as connection:
+        return {row.trainee_id: (row.id, row.organisation_id, row.type, row.issuing_country, row.number_hash,
+                                 row.number_ciphertext)
+                for row in connection.execute(sa.select(_DOCUMENTS))}
+
+
+def test_0011_makes_every_national_id_a_document_and_gives_organisations_their_zone(empty_engine):
+    ids = _people_of_0010(empty_engine)
+
+    upgrade(empty_engine, "0011")
+
+    org = ids["org"]
+    assert _documents(empty_engine) == {
+        ids["other"]: (ids["other"], org, "tr_tckn", "TR", "other", b"x"),
+        ids["female"]: (ids["female"], org, "tr_tckn", "TR", "female", b"x"),
+        # People's NITs stay as they were, now documents of the organisation's new primary type.
+        ids["CO-person"]: (ids["CO-person"], ids["CO"], "co_cc", "CO", "hash-CO", b"CO"),
+        ids["GT-person"]: (ids["GT-person"], ids["GT"], "gt_cui", "GT", "hash-GT", b"GT"),
+        ids["DE-person"]: (ids["DE-person"], ids["DE"], "generic", "DE", "hash-DE", b"DE"),
+    }
+    assert {key: _row(empty_engine, "organisations", ids[key], "national_id_scheme", "time_zone")
+            for key in ("org", "CO", "GT", "DE")} == {
+        "org": ("tr_tckn", "Europe/Istanbul"), "CO": ("co_cc", "America/Bogota"),
+        "GT": ("gt_cui", "America/Guatemala"), "DE": ("generic", "UTC")}
+    with empty_engine.begin() as connection:  # the rebuilt trainees kept their children
+        assert connection.scalar(sa.text("SELECT count(*) FROM enrolments")) == 3
+        # A person without a document: no national id, a reason; the new schemes pass the CHECK.
+        connection.execute(_TRAINEES.update().where(_TRAINEES.c.id == ids["DE-person"]).values(
+            national_id_hash=None, national_id_ciphertext=None))
+        connection.execute(sa.text("UPDATE organisations SET national_id_scheme = 'passport'"))
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:
+        connection.execute(sa.text("UPDATE organisations SET national_id_scheme = 'co_nit'"))
+    upgrade(empty_engine)
+    assert schema_differences(empty_engine) == []
+
+
+def test_0011_downgrade_gives_everyone_a_national_id_again_or_refuses(empty_engine):
+    ids = _people_of_0010(empty_engine)
+    upgrade(empty_engine, "0011")
+    with empty_engine.begin() as connection:
+        # The GT person's only document is a passport; the DE person has none at all.
+        connection.execute(_DOCUMENTS.update().where(_DOCUMENTS.c.trainee_id == ids["GT-person"]).values(
+            type="passport", issuing_country="HN", number_hash="passport-hash", number_ciphertext=b"P"))
+        connection.execute(_TRAINEES.update().where(_TRAINEES.c.id.in_([ids["GT-person"], ids["DE-person"]])).values(
+            national_id_hash=None, national_id_ciphertext=None))
+        connection.execute(_DOCUMENTS.delete().where(_DOCUMENTS.c.trainee_id == ids["DE-person"]))
+        reason = sa.Table("trainees", sa.MetaData(), sa.Column("id", sa.Uuid()), sa.Column("no_document_reason"))
+        connection.execute(reason.update().where(reason.c.id == ids["DE-person"]).values(
+            no_document_reason="asylum_pending"))
+
+    with pytest.raises(RuntimeError, match="1 people are registered without any document"):
+        downgrade(empty_engine, "0010")
+    assert current_revision(empty_engine) == "0011"
+
+    with empty_engine.begin() as connection:
+        connection.execute(_TRAINEES.delete().where(_TRAINEES.c.id == ids["DE-person"]))
+    downgrade(empty_engine, "0010")
+
+    assert current_revision(empty_engine) == "0010"
+    assert _row(empty_engine, "trainees", ids["GT-person"], "national_id_hash") == ("passport-hash",)
+    assert _row(empty_engine, "organisations", ids["CO"], "national_id_scheme") == ("co_nit",)
+    assert _row(empty_engine, "organisations", ids["GT"], "national_id_scheme") == ("gt_nit",)
+    assert "trainee_documents" not in tables(empty_engine)
+    with empty_engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM enrolments")) == 3
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:  # the old CHECK stands again
+        connection.execute(sa.text("UPDATE organisations SET national_id_scheme = 'co_cc'"))
+    with pytest.raises(IntegrityError), empty_engine.begin() as connection:  # and the national id is required
+        connection.execute(_TRAINEES.update().where(_TRAINEES.c.id == ids["CO-person"]).values(national_id_hash=None))

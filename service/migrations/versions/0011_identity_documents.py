@@ -89,10 +89,16 @@ def _rebuilt(table: str, fix: str | None = None):
     op.execute(f'DROP TABLE {held}')
 
 
-def _scheme_check(old: tuple[str, ...], new: tuple[str, ...]) -> None:
-    """Replace the organisations' scheme CHECK. Rows are not re-checked: update them right after."""
+def _change_schemes(old: tuple[str, ...], new: tuple[str, ...], update: str) -> None:
+    """Replace the organisations' scheme CHECK and move the rows to the new names with `update`.
+
+    PostgreSQL checks the rows when a constraint is added: the old one goes, the rows move, the new one
+    comes. SQLite's rewritten CHECK holds for later writes only: it is rewritten first, so that the rows
+    may move to names the old one refused.
+    """
     if not _sqlite():
         op.drop_constraint(op.f('ck_organisations_scheme'), 'organisations', type_='check')
+        op.execute(update)
         op.create_check_constraint(op.f('ck_organisations_scheme'), 'organisations', _in('national_id_scheme', new))
         return
     bind = op.get_bind()
@@ -106,14 +112,14 @@ def _scheme_check(old: tuple[str, ...], new: tuple[str, ...]) -> None:
                  {'sql': sql.replace(before, after)})
     op.execute(f'PRAGMA schema_version = {version + 1}')
     op.execute('PRAGMA writable_schema = OFF')
+    op.execute(update)
 
 
 def upgrade() -> None:
     op.add_column('organisations', sa.Column('time_zone', sa.String(length=64), server_default='UTC', nullable=False))
     op.execute(f"UPDATE organisations SET time_zone = {_case('country', TIME_ZONES, repr('UTC'))}")
-    _scheme_check(OLD_SCHEMES, NEW_SCHEMES)
-    op.execute(f"UPDATE organisations SET national_id_scheme = "
-               f"{_case('national_id_scheme', RENAMED, 'national_id_scheme')}")
+    _change_schemes(OLD_SCHEMES, NEW_SCHEMES, f"UPDATE organisations SET national_id_scheme = "
+                                              f"{_case('national_id_scheme', RENAMED, 'national_id_scheme')}")
 
     with _rebuilt('trainees') as batch_op:
         batch_op.alter_column('national_id_hash', existing_type=sa.String(length=64), nullable=True)
@@ -178,7 +184,7 @@ def downgrade() -> None:
         batch_op.alter_column('national_id_hash', existing_type=sa.String(length=64), nullable=False)
 
     # Every scheme 0010 does not know falls back to its country's scheme there (the CUI, cédula: the NIT).
-    op.execute(f"UPDATE organisations SET national_id_scheme = {_case('upper(country)', OLD_PRIMARY, repr('generic'))} "
-               f"WHERE {_in('national_id_scheme', [s for s in NEW_SCHEMES if s not in OLD_SCHEMES])}")
-    _scheme_check(NEW_SCHEMES, OLD_SCHEMES)
+    _change_schemes(NEW_SCHEMES, OLD_SCHEMES, (
+        f"UPDATE organisations SET national_id_scheme = {_case('upper(country)', OLD_PRIMARY, repr('generic'))} "
+        f"WHERE {_in('national_id_scheme', [s for s in NEW_SCHEMES if s not in OLD_SCHEMES])}"))
     op.drop_column('organisations', 'time_zone')
