@@ -24,7 +24,10 @@ DELIMITERS = (",", ";")
 NEWLINE = "\n"
 
 _FIELDS = TraineeCreateSchema().fields
-COLUMNS = tuple(name for name, field in _FIELDS.items() if not field.dump_only)
+#: A row holds one person's cells: `documents` (a list of objects) is no column; the row's national_id is its
+#: primary document, and a person without one has a no_document_reason.
+_NOT_COLUMNS = frozenset({"documents"})
+COLUMNS = tuple(name for name, field in _FIELDS.items() if not field.dump_only and name not in _NOT_COLUMNS)
 REQUIRED_COLUMNS = tuple(name for name in COLUMNS if _FIELDS[name].required)
 
 # Yes and no as people write them in the countries we serve (English, Turkish, Swedish, Spanish).

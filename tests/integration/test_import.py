@@ -639,3 +639,43 @@ def test_a_file_in_no_known_encoding_needs_one_named(pathways, make_organisation
         run_import(pathways, organisation, path)
     summary, problems, table = run_import(pathways, organisation, path, encoding="cp1252")
     assert (table.encoding, problems, summary.invalid) == ("cp1252", [], 0)
+
+
+# -- identity documents (issue 15) ----------------------------------------------------------------
+
+def test_imported_national_ids_are_documents_and_people_without_one_give_a_reason(pathways, make_organisation,
+                                                                                   tmp_path):
+    organisation = make_organisation("CO")
+    caseworker = Principal(user_id=None, organisation_id=organisation.id, role=Role.CASEWORKER)
+    body = {**factories.trainee_body(documents=[{"type": "passport", "number": "4567890", "issuing_country": "VE"}])}
+    del body["national_id"]
+    holder = trainees.register(pathways.uow(), caseworker, TraineeCreateSchema().load(body), pathways.vault)
+    people = [row(given_name="Ana", national_id="52.523.478"),
+              row(given_name="Luz", national_id="", no_document_reason="asylum_pending"),
+              row(given_name="Eva", national_id=""),                                   # neither
+              row(given_name="Rosa", national_id="1020304050", no_document_reason="none_held"),  # both
+              row(given_name="Sol", national_id="4567890")]  # a cédula the passport holder's number: held
+    path = write_csv(tmp_path / "co.csv", people, delimiter=";")
+
+    summary, problems, _ = run_import(pathways, organisation, path)
+
+    assert [(p.line, p.field) for p in problems] == [(4, "no_document_reason"), (5, "no_document_reason"),
+                                                     (6, "national_id")]
+    assert problems[2].duplicate and str(holder.id) in problems[2].reason
+    assert (summary.imported, summary.invalid, summary.duplicates) == (2, 2, 1)
+    by_name = {t.given_name: t for t in stored(pathways, organisation.id)}
+    ana, luz = by_name["Ana"], by_name["Luz"]
+    assert (luz.national_id_hash, luz.no_document_reason, luz.documents) == (None, "asylum_pending", [])
+    [document] = ana.documents
+    assert (document.type, document.issuing_country, document.number_hash, document.number_ciphertext) == (
+        "co_cc", "CO", ana.national_id_hash, ana.national_id_ciphertext)
+    assert pathways.vault.decrypt(organisation.id, document.number_ciphertext) == "52523478"
+    found, _cursor = trainees.list_(pathways.uow(), caseworker, {"document": "52523478", "limit": 10}, pathways.vault)
+    assert [t.id for t in found] == [ana.id]
+
+
+def test_a_documents_column_is_refused(tmp_path):
+    path = tmp_path / "d.csv"
+    path.write_text("given_name,documents\nA,x\n")
+    with pytest.raises(reading.UnusableInput, match="unknown column.*'documents'"):
+        reading.read_table(path, country="TR")
