@@ -204,6 +204,9 @@ BAD_OPTIONS = [
     ({"period_end": "2026-02-30"}, "period_end"),
     ({"period_end": "99999-01-01"}, "period_end"),
     ({"period_start": "2026-05-01", "period_end": "2026-04-30"}, "period_end"),
+    ({"period_basis": "enrolment"}, "period_basis"),
+    ({"period_basis": ""}, "period_basis"),
+    ({"period_basis": "EXIT"}, "period_basis"),
     ({"project_id": "not-a-uuid"}, "project_id"),
     ({"project_id": ""}, "project_id"),
     ({"format": "pdf"}, "format"),
@@ -403,6 +406,11 @@ def test_period_filters_on_the_enrolment_date(client, world):
     assert one_day["enrolled"] == 5 and one_day["completed"] == 2 and one_day["dropped_out"] == 1
     assert report(client, "reach", admin, period_start="2026-05-05")["reached"] == 0
     assert report(client, "reach", admin, period_start="2026-05-04", period_end="2026-05-04")["reached"] == 4
+    # On the exit basis: the people who left in the period (W1, W2, W3 and M1 on 2026-06-30); none before.
+    exits = report(client, "reach", admin, period_start="2026-06-30", period_end="2026-06-30", period_basis="exit")
+    assert (exits["period_basis"], exits["reached"]) == ("exit", 4)
+    assert report(client, "reach", admin, period_end="2026-06-29", period_basis="exit")["reached"] == 0
+    assert report(client, "reach", admin)["period_basis"] == "entry"
     # Small cells of a period are suppressed as well: 2 and 2 with 0 others.
     assert cells(report(client, "reach", world.manager, period_start="2026-04-01", by="sex")) == {
         ("female",): None, ("male",): None, ("non_binary",): None, ("undisclosed",): None}  # total 4 < 5
