@@ -6,13 +6,14 @@ import marshmallow as ma
 from marshmallow import fields
 
 from schemas.base import BaseSchema, PlanDate, one_of, rule_broken
+from schemas.packs import PackFieldsSchema
 from service.domain import metrics as catalogue
 from service.domain.metrics import (
     CURRENCY, MONEY, OUTCOMES, PARTICIPANTS, PARTICIPATIONS, PEOPLE, PERIOD_BASES, RATE, REACH,
 )
 
 FORMATS = ("json", "csv", "xlsx")
-FRAMEWORKS = ("esf_plus",)
+FRAMEWORKS = catalogue.FRAMEWORKS
 DIMENSIONS = tuple(dimension.name for dimension in catalogue.DIMENSIONS)
 
 _DIMENSION = "(?:" + "|".join(DIMENSIONS) + ")"
@@ -58,7 +59,7 @@ class MetricsArgsSchema(BaseSchema):
 
 
 class IndicatorArgsSchema(MetricsArgsSchema):
-    framework = fields.String(load_default="esf_plus", validate=one_of(FRAMEWORKS))
+    framework = fields.String(load_default=catalogue.ESF_PLUS, validate=one_of(FRAMEWORKS))
 
 
 # --- answers (JSON; format=csv and xlsx give the same figures as files) ---------------------------------------
@@ -139,7 +140,7 @@ OutcomesReportSchema = _report_schema(
     breakdown=fields.List(fields.Dict()))
 
 
-class IndicatorsReportSchema(ReportHeaderSchema):
+class IndicatorsReportSchema(ReportHeaderSchema, PackFieldsSchema):
     framework = fields.String()
     period_basis = fields.Raw(metadata={
         "description": "The period basis asked for, else {outputs: entry, results: exit}."})

@@ -26,7 +26,7 @@ class MetricsConsumer(EventConsumer):
     """The events only say which trainee changed: what the read model holds of them (sex, age band,
     vulnerable groups, outcomes, ...) is read from the records."""
 
-    name = "metrics"
+    name = projection.CONSUMER
 
     def _refresh(self, changed: list[Envelope], uow: UnitOfWork) -> None:
         """Each trainee named in the batch is re-derived once, all of an organisation's together."""
@@ -42,10 +42,7 @@ class MetricsConsumer(EventConsumer):
             projection.refresh(uow.session, organisation_id, sorted(trainees[organisation_id]))
             projection.advance_as_of(uow.session, organisation_id, newest[organisation_id])
 
-    handlers = dict.fromkeys((
-        events.TraineeRegistered, events.TraineeUpdated, *events.MERGES, events.EnrolmentCreated,
-        events.EnrolmentCompleted, events.EnrolmentDroppedOut, events.EnrolmentEntryCorrected, events.PlacementStarted,
-        events.PlacementEnded, events.FollowUpRecorded, events.FollowUpReopened), _refresh)
+    handlers = dict.fromkeys(projection.EVENTS, _refresh)
 
     def on_tick(self) -> None:
         """An organisation marked `rebuild_needed` (migration 0009 emptied its read model) is rebuilt from the

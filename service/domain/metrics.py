@@ -25,6 +25,10 @@ from service.domain.follow_ups import RECORDED, UNREACHABLE
 from service.translations import N_
 
 REACH, OUTCOMES, INDICATORS = "reach", "outcomes", "indicators"
+#: The indicator frameworks of `/metrics/indicators?framework=`: ESF+ is this catalogue's; the others are
+#: packs of their own (service.metrics.packs), each answering for one of these names.
+ESF_PLUS, WIOA, ILO = "esf_plus", "wioa", "ilo"
+FRAMEWORKS = (ESF_PLUS, WIOA, ILO)
 REPORTS = (REACH, OUTCOMES, INDICATORS)
 #: Units. Reach counts people; outcomes count participations (enrolments: completion is per course taken);
 #: indicators count participants, one per person and project (ESF+: once per operation).

@@ -33,7 +33,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -57,12 +56,9 @@ class Freshness:
     pending_events: int
 
 
-@cache
 def subscription() -> tuple[str, tuple[str, ...]]:
-    """The metrics consumer's name and the routing keys (event types) it applies: its own declaration."""
-    from workers.metrics import MetricsConsumer  # the worker imports this package: imported when first asked
-
-    return MetricsConsumer.name, tuple(MetricsConsumer.routing_keys)
+    """The metrics consumer's name and the routing keys (event types) it applies (the projection declares both)."""
+    return projection.CONSUMER, tuple(event.routing_key for event in projection.EVENTS)
 
 
 def freshness(session: Session, organisation_id: uuid.UUID, inbox_retention: timedelta = INBOX_RETENTION,

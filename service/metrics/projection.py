@@ -28,10 +28,18 @@ from service.db.models import (
     Trainee, Vacancy,
 )
 from service.db.models.metrics import MetricEnrolmentGroup
+from service.domain import events
 from service.metrics import facts, rollups
 from service.metrics.facts import Participant, Participation
 
 CHUNK = 1000
+#: The consumer that keeps the read model (its queue and inbox rows carry this name) and the events it
+#: applies: every event that may change what the records say of a trainee. Declared here, with the
+#: projection, so that the worker and the freshness of the answers read one list.
+CONSUMER = "metrics"
+EVENTS = (events.TraineeRegistered, events.TraineeUpdated, *events.MERGES, events.EnrolmentCreated,
+          events.EnrolmentCompleted, events.EnrolmentDroppedOut, events.EnrolmentEntryCorrected,
+          events.PlacementStarted, events.PlacementEnded, events.FollowUpRecorded, events.FollowUpReopened)
 Facts = tuple[Participant, tuple[Participation, ...]]
 
 #: One expanding parameter: the statements below compile once, however many trainees they are for.

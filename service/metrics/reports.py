@@ -415,7 +415,7 @@ def indicators(session: Session, request: Request) -> dict:
 
     totals = _indicator_totals(session, requests)
     by_sex = dict(cells(("sex",)))
-    report = {"framework": "esf_plus",
+    report = {"framework": catalogue.ESF_PLUS,
               "period_basis": request.basis or {"outputs": bases[OUTPUT], "results": bases[RESULT]},
               "indicators": [_indicator_row(code, {sex: by_sex[(sex,)] for sex in SEXES}, totals.get(code, 0))
                              for code in INDICATOR_COUNTS]}

@@ -11,8 +11,10 @@ from service.db.models import Organisation, Project
 from service.domain.errors import Forbidden, ValidationFailed
 from service.domain.roles import Principal, Role
 from service import clock
+from service.domain.metrics import ESF_PLUS
 from service.metrics import aggregates, freshness, reports
 from service.metrics.aggregates import Scope
+from service.metrics.packs import PACKS
 from service.services import occupation_shares
 from service.services.queries import get_scoped, own_organisation
 from service.services.unit_of_work import UnitOfWork
@@ -39,7 +41,7 @@ def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tupl
         request = reports.Request(scope, by, args["suppress"], organisation.min_cell_size,
                                   basis=args.get("period_basis"), today=clock.today(organisation.time_zone),
                                   occupations=_occupations(session, organisation) if kind == "outcomes" else None)
-        figures = _figures(session, kind, request, project or organisation)
+        figures = _figures(session, kind, request, project or organisation, args.get("framework", ESF_PLUS))
         fresh = freshness.freshness(session, organisation.id)  # the watermark: service.metrics.freshness
         header = {"as_of": _iso(fresh.as_of), "pending_events": fresh.pending_events,
                   "organisation_id": str(organisation.id), "project_id": _iso(scope.project_id),
@@ -64,10 +66,14 @@ def _iso(value) -> str | None:
     return None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
 
 
-def _figures(session, kind: str, request: reports.Request, holder: Organisation | Project) -> dict:
-    """`holder` owns the targets: the project asked for, else the organisation."""
+def _figures(session, kind: str, request: reports.Request, holder: Organisation | Project,
+             framework: str = ESF_PLUS) -> dict:
+    """`holder` owns the targets: the project asked for, else the organisation. The indicators of a framework
+    other than ESF+ come from its pack (service.metrics.packs)."""
     if kind == "reach":
         return reports.reach(session, request, holder.reach_target, holder.share_targets or [])
     if kind == "outcomes":
         return reports.outcomes(session, request)
+    if framework in PACKS:
+        return PACKS[framework](session, request)
     return reports.indicators(session, request)

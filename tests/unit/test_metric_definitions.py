@@ -317,3 +317,11 @@ def test_an_improved_situation_needs_a_new_formal_job_held_at_month_6():
     unemployed = _enrolment(date(2026, 1, 5), EXITED)
     month_6 = _check(unemployed, "month_6", "employed", observed)
     assert not improved(_job(date(2026, 3, 1), formal=True), enrolment=unemployed)
+
+
+def test_every_framework_has_one_answer():
+    """ESF+ is the catalogue's; every other framework the API accepts has its pack, and no pack is unreachable."""
+    from service.metrics.packs import PACKS
+
+    assert catalogue.ESF_PLUS not in PACKS
+    assert (catalogue.ESF_PLUS, *PACKS) == catalogue.FRAMEWORKS

@@ -18,13 +18,14 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
+from service.domain import metrics as catalogue
 from service.domain import vacancies
 from service.metrics.packs import figures as f
 from service.metrics.packs import records
 from service.metrics.reports import Request
 from service.translations import N_
 
-FRAMEWORK = "ilo"
+FRAMEWORK = catalogue.ILO
 #: The period is that of the job's start.
 PERIOD_BASIS = "placement_start"
 WEEKS_PER_MONTH = Fraction(52, 12)

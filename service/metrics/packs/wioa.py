@@ -22,13 +22,14 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
+from service.domain import metrics as catalogue
 from service.metrics.packs import figures as f
 from service.metrics.packs import records
 from service.metrics.packs.quarters import Quarter, after_exit, year_after_exit_ended
 from service.metrics.reports import Request
 from service.translations import N_
 
-FRAMEWORK = "wioa"
+FRAMEWORK = catalogue.WIOA
 #: The category of those employed without a known wage, beside the currencies (ISO 4217: three capitals).
 NO_WAGE = "none"
 
