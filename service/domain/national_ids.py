@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from service.domain import countries
+from service.domain.documents.catalogue import INTERNATIONAL
 
-#: Every scheme an organisation may use: what the country profiles name, `generic` last.
-SCHEMES = tuple(scheme.name for scheme in countries.person_id_schemes())
+#: Every scheme an organisation may use as its primary document: what the country profiles name but the
+#: international documents, `generic` last.
+SCHEMES = tuple(scheme.name for scheme in countries.person_id_schemes() if scheme.name not in INTERNATIONAL)
 
 GENERIC_MAX_LENGTH = 32
 

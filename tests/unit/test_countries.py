@@ -35,9 +35,12 @@ def test_every_profile_is_complete(country: CountryProfile):
 
 
 @pytest.mark.parametrize("code, person, tax, currency, zone, encoding, delimiter, language", [
-    ("TR", ("tr_tckn", "tr_ykn", "tr_temporary_protection", "passport", "unhcr"), "tr_vkn", "TRY", "Europe/Istanbul", "cp1254", ";", "tr"),
-    ("SE", ("se_personnummer", "se_samordningsnummer", "passport", "unhcr"), "se_orgnr", "SEK", "Europe/Stockholm", "cp1252", ";", "sv"),
-    ("CO", ("co_cc", "co_ti", "co_ce", "co_ppt", "passport", "unhcr"), "co_nit", "COP", "America/Bogota", "cp1252", ";", "es"),
+    ("TR", ("tr_tckn", "tr_ykn", "tr_temporary_protection", "passport", "unhcr"), "tr_vkn", "TRY", "Europe/Istanbul",
+     "cp1254", ";", "tr"),
+    ("SE", ("se_personnummer", "se_samordningsnummer", "passport", "unhcr"), "se_orgnr", "SEK", "Europe/Stockholm",
+     "cp1252", ";", "sv"),
+    ("CO", ("co_cc", "co_ti", "co_ce", "co_ppt", "passport", "unhcr"), "co_nit", "COP", "America/Bogota", "cp1252",
+     ";", "es"),
     ("GT", ("gt_cui", "passport", "unhcr"), "gt_nit", "GTQ", "America/Guatemala", "cp1252", ",", "es"),
     ("ES", ("es_dni", "es_nie", "passport", "unhcr"), "generic", "EUR", "Europe/Madrid", "cp1252", ";", "es"),
     ("DE", ("generic", "passport", "unhcr"), "generic", None, "UTC", None, ",", "en"),
@@ -56,9 +59,10 @@ def test_profiles_are_frozen():
 
 def test_the_schemes_an_organisation_may_use_come_from_the_profiles_in_order():
     # People's documents only: the CO and GT NIT are employers' tax numbers (tax_id_scheme).
+    # Nor are passports and UNHCR numbers any country's national id.
     assert national_ids.SCHEMES == (
-        "tr_tckn", "tr_ykn", "tr_temporary_protection", "passport", "unhcr", "se_personnummer",
-        "se_samordningsnummer", "co_cc", "co_ti", "co_ce", "co_ppt", "gt_cui", "es_dni", "es_nie", "generic")
+        "tr_tckn", "tr_ykn", "tr_temporary_protection", "se_personnummer", "se_samordningsnummer",
+        "co_cc", "co_ti", "co_ce", "co_ppt", "gt_cui", "es_dni", "es_nie", "generic")
 
 
 # A country the service does not know, with rules unlike any real one's.

@@ -16,7 +16,7 @@ from stdnum import luhn
 
 from service.domain import countries, national_ids
 from service.domain.documents import NO_DOCUMENT_REASONS, checks
-from service.domain.documents.catalogue import TYPES, document_type
+from service.domain.documents.catalogue import INTERNATIONAL, TYPES, document_type
 from service.domain.documents.rules import Submitted, accepted_types, check
 from service.domain.errors import ValidationFailed
 from service.translations import translate
@@ -170,6 +170,10 @@ def test_every_type_has_a_label_an_issuer_rule_and_a_source():
         assert kind.label and kind.rule
         assert kind.issuing_country is None or kind.issuing_country in countries.PROFILES
     assert {t.name for t in TYPES.values() if t.issuing_country is None} == {"passport", "unhcr", "generic"}
+
+
+def test_passports_and_unhcr_numbers_are_never_an_organisations_primary_type():
+    assert INTERNATIONAL == {"passport", "unhcr"} and not INTERNATIONAL & set(national_ids.SCHEMES)
 
 
 def test_an_organisation_takes_its_countrys_types_and_its_primary_one():

@@ -83,6 +83,10 @@ _TYPES = (
 
 TYPES: Mapping[str, DocumentType] = MappingProxyType({t.name: t for t in _TYPES})
 
+#: Issued by any state, or by UNHCR: never a country's national id, so never an organisation's primary type
+#: (the `national_id` shorthand names no issuer).
+INTERNATIONAL = frozenset({"passport", "unhcr"})
+
 
 def types(*names: str) -> tuple[DocumentType, ...]:
     """The types of these names, in this order (a profile's list)."""

@@ -38,8 +38,9 @@ branch_labels = None
 depends_on = None
 
 OLD_SCHEMES = ('tr_tckn', 'se_personnummer', 'co_nit', 'gt_nit', 'generic')
-NEW_SCHEMES = ('tr_tckn', 'tr_ykn', 'tr_temporary_protection', 'passport', 'unhcr', 'se_personnummer',
-               'se_samordningsnummer', 'co_cc', 'co_ti', 'co_ce', 'co_ppt', 'gt_cui', 'es_dni', 'es_nie', 'generic')
+#: The national documents of the catalogue (passports and UNHCR numbers name no country: never primary).
+NEW_SCHEMES = ('tr_tckn', 'tr_ykn', 'tr_temporary_protection', 'se_personnummer', 'se_samordningsnummer',
+               'co_cc', 'co_ti', 'co_ce', 'co_ppt', 'gt_cui', 'es_dni', 'es_nie', 'generic')
 #: People's schemes that were tax numbers, and the document each organisation moves to.
 RENAMED = {'co_nit': 'co_cc', 'gt_nit': 'gt_cui'}
 #: Downgrade: each country's scheme before this release.
