@@ -57,7 +57,9 @@ def patch_trainee(changes, trainee_id: uuid.UUID):
 @blp.arguments(DocumentAddSchema)
 @blp.response(201, DocumentSchema)
 def add_document(body, trainee_id: uuid.UUID):
-    """Adds an identity document, checked as at registration (409 when someone holds the number)."""
+    """Add an identity document, checked as at registration (a Swedish number against the person's birth date
+    and sex); 409 with the holder's id when the number is held in the organisation. Clears any
+    `no_document_reason`. The number is never answered."""
     return documents.add(context.uow(), context.principal(), trainee_id, body, context.pathways().vault)
 
 
@@ -66,5 +68,5 @@ def add_document(body, trainee_id: uuid.UUID):
 @blp.arguments(DocumentRemoveArgsSchema, location="query")
 @blp.response(204)
 def remove_document(args, trainee_id: uuid.UUID, document_id: uuid.UUID):
-    """Removes a document recorded by mistake; the last one only with `no_document_reason`."""
+    """Remove a document (one recorded by mistake); the person's last one only with `no_document_reason`."""
     documents.remove(context.uow(), context.principal(), trainee_id, document_id, args.get("no_document_reason"))
