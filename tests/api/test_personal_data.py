@@ -42,6 +42,11 @@ PEOPLE = [
                         canonical="37468912538", spellings=("374 689 125 38", "374-689-125-38")), id="tr_tckn"),
     pytest.param(Person("SE", submitted="811218-9876", same_person="19811218-9876", mistyped="811218-9877",
                         canonical="198112189876", spellings=("8112189876", "811218 9876")), id="se_personnummer"),
+    # Issue 15: the CUI on the DPI (check digit 9 over 12345678: RENAP's rule) and a cédula de ciudadanía.
+    pytest.param(Person("GT", submitted="1234 56789 0101", same_person="1234567890101", mistyped="1234567800101",
+                        canonical="1234567890101", spellings=("1234-56789-0101",)), id="gt_cui"),
+    pytest.param(Person("CO", submitted="52.523.478", same_person="52523478", mistyped="052523478",
+                        canonical="52523478", spellings=("52 523 478",)), id="co_cc"),
 ]
 
 
