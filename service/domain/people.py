@@ -61,6 +61,12 @@ def check_citizenship(code: str) -> str | None:
     return None
 
 
-def is_third_country_national(citizenship: str | None) -> bool:
-    """A citizen of a country outside the EU (ESF+); unknown citizenship is not counted as one."""
-    return citizenship is not None and citizenship not in EU_MEMBER_STATES
+def is_third_country_national(citizenship: str | None, home_country: str | None = None) -> bool:
+    """A citizen of a country outside the EU (ESF+, Article 20(1) TFEU); unknown citizenship is not counted.
+
+    `home_country` is the organisation's country. Inside the EU it changes nothing. Outside it (an İzmir,
+    Bogotá or Guatemala City programme reporting on ESF+ terms) the country's own citizens are not counted:
+    by the letter every Turkish citizen in İzmir would be a third-country national, and the indicator would
+    say nothing; it counts the foreign nationals from outside the EU instead.
+    """
+    return citizenship is not None and citizenship not in EU_MEMBER_STATES and citizenship != home_country

@@ -118,7 +118,8 @@ def participant(trainee) -> Participant:
     return Participant(trainee.id, trainee.organisation_id, trainee.sex, trainee.district)
 
 
-def participations(enrolments, placements, follow_ups) -> tuple[Participation, ...]:
+def participations(enrolments, placements, follow_ups,
+                   home_country: str | None = None) -> tuple[Participation, ...]:
     """Every participation of one trainee, in enrolment id order; `placements` and `follow_ups` are the
     trainee's. Needs all of the trainee's enrolments: a participant's first and final ones are among them."""
     by_project: dict[uuid.UUID, list] = {}
@@ -130,7 +131,8 @@ def participations(enrolments, placements, follow_ups) -> tuple[Participation, .
         first, final = ordered[0], ordered[-1]
         left_on = final.exited_on if final.status != enrolment_rules.ENROLLED else None
         rows = [participation(enrolment, placements, follow_ups, entered_on=first.enrolled_on,
-                              first_entry=enrolment is first, final=enrolment is final, left_on=left_on)
+                              first_entry=enrolment is first, final=enrolment is final, left_on=left_on,
+                              home_country=home_country)
                 for enrolment in ordered]
         last = rows[-1]
         employed_6m = last.month_6_status == follow_up_rules.RECORDED and last.month_6_employment in catalogue.EMPLOYED
@@ -150,7 +152,7 @@ def _answered(enrolment, follow_ups) -> dict:
 
 
 def participation(enrolment, placements, follow_ups, *, entered_on: date, first_entry: bool, final: bool,
-                  left_on: date | None) -> Participation:
+                  left_on: date | None, home_country: str | None = None) -> Participation:
     """One enrolment's facts; the participant's results are filled in by `participations`."""
     placed = _first_placement(enrolment, placements)
     job = _job(enrolment, placements)
@@ -164,7 +166,7 @@ def participation(enrolment, placements, follow_ups, *, entered_on: date, first_
         enrolment.age_at_entry, band(enrolment.age_at_entry), labour_status,
         catalogue.ENTRY_CATEGORIES[labour_status], enrolment.education_level_at_entry,
         enrolment.settlement_type_at_entry, citizenship,
-        citizenship is not None and citizenship not in people.EU_MEMBER_STATES,
+        people.is_third_country_national(citizenship, home_country),
         frozenset(enrolment.vulnerable_groups_at_entry or ()),
         enrolment.enrolled_on, entered_on, first_entry, final, left_on, enrolment.status, enrolment.exited_on,
         enrolment.exit_reason, enrolment.qualification_gained,

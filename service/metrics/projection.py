@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from service.db.models import (
     Cohort, Employer, Enrolment, FollowUp, MetricEnrolment, MetricParticipant, MetricState, OutboxMessage, Placement,
-    Trainee, Vacancy,
+    Organisation, Trainee, Vacancy,
 )
 from service.db.models.metrics import MetricEnrolmentGroup
 from service.domain import events
@@ -188,8 +188,12 @@ def _derive(session: Session, trainees: list) -> dict[uuid.UUID, Facts]:
     enrolled = list(enrolments)
     placements, follow_ups = ((_by_trainee(session.execute(_RECORDS[name], {"trainee_ids": enrolled}))
                                if enrolled else {}) for name in ("placements", "follow_ups"))
+    # Third-country nationals are counted against the organisation's own country (people.is_third_country_national).
+    countries = dict(session.execute(select(Organisation.id, Organisation.country).where(
+        Organisation.id.in_({t.organisation_id for t in trainees}))).all()) if trainees else {}
     return {t.id: (facts.participant(t), facts.participations(
-        enrolments.get(t.id, ()), placements.get(t.id, ()), follow_ups.get(t.id, ()))) for t in trainees}
+        enrolments.get(t.id, ()), placements.get(t.id, ()), follow_ups.get(t.id, ()),
+        home_country=countries.get(t.organisation_id))) for t in trainees}
 
 
 def _by_trainee(rows) -> dict[uuid.UUID, list]:

@@ -856,7 +856,7 @@ def test_the_openapi_document_lists_the_metrics_endpoints(client):
         assert parameters["period_start"]["schema"]["format"] == "date"
         assert parameters["format"]["schema"]["enum"] == ["json", "csv", "xlsx"]
         if kind == "indicators":
-            assert parameters["framework"]["schema"]["enum"] == ["esf_plus"]
+            assert parameters["framework"]["schema"]["enum"] == ["esf_plus", "wioa", "ilo"]
 
 
 def test_the_documented_defaults_are_accepted(client, tenant, subtests):

@@ -47,6 +47,9 @@ SEXES = ("female", "male", "non_binary", "undisclosed")
 EMPLOYED = ("employed", "self_employed")
 #: The 27 member states (ISO 3166-1 alpha-2; Greece is GR), written out again.
 EU = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+#: The programme's organisation is in Türkiye (tests/funders_programme.py): its own citizens are no third-country
+#: nationals (service.domain.people.is_third_country_national).
+HOME = "TR"
 CHECKPOINT_DAYS = {"upon_leaving": ("exit", 0, 28), "month_6": ("month_6", 182, 91),
                    "month_12": ("month_12", 365, 91)}
 UPON_LEAVING_DAYS = 28
@@ -237,7 +240,7 @@ class Oracle:
             "isced_3_4": e.education_level_at_entry == "upper_secondary",
             "isced_5_8": e.education_level_at_entry == "tertiary",
             "with_disabilities": "disability" in groups,
-            "third_country_nationals": e.citizenship_at_entry is not None and e.citizenship_at_entry not in EU,
+            "third_country_nationals": e.citizenship_at_entry not in (None, HOME, *EU),
             "foreign_background": bool({"migrant", "refugee"} & groups),
             "minorities_incl_roma": "roma" in groups,
             "homeless_or_housing_exclusion": "housing_exclusion" in groups,

@@ -299,6 +299,16 @@ def test_third_country_nationals_hold_a_citizenship_outside_the_27_member_states
     assert (third("SY"), third("TR"), third("GR"), third("SE"), third(None)) == (True, True, False, False, False)
 
 
+def test_an_organisation_outside_the_eu_does_not_count_its_own_citizens_as_third_country_nationals():
+    def third(citizenship, home):
+        (row,) = facts.participations([_enrolment(date(2026, 1, 5), citizenship=citizenship)], [], [],
+                                      home_country=home)
+        return row.third_country
+
+    assert (third("TR", "TR"), third("SY", "TR"), third("CO", "CO"), third("VE", "CO"), third("TR", "SE")) == (
+        False, True, False, True, True)
+
+
 def test_an_improved_situation_needs_a_new_formal_job_held_at_month_6():
     done = _enrolment(date(2026, 1, 5), EXITED, labour_status="employed")
     observed = EXITED + timedelta(days=190)

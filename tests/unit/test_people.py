@@ -59,3 +59,12 @@ def test_iso_assigns_249_codes_and_kosovo_is_added():
 @pytest.mark.parametrize("citizenship, third_country", [("SY", True), ("TR", True), ("DE", False), (None, False)])
 def test_a_third_country_national_is_a_citizen_of_a_country_outside_the_eu(citizenship, third_country):
     assert is_third_country_national(citizenship) is third_country
+    assert is_third_country_national(citizenship, "SE") is third_country  # inside the EU, the letter of the rule
+
+
+@pytest.mark.parametrize("citizenship, home, third_country", [
+    ("TR", "TR", False), ("SY", "TR", True), ("DE", "TR", False), ("VE", "CO", True), ("CO", "CO", False),
+    ("GT", "GT", False), (None, "GT", False)])
+def test_outside_the_eu_the_organisations_own_citizens_are_not_third_country_nationals(citizenship, home,
+                                                                                     third_country):
+    assert is_third_country_national(citizenship, home) is third_country
