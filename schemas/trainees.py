@@ -88,6 +88,7 @@ class TraineePatchSchema(BaseSchema):
     given_name = Name(max_length=100)
     family_name = Name(max_length=100)
     sex = sex_field()
+    confirm_sex_mismatch = StrictBoolean(load_only=True, metadata={"description": CONFIRM_SEX_MISMATCH_DESCRIPTION})
     phone = TraineeCreateSchema._declared_fields["phone"]
     email = Email(allow_none=True, validate=validate.Length(max=254))
     district = Text(max_length=100, allow_none=True)

@@ -48,7 +48,7 @@ def get_trainee(trainee_id: uuid.UUID):
 @blp.arguments(TraineePatchSchema)
 @blp.response(200, TraineeSchema)
 def patch_trainee(changes, trainee_id: uuid.UUID):
-    return trainees.update(context.uow(), context.principal(), trainee_id, changes)
+    return trainees.update(context.uow(), context.principal(), trainee_id, changes, context.pathways().vault)
 
 
 @blp.route("/<uuid:trainee_id>/documents", methods=["POST"])

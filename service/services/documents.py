@@ -126,6 +126,20 @@ def remove(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, documen
         uow.commit()
 
 
+def refuse_contradicted_sex(trainee: Trainee, sex: str, confirmed: bool, vault: NationalIdVault) -> None:
+    """A change of sex that a document's sex digit contradicts asks for confirmation, as a registration does."""
+    if confirmed:
+        return
+    for index, document in enumerate(trainee.documents):
+        kind = document_type(document.type)
+        if kind is None or kind.sex is None:
+            continue
+        problem = rules.sex_problem(kind, vault.decrypt(trainee.organisation_id, document.number_ciphertext), sex,
+                                    f"documents.{index}")
+        if problem is not None:
+            raise ValidationFailed({"sex": [problem]})
+
+
 def fingerprints_of(organisation: Organisation, vault: NationalIdVault, number: str,
                     type_: str | None) -> list[str]:
     """Every fingerprint `number` may be stored under: its canonical spelling under the named type, or

@@ -53,9 +53,14 @@ def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalI
         return trainee
 
 
-def update(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, changes: dict) -> Trainee:
+def update(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, changes: dict,
+           vault: NationalIdVault | None = None) -> Trainee:
+    changes = dict(changes)
+    confirm_sex_mismatch = changes.pop("confirm_sex_mismatch", False)
     with uow:
         trainee = get_scoped(uow.session, Trainee, principal.organisation_id, trainee_id, label="Trainee")
+        if "sex" in changes and changes["sex"] != trainee.sex and vault is not None:
+            documents.refuse_contradicted_sex(trainee, changes["sex"], confirm_sex_mismatch, vault)
         before = rules.categorical_facts(trainee)
         changed = {key for key, value in changes.items() if getattr(trainee, key) != value}
         for key, value in changes.items():

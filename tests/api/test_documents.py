@@ -243,3 +243,18 @@ def test_the_sex_digit_is_checked_when_a_document_is_added(client, make_tenant):
 
 def _count(client, headers) -> int:
     return len(ok(client.get(url("/trainees"), headers=headers))["items"])
+
+
+def test_a_change_of_sex_the_number_contradicts_asks_for_confirmation(client, make_tenant):
+    caseworker = make_tenant(country="SE").headers["caseworker"]
+    person = ok(_register(client, caseworker, national_id=PERSONNUMMER, birth_date="1981-12-18", sex="undisclosed"),
+                201)
+    trainee = url(f"/trainees/{person['id']}")
+    refused = problem(client.patch(trainee, json={"sex": "female"}, headers=caseworker), 422)["errors"]
+    assert list(refused) == ["sex"] and "confirm_sex_mismatch" in refused["sex"][0]
+    assert PERSONNUMMER not in str(refused) and PERSONNUMMER.replace("-", "") not in str(refused)
+    assert ok(client.get(trainee, headers=caseworker))["sex"] == "undisclosed"
+    assert ok(client.patch(trainee, json={"sex": "male"}, headers=caseworker))["sex"] == "male"
+    assert ok(client.patch(trainee, json={"sex": "female", "confirm_sex_mismatch": True},
+                           headers=caseworker))["sex"] == "female"
+    assert ok(client.patch(trainee, json={"district": "Umeå"}, headers=caseworker))["sex"] == "female"

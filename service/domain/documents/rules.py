@@ -72,17 +72,23 @@ def check(submitted: list[Submitted], *, country: str, primary: str, no_document
         if kind.birth_date is not None and kind.birth_date(number) != birth_date:
             fail("number", "The number does not agree with the birth date.")
             continue
-        if (kind.sex is not None and sex in _BINARY_SEXES and kind.sex(number) != sex
-                and not confirm_sex_mismatch):
-            errors.setdefault("sex", []).append(
-                f"The number in {entry.field} was issued for a {_person(kind.sex(number))} (its second-to-last "
-                f"digit); to register the person as {sex} all the same, send confirm_sex_mismatch: true.")
+        if not confirm_sex_mismatch and (problem := sex_problem(kind, number, sex, entry.field)) is not None:
+            errors.setdefault("sex", []).append(problem)
         if issuer is not None:
             checked.append(Checked(kind.name, issuer, number))
     _check_reason(errors, has_documents=bool(submitted), reason=no_document_reason)
     if errors:
         raise ValidationFailed(errors)
     return checked
+
+
+def sex_problem(kind: DocumentType, number: str, sex: str, field: str) -> str | None:
+    """What to say when the sex a canonical number encodes contradicts `sex` (female or male; the others
+    are never contradicted), else None. The number itself is never said."""
+    if kind.sex is None or sex not in _BINARY_SEXES or kind.sex(number) == sex:
+        return None
+    return (f"The number in {field} was issued for a {_person(kind.sex(number))} (its second-to-last digit); to "
+            f"record the person as {sex} all the same, send confirm_sex_mismatch: true.")
 
 
 def _issuer(kind: DocumentType, given: str | None, country: str, fail) -> str | None:
