@@ -21,10 +21,10 @@ _tckn = stdnum_check(tckimlik)
 
 def foreigner_number(compact: str) -> str:
     """Türkiye's foreigner identity number (yabancı kimlik numarası, YKN), also on the temporary-protection
-    identity document: 11 digits beginning with 99 (Presidency of Migration Management; the numbering of
-    Law No. 6458 art. 100 and the Temporary Protection Regulation art. 22), with the check digits of the
-    T.C. kimlik numarası (tenth: (7 x odd-place sum - even-place sum) mod 10; eleventh: the first ten's
-    sum mod 10), as python-stdnum's tr.tckimlik checks them."""
+    identity document: 11 digits beginning with 99, as the Presidency of Migration Management (Göç İdaresi)
+    issues them to foreigners, with the check digits of the T.C. kimlik numarası (tenth: (7 x odd-place sum
+    - even-place sum) mod 10; eleventh: the first ten's sum mod 10), as python-stdnum's tr.tckimlik checks
+    them."""
     valid = _tckn(compact)
     if not valid.startswith("99"):
         raise InvalidNumber("A foreigner's identity number begins with 99.")
@@ -49,8 +49,8 @@ def _swedish_parts(compact: str) -> tuple[str, str]:
 
 def samordningsnummer(compact: str) -> str:
     """Sweden's coordination number: a personnummer whose day of birth has 60 added (Skatteverket,
-    "Samordningsnummer", SKV 707; Folkbokföringslagen (1991:481) 18 a §), the last digit a Luhn check
-    over the ten digits YYMMDDNNNC. Spelled as twelve digits, the century written out."""
+    "Samordningsnummer"; Folkbokföringslagen (1991:481)), the last digit a Luhn check over the ten digits
+    YYMMDDNNNC. Spelled as twelve digits, the century written out."""
     spelled, tail = _swedish_parts(compact)
     day = int(spelled[-7:-5])
     if not COORDINATION_DAY_OFFSET < day <= COORDINATION_DAY_OFFSET + 31:
@@ -82,22 +82,23 @@ def swedish_birth_date(canonical: str) -> date:
 
 def swedish_sex(canonical: str) -> str:
     """The sex the number was given for: its second-to-last digit odd for men, even for women
-    (Folkbokföringslagen 18 §; Skatteverket, "Personnummer", SKV 704)."""
+    (Folkbokföringslagen 18 §; Skatteverket, "Personnummer")."""
     return "male" if int(canonical[-2]) % 2 else "female"
 
 
 # --- Guatemala: CUI ---------------------------------------------------------------------------------------
 
 #: Municipalities of each department, 01 Guatemala to 22 Jutiapa (INE; 340 in all since Sipacate,
-#: Escuintla, and Petatán, Huehuetenango, were created in 2015: Decretos 6-2015 and 7-2015).
+#: Escuintla, and Petatán, Huehuetenango, were created in 2015).
 GT_MUNICIPALITIES = (17, 8, 16, 16, 14, 14, 19, 8, 24, 21, 9, 30, 33, 21, 8, 17, 14, 5, 11, 11, 7, 17)
 
 
 def gt_cui(compact: str) -> str:
-    """Guatemala's Código Único de Identificación on the DPI (Ley del RENAP, Decreto 90-2005, art. 61):
-    13 digits, an 8-digit serial, its check digit (the sum of the serial's digits weighted 2 to 9, mod 11;
-    a remainder of 10 is never issued), then the department (01-22) and the municipality within it where
-    the birth was registered."""
+    """Guatemala's Código Único de Identificación on the DPI (Ley del RENAP, Decreto 90-2005): 13 digits,
+    an 8-digit serial, its check digit (the sum of the serial's digits weighted 2 to 9, mod 11; a remainder
+    of 10 is never issued), then the department (01-22) and the municipality within it where the birth was
+    registered. The rule as RENAP's numbers are validated by Guatemala's public bodies (e.g. the Ministerio
+    de Finanzas Públicas' CUI validator); RENAP publishes no specification of its own that we could cite."""
     digits = compact.replace("-", "")
     if len(digits) != 13 or not digits.isdigit():
         raise InvalidNumber("A CUI has 13 digits.")
