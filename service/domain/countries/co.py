@@ -5,6 +5,7 @@ from __future__ import annotations
 from stdnum.co import nit
 
 from service.domain.countries.definitions import CountryProfile, stdnum_scheme
+from service.domain.countries import vocabularies
 from service.domain.documents.catalogue import types
 
 PROFILE = CountryProfile(
@@ -16,4 +17,5 @@ PROFILE = CountryProfile(
     csv_encoding="cp1252",
     csv_delimiter=";",
     language="es",
+    groups=vocabularies.CO,
 )

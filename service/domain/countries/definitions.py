@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 # The number primitives live beside the document catalogue (a leaf both build on); named here as before.
 from service.domain.documents.numbers import GENERIC_SCHEME, IdScheme, InvalidNumber, stdnum_scheme
+from service.domain.groups import Group
 
 __all__ = ["GENERIC_SCHEME", "CountryProfile", "IdScheme", "InvalidNumber", "stdnum_scheme"]
 
@@ -31,6 +32,8 @@ class CountryProfile:
     csv_delimiter: str
     #: The language people there read (ISO 639-1).
     language: str
+    #: The default vocabulary of groups a person may belong to (an organisation starts from it).
+    groups: tuple[Group, ...] = ()
 
     @property
     def primary_person_id_scheme(self) -> IdScheme:

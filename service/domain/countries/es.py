@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.domain.countries.definitions import GENERIC_SCHEME, CountryProfile
+from service.domain.countries import vocabularies
 from service.domain.documents.catalogue import types
 
 PROFILE = CountryProfile(
@@ -14,4 +15,5 @@ PROFILE = CountryProfile(
     csv_encoding="cp1252",
     csv_delimiter=";",
     language="es",
+    groups=vocabularies.ES,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.domain.countries.definitions import GENERIC_SCHEME, CountryProfile
+from service.domain.countries import vocabularies
 from service.domain.documents.catalogue import types
 
 PROFILE = CountryProfile(
@@ -15,4 +16,5 @@ PROFILE = CountryProfile(
     csv_encoding=None,
     csv_delimiter=",",
     language="en",
+    groups=vocabularies.GENERIC,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from stdnum.gt import nit
 
 from service.domain.countries.definitions import CountryProfile, stdnum_scheme
+from service.domain.countries import vocabularies
 from service.domain.documents.catalogue import types
 
 PROFILE = CountryProfile(
@@ -17,4 +18,5 @@ PROFILE = CountryProfile(
     csv_encoding="cp1252",
     csv_delimiter=",",
     language="es",
+    groups=vocabularies.GT,
 )
