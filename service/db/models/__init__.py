@@ -4,6 +4,7 @@ from service.db.models.audit import AuditEntry
 from service.db.models.documents import TraineeDocument
 from service.db.models.employers import Employer, Vacancy
 from service.db.models.enrolments import Enrolment
+from service.db.models.groups import OrganisationGroup
 from service.db.models.idempotency import IdempotencyRecord
 from service.db.models.inbox import ProcessedEvent
 from service.db.models.metrics import (
@@ -22,6 +23,6 @@ from service.db.models.users import User
 
 __all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
            "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState",
-           "Milestone", "OccupationSexShare", "Organisation", "OutboxMessage", "Placement", "ProcessedEvent", "Project",
+           "Milestone", "OccupationSexShare", "Organisation", "OrganisationGroup", "OutboxMessage", "Placement", "ProcessedEvent", "Project",
            "ReachCount", "ReachMember", "Referral", "Trainee", "TraineeDistinction", "TraineeDocument",
            "TraineeMerge", "User", "Vacancy"]

@@ -43,5 +43,9 @@ class Enrolment(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     education_level_at_entry: Mapped[str] = mapped_column(String(32))
     settlement_type_at_entry: Mapped[str] = mapped_column(String(8))
     vulnerable_groups_at_entry: Mapped[list] = mapped_column(default=list)
+    #: The indicator categories those groups fed at entry (service.domain.groups): what the ESF+ figures
+    #: count, so that a later change of the organisation's vocabulary rewrites no closed participation.
+    #: Null reads as none (rows written in bulk without it, e.g. by the bench generator).
+    indicator_groups_at_entry: Mapped[list | None] = mapped_column(default=list)
     citizenship_at_entry: Mapped[str | None] = mapped_column(String(2))
     age_at_entry: Mapped[int] = mapped_column(SmallInteger)

@@ -57,6 +57,11 @@ class MetricEnrolment(Base):
     settlement_type: Mapped[str] = mapped_column(String(8))
     citizenship: Mapped[str | None] = mapped_column(String(2))
     third_country: Mapped[bool]
+    #: The ESF+ categories the groups at entry fed (the enrolment's indicator_groups_at_entry).
+    fed_minorities: Mapped[bool] = mapped_column(default=False, server_default=false())
+    fed_disability: Mapped[bool] = mapped_column(default=False, server_default=false())
+    fed_foreign_background: Mapped[bool] = mapped_column(default=False, server_default=false())
+    fed_housing_exclusion: Mapped[bool] = mapped_column(default=False, server_default=false())
     enrolled_on: Mapped[date]
     #: The participant (person x project): first entry, whether this is the first and the final participation,
     #: and the final exit date (null while the final participation is open).
