@@ -23,6 +23,7 @@ from service.db.models.users import User
 
 __all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
            "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState",
-           "Milestone", "OccupationSexShare", "Organisation", "OrganisationGroup", "OutboxMessage", "Placement", "ProcessedEvent", "Project",
+           "Milestone", "OccupationSexShare", "Organisation", "OrganisationGroup", "OutboxMessage", "Placement",
+           "ProcessedEvent", "Project",
            "ReachCount", "ReachMember", "Referral", "Trainee", "TraineeDistinction", "TraineeDocument",
            "TraineeMerge", "User", "Vacancy"]
