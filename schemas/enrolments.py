@@ -7,7 +7,7 @@ from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, Date, PlanDate, StrictBoolean, StrictInteger, Text, one_of, rule_broken
 from schemas.pagination import PageArgsSchema
-from schemas.trainees import LABOUR_STATUS_DESCRIPTION, citizenship_field
+from schemas.trainees import LABOUR_STATUS_DESCRIPTION, citizenship_field, group_keys_field
 from service.domain import enrolments, people
 from service.domain.trainees import OLDEST_PLAUSIBLE_AGE
 
@@ -28,8 +28,7 @@ class CorrectEntrySchema(BaseSchema):
     age = StrictInteger(validate=validate.Range(min=people.MINIMUM_ENROLMENT_AGE, max=OLDEST_PLAUSIBLE_AGE))
     education_level = fields.String(validate=one_of(people.EDUCATION_LEVELS))
     settlement_type = fields.String(validate=one_of(people.SETTLEMENT_TYPES))
-    vulnerable_groups = fields.List(fields.String(validate=one_of(people.VULNERABLE_GROUPS)),
-                                    validate=validate.Length(max=len(people.VULNERABLE_GROUPS)))
+    vulnerable_groups = group_keys_field()
     citizenship = citizenship_field()
     reason = Text(required=True, min_length=1, max_length=enrolments.MAXIMUM_REASON_LENGTH, multiline=True)
 

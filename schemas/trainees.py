@@ -10,7 +10,7 @@ from schemas.documents import (
     CONFIRM_SEX_MISMATCH_DESCRIPTION, DocumentSchema, documents_field, no_document_reason_field, type_field,
 )
 from schemas.pagination import PageArgsSchema
-from service.domain import people
+from service.domain import groups, people
 
 
 RETIRED_SEX = "other"
@@ -53,6 +53,19 @@ LABOUR_STATUS_DESCRIPTION = (
     "(ESF+ counts them as inactive); `employed`, self-employed included.")
 
 
+def group_key_field(*, description: str | None = None, **kwargs) -> fields.String:
+    """A group's key as spelt (the organisation's vocabulary is checked by the service)."""
+    return fields.String(validate=validate.Regexp(groups.KEY.pattern, error=groups.KEY_MESSAGE), metadata={
+        "description": description or "A group of the organisation's vocabulary (`GET /organisation/groups`)."},
+        **kwargs)
+
+
+def group_keys_field(**kwargs) -> fields.List:
+    return fields.List(group_key_field(), validate=validate.Length(max=groups.MAXIMUM_PER_PERSON), metadata={
+        "description": "Groups of the organisation's active vocabulary (`GET /organisation/groups`); a retired "
+                       "group stays on a record that has it, but is given to no one new."}, **kwargs)
+
+
 class TraineeCreateSchema(BaseSchema):
     given_name = Name(required=True, max_length=100)
     family_name = Name(required=True, max_length=100)
@@ -72,8 +85,7 @@ class TraineeCreateSchema(BaseSchema):
     education_level = fields.String(required=True, validate=one_of(people.EDUCATION_LEVELS))
     labour_status = fields.String(required=True, validate=one_of(people.LABOUR_STATUSES),
                                   metadata={"description": LABOUR_STATUS_DESCRIPTION})
-    vulnerable_groups = fields.List(fields.String(validate=one_of(people.VULNERABLE_GROUPS)),
-                                    load_default=list, validate=validate.Length(max=len(people.VULNERABLE_GROUPS)))
+    vulnerable_groups = group_keys_field(load_default=list)
     citizenship = citizenship_field()
     consent = StrictBoolean(required=True)
     not_duplicate_of = fields.List(fields.UUID(), load_default=list, load_only=True, validate=validate.Length(max=50),
@@ -96,8 +108,7 @@ class TraineePatchSchema(BaseSchema):
     education_level = fields.String(validate=one_of(people.EDUCATION_LEVELS))
     labour_status = fields.String(validate=one_of(people.LABOUR_STATUSES),
                                   metadata={"description": LABOUR_STATUS_DESCRIPTION})
-    vulnerable_groups = fields.List(fields.String(validate=one_of(people.VULNERABLE_GROUPS)),
-                                    validate=validate.Length(max=len(people.VULNERABLE_GROUPS)))
+    vulnerable_groups = group_keys_field()
     citizenship = citizenship_field()
 
 
@@ -133,5 +144,6 @@ class TraineeListArgsSchema(PageArgsSchema):
     sex = sex_field()
     district = Text(max_length=100)
     settlement_type = fields.String(validate=one_of(people.SETTLEMENT_TYPES))
-    vulnerable_group = fields.String(validate=one_of(people.VULNERABLE_GROUPS))
+    vulnerable_group = group_key_field(description="A group of the organisation's vocabulary "
+                                                   "(`GET /organisation/groups`), retired ones included.")
     project_id = fields.UUID()

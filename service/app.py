@@ -6,15 +6,15 @@ from flask import Flask
 
 from service.api import (audit, employers, enrolments, errors, follow_ups, guards, health, metrics,
                          organisation, outage, placements, projects, prometheus, referrals, trainees, users, vacancies)
-from service.api import duplicates, funnel, headers, ratelimit, reference
+from service.api import duplicates, funnel, groups, headers, ratelimit, reference
 from service.api.context import EXTENSION
 from service.api.openapi import init_api
 from service.bootstrap import Pathways, bootstrap
 from service.config import Config
 
-API_BLUEPRINTS = (organisation.blp, users.blp, projects.blp, duplicates.blp, trainees.blp, enrolments.blp,
-                  employers.blp, vacancies.blp, referrals.blp, placements.blp, follow_ups.blp, metrics.blp, funnel.blp,
-                  reference.blp, audit.blp)
+API_BLUEPRINTS = (organisation.blp, groups.blp, users.blp, projects.blp, duplicates.blp, trainees.blp,
+                  enrolments.blp, employers.blp, vacancies.blp, referrals.blp, placements.blp, follow_ups.blp,
+                  metrics.blp, funnel.blp, reference.blp, audit.blp)
 
 
 def create_app(config: Config | None = None, pathways: Pathways | None = None) -> Flask:

@@ -14,8 +14,9 @@ from service.api.auth import requires
 from service.api.metrics import FILES
 from service.api.openapi import Blueprint
 from service.domain.roles import PROGRAMME_READERS
+from service.metrics import labels
 from service.metrics.tables import tables
-from service.services import funnel
+from service.services import funnel, groups
 
 blp = Blueprint("funnel", __name__, url_prefix="/metrics",
                 description="The funnel from registration to employment a year after leaving, by sex; small cells "
@@ -38,6 +39,7 @@ def funnel_report(args):
     if args["format"] == "json":
         return jsonify(report)
     mimetype, write = FILES[args["format"]]
-    body = write(tables("funnel", report, project_codes), organisation.locale)
+    names = labels.group_names(groups.list_(context.uow(), context.principal()), organisation.locale)
+    body = write(tables("funnel", report, project_codes, names), organisation.locale)
     filename = f"pathways-{organisation.slug}-funnel.{args['format']}"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

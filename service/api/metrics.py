@@ -14,9 +14,10 @@ from service.api import context
 from service.api.auth import requires
 from service.api.openapi import Blueprint
 from service.domain.roles import PROGRAMME_READERS
+from service.metrics import labels
 from service.metrics.exports import to_csv, to_xlsx
 from service.metrics.tables import tables
-from service.services import reporting
+from service.services import groups, reporting
 
 blp = Blueprint("metrics", __name__, url_prefix="/metrics",
                 description="Reach against targets, outcomes, gender gaps and the ESF+ indicators, "
@@ -59,7 +60,8 @@ def _answer(kind: str, args: dict) -> Response:
     if args["format"] == "json":
         return jsonify(report)
     mimetype, write = FILES[args["format"]]
-    body = write(tables(kind, report, project_codes), organisation.locale)
+    names = labels.group_names(groups.list_(context.uow(), context.principal()), organisation.locale)
+    body = write(tables(kind, report, project_codes, names), organisation.locale)
     filename = f"pathways-{organisation.slug}-{kind}.{args['format']}"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

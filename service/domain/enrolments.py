@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
-from service.domain import events
+from service.domain import events, groups
 from service.domain.errors import Conflict, InvalidTransition, ValidationFailed
 from service.domain.people import MINIMUM_ENROLMENT_AGE, age_on
 from service.domain.trainees import OLDEST_PLAUSIBLE_AGE
@@ -43,24 +44,37 @@ CORRECTION_ACTION = "correct"
 MAXIMUM_REASON_LENGTH = 500
 
 
-def take_at_entry(enrolment, trainee, *, labour_status: str | None = None) -> None:
+def take_at_entry(enrolment, trainee, *, labour_status: str | None = None,
+                  feeds: Mapping[str, str | None] | None = None) -> None:
     """Keep the person's characteristics on the enrolment as on its `enrolled_on`; the labour status is
-    the one given at enrolment, by default the person's current one."""
+    the one given at enrolment, by default the person's current one. `feeds` is the organisation's
+    vocabulary ({group: indicator category}): the categories the groups feed now are kept beside them."""
     for name in AT_ENTRY:
         _set(enrolment, name, _current(trainee, name, enrolment.enrolled_on))
     if labour_status is not None:
         enrolment.labour_status_at_entry = labour_status
+    take_indicator_groups(enrolment, feeds)
 
 
-def follow_person(enrolment, trainee, changed) -> None:
+def take_indicator_groups(enrolment, feeds: Mapping[str, str | None] | None) -> None:
+    """The indicator categories the groups at entry feed by the vocabulary `feeds`, kept on the enrolment:
+    what the ESF+ figures count, so that a later change of the vocabulary leaves them be (None: no
+    vocabulary given, the categories stay as they are)."""
+    if feeds is not None:
+        enrolment.indicator_groups_at_entry = groups.fed(enrolment.vulnerable_groups_at_entry or (), feeds)
+
+
+def follow_person(enrolment, trainee, changed, *, feeds: Mapping[str, str | None] | None = None) -> None:
     """An edit of the person (`changed`: the person's attribute names) reaches an OPEN enrolment's values
-    at entry: until it closes, they are the person's best-known state. A closed one changes only by
-    `correct_entry`."""
+    at entry: until it closes, they are the person's best-known state (the groups' indicator categories
+    by the vocabulary `feeds` too). A closed one changes only by `correct_entry`."""
     if enrolment.status != ENROLLED:
         return
     for name, source in _FOLLOWS.items():
         if source in changed:
             _set(enrolment, name, _current(trainee, name, enrolment.enrolled_on))
+    if "vulnerable_groups" in changed:
+        take_indicator_groups(enrolment, feeds)
 
 
 def at_entry(enrolment) -> dict:

@@ -20,7 +20,7 @@ MINORITIES, DISABILITY, FOREIGN_BACKGROUND, HOUSING_EXCLUSION = (
 INDICATOR_GROUPS = (MINORITIES, DISABILITY, FOREIGN_BACKGROUND, HOUSING_EXCLUSION)
 
 #: A key as the first vocabulary spelt them: lower case ASCII letters, digits and underscores.
-KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
+KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 MAXIMUM_KEY_LENGTH = 32
 MAXIMUM_LABEL_LENGTH = 200
 #: How many groups one person may be given (the largest vocabulary shipped has 11).
@@ -46,11 +46,12 @@ def group(key: str, label: str, feeds: str | None = None, **local: str) -> Group
     return Group(key, label, feeds, tuple(sorted(local.items())))
 
 
+KEY_MESSAGE = "Lower-case letters, digits and underscores, starting with a letter (at most 32), e.g. single_parent."
+
+
 def check_key(key: str) -> str | None:
     """The problem with a group key, or None."""
-    if not KEY.fullmatch(key):
-        return "Lower-case letters, digits and underscores, starting with a letter (at most 32), e.g. single_parent."
-    return None
+    return None if KEY.fullmatch(key) else KEY_MESSAGE
 
 
 def check_feeds(feeds: str | None) -> str | None:

@@ -51,8 +51,11 @@ class Candidate:
 class Checker:
     """The checks of one import's rows, for one organisation (its national-id scheme and keys)."""
 
-    def __init__(self, vault: NationalIdVault, organisation_id: uuid.UUID, scheme: str, today: date):
+    def __init__(self, vault: NationalIdVault, organisation_id: uuid.UUID, scheme: str, today: date,
+                 groups: frozenset[str] | None = None):
         self._vault = vault
+        #: The organisation's active groups (service.services.groups): a row may be given only these.
+        self._groups = groups
         self._organisation_id = organisation_id
         self._scheme = scheme
         self._today = today
@@ -69,6 +72,10 @@ class Checker:
                                      birth_date=data.get("birth_date", self._today), today=self._today)
         except ValidationFailed as failed:
             errors.update(failed.errors)
+        if self._groups is not None and (unknown := [g for g in data.get("vulnerable_groups", ())
+                                                     if g not in self._groups]):
+            errors["vulnerable_groups"] = [f"Not groups this organisation gives (its active vocabulary): "
+                                           f"{', '.join(unknown)}. Must be among: {', '.join(sorted(self._groups))}."]
         national_id = self._national_id(data, errors)
         if errors:
             return [Problem(record.line, field, " ".join(errors[field]))

@@ -45,7 +45,7 @@ from service.imports import batches
 from service.imports.checking import Checker, Problem
 from service.imports.reading import Table as CsvTable
 from service.imports.rows import CopyRows, Made, Rows
-from service.services import matching
+from service.services import groups, matching
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Problem", "Summary", "find_organisation", "import_trainees", "write_batch"]
 
@@ -96,8 +96,10 @@ def import_trainees(pathways: Pathways, organisation: Organisation, table: CsvTa
 
     With `dry_run` every row is judged (duplicates too) and nothing is written.
     """
+    with pathways.session_factory() as session:
+        active = frozenset(entry.key for entry in groups.entries(session, organisation) if entry.active)
     checker = Checker(pathways.vault, organisation.id, organisation.national_id_scheme,
-                      clock.today(organisation.time_zone))
+                      clock.today(organisation.time_zone), groups=active)
     preparation = batches.Preparation(table.columns, checker,
                                       None if dry_run else _row_maker(pathways, organisation.id, actor_id))
     if processes is None:

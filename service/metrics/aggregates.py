@@ -33,6 +33,7 @@ from service.domain.metrics import (
     PEOPLE, All, AnyOf, Count, Every, InGroup, Is, IsNot, IsTrue, Known, Median, Metric, counted,
 )
 from service.metrics import rollups
+from service.services import groups
 from service.metrics.facts import Participant, Participation
 
 #: A participant in no vulnerable group appears under this value of `vulnerable_group`.
@@ -71,7 +72,6 @@ NACE_SECTIONS = tuple("ABCDEFGHIJKLMNOPQRSTU")
 FIXED_VALUES: dict[str, tuple] = {
     "sex": catalogue.SEXES,
     "age_band": tuple(band for band, _low, _high in people.AGE_BANDS),
-    "vulnerable_group": (*people.VULNERABLE_GROUPS, NO_GROUP),
     "settlement_type": people.SETTLEMENT_TYPES,
     "labour_status": people.LABOUR_STATUSES,
     "education_level": people.EDUCATION_LEVELS,
@@ -226,6 +226,15 @@ def grid(session: Session, scope: Scope, by: Sequence[str]) -> list[tuple]:
     return list(product(*(dimension_values(session, scope, name) for name in by)))
 
 
+def group_values(session: Session, organisation_id: uuid.UUID) -> tuple:
+    """The organisation's own group keys (its vocabulary's order, retired ones too), any other key its
+    participations had at entry (a group since removed from the rows, say), then `none`."""
+    keys = [entry.key for entry in groups.vocabulary(session, organisation_id)]
+    found = session.scalars(select(G.vulnerable_group).join(E, E.enrolment_id == G.enrolment_id)
+                            .where(E.organisation_id == organisation_id).distinct())
+    return (*keys, *sorted(set(found) - set(keys)), NO_GROUP)
+
+
 def grid_size(session: Session, scope: Scope, by: Sequence[str]) -> int:
     size = 1
     for name in by:
@@ -236,6 +245,8 @@ def grid_size(session: Session, scope: Scope, by: Sequence[str]) -> int:
 def dimension_values(session: Session, scope: Scope, name: str) -> tuple:
     if name in FIXED_VALUES:
         return FIXED_VALUES[name]
+    if name == "vulnerable_group":
+        return group_values(session, scope.organisation_id)
     if name == "project":
         stmt = select(Project.id).where(Project.organisation_id == scope.organisation_id)
         if scope.project_id is not None:

@@ -18,7 +18,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -50,6 +50,9 @@ class Table:
     hidden: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     #: The organisation's minimum cell size, for the note that explains the marker.
     min_cell_size: int | None = None
+    #: Labels the organisation gives its own values, already in the reader's language ({column: {value:
+    #: label}}: its vocabulary of groups); any other value is labelled by the catalogues.
+    names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for number, row in enumerate(self.rows):
@@ -74,6 +77,8 @@ def _finite(value: int | float | Decimal) -> bool:
 
 def _text(value: object, column: str, table: Table, locale: str) -> str:
     """The label or text of a non-numeric, non-date value, not yet defused."""
+    if isinstance(value, str) and (named := table.names.get(column, {}).get(value)) is not None:
+        return named
     if isinstance(value, bool) or column in table.categorical:
         return value_label(column, value, locale)
     if isinstance(value, (list, tuple)):

@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from service.domain import enrolments as enrolment_rules
 from service.domain import follow_ups as follow_up_rules
+from service.domain import groups
 from service.domain import metrics as catalogue
 from service.domain import people
 
@@ -37,7 +38,7 @@ READS: dict[str, tuple[str, ...]] = {
     "enrolments": ("id", "organisation_id", "trainee_id", "project_id", "cohort_id", "enrolled_on", "status",
                    "exited_on", "exit_reason", "qualification_gained", "labour_status_at_entry",
                    "education_level_at_entry", "settlement_type_at_entry", "vulnerable_groups_at_entry",
-                   "citizenship_at_entry", "age_at_entry", "cohort_occupation"),
+                   "indicator_groups_at_entry", "citizenship_at_entry", "age_at_entry", "cohort_occupation"),
     "placements": ("id", "trainee_id", "started_on", "ended_on", "wage_monthly", "currency", "formal",
                    "vacancy_occupation", "employer_sector"),
     "follow_ups": ("trainee_id", "enrolment_id", "checkpoint", "due_on", "status", "employment_status",
@@ -79,6 +80,12 @@ class Participation:
     citizenship: str | None
     third_country: bool
     vulnerable_groups: frozenset[str]
+    # the ESF+ categories those groups fed at entry (the enrolment's indicator_groups_at_entry: a later change
+    # of the organisation's vocabulary does not reach them)
+    fed_minorities: bool
+    fed_disability: bool
+    fed_foreign_background: bool
+    fed_housing_exclusion: bool
     # the participation and its participant
     enrolled_on: date
     entered_on: date
@@ -161,6 +168,7 @@ def participation(enrolment, placements, follow_ups, *, entered_on: date, first_
     leaving, formal = _upon_leaving(enrolment, entered_on, placements, exit_check)
     labour_status = enrolment.labour_status_at_entry
     citizenship = enrolment.citizenship_at_entry
+    fed = frozenset(enrolment.indicator_groups_at_entry or ())
     return Participation(
         enrolment.id, enrolment.organisation_id, enrolment.trainee_id, enrolment.project_id, enrolment.cohort_id,
         enrolment.age_at_entry, band(enrolment.age_at_entry), labour_status,
@@ -168,6 +176,7 @@ def participation(enrolment, placements, follow_ups, *, entered_on: date, first_
         enrolment.settlement_type_at_entry, citizenship,
         people.is_third_country_national(citizenship, home_country),
         frozenset(enrolment.vulnerable_groups_at_entry or ()),
+        *(category in fed for category in groups.INDICATOR_GROUPS),
         enrolment.enrolled_on, entered_on, first_entry, final, left_on, enrolment.status, enrolment.exited_on,
         enrolment.exit_reason, enrolment.qualification_gained,
         placed.started_on if placed else None, placed.wage_monthly if placed else None,

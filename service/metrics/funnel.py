@@ -61,6 +61,7 @@ from service.domain import referrals as referral_rules
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, EXIT_REASONS
 from service.domain.follow_ups import RECORDED, WAGE_EARNING
 from service.metrics import labels, suppression
+from service.services import groups
 from service.translations import N_
 
 REGISTERED, ENROLLED, COMPLETED_STAGE, DROPPED_OUT_STAGE = "registered", "enrolled", "completed", "dropped_out"
@@ -99,7 +100,6 @@ NO_GROUP = "none"
 _FIXED_VALUES: dict[str, tuple] = {
     "sex": people.SEXES,
     "age_band": tuple(band for band, _low, _high in people.AGE_BANDS),
-    "vulnerable_group": (*people.VULNERABLE_GROUPS, NO_GROUP),
     "settlement_type": people.SETTLEMENT_TYPES,
     "labour_status": people.LABOUR_STATUSES,
     "education_level": people.EDUCATION_LEVELS,
@@ -272,6 +272,10 @@ def dimension_values(session: Session, request: Request, name: str, found: Itera
         districts = set(session.scalars(select(Trainee.district).where(
             Trainee.organisation_id == request.organisation_id).distinct()))
         return tuple(sorted(districts | set(found), key=lambda d: (d is None, d or "")))
+    if name == "vulnerable_group":  # the organisation's own keys (retired ones too), then `none`
+        keys = tuple(entry.key for entry in groups.vocabulary(session, request.organisation_id))
+        values = _values(name, found, known=keys)
+        return (*(value for value in values if value != NO_GROUP), NO_GROUP)
     return _values(name, found)
 
 

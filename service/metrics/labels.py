@@ -10,7 +10,7 @@ Swedish catalogue exists, are English).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from service.domain import metrics as catalogue
 from service.translations import N_, translate
@@ -210,6 +210,18 @@ def _pair(key: str) -> tuple[str, str] | None:
         if key.startswith(first + "_") and key[len(first) + 1:] in sexes:
             return first, key[len(first) + 1:]
     return None
+
+
+def group_names(vocabulary: Iterable, locale: str) -> dict[str, Mapping[str, str]]:
+    """The organisation's groups (entries with `key` and `labels` {language: label}) labelled in the reader's
+    language: its own label there, else its English one through the catalogues (a default group's label is
+    a msgid), as {column: {key: label}} for the export's group columns (a share target's `value` too)."""
+    language = locale.replace("_", "-").split("-")[0].lower()
+    found = {}
+    for entry in vocabulary:
+        own = entry.labels.get(language)
+        found[entry.key] = own or (translate(locale, entry.labels["en"]) if entry.labels.get("en") else entry.key)
+    return {"vulnerable_group": found, "value": found}
 
 
 def value_label(dimension: str, value: object, locale: str) -> str:

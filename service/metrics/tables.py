@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from service.domain import metrics as catalogue
@@ -48,8 +49,10 @@ DESCRIPTIVE = frozenset({"min_share", "max_share", "currency", "target"})
 _MONEY = re.compile(r"-?\d+\.\d{2}")
 
 
-def tables(kind: str, report: Mapping, project_codes: Mapping[str, str]) -> list[Table]:
-    """The summary, then one table per list or dict of dicts of the answer, in the answer's order."""
+def tables(kind: str, report: Mapping, project_codes: Mapping[str, str],
+           names: Mapping[str, Mapping[str, str]] | None = None) -> list[Table]:
+    """The summary, then one table per list or dict of dicts of the answer, in the answer's order; `names`:
+    the organisation's own labels of values, by column (its groups: `labels.group_names`)."""
     found = [_summary(report, project_codes)]
     for key, value in report.items():
         if key in HEADER:
@@ -60,6 +63,8 @@ def tables(kind: str, report: Mapping, project_codes: Mapping[str, str]) -> list
             column = ROW_KEYS.get(key, "item")
             found.append(_table(key, [[{column: name, **_flat(row)}] for name, row in value.items()], report,
                                 project_codes))
+    if names:
+        found = [replace(table, names=names) for table in found]
     return found
 
 

@@ -11,10 +11,11 @@ from service.clock import utcnow
 from service.db import audit
 from service.db.models import Cohort, Enrolment, Project, Trainee
 from service.domain import enrolments as rules
+from service.domain import groups as group_rules
 from service.domain.errors import Conflict
 from service.domain.roles import Principal
 from service.ids import new_id
-from service.services import organisation_day
+from service.services import groups, organisation_day
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -34,7 +35,8 @@ def enrol(uow: UnitOfWork, principal: Principal, data: dict) -> Enrolment:
         enrolment = Enrolment(organisation_id=org, trainee_id=trainee.id, project_id=project.id,
                               cohort_id=cohort.id if cohort else None, status=rules.ENROLLED,
                               enrolled_on=data["enrolled_on"])
-        rules.take_at_entry(enrolment, trainee, labour_status=data.get("labour_status_at_entry"))
+        rules.take_at_entry(enrolment, trainee, labour_status=data.get("labour_status_at_entry"),
+                            feeds=groups.feeds(uow.session, org))
         uow.session.add(enrolment)
         try:  # a second open enrolment is refused by a unique index: no query beforehand
             uow.session.flush()
@@ -102,10 +104,16 @@ def correct_entry(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID
     stands apart from an edit in the audit (and `pathways metrics verify` counts them)."""
     with uow:
         enrolment = _for_update(uow, principal, enrolment_id)
+        if "vulnerable_groups" in data:  # groups it had at entry stay valid, retired or not
+            groups.check(uow.session, enrolment.organisation_id, data["vulnerable_groups"],
+                         held=enrolment.vulnerable_groups_at_entry or ())
         changes, event = rules.correct_entry(enrolment, data)
         now = utcnow()
-        uow.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id).values(
-            {rules.column(name): after for name, (_before, after) in changes.items()} | {"updated_at": now}))
+        values = {rules.column(name): after for name, (_before, after) in changes.items()} | {"updated_at": now}
+        if "vulnerable_groups" in changes:  # a correction is counted by the vocabulary of today
+            values["indicator_groups_at_entry"] = group_rules.fed(
+                changes["vulnerable_groups"][1], groups.feeds(uow.session, enrolment.organisation_id))
+        uow.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id).values(values))
         audit.add(uow.session, [audit.entry(
             entry_id=new_id(), organisation_id=enrolment.organisation_id, actor_id=uow.actor_id,
             action=rules.CORRECTION_ACTION, entity_type=Enrolment.__tablename__, entity_id=enrolment.id,

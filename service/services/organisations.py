@@ -12,7 +12,7 @@ from service.db.models import Organisation, User
 from service.domain import countries, national_ids
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal, Role
-from service.services import tokens
+from service.services import groups, tokens
 from service.services.queries import own_organisation
 from service.services.unit_of_work import UnitOfWork
 
@@ -48,6 +48,7 @@ def bootstrap(uow: UnitOfWork, *, slug: str, name: str, country: str, admin_emai
             time_zone=time_zone or countries.profile(country).time_zone)
         uow.session.add(organisation)
         uow.session.flush()
+        groups.seed(uow.session, organisation)
         admin = User(organisation_id=organisation.id, email=admin_email.lower(), role=Role.ADMIN)
         token = tokens.issue(admin, token_ttl)
         uow.session.add(admin)

@@ -13,7 +13,7 @@ from service.db.models import Enrolment, Trainee, TraineeDocument
 from service.domain import enrolments as enrolment_rules
 from service.domain import trainees as rules
 from service.domain.roles import CASEWORK_WRITERS, Principal
-from service.services import documents, matching
+from service.services import documents, groups, matching
 from service.services.pii import NationalIdVault
 from service.services.queries import filter_by, get_scoped, own_organisation, page
 from service.services.unit_of_work import UnitOfWork
@@ -25,6 +25,7 @@ def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalI
     confirm_sex_mismatch = data.pop("confirm_sex_mismatch", False)
     with uow:
         organisation = own_organisation(uow.session, principal.organisation_id)
+        groups.check(uow.session, organisation.id, data.get("vulnerable_groups", ()))
         rules.check_registration(consent=data["consent"], birth_date=data["birth_date"],
                                  today=clock.today(organisation.time_zone))
         checked = documents.check(organisation, documents.submitted(data, organisation.national_id_scheme),
@@ -61,14 +62,18 @@ def update(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, changes
         trainee = get_scoped(uow.session, Trainee, principal.organisation_id, trainee_id, label="Trainee")
         if "sex" in changes and changes["sex"] != trainee.sex and vault is not None:
             documents.refuse_contradicted_sex(trainee, changes["sex"], confirm_sex_mismatch, vault)
+        if "vulnerable_groups" in changes:  # a retired group the person has stays; none is given anew
+            groups.check(uow.session, trainee.organisation_id, changes["vulnerable_groups"],
+                         held=trainee.vulnerable_groups or ())
         before = rules.categorical_facts(trainee)
         changed = {key for key, value in changes.items() if getattr(trainee, key) != value}
         for key, value in changes.items():
             setattr(trainee, key, value)
+        feeds = groups.feeds(uow.session, trainee.organisation_id) if "vulnerable_groups" in changed else None
         # The open participations hold the person as now; closed ones keep the person as at entry.
         for enrolment in uow.session.scalars(select(Enrolment).where(
                 Enrolment.trainee_id == trainee.id, Enrolment.status == enrolment_rules.ENROLLED)):
-            enrolment_rules.follow_person(enrolment, trainee, changed)
+            enrolment_rules.follow_person(enrolment, trainee, changed, feeds=feeds)
         if (event := rules.updated_event(trainee, before)) is not None:  # only these facts matter downstream
             uow.record(event)
         uow.commit()
@@ -90,10 +95,12 @@ def list_(uow: UnitOfWork, principal: Principal, args: dict,
             Enrolment.organisation_id == principal.organisation_id,
             Enrolment.project_id == args["project_id"])))
     if args.get("vulnerable_group"):
-        # Group names are fixed identifiers, so matching the quoted name in the JSON text
-        # is exact and works alike on PostgreSQL and SQLite.
+        # Group keys are identifiers (lower case, digits, underscores), so matching the quoted key in the
+        # JSON text is exact and works alike on PostgreSQL and SQLite.
         stmt = stmt.where(cast(Trainee.vulnerable_groups, String).like(f'%"{args["vulnerable_group"]}"%'))
     with uow:
+        if args.get("vulnerable_group"):
+            groups.check_filter(uow.session, principal.organisation_id, args["vulnerable_group"])
         if args.get("document") or args.get("document_type"):
             stmt = _holding(uow, principal, stmt, args, vault)
         return page(uow.session, stmt, Trainee, limit=args["limit"], cursor=args.get("cursor"))

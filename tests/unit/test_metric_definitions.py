@@ -196,7 +196,8 @@ def test_the_projection_selects_everything_the_facts_are_derived_from():
                         exit_reason="completed_course", qualification_gained=True,
                         labour_status_at_entry="in_education", education_level_at_entry="tertiary",
                         settlement_type_at_entry="rural", vulnerable_groups_at_entry=["roma"],
-                        citizenship_at_entry="SY", age_at_entry=25, cohort_occupation="7411")
+                        indicator_groups_at_entry=["minorities"], citizenship_at_entry="SY", age_at_entry=25,
+                        cohort_occupation="7411")
     placement = _record("placements", id=uuid.uuid4(), trainee_id=person, started_on=date(2026, 7, 1),
                         wage_monthly=Decimal("28500.00"), currency="TRY", formal=True, employer_sector="F43.2")
     checks = [_record("follow_ups", trainee_id=person, enrolment_id=enrolment_id, checkpoint=checkpoint,
@@ -206,7 +207,7 @@ def test_the_projection_selects_everything_the_facts_are_derived_from():
     (row,) = facts.participations([enrolment], [placement], checks)
     assert row == facts.Participation(
         enrolment_id, org, person, project_id, None, 25, "25-29", "in_education", "inactive", "tertiary", "rural",
-        "SY", True, frozenset({"roma"}), date(2026, 1, 5), date(2026, 1, 5), True, True, date(2026, 6, 30),
+        "SY", True, frozenset({"roma"}), True, False, False, False, date(2026, 1, 5), date(2026, 1, 5), True, True, date(2026, 6, 30),
         "completed", date(2026, 6, 30), "completed_course", True, date(2026, 7, 1), Decimal("28500.00"), "TRY",
         "7411", "F", "recorded", "employed", True, "recorded", "employed", None, None, "employed", True, True, False)
 
