@@ -376,3 +376,70 @@ def test_0011_downgrade_gives_everyone_a_national_id_again_or_refuses(empty_engi
         connection.execute(sa.text("UPDATE organisations SET national_id_scheme = 'co_cc'"))
     with pytest.raises(IntegrityError), empty_engine.begin() as connection:  # and the national id is required
         connection.execute(_TRAINEES.update().where(_TRAINEES.c.id == ids["CO-person"]).values(national_id_hash=None))
+
+
+def _filled(connection, table: str, **values) -> None:
+    """A row of `table` as the database has it now: `values`, and a plain value in every other required column."""
+    reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
+    typed = sa.Table(table, sa.MetaData(), *(sa.Column(c.name, sa.Uuid() if c.name.endswith("_id") else c.type)
+                                              for c in reflected.columns))
+    row = dict(values)
+    for column in typed.columns:
+        if column.name in row or reflected.c[column.name].nullable or reflected.c[column.name].server_default:
+            continue
+        python = column.type.python_type
+        row[column.name] = {bool: False, int: 0, str: "x", date: date(2025, 6, 14)}.get(python, uuid.uuid4())
+    connection.execute(typed.insert(), [row])
+
+
+def test_0013_seeds_each_organisations_vocabulary_and_keeps_the_categories_fed_at_entry(empty_engine):
+    ids = _people_of_0010(empty_engine)
+    upgrade(empty_engine, "0012")
+    at_entry = sa.Table("enrolments", sa.MetaData(), sa.Column("id", sa.Uuid()),
+                        sa.Column("organisation_id", sa.Uuid()), sa.Column("vulnerable_groups_at_entry", sa.JSON()))
+    with empty_engine.begin() as connection:
+        connection.execute(at_entry.update().where(at_entry.c.id == ids["closed"]).values(
+            vulnerable_groups_at_entry=["roma", "neet", "refugee"]))
+        # The leap enrolment as a Guatemalan organisation's (the migration reads each enrolment's organisation).
+        connection.execute(at_entry.update().where(at_entry.c.id == ids["leap"]).values(
+            organisation_id=ids["GT"], vulnerable_groups_at_entry=["maya", "conflict_victim"]))
+        _filled(connection, "metric_participants", trainee_id=ids["other"], organisation_id=ids["org"])
+        _filled(connection, "metric_enrolments", enrolment_id=ids["closed"], trainee_id=ids["other"],
+                organisation_id=ids["org"], project_id=ids["project"])
+
+    upgrade(empty_engine, "0013")
+
+    with empty_engine.connect() as connection:
+        groups = sa.Table("organisation_groups", sa.MetaData(), sa.Column("organisation_id", sa.Uuid()),
+                          sa.Column("key", sa.String()), sa.Column("feeds", sa.String()),
+                          sa.Column("active", sa.Boolean()), sa.Column("labels", sa.JSON()))
+        vocabulary = {(row.organisation_id, row.key): (row.feeds, row.active, row.labels)
+                      for row in connection.execute(groups.select())}
+        enrolments = sa.Table("enrolments", sa.MetaData(), sa.Column("id", sa.Uuid()),
+                              sa.Column("indicator_groups_at_entry", sa.JSON()))
+        fed = {row.id: row.indicator_groups_at_entry for row in connection.execute(enrolments.select())}
+        facts = connection.execute(sa.text(
+            "SELECT fed_minorities, fed_disability, fed_foreign_background, fed_housing_exclusion "
+            "FROM metric_enrolments")).one()
+    assert {key for org, key in vocabulary if org == ids["org"]} == {
+        "roma", "disability", "refugee", "single_parent", "neet", "migrant", "housing_exclusion"}
+    assert vocabulary[(ids["org"], "roma")] == ("minorities", True, {"en": "Roma", "tr": "Roman"})
+    assert vocabulary[(ids["GT"], "maya")] == ("minorities", True, {"en": "Maya (Indigenous people)", "es": "Maya"})
+    assert vocabulary[(ids["CO"], "narp")][0] == "minorities"
+    assert (ids["DE"], "roma") in vocabulary  # a country without a profile: the seven
+    assert fed == {
+        ids["closed"]: ["foreign_background", "minorities"], ids["open"]: ["foreign_background"],
+        ids["leap"]: ["minorities"]}
+    assert tuple(facts) == (True, False, True, False)
+    assert schema_differences(empty_engine) == []
+
+    downgrade(empty_engine, "0012")
+    assert current_revision(empty_engine) == "0012"
+    assert "organisation_groups" not in tables(empty_engine)
+    with empty_engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("enrolments")}
+        assert "indicator_groups_at_entry" not in columns and "vulnerable_groups_at_entry" in columns
+        assert connection.scalar(sa.text("SELECT count(*) FROM enrolments")) == 3
+        assert connection.scalar(sa.text("SELECT count(*) FROM metric_enrolments")) == 1
+    upgrade(empty_engine)
+    assert schema_differences(empty_engine) == []

@@ -207,8 +207,9 @@ def test_the_projection_selects_everything_the_facts_are_derived_from():
     (row,) = facts.participations([enrolment], [placement], checks)
     assert row == facts.Participation(
         enrolment_id, org, person, project_id, None, 25, "25-29", "in_education", "inactive", "tertiary", "rural",
-        "SY", True, frozenset({"roma"}), True, False, False, False, date(2026, 1, 5), date(2026, 1, 5), True, True, date(2026, 6, 30),
-        "completed", date(2026, 6, 30), "completed_course", True, date(2026, 7, 1), Decimal("28500.00"), "TRY",
+        "SY", True, frozenset({"roma"}), True, False, False, False, date(2026, 1, 5), date(2026, 1, 5), True, True,
+        date(2026, 6, 30), "completed", date(2026, 6, 30), "completed_course", True, date(2026, 7, 1),
+        Decimal("28500.00"), "TRY",
         "7411", "F", "recorded", "employed", True, "recorded", "employed", None, None, "employed", True, True, False)
 
 
