@@ -3,6 +3,8 @@ item 2), as POST /trainees does; SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 
 from service.db.models import Trainee
@@ -17,8 +19,9 @@ def _undocumented(given_name: str, birth_date: str, vulnerable_groups: list[str]
 
 
 def test_rows_are_given_only_active_groups_of_the_vocabulary(pathways, tmp_path):
-    organisation, _admin, _token = organisations.bootstrap(pathways.uow(), slug="import-gt", name="Guatemala",
-                                                          country="GT", admin_email="admin@import-gt.org")
+    slug = f"imp-gt-{uuid.uuid4().hex[:10]}"
+    organisation, _admin, _token = organisations.bootstrap(pathways.uow(), slug=slug, name="Guatemala", country="GT",
+                                                          admin_email=f"admin@{slug}.org")
     admin = Principal(user_id=None, organisation_id=organisation.id, role=Role.ADMIN)
     groups.change(pathways.uow(), admin, "xinka", {"active": False})
     path = write_csv(tmp_path / "gt.csv", [
