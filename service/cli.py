@@ -76,23 +76,31 @@ def bootstrap(org_slug: str, org_name: str, country: str, admin_email: str, loca
                            "token": token}))
 
 
-@main.command(help="Load the demo programme (once; again, it creates nothing and keeps the demo users' "
-                   "tokens); prints one token per role.")
-@click.option("--trainees", default=300, show_default=True, help="How many trainees to generate.")
+@main.command(help="Load a demo programme (once; again, it creates nothing and keeps the demo users' "
+                   "tokens); prints one token per role. TR: İzmir's (organisation `demo`); SE: Umeå's "
+                   "(`umea-demo`), GT: Guatemala City's (`guatemala-demo`), CO: Bogotá's (`bogota-demo`), each an "
+                   "organisation of its own beside the others.")
+@click.option("--country", type=click.Choice(["TR", "SE", "GT", "CO"], case_sensitive=False), default="TR",
+              show_default=True, help="Which demo: its organisation, language, currency, time zone and documents.")
+@click.option("--trainees", type=int, default=None,
+              help="How many trainees to generate.  [default: 300 for TR, 200 for the others]")
 @click.option("--seed", default=1400, show_default=True)
 @click.option("--reissue-tokens", is_flag=True, help="Replace the demo users' tokens: the old ones stop working.")
 @click.option("--quiet", is_flag=True, help="One line saying what was done (make run prints the tokens when "
                                             "the API is ready).")
-def demo(trainees: int, seed: int, reissue_tokens: bool, quiet: bool) -> None:
+def demo(country: str, trainees: int | None, seed: int, reissue_tokens: bool, quiet: bool) -> None:
+    from service.demo.countries import programme
     from service.demo.loader import load_demo
 
     pathways = build()
     _upgrade(pathways.engine)
-    result = load_demo(pathways, trainees=trainees, seed=seed, reissue_tokens=reissue_tokens)
+    chosen = programme(country)
+    result = load_demo(pathways, trainees=trainees, seed=seed, reissue_tokens=reissue_tokens, programme=chosen)
     created = result["created"]
     if quiet:
-        click.echo(f"demo: loaded {created['trainees']} trainees" if any(created.values()) else
-                   "demo: loaded before; " + ("tokens replaced" if reissue_tokens else "tokens kept"))
+        name = "demo" if chosen.SLUG == "demo" else f"demo {chosen.SLUG}"
+        click.echo(f"{name}: loaded {created['trainees']} trainees" if any(created.values()) else
+                   f"{name}: loaded before; " + ("tokens replaced" if reissue_tokens else "tokens kept"))
         return
     for role, token in result["tokens"].items():
         click.echo(f"{role:<11} {token}")

@@ -17,6 +17,9 @@ ORGANISATION = {
     "reach_target": 1400,
 }
 
+#: How many people the demo registers unless told.
+TRAINEES = 300
+
 #: A PATCH /organisation body: the programme-wide share targets reported to the funder.
 ORGANISATION_SETTINGS = {
     "share_targets": [
@@ -145,22 +148,28 @@ COHORTS = {
 ENTRY_EDUCATION = {"2512": "upper_secondary", "3343": "upper_secondary", "5321": "lower_secondary"}
 
 #: Who each project reaches: its share of new trainees, the share of women, age ranges
-#: with weights, the shares living in rural areas and of Roma, and how many complete.
+#: with weights, the shares living in rural areas and of the minority (MINORITY: the Roma),
+#: and how many complete.
 #: `admits` is what a trainee of another project must be to take a second course here.
 PROFILES = {
     "YWBF": {"weight": 0.28, "female": 1.0, "ages": {(15, 17): 5, (18, 24): 55, (25, 29): 40},
-             "rural": 0.12, "roma": 0.02, "completion": 0.75,
+             "rural": 0.12, "minority": 0.02, "completion": 0.75,
              "admits": {"sex": "female", "max_age": 29}},
     "VOT": {"weight": 0.26, "female": 0.55, "ages": {(18, 24): 15, (25, 29): 15, (30, 54): 60, (55, 60): 10},
-            "rural": 0.85, "roma": 0.01, "completion": 0.78,
+            "rural": 0.85, "minority": 0.01, "completion": 0.78,
             "admits": {"settlement_type": "rural"}},
     "TYTP": {"weight": 0.30, "female": 0.45, "ages": {(15, 17): 20, (18, 24): 60, (25, 29): 20},
-             "rural": 0.12, "roma": 0.02, "completion": 0.7,
+             "rural": 0.12, "minority": 0.02, "completion": 0.7,
              "admits": {"max_age": 29}},
     "ROMA": {"weight": 0.16, "female": 0.45, "ages": {(15, 17): 15, (18, 24): 55, (25, 29): 30},
-             "rural": 0.05, "roma": 0.9, "completion": 0.6,
+             "rural": 0.05, "minority": 0.9, "completion": 0.6,
              "admits": {"vulnerable_group": "roma", "max_age": 29}},
 }
+
+#: The minority group whose people the projects reach (schooling is shorter among them), and the shares
+#: of the other groups a person belongs to (NEET and single parents are derived from the person).
+MINORITY = "roma"
+GROUP_SHARES = (("disability", 0.05), ("refugee", 0.03), ("migrant", 0.02))
 
 URBAN_DISTRICTS = ["Bayraklı", "Karşıyaka", "Buca", "Bornova", "Konak", "Çiğli", "Karabağlar", "Gaziemir",
                    "Balçova", "Narlıdere"]
@@ -242,6 +251,8 @@ EMPLOYERS = [
 #: monthly wage range in TRY (net, 2026; the minimum wage is 28,075.50), the weekly hours
 #: and the contract types with weights.
 CURRENCY = "TRY"
+#: What an apprenticeship's job title says: İŞKUR's on-the-job training programme.
+APPRENTICESHIP_TITLE = " (işbaşı eğitim)"
 APPRENTICE_WAGE = (22_000, 26_000)
 INFORMAL_WAGE = (22_000, 28_000)
 _TRADE = {"permanent": 60, "fixed_term": 20, "apprenticeship": 20}

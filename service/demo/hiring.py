@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from stdnum.tr import vkn
 
 from service.demo import data
-from service.demo.generate import PlannedEnrolment, PlannedTrainee
+from service.demo.generate import PlannedEnrolment, PlannedTrainee, Programme
 from service.domain.enrolments import COMPLETED
 
 #: Kinds of action, in the order the actions of one day happen.
@@ -124,9 +124,10 @@ class _Course:
     reason: str | None
 
 
-def plan(people: list[PlannedTrainee], seed: int, today: date) -> EmployerSide:
-    employers = employer_bodies()
-    world = _World(random.Random(f"employers:{seed}"), [[_course(e) for e in person.history] for person in people])
+def plan(people: list[PlannedTrainee], seed: int, today: date, programme: Programme = data) -> EmployerSide:
+    employers = employer_bodies(programme)
+    world = _World(programme, random.Random(f"employers:{seed}"),
+                   [[_course(programme, e) for e in person.history] for person in people])
     world.simulate()
     side = world.as_of(today)
     _add_recent_vacancies(random.Random(f"recent:{seed}:{today.isoformat()}"), world, side, today)
@@ -139,21 +140,25 @@ def plan(people: list[PlannedTrainee], seed: int, today: date) -> EmployerSide:
     return side
 
 
-def employer_bodies() -> list[dict]:
-    """POST /employers bodies; each tax number is derived from the name, so it never changes."""
-    bodies = []
-    for employer in data.EMPLOYERS:
-        rng = random.Random(f"vkn:{employer['name']}")
-        base = f"{rng.randint(1, 9)}{rng.randrange(10 ** 8):08d}"
-        bodies.append({"name": employer["name"], "tax_number": base + vkn.calc_check_digit(base),
-                       "sector": employer["sector"], "district": employer["district"]})
-    return bodies
+def employer_bodies(programme: Programme = data) -> list[dict]:
+    """POST /employers bodies; each tax number is derived from the name, so it never changes (a programme's
+    `tax_number` hook gives its country's; İzmir's is a checksum-valid VKN)."""
+    tax_number = getattr(programme, "tax_number", _vkn)
+    return [{"name": employer["name"], "tax_number": tax_number(random.Random(f"vkn:{employer['name']}"), employer),
+             "sector": employer["sector"], "district": employer["district"]} for employer in programme.EMPLOYERS]
+
+
+def _vkn(rng: random.Random, employer: dict) -> str:
+    base = f"{rng.randint(1, 9)}{rng.randrange(10 ** 8):08d}"
+    return base + vkn.calc_check_digit(base)
 
 
 class _World:
     """The simulation: opportunities (postings, jobs found without a referral) in date order."""
 
-    def __init__(self, rng: random.Random, courses: list[list[_Course]], free_from: list[date] | None = None):
+    def __init__(self, programme: Programme, rng: random.Random, courses: list[list[_Course]],
+                 free_from: list[date] | None = None):
+        self.programme = programme
         self.rng = rng
         self.courses = courses  # each trainee's, in the order taken
         self.free_from = free_from or [date.min] * len(courses)  # when each is free for a referral or a job
@@ -228,21 +233,22 @@ class _World:
 
     def _vacancy(self, occupation: str, posted_on: date, *, closes_on: date,
                  contract_type: str | None = None) -> PlannedVacancy:
-        rng, trade = self.rng, data.OCCUPATIONS[occupation]
-        employer = _employer_for(rng, occupation)
+        programme = self.programme
+        rng, trade = self.rng, programme.OCCUPATIONS[occupation]
+        employer = _employer_for(programme, rng, occupation)
         contract_type = contract_type or _weighted_key(rng, trade["contracts"])
-        low, high = data.APPRENTICE_WAGE if contract_type == "apprenticeship" else trade["wage"]
+        low, high = programme.APPRENTICE_WAGE if contract_type == "apprenticeship" else trade["wage"]
         title = rng.choice(trade["titles"])
-        if contract_type == "apprenticeship":  # İŞKUR's on-the-job training programme
-            title += " (işbaşı eğitim)"
+        if contract_type == "apprenticeship":  # e.g. İŞKUR's on-the-job training programme
+            title += programme.APPRENTICESHIP_TITLE
         vacancy = PlannedVacancy(employer=employer, posted_on=posted_on, body={
             "title": title,
             "occupation": occupation,
             "positions": rng.choices((1, 2, 3), weights=(55, 30, 15))[0],
             "wage_monthly": _amount(_round_to(rng.randint(low, high), 250)),
-            "currency": data.CURRENCY,
+            "currency": programme.CURRENCY,
             "contract_type": contract_type,
-            "district": data.EMPLOYERS[employer]["district"],
+            "district": programme.EMPLOYERS[employer]["district"],
             "closes_on": closes_on.isoformat(),
         })
         self.vacancies.append(vacancy)
@@ -250,7 +256,7 @@ class _World:
 
     def _refer(self, vacancy: PlannedVacancy, trainee: int, referred_on: date) -> PlannedReferral:
         referral = PlannedReferral(vacancy=self.vacancies.index(vacancy), trainee=trainee, referred_on=referred_on,
-                                   body={"note": _weighted_key(self.rng, data.REFERRAL_NOTES)})
+                                   body={"note": _weighted_key(self.rng, self.programme.REFERRAL_NOTES)})
         self.referrals.append(referral)
         self.free_from[trainee] = FOREVER  # until the referral is decided
         return referral
@@ -261,13 +267,14 @@ class _World:
         contract_type = vacancy.body["contract_type"]
         wage = int(float(vacancy.body["wage_monthly"]))
         if rng.random() < 0.2:
-            wage += rng.choice((500, 1000, 1500))  # negotiated up
-        hours = 40 if contract_type == "apprenticeship" else data.OCCUPATIONS[vacancy.body["occupation"]]["hours"]
+            wage += rng.choice(getattr(self.programme, "RAISES", (500, 1000, 1500)))  # negotiated up
+        hours = 40 if contract_type == "apprenticeship" else self.programme.OCCUPATIONS[vacancy.body["occupation"]][
+            "hours"]
         if contract_type != "seasonal" and rng.random() < 0.1:  # part time, paid pro rata
             wage, hours = _round_to(wage * 30 // hours, 250), 30
         formal = rng.random() < (0.65 if contract_type == "seasonal" else 0.92)
         referral.placement = self._place(referral.trainee, vacancy.employer, referral.vacancy, self.referrals.index(
-            referral), _terms(started_on, wage, hours, contract_type, formal))
+            referral), _terms(self.programme, started_on, wage, hours, contract_type, formal))
 
     # --- jobs found without a referral ---
 
@@ -281,7 +288,8 @@ class _World:
             occupation = _seeking(self.courses[trainee], self.free_from[trainee], day)
             if occupation is None:
                 return
-        trade = data.OCCUPATIONS[occupation]
+        programme = self.programme
+        trade = programme.OCCUPATIONS[occupation]
         formal = rng.random() < 0.5
         if formal:
             contracts = {k: w for k, w in trade["contracts"].items() if k != "apprenticeship"}
@@ -289,9 +297,9 @@ class _World:
             wage, hours = _round_to(rng.randint(*trade["wage"]), 250), trade["hours"]
         else:  # cash in hand: no contract worth the name, low pay, long hours
             contract_type = "seasonal" if "seasonal" in trade["contracts"] else "fixed_term"
-            wage, hours = _round_to(rng.randint(*data.INFORMAL_WAGE), 500), rng.choice((45, 50, 55))
-        self._place(trainee, _employer_for(rng, occupation), None, None,
-                    _terms(day, wage, hours, contract_type, formal))
+            wage, hours = _round_to(rng.randint(*programme.INFORMAL_WAGE), 500), rng.choice((45, 50, 55))
+        self._place(trainee, _employer_for(programme, rng, occupation), None, None,
+                    _terms(programme, day, wage, hours, contract_type, formal))
 
     def _place(self, trainee: int, employer: int, vacancy: int | None, referral: int | None,
                terms: dict) -> int:
@@ -302,7 +310,7 @@ class _World:
         self.free_from[trainee] = FOREVER
         if rng.random() < share:
             placement.ended_on = placement.started_on + timedelta(days=rng.randint(shortest, longest))
-            placement.end_reason = _weighted_key(rng, data.END_REASONS[terms["contract_type"]])
+            placement.end_reason = _weighted_key(rng, self.programme.END_REASONS[terms["contract_type"]])
             self.free_from[trainee] = placement.ended_on + timedelta(days=1)
         self.placements.append(placement)
         return len(self.placements) - 1
@@ -345,7 +353,7 @@ def _add_recent_vacancies(rng: random.Random, world: _World, side: EmployerSide,
     for placement in side.placements:
         free_from[placement.trainee] = max(free_from[placement.trainee], FOREVER if placement.ended_on is None
                                            else placement.ended_on + timedelta(days=1))
-    recent = _World(rng, world.courses, free_from)
+    recent = _World(world.programme, rng, world.courses, free_from)
     for number in range(RECENT_VACANCIES):
         posted_on = today - timedelta(days=rng.randint(5, 21))
         referred_on = posted_on + timedelta(days=rng.randint(1, 4))
@@ -399,8 +407,8 @@ def _actions(side: EmployerSide, today: date) -> list[Action]:
 
 # --- who is looking for work ---
 
-def _course(enrolment: PlannedEnrolment) -> _Course:
-    cohort = next(c for c in data.COHORTS[enrolment.project] if c["name"] == enrolment.cohort)
+def _course(programme: Programme, enrolment: PlannedEnrolment) -> _Course:
+    cohort = next(c for c in programme.COHORTS[enrolment.project] if c["name"] == enrolment.cohort)
     return _Course(cohort["occupation"], enrolment.enrolled_on, enrolment.exited_on, enrolment.status,
                    enrolment.reason)
 
@@ -443,9 +451,9 @@ def _apprentices(courses: list[list[_Course]], free_from: list[date], day: date)
 
 # --- small helpers ---
 
-def _employer_for(rng: random.Random, occupation: str) -> int:
-    weights = [e["hires"].get(occupation, 0) for e in data.EMPLOYERS]
-    return rng.choices(range(len(data.EMPLOYERS)), weights=weights)[0]
+def _employer_for(programme: Programme, rng: random.Random, occupation: str) -> int:
+    weights = [e["hires"].get(occupation, 0) for e in programme.EMPLOYERS]
+    return rng.choices(range(len(programme.EMPLOYERS)), weights=weights)[0]
 
 
 def _weighted_key(rng: random.Random, weights: dict):
@@ -453,8 +461,8 @@ def _weighted_key(rng: random.Random, weights: dict):
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-def _terms(started_on: date, wage: int, hours: int, contract_type: str, formal: bool) -> dict:
-    return {"started_on": started_on.isoformat(), "wage_monthly": _amount(wage), "currency": data.CURRENCY,
+def _terms(programme: Programme, started_on: date, wage: int, hours: int, contract_type: str, formal: bool) -> dict:
+    return {"started_on": started_on.isoformat(), "wage_monthly": _amount(wage), "currency": programme.CURRENCY,
             "hours_per_week": hours, "contract_type": contract_type, "formal": formal}
 
 

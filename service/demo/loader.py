@@ -12,6 +12,12 @@ checkpoints are scheduled and resolved from formal jobs as the outcomes consumer
 caseworker records part of the exit and month-6 checkpoints on a day inside their windows (or
 could not reach the person); the others stay due, or overdue once their window has closed.
 
+The İzmir demo (service.demo.data) is the default; `pathways demo --country SE|GT|CO` loads a country's
+(service.demo.countries) beside it, as an organisation of its own, through the same steps. People the
+service takes for likely duplicates of someone registered before are confirmed as other people
+(`not_duplicate_of`), as a caseworker would; a person registered twice is merged into the first
+registration last (service.services.merges).
+
 Loading again creates nothing and keeps every demo user's token: one a user saved keeps
 working. On the embedded SQLite database the tokens are kept in plain text beside it (see
 service.demo.tokens), so that each run prints them again; `reissue_tokens` replaces them.
@@ -40,14 +46,15 @@ from service.bootstrap import Pathways
 from service import clock
 from service.db.models import Enrolment, FollowUp, Organisation, Placement, User
 from service.demo import data, generate, hiring
+from service.demo.generate import Programme
 from service.demo import tokens as saved_tokens
 from service.domain import follow_ups as follow_up_rules
 from service.domain import placements as placement_rules
 from service.domain.enrolments import COMPLETED, DROPPED_OUT
 from service.domain.errors import Conflict, Unauthenticated
 from service.domain.roles import Principal, Role
-from service.services import (employers, enrolments, follow_ups, organisations, outcomes, placements, projects,
-                              referrals, users, vacancies)
+from service.services import (employers, enrolments, follow_ups, merges, organisations, outcomes, placements,
+                              projects, referrals, users, vacancies)
 from service.services import tokens as token_digests
 from service.services import trainees as trainee_records  # `trainees` is the count load_demo takes
 
@@ -58,55 +65,59 @@ COLLECTED = {"exit": (0.55, 0.08), "month_6": (0.35, 0.1)}
 WITHOUT_A_JOB = {"unemployed": 55, "inactive": 25, "in_education": 12, "self_employed": 8}
 
 
-def load_demo(pathways: Pathways, *, trainees: int = 300, seed: int = 1400, reissue_tokens: bool = False) -> dict:
-    """Load the demo, or find it loaded; returns ids, the tokens it can show by role, the roles whose
-    token it kept without knowing it (`unchanged`) and what was created."""
+def load_demo(pathways: Pathways, *, trainees: int | None = None, seed: int = 1400, reissue_tokens: bool = False,
+              programme: Programme = data) -> dict:
+    """Load the demo (`programme`: İzmir's, or a country's from service.demo.countries), or find it loaded;
+    returns ids, the tokens it can show by role, the roles whose token it kept without knowing it
+    (`unchanged`) and what was created. `trainees`: the programme's own number unless given."""
     try:
         organisation, admin, admin_token = organisations.bootstrap(
-            pathways.uow(), **data.ORGANISATION, admin_email=data.USERS[Role.ADMIN])
+            pathways.uow(), **programme.ORGANISATION, admin_email=programme.USERS[Role.ADMIN])
     except Conflict:  # loaded before (or by a concurrent run)
-        return _refresh(pathways, reissue_tokens)
+        return _refresh(pathways, reissue_tokens, programme)
     admin_principal = users.authenticate(pathways.uow(), admin_token)
     organisations.update(pathways.uow(actor_id=admin.id), admin_principal,
-                         OrganisationPatchSchema().load(data.ORGANISATION_SETTINGS))
+                         OrganisationPatchSchema().load(programme.ORGANISATION_SETTINGS))
     tokens = {Role.ADMIN.value: admin_token}
     for role in (Role.CASEWORKER, Role.MANAGER):
-        tokens[role.value] = _create_user(pathways, admin_principal, role)
-    project_ids, cohort_ids = _create_programme(pathways, admin_principal)
+        tokens[role.value] = _create_user(pathways, programme, admin_principal, role)
+    project_ids, cohort_ids = _create_programme(pathways, programme, admin_principal)
     caseworker = users.authenticate(pathways.uow(), tokens[Role.CASEWORKER])
     day = clock.today(organisation.time_zone)  # once: a load running past midnight plans both sides for one day
-    people = generate.plan(trainees, seed, day)
+    people = generate.plan(programme.TRAINEES if trainees is None else trainees, seed, day, programme)
     trainee_ids, enrolled = _create_people(pathways, caseworker, project_ids, cohort_ids, people)
-    side = hiring.plan(people, seed, day)
+    side = hiring.plan(people, seed, day, programme)
     employer_ids = _create_employers(pathways, caseworker, side.employers)
-    tokens[Role.EMPLOYER.value] = _create_user(pathways, admin_principal, Role.EMPLOYER,
+    tokens[Role.EMPLOYER.value] = _create_user(pathways, programme, admin_principal, Role.EMPLOYER,
                                                employer_ids[side.employer_user])
     employer_user = users.authenticate(pathways.uow(), tokens[Role.EMPLOYER])
     _replay(pathways, side, caseworker, employer_user, trainee_ids, employer_ids)
     _follow_up(pathways, caseworker, trainee_ids, seed, day)
-    saved_tokens.save(pathways.config, tokens)
+    _merge_duplicates(pathways, caseworker, people, trainee_ids)
+    saved_tokens.save(pathways.config, tokens, programme.SLUG)
     return {"organisation_id": str(organisation.id), "tokens": tokens, "unchanged": [],
             "created": {"projects": len(project_ids), "cohorts": len(cohort_ids), "trainees": len(trainee_ids),
                         "enrolments": enrolled, "employers": len(employer_ids), "vacancies": len(side.vacancies),
                         "referrals": len(side.referrals), "placements": len(side.placements)}}
 
 
-def _create_user(pathways: Pathways, admin: Principal, role: Role, employer_id: uuid.UUID | None = None) -> str:
-    body = {"email": data.USERS[role], "role": role.value}
+def _create_user(pathways: Pathways, programme: Programme, admin: Principal, role: Role,
+                 employer_id: uuid.UUID | None = None) -> str:
+    body = {"email": programme.USERS[role], "role": role.value}
     if employer_id is not None:
         body["employer_id"] = str(employer_id)
     _, token = users.create(pathways.uow(actor_id=admin.user_id), admin, UserCreateSchema().load(body))
     return token
 
 
-def _create_programme(pathways: Pathways, admin: Principal) -> tuple[dict, dict]:
+def _create_programme(pathways: Pathways, programme: Programme, admin: Principal) -> tuple[dict, dict]:
     """Projects and cohorts; returns their ids by project code and by (code, cohort name)."""
     uow = functools.partial(pathways.uow, actor_id=admin.user_id)
     project_ids, cohort_ids = {}, {}
-    for body in data.PROJECTS:
+    for body in programme.PROJECTS:
         project = projects.create(uow(), admin, ProjectCreateSchema().load(body))
         project_ids[project.code] = project.id
-        for cohort_body in data.COHORTS[project.code]:
+        for cohort_body in programme.COHORTS[project.code]:
             cohort = projects.create_cohort(uow(), admin, project.id, CohortCreateSchema().load(cohort_body))
             cohort_ids[project.code, cohort.name] = cohort.id
     return project_ids, cohort_ids
@@ -121,7 +132,10 @@ def _create_people(pathways: Pathways, caseworker: Principal, project_ids: dict,
     complete_schema, drop_out_schema = CompleteSchema(), DropOutSchema()
     trainee_ids, enrolled = [], 0
     for person in planned:
-        trainee = trainee_records.register(uow(), caseworker, register_schema.load(person.body), pathways.vault)
+        body = person.body
+        if person.not_duplicate_of:  # the service will offer these as likely duplicates: they are others
+            body = {**body, "not_duplicate_of": [str(trainee_ids[other]) for other in person.not_duplicate_of]}
+        trainee = trainee_records.register(uow(), caseworker, register_schema.load(body), pathways.vault)
         trainee_ids.append(trainee.id)
         for step in person.enrolments:
             enrolment = enrolments.enrol(uow(), caseworker, enrol_schema.load({
@@ -232,7 +246,16 @@ def _follow_up(pathways: Pathways, caseworker: Principal, trainee_ids: list[uuid
                               schema.load({**body, "observed_on": observed_on.isoformat()}))
 
 
-def _refresh(pathways: Pathways, reissue: bool) -> dict:
+def _merge_duplicates(pathways: Pathways, caseworker: Principal, people: list[generate.PlannedTrainee],
+                      trainee_ids: list[uuid.UUID]) -> None:
+    """The caseworker merges each person registered twice into the first registration."""
+    for index, person in enumerate(people):
+        if person.merge_into is not None:
+            merges.merge(pathways.uow(actor_id=caseworker.user_id), caseworker, trainee_ids[person.merge_into],
+                         trainee_ids[index])
+
+
+def _refresh(pathways: Pathways, reissue: bool, programme: Programme) -> dict:
     """The demo exists: create no programme records, and keep each demo user's token unless `reissue`.
 
     A kept token is shown when it is the one saved beside the embedded database; one that is
@@ -244,18 +267,20 @@ def _refresh(pathways: Pathways, reissue: bool) -> dict:
     loaded before it had an employer side gets no employer user.)
     """
     with pathways.uow() as uow:  # a read-only look-up of what the first load created
-        organisation_id = uow.session.scalar(select(Organisation.id).where(Organisation.slug == data.SLUG))
+        organisation_id = uow.session.scalar(select(Organisation.id).where(Organisation.slug == programme.SLUG))
         found = {email: (user_id, token_hash) for email, user_id, token_hash in uow.session.execute(
             select(User.email, User.id, User.token_hash).where(
                 User.organisation_id == organisation_id, User.active.is_(True),
-                User.email.in_(data.USERS.values()))).all()}
-        employer_id = None if data.USERS[Role.EMPLOYER] in found else _demo_employer(uow.session, organisation_id)
-    if data.USERS[Role.ADMIN] not in found:
+                User.email.in_(programme.USERS.values()))).all()}
+        employer_id = (None if programme.USERS[Role.EMPLOYER] in found
+                       else _demo_employer(uow.session, organisation_id, programme.USERS[Role.EMPLOYER]))
+    if programme.USERS[Role.ADMIN] not in found:
         raise RuntimeError("The demo admin was removed; delete the database to load the demo afresh.")
-    admin = Principal(user_id=found[data.USERS[Role.ADMIN]][0], organisation_id=organisation_id, role=Role.ADMIN)
-    saved = saved_tokens.load(pathways.config)
+    admin = Principal(user_id=found[programme.USERS[Role.ADMIN]][0], organisation_id=organisation_id,
+                      role=Role.ADMIN)
+    saved = saved_tokens.load(pathways.config, programme.SLUG)
     tokens, unchanged = {}, []
-    for role, email in data.USERS.items():
+    for role, email in programme.USERS.items():
         if email in found:
             user_id, token_hash = found[email]
             token = saved.get(role)
@@ -267,10 +292,10 @@ def _refresh(pathways: Pathways, reissue: bool) -> dict:
             else:
                 unchanged.append(role)
         elif role != Role.EMPLOYER:
-            tokens[role] = _create_user(pathways, admin, Role(role))
+            tokens[role] = _create_user(pathways, programme, admin, Role(role))
         elif employer_id is not None:
-            tokens[role] = _create_user(pathways, admin, Role.EMPLOYER, employer_id)
-    saved_tokens.save(pathways.config, tokens)
+            tokens[role] = _create_user(pathways, programme, admin, Role.EMPLOYER, employer_id)
+    saved_tokens.save(pathways.config, tokens, programme.SLUG)
     return {"organisation_id": str(organisation_id), "tokens": tokens, "unchanged": unchanged,
             "created": dict.fromkeys(CREATED, 0)}
 
@@ -283,9 +308,9 @@ def _works(pathways: Pathways, token: str) -> bool:
     return True
 
 
-def _demo_employer(session, organisation_id: uuid.UUID) -> uuid.UUID | None:
+def _demo_employer(session, organisation_id: uuid.UUID, email: str) -> uuid.UUID | None:
     """The employer of the removed demo employer user; None when the demo has none (it was
     loaded before the employer side existed)."""
     return session.scalar(select(User.employer_id).where(
-        User.organisation_id == organisation_id, User.email == data.USERS[Role.EMPLOYER],
+        User.organisation_id == organisation_id, User.email == email,
         User.employer_id.is_not(None)).order_by(User.created_at.desc()).limit(1))

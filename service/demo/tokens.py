@@ -33,21 +33,27 @@ from service.db.models import User
 from service.services.tokens import digest
 
 FILE_NAME = "demo-tokens.json"
+#: The İzmir demo's slug: its tokens are FILE_NAME; a country demo's are demo-tokens-<slug>.json beside it.
+DEFAULT_SLUG = "demo"
 
 
-def path(config: Config) -> Path | None:
-    """Where the file lives for this configuration; None when the database is not an SQLite file."""
+def file_name(slug: str = DEFAULT_SLUG) -> str:
+    return FILE_NAME if slug == DEFAULT_SLUG else f"demo-tokens-{slug}.json"
+
+
+def path(config: Config, slug: str = DEFAULT_SLUG) -> Path | None:
+    """Where the file of the demo with this slug lives; None when the database is not an SQLite file."""
     if not config.is_sqlite:
         return None
     database = make_url(config.database_url).database
     if not database or database == ":memory:":
         return None
-    return Path(database).resolve().parent / FILE_NAME
+    return Path(database).resolve().parent / file_name(slug)
 
 
-def load(config: Config) -> dict[str, str]:
+def load(config: Config, slug: str = DEFAULT_SLUG) -> dict[str, str]:
     """The saved tokens by role; empty when there are none."""
-    where = path(config)
+    where = path(config, slug)
     try:
         saved = json.loads(where.read_text()) if where else {}
     except (OSError, ValueError):
@@ -67,9 +73,9 @@ def current(pathways: Pathways) -> dict[str, str]:
     return {role: token for role, token in saved.items() if digest(token) in live}
 
 
-def save(config: Config, tokens: dict[str, str]) -> None:
+def save(config: Config, tokens: dict[str, str], slug: str = DEFAULT_SLUG) -> None:
     """Replace the saved tokens (nothing happens on a server database)."""
-    where = path(config)
+    where = path(config, slug)
     if where is None:
         return
     where.parent.mkdir(parents=True, exist_ok=True)
