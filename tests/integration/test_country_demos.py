@@ -4,14 +4,17 @@ their people are found again by name and by number through the API."""
 
 from __future__ import annotations
 
+import json
 import random
 import unicodedata
 import uuid
 from datetime import date
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from service import cli
 from service.db.models import (Employer, Organisation, Placement, Project, Trainee, TraineeDistinction,
                                TraineeDocument, TraineeMerge, User, Vacancy)
 from service.demo import data, generate, hiring, numbers
@@ -237,3 +240,21 @@ def test_a_caseworker_finds_the_demos_people_by_name_and_by_number(pathways, cli
                           headers=headers))
     ids = {t["id"] for t in found["items"]}
     assert str(merge.survivor_id) in ids and str(merge.duplicate_id) not in ids
+
+
+def test_pathways_demo_country_loads_a_country_beside_izmir_and_says_so_quietly_when_loaded(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.db")
+    runner = CliRunner()
+    first = runner.invoke(cli.main, ["demo", "--country", "gt", "--trainees", "12"])
+    assert first.exit_code == 0, first.output
+    loaded = json.loads(first.stdout.strip().splitlines()[-1])
+    assert loaded["created"]["trainees"] == 14 and set(loaded["tokens"]) == {"admin", "caseworker", "manager",
+                                                                            "employer"}
+    assert json.loads((tmp_path / "demo-tokens-guatemala-demo.json").read_text())["tokens"] == loaded["tokens"]
+    assert not (tmp_path / "demo-tokens.json").exists()  # İzmir's is not loaded by it
+    izmir = runner.invoke(cli.main, ["demo", "--trainees", "12", "--quiet"])
+    assert (izmir.exit_code, izmir.stdout) == (0, "demo: loaded 12 trainees\n")
+    again = runner.invoke(cli.main, ["demo", "--country", "GT", "--quiet"])
+    assert (again.exit_code, again.stdout) == (0, "demo guatemala-demo: loaded before; tokens kept\n")
+    unknown = runner.invoke(cli.main, ["demo", "--country", "FR"])
+    assert unknown.exit_code == 2 and "FR" in unknown.output
