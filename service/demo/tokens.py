@@ -13,6 +13,8 @@ text from somewhere. Why a file, and why that is safe enough:
 - Deriving the tokens from a local secret instead would need that secret stored in the
   same place, with the same exposure, and a leaked secret would give every token ever
   derived from it; a file of random tokens is simpler and no weaker.
+Each demo has its own file (İzmir's `demo-tokens.json`, a country's `demo-tokens-<slug>.json`), so that
+loading one never shows or replaces another's tokens; the launcher prints İzmir's.
 Only a token that is still an active user's is ever shown (see `current`), so a file left
 beside another database, or a token replaced since, never shows a wrong one.
 """
