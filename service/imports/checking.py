@@ -52,7 +52,7 @@ class Checker:
     """The checks of one import's rows, for one organisation (its national-id scheme and keys)."""
 
     def __init__(self, vault: NationalIdVault, organisation_id: uuid.UUID, scheme: str, today: date,
-                 groups: frozenset[str] | None = None):
+                 groups: tuple[str, ...] | None = None):
         self._vault = vault
         #: The organisation's active groups (service.services.groups): a row may be given only these.
         self._groups = groups
@@ -72,10 +72,11 @@ class Checker:
                                      birth_date=data.get("birth_date", self._today), today=self._today)
         except ValidationFailed as failed:
             errors.update(failed.errors)
-        if self._groups is not None and (unknown := [g for g in data.get("vulnerable_groups", ())
-                                                     if g not in self._groups]):
-            errors["vulnerable_groups"] = [f"Not groups this organisation gives (its active vocabulary): "
-                                           f"{', '.join(unknown)}. Must be among: {', '.join(sorted(self._groups))}."]
+        if self._groups is not None and (unknown := [index for index, group in enumerate(
+                data.get("vulnerable_groups", ())) if group not in self._groups]):
+            # As the loader words a list's items (counted from 1); retired groups are not given anew.
+            errors["vulnerable_groups"] = [f"item {index + 1}: Must be one of: {', '.join(self._groups)}."
+                                           for index in unknown]
         national_id = self._national_id(data, errors)
         if errors:
             return [Problem(record.line, field, " ".join(errors[field]))

@@ -97,7 +97,7 @@ def import_trainees(pathways: Pathways, organisation: Organisation, table: CsvTa
     With `dry_run` every row is judged (duplicates too) and nothing is written.
     """
     with pathways.session_factory() as session:
-        active = frozenset(entry.key for entry in groups.entries(session, organisation) if entry.active)
+        active = tuple(entry.key for entry in groups.vocabulary(session, organisation.id) if entry.active)
     checker = Checker(pathways.vault, organisation.id, organisation.national_id_scheme,
                       clock.today(organisation.time_zone), groups=active)
     preparation = batches.Preparation(table.columns, checker,

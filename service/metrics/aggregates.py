@@ -22,6 +22,7 @@ from itertools import product
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
+from service.db import groups
 from service.db.models import Cohort, Project
 from service.db.models import MetricEnrolment as E
 from service.db.models import MetricParticipant as P
@@ -33,7 +34,6 @@ from service.domain.metrics import (
     PEOPLE, All, AnyOf, Count, Every, InGroup, Is, IsNot, IsTrue, Known, Median, Metric, counted,
 )
 from service.metrics import rollups
-from service.services import groups
 from service.metrics.facts import Participant, Participation
 
 #: A participant in no vulnerable group appears under this value of `vulnerable_group`.

@@ -55,13 +55,13 @@ from itertools import product
 from sqlalchemy import ColumnElement, Date, Select, Subquery, Text, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from service.db import groups
 from service.db.models import AuditEntry, Enrolment, FollowUp, Project, Referral, Trainee
 from service.domain import people
 from service.domain import referrals as referral_rules
 from service.domain.enrolments import COMPLETED, DROPPED_OUT, EXIT_REASONS
 from service.domain.follow_ups import RECORDED, WAGE_EARNING
 from service.metrics import labels, suppression
-from service.services import groups
 from service.translations import N_
 
 REGISTERED, ENROLLED, COMPLETED_STAGE, DROPPED_OUT_STAGE = "registered", "enrolled", "completed", "dropped_out"

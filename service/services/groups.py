@@ -10,42 +10,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from service.db.groups import Entry, vocabulary
 from service.db.models import Organisation, OrganisationGroup
 from service.domain import countries
 from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.roles import Principal
 from service.services.queries import own_organisation
 from service.services.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True)
-class Entry:
-    key: str
-    labels: dict[str, str]
-    feeds: str | None
-    active: bool
-
-
-def entries(session: Session, organisation: Organisation) -> list[Entry]:
-    """The organisation's vocabulary in a stable order: its profile's groups first, in the profile's order,
-    then those it added, by key."""
-    rows = session.scalars(select(OrganisationGroup).where(
-        OrganisationGroup.organisation_id == organisation.id)).all()
-    defaults = countries.profile(organisation.country).groups
-    if not rows:
-        return [Entry(g.key, g.labels(), g.feeds, True) for g in defaults]
-    order = {g.key: index for index, g in enumerate(defaults)}
-    found = [Entry(r.key, dict(r.labels), r.feeds, r.active) for r in rows]
-    return sorted(found, key=lambda e: (order.get(e.key, len(order)), e.key))
-
-
-def vocabulary(session: Session, organisation_id: uuid.UUID) -> list[Entry]:
-    return entries(session, own_organisation(session, organisation_id))
 
 
 def feeds(session: Session, organisation_id: uuid.UUID) -> dict[str, str | None]:
@@ -58,6 +33,9 @@ def check(session: Session, organisation_id: uuid.UUID, given: Iterable[str], *,
     """Raise 422 on `field` unless each group given is in the organisation's active vocabulary, or is
     one the record holds already (`held`: a retired group stays on a record that has it)."""
     known = {entry.key: entry.active for entry in vocabulary(session, organisation_id)}
+    given = list(given)
+    if len(given) > len(known):
+        raise ValidationFailed({field: [f"Longer than the vocabulary: at most {len(known)} groups, each once."]})
     held = set(held)
     errors: dict[str, list[str]] = {}
     for index, key in enumerate(given):
