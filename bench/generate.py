@@ -144,7 +144,7 @@ SELF_REPORTED_WAGE = 0.5
 #: Who a project of an organisation not shaped like the demo reaches.
 GENERIC_PROFILE = {"weight": 1.0, "female": 0.55,
                    "ages": {(15, 17): 8, (18, 24): 35, (25, 29): 20, (30, 54): 30, (55, 64): 7},
-                   "rural": 0.25, "roma": 0.03, "completion": 0.72, "admits": {}}
+                   "rural": 0.25, "minority": 0.03, "completion": 0.72, "admits": {}}
 
 NULL = "\\N"
 #: A permutation of 0..899,999,999 (gcd(multiplier, 9e8) = 1): unique nine-digit bases that look random.
@@ -464,12 +464,13 @@ class _World:
         age = low + int(rng.random() * (high - low + 1))
         birth_date = _years_before(first_enrolled_on, age) - timedelta(days=int(rng.random() * 365))
         rural = rng.random() < profile["rural"]
-        roma = rng.random() < profile["roma"]
+        minority = rng.random() < profile["minority"]
         t.settlement_type = "rural" if rural else "urban"
-        t.education_level = _education(rng, age, roma=roma, rural=rural,
+        t.education_level = _education(data, rng, age, minority=minority, rural=rural,
                                        occupation=first_course.occupation if first_course else None)
         t.labour_status = _labour_status(rng, age, female=female)
-        t.vulnerable_groups = _vulnerable_groups(rng, age, female=female, roma=roma, labour_status=t.labour_status)
+        t.vulnerable_groups = _vulnerable_groups(data, rng, age, female=female, minority=minority,
+                                                 labour_status=t.labour_status)
         districts = data.RURAL_DISTRICTS if rural else data.URBAN_DISTRICTS
         if first_course is not None and first_course.district in districts and rng.random() < 0.6:
             t.district = first_course.district  # most people take a course near home
