@@ -8,7 +8,8 @@ from service.domain import people
 DIMENSIONS: dict[str, tuple[str, ...] | None] = {
     "sex": people.SEXES,
     "age_band": tuple(label for label, _, _ in people.AGE_BANDS),
-    "vulnerable_group": people.VULNERABLE_GROUPS,
+    # The organisation's own vocabulary (service.services.groups.check_targets checks the keys).
+    "vulnerable_group": None,
     "settlement_type": people.SETTLEMENT_TYPES,
     "labour_status": people.LABOUR_STATUSES,
     "education_level": people.EDUCATION_LEVELS,

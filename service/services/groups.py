@@ -49,6 +49,20 @@ def check(session: Session, organisation_id: uuid.UUID, given: Iterable[str], *,
         raise ValidationFailed({field: errors})  # type: ignore[dict-item]
 
 
+def check_targets(session: Session, organisation_id: uuid.UUID, targets: Iterable[Mapping] | None,
+                  field: str = "share_targets") -> None:
+    """Share targets on `vulnerable_group` name groups of the organisation's vocabulary (retired ones too:
+    a target may describe who was reached)."""
+    keys = [entry.key for entry in vocabulary(session, organisation_id)]
+    for target in targets or ():
+        if target.get("dimension") != "vulnerable_group":
+            continue
+        values = target["value"] if isinstance(target["value"], list) else [target["value"]]
+        if unknown := [value for value in values if value not in keys]:
+            raise ValidationFailed({field: [f"Unknown value(s) for vulnerable_group: {', '.join(unknown)}; "
+                                            f"the organisation's groups are: {', '.join(keys)}."]})
+
+
 def check_filter(session: Session, organisation_id: uuid.UUID, key: str, field: str = "vulnerable_group") -> None:
     """A filter by group names one of the vocabulary's groups, retired ones included."""
     keys = [entry.key for entry in vocabulary(session, organisation_id)]

@@ -64,6 +64,7 @@ def get(uow: UnitOfWork, principal: Principal) -> Organisation:
 def update(uow: UnitOfWork, principal: Principal, changes: dict) -> Organisation:
     with uow:
         organisation = _own(uow, principal)
+        groups.check_targets(uow.session, organisation.id, changes.get("share_targets"))
         for key, value in changes.items():
             setattr(organisation, key, value)
         uow.commit()

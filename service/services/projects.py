@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from service.db.models import Cohort, Project
 from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.roles import Principal
+from service.services import groups
 from service.services.queries import get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -18,6 +19,7 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Project:
     with uow:
         if _code_taken(uow, principal.organisation_id, data["code"]):
             raise Conflict(f"A project with code {data['code']!r} exists already.")
+        groups.check_targets(uow.session, principal.organisation_id, data.get("share_targets"))
         project = Project(organisation_id=principal.organisation_id, **data)
         uow.session.add(project)
         try:
@@ -38,6 +40,7 @@ def update(uow: UnitOfWork, principal: Principal, project_id: uuid.UUID, changes
         if "code" in changes and changes["code"] != project.code and _code_taken(
                 uow, principal.organisation_id, changes["code"]):
             raise Conflict(f"A project with code {changes['code']!r} exists already.")
+        groups.check_targets(uow.session, principal.organisation_id, changes.get("share_targets"))
         starts_on = changes.get("starts_on", project.starts_on)
         ends_on = changes.get("ends_on", project.ends_on)
         if starts_on and ends_on and ends_on < starts_on:

@@ -281,3 +281,22 @@ def test_exports_label_groups_with_the_organisations_own_labels(client, make_ten
     text = client.get(url("/metrics/reach"), headers=admin, query_string={
         "by": "vulnerable_group", "suppress": "false", "format": "csv"}).get_data(as_text=True)
     assert "Maya (Yerli halk)" in text  # no Turkish label of its own: the English msgid, translated
+
+
+def test_share_targets_name_the_organisations_own_groups(client, make_tenant):
+    guatemala = make_tenant(country="GT")
+    admin = guatemala.headers["admin"]
+    maya = [{"dimension": "vulnerable_group", "value": ["maya", "xinka"], "min_share": 0.4}]
+    project = create_project(client, admin, share_targets=maya)
+    assert project["share_targets"][0]["value"] == ["maya", "xinka"]
+    roma = [{"dimension": "vulnerable_group", "value": "roma", "min_share": 0.1}]
+    assert list(problem(client.post(url("/projects"), json=factories.project_body(share_targets=roma),
+                                    headers=admin), 422)["errors"]) == ["share_targets"]
+    assert list(problem(client.patch(url(f"/projects/{project['id']}"), json={"share_targets": roma},
+                                     headers=admin), 422)["errors"]) == ["share_targets"]
+    assert list(problem(client.patch(url("/organisation"), json={"share_targets": roma}, headers=admin),
+                        422)["errors"]) == ["share_targets"]
+    ok(client.patch(url("/organisation"), json={"share_targets": maya}, headers=admin))
+    reach = ok(client.get(url("/metrics/reach"), query_string={"project_id": project["id"], "suppress": "false"},
+                          headers=admin))
+    assert reach["share_targets"][0]["value"] == ["maya", "xinka"]
