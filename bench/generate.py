@@ -81,6 +81,8 @@ from service import clock
 from service.clock import utcnow
 from service.db.models import Organisation, Project
 from service.demo import data
+from service.domain.countries import vocabularies
+from service.domain.groups import fed as fed_groups
 from service.demo.generate import _education, _labour_status, _vulnerable_groups
 from service.domain import follow_ups as follow_up_rules
 from service.domain import national_ids
@@ -161,7 +163,7 @@ COLUMNS = {
     "enrolments": "id, organisation_id, trainee_id, project_id, cohort_id, status, enrolled_on, exited_on, "
                   "exit_reason, qualification_gained, labour_status_at_entry, education_level_at_entry, "
                   "settlement_type_at_entry, vulnerable_groups_at_entry, citizenship_at_entry, age_at_entry, "
-                  "created_at, updated_at",
+                  "indicator_groups_at_entry, created_at, updated_at",
     "placements": "id, organisation_id, trainee_id, employer_id, vacancy_id, started_on, wage_monthly, currency, "
                   "hours_per_week, contract_type, formal, ended_on, end_reason, created_at, updated_at",
     "follow_ups": "id, organisation_id, enrolment_id, trainee_id, checkpoint, due_on, status, employment_status, "
@@ -171,6 +173,9 @@ COLUMNS = {
     "metric_enrolments": ", ".join(projection._PARTICIPATION_COLUMNS),
     "metric_enrolment_groups": "enrolment_id, vulnerable_group, trainee_id",
 }
+#: What each group of the generated (İzmir) people feeds: the Turkish default vocabulary, which a bootstrapped
+#: organisation of the bench starts from.
+FEEDS = {group.key: group.feeds for group in vocabularies.TR}
 #: Parents before children (foreign keys).
 TABLE_ORDER = tuple(COLUMNS)
 
@@ -186,7 +191,7 @@ class _Enrolment:
     __slots__ = ("id", "organisation_id", "trainee_id", "project_id", "enrolled_on", "status", "exited_on",
                  "qualification_gained", "exit_reason", "cohort", "cohort_id", "labour_status_at_entry",
                  "education_level_at_entry", "settlement_type_at_entry", "vulnerable_groups_at_entry",
-                 "citizenship_at_entry", "age_at_entry", "cohort_occupation")
+                 "citizenship_at_entry", "age_at_entry", "indicator_groups_at_entry", "cohort_occupation")
 
 
 class _Placement:
@@ -525,11 +530,12 @@ class _World:
             e.labour_status_at_entry, e.education_level_at_entry = t.labour_status, t.education_level
             e.settlement_type_at_entry, e.vulnerable_groups_at_entry = t.settlement_type, t.vulnerable_groups
             e.citizenship_at_entry, e.age_at_entry = None, age_on(t.birth_date, enrolled_on)
+            e.indicator_groups_at_entry = fed_groups(t.vulnerable_groups, FEEDS)
             out["enrolments"].append("\t".join((
                 e.id, e.organisation_id, e.trainee_id, e.project_id, cohort.id, status, enrolled_on.isoformat(),
                 _d(exited_on), _s(reason), _b(qualification), e.labour_status_at_entry, e.education_level_at_entry,
                 e.settlement_type_at_entry, json.dumps(e.vulnerable_groups_at_entry), NULL, str(e.age_at_entry),
-                self.loaded_at, self.loaded_at)))
+                json.dumps(e.indicator_groups_at_entry), self.loaded_at, self.loaded_at)))
             enrolments.append(e)
             self.counts[status] += 1
             # The next course, if any: after this one's exit (one open enrolment per project at most).
