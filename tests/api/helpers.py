@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 
+from stdnum.gt import nit as gt_nit
 from stdnum.tr import vkn
 
 from tests import factories
@@ -85,17 +86,25 @@ def walk(client, path: str, headers, *, limit: int, **params) -> list[dict]:
 _tax_serial = itertools.count(500_000_001)  # apart from tests/api/conftest.py's serials
 
 
-def create_employer(client, headers) -> dict:
-    """An employer of a Turkish organisation, with a fresh, checksum-valid tax number (VKN)."""
+#: A fresh serial made a checksum-valid tax number of the organisation's country (its profile's scheme).
+_TAX_NUMBERS = {"TR": lambda base: base + vkn.calc_check_digit(base),
+                "GT": lambda base: base + gt_nit.calc_check_digit(base)}
+
+
+def create_employer(client, headers, country: str = "TR") -> dict:
+    """An employer of an organisation of `country`, with a fresh, checksum-valid tax number (a VKN in Türkiye).
+
+    The number must follow the organisation's own scheme: a Turkish VKN is a valid Guatemalan NIT only by
+    chance (so a test using the wrong one passed or failed with the serial's state, that is, the test order)."""
     base = str(next(_tax_serial))
-    tax_number = base + vkn.calc_check_digit(base)
+    tax_number = _TAX_NUMBERS[country](base)
     return ok(client.post(url("/employers"), headers=headers, json={
         "name": f"Employer {base}", "tax_number": tax_number, "sector": "I56", "district": "Konak"}), 201)
 
 
-def create_employer_user(client, tenant) -> dict[str, str]:
+def create_employer_user(client, tenant, country: str = "TR") -> dict[str, str]:
     """An employer with one employer-role user; returns that user's headers."""
-    employer = create_employer(client, tenant.headers["admin"])
+    employer = create_employer(client, tenant.headers["admin"], country)
     user = ok(client.post(url("/users"), headers=tenant.headers["admin"], json={
         "email": f"hr-{employer['tax_number']}@employer.example", "role": "employer",
         "employer_id": employer["id"]}), 201)

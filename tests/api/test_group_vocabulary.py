@@ -82,7 +82,7 @@ def test_everyone_in_the_organisation_reads_it_and_only_its_own(client, tenant, 
     ok(client.post(GROUPS, json={"key": "street_vendor", "labels": {"en": "Street vendor"}}, headers=guatemala.headers[
         "admin"]), 201)
     assert "street_vendor" not in vocabulary(client, tenant.headers["admin"])
-    assert "street_vendor" in vocabulary(client, create_employer_user(client, guatemala))
+    assert "street_vendor" in vocabulary(client, create_employer_user(client, guatemala, "GT"))
     problem(client.get(GROUPS), 401)
 
 
