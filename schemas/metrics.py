@@ -68,7 +68,10 @@ class IndicatorArgsSchema(MetricsArgsSchema):
 class ReportHeaderSchema(BaseSchema):
     """What every report says of itself; figures follow per report. Suppressed figures are null."""
 
-    as_of = fields.String(allow_none=True, metadata={"description": "When the read model was last updated."})
+    as_of = fields.String(allow_none=True, metadata={
+        "description": "Watermark: every event of the organisation committed up to this time is in the figures."})
+    pending_events = fields.Integer(metadata={
+        "description": "Events of the organisation the figures do not reflect yet (0 once the queues are drained)."})
     organisation_id = fields.UUID()
     project_id = fields.UUID(allow_none=True)
     period_start = fields.Date(allow_none=True)

@@ -94,7 +94,8 @@ def _roles(view) -> list[str] | None:
 
 
 def _openapi_path(rule: str) -> str:
-    return re.sub(r"<(?:[a-z]+:)?(\w+)>", r"{\1}", rule)
+    # A converter may take arguments: <string(length=2):country> is {country}.
+    return re.sub(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>", r"{\1}", rule)
 
 
 def complete(app: Flask, api) -> None:

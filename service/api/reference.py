@@ -25,6 +25,7 @@ _PATH = "/occupation-sex-shares/<string(length=2):country>"
 @blp.response(200, OccupationSharesSchema, description="The table in effect for the caller's organisation in "
               "`country` (ISO 3166-1 alpha-2): its own, else the national one, else the shipped one.")
 def get_occupation_shares(country: str):
+    """Read the occupation sex-share table in effect for a country."""
     return _answer(*occupation_shares.read(context.uow(), context.principal(), country))
 
 
@@ -34,6 +35,7 @@ def get_occupation_shares(country: str):
 @blp.response(200, OccupationSharesSchema, description="The organisation's own table, now in effect: a whole "
               "table, checked whole (a fault anywhere loads nothing). Only for the organisation's country.")
 def put_occupation_shares(body: dict, country: str):
+    """Load the organisation's own occupation sex-share table."""
     return _answer(*occupation_shares.load(context.uow(), context.principal(), country, body))
 
 
@@ -41,6 +43,7 @@ def put_occupation_shares(body: dict, country: str):
 @requires(ADMIN_ONLY)
 @blp.response(204, description="The organisation's own table is dropped: the national or shipped one is in effect.")
 def delete_occupation_shares(country: str):
+    """Drop the organisation's own occupation sex-share table."""
     occupation_shares.unload(context.uow(), context.principal(), country)
 
 
