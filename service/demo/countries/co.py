@@ -11,7 +11,7 @@ import random
 from datetime import date
 
 from service.demo import numbers
-from service.demo.countries.common import namesake_and_duplicate, origin_and_kind, pick, two_surnames
+from service.demo.countries.common import namesake_and_duplicate, origin_and_kind, passport, pick, two_surnames
 
 SLUG = "bogota-demo"
 ORGANISATION = {"slug": SLUG, "name": "Agencia Distrital de Empleo de Bogotá", "country": "CO", "locale": "es",
@@ -124,7 +124,7 @@ def identity(rng: random.Random, *, female: bool, project: str, birth_date: date
         if kind.startswith("ppt"):
             documents.append({"type": "co_ppt", "number": numbers.unique(used, lambda: numbers.ppt(rng))})
         if kind.endswith("passport"):
-            documents.append(_passport(rng, "VE", used))
+            documents.append(passport(rng, "VE", used))
         if kind == "co_ce":
             documents.append({"type": "co_ce", "number": numbers.unique(
                 used, lambda: numbers.cedula_de_extranjeria(rng))})
@@ -152,11 +152,6 @@ def identity(rng: random.Random, *, female: bool, project: str, birth_date: date
                 used, lambda: numbers.cedula(rng, birth_date, sex))}]
     who["vulnerable_groups"] = sorted(groups)
     return who
-
-
-def _passport(rng: random.Random, country: str, used: set[str]) -> dict:
-    return {"type": "passport", "issuing_country": country,
-            "number": numbers.unique(used, lambda: numbers.passport(rng, country))}
 
 
 def phone(rng: random.Random) -> str:

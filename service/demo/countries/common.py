@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
+from service.demo import numbers
 from service.demo.generate import PlannedTrainee
 
 
@@ -62,3 +63,9 @@ def origin_and_kind(rng: random.Random, index: int, showcase: list[tuple[str, st
         return showcase[index]
     origin = pick(rng, origins)
     return origin, pick(rng, kinds)
+
+
+def passport(rng: random.Random, country: str, used: set[str]) -> dict:
+    """A passport issued by `country`, its number in that country's pattern and given to nobody else."""
+    return {"type": "passport", "issuing_country": country,
+            "number": numbers.unique(used, lambda: numbers.passport(rng, country))}

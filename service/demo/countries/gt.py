@@ -11,7 +11,7 @@ import random
 from datetime import date
 
 from service.demo import numbers
-from service.demo.countries.common import namesake_and_duplicate, origin_and_kind, pick, two_surnames
+from service.demo.countries.common import namesake_and_duplicate, origin_and_kind, passport, pick, two_surnames
 
 SLUG = "guatemala-demo"
 ORGANISATION = {"slug": SLUG, "name": "Municipalidad de Guatemala, Dirección de Desarrollo Social",
@@ -131,7 +131,7 @@ def identity(rng: random.Random, *, female: bool, project: str, birth_date: date
         who["citizenship"] = country
         groups.add("migrant")
         if kind == "passport":
-            who["documents"] = [_passport(rng, country, used)]
+            who["documents"] = [passport(rng, country, used)]
         elif kind == "unhcr":
             groups.add("refugee")
             who["documents"] = [{"type": "unhcr", "number": numbers.unique(
@@ -157,11 +157,6 @@ def identity(rng: random.Random, *, female: bool, project: str, birth_date: date
     return who
 
 
-def _passport(rng: random.Random, country: str, used: set[str]) -> dict:
-    return {"type": "passport", "issuing_country": country,
-            "number": numbers.unique(used, lambda: numbers.passport(rng, country))}
-
-
 def phone(rng: random.Random) -> str:
     return f"+502 {rng.choice('345')}{rng.randint(100, 999)} {rng.randint(1000, 9999)}"
 
@@ -177,7 +172,7 @@ def special_people(rng: random.Random, people: list, used: set[str]) -> list:
         rng, people,
         namesake_of=lambda body: body["family_name"].split()[0] in NAMES["ladino"][2] and "documents" in body,
         namesake=lambda r, body: {"citizenship": "SV", "vulnerable_groups": ["migrant"],
-                                  "documents": [_passport(r, "SV", used)]},
+                                  "documents": [passport(r, "SV", used)]},
         duplicate_of=lambda body: body.get("citizenship") in MIGRANT_CITIZENSHIPS and body["birth_date"] < "2004",
         duplicate=lambda r, body: {"citizenship": body["citizenship"], "birth_date": _remembered(body["birth_date"]),
                                    "vulnerable_groups": sorted({*body["vulnerable_groups"], "refugee"}),

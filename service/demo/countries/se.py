@@ -10,7 +10,7 @@ import random
 from datetime import date
 
 from service.demo import numbers
-from service.demo.countries.common import namesake_and_duplicate, origin_and_kind
+from service.demo.countries.common import namesake_and_duplicate, origin_and_kind, passport
 
 SLUG = "umea-demo"
 ORGANISATION = {"slug": SLUG, "name": "Umeå kommun, Arbetsmarknadsenheten", "country": "SE", "locale": "sv",
@@ -147,7 +147,7 @@ def identity(rng: random.Random, *, female: bool, project: str, birth_date: date
         who["citizenship"] = "PL"
         groups.add("migrant")
         documents = [_document(rng, "se_samordningsnummer", birth_date, sex, used),
-                     _passport(rng, "PL", used)]
+                     passport(rng, "PL", used)]
     else:
         groups.add("migrant")
         if rng.random() < 0.7:
@@ -164,11 +164,11 @@ def identity(rng: random.Random, *, female: bool, project: str, birth_date: date
                 rng, rng.randint(2016, 2024)))}]
             groups.add("refugee")
         elif kind == "passport":
-            documents = [_passport(rng, CITIZENSHIP[origin], used)]
+            documents = [passport(rng, CITIZENSHIP[origin], used)]
         else:
             documents = [_document(rng, f"se_{kind}", birth_date, sex, used)]
             if not naturalised and rng.random() < 0.3:  # the passport recorded too
-                documents.append(_passport(rng, CITIZENSHIP[origin], used))
+                documents.append(passport(rng, CITIZENSHIP[origin], used))
     if documents:
         who["documents"] = documents
     who["vulnerable_groups"] = sorted(groups)
@@ -178,11 +178,6 @@ def identity(rng: random.Random, *, female: bool, project: str, birth_date: date
 def _document(rng: random.Random, kind: str, birth_date: date, sex: str, used: set[str]) -> dict:
     make = numbers.personnummer if kind == "se_personnummer" else numbers.samordningsnummer
     return {"type": kind, "number": numbers.unique(used, lambda: make(rng, birth_date, sex))}
-
-
-def _passport(rng: random.Random, country: str, used: set[str]) -> dict:
-    return {"type": "passport", "issuing_country": country,
-            "number": numbers.unique(used, lambda: numbers.passport(rng, country))}
 
 
 def phone(rng: random.Random) -> str:
@@ -200,11 +195,11 @@ def special_people(rng: random.Random, people: list, used: set[str]) -> list:
         rng, people,
         namesake_of=lambda body: body["family_name"] in NAMES["swedish"][2],
         namesake=lambda r, body: {"citizenship": "FI", "vulnerable_groups": ["migrant"],
-                                  "documents": [_passport(r, "FI", used)]},
+                                  "documents": [passport(r, "FI", used)]},
         duplicate_of=lambda body: body.get("citizenship") == "SO" and body["birth_date"] < "2004-01-01",
         duplicate=lambda r, body: {"citizenship": "SO", "birth_date": body["birth_date"][:4] + "-01-01"
                                    if body["birth_date"][5:] != "01-01" else body["birth_date"][:4] + "-07-01",
-                                   "documents": [_passport(r, "SO", used)]})
+                                   "documents": [passport(r, "SO", used)]})
 
 
 # --- The employer side -----------------------------------------------------------------------------------
