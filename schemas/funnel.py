@@ -3,11 +3,10 @@ funnel's own `by=` dimensions (the person's record, the age band on entry, the p
 
 from __future__ import annotations
 
-import marshmallow as ma
 from marshmallow import fields
 
 from schemas.base import BaseSchema, one_of
-from schemas.metrics import MetricsArgsSchema, ReportHeaderSchema
+from schemas.metrics import DimensionList, MetricsArgsSchema, ReportHeaderSchema
 from service.domain.people import SEXES
 
 #: The funnel's `by=` options (service.metrics.funnel.DIMENSIONS; schemas may not import the engine).
@@ -17,28 +16,8 @@ STAGES = ("registered", "enrolled", "completed", "dropped_out", "referred", "int
           "employed_6m", "employed_12m")
 PERIOD_BASES = ("entry",)
 
-_DIMENSION = "(?:" + "|".join(DIMENSIONS) + ")"
-DIMENSIONS_PATTERN = rf"^\s*{_DIMENSION}\s*(?:,\s*{_DIMENSION}\s*)*$"
-
-
-class FunnelDimensions(fields.String):
-    """`by=sex,district`: the funnel's dimensions, comma-separated; repeats dropped, order kept."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.metadata.setdefault("pattern", DIMENSIONS_PATTERN)
-
-    def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, ...]:
-        names = [name.strip() for name in super()._deserialize(value, attr, data, **kwargs).split(",")]
-        unknown = [name for name in names if name not in DIMENSIONS]
-        if unknown:
-            raise ma.ValidationError(f"Unknown dimension(s) for the funnel: {', '.join(unknown)}; "
-                                     f"expected any of {', '.join(DIMENSIONS)}.")
-        return tuple(dict.fromkeys(names))
-
-
 class FunnelArgsSchema(MetricsArgsSchema):
-    by = FunnelDimensions(load_default=tuple)
+    by = DimensionList(DIMENSIONS, " for the funnel", load_default=tuple)
     period_basis = fields.String(
         load_default="entry", validate=one_of(PERIOD_BASES),
         metadata={"description": "entry only: `registered` by the day of registration, every later stage by "

@@ -16,24 +16,34 @@ FORMATS = ("json", "csv", "xlsx")
 FRAMEWORKS = catalogue.FRAMEWORKS
 DIMENSIONS = tuple(dimension.name for dimension in catalogue.DIMENSIONS)
 
-_DIMENSION = "(?:" + "|".join(DIMENSIONS) + ")"
-#: Known dimensions, comma-separated, spaces around them allowed.
-DIMENSIONS_PATTERN = rf"^\s*{_DIMENSION}\s*(?:,\s*{_DIMENSION}\s*)*$"
+
+
+def dimensions_pattern(names) -> str:
+    """Known dimensions, comma-separated, spaces around them allowed (the `by=` of a report, as a regex)."""
+    one = "(?:" + "|".join(names) + ")"
+    return rf"^\s*{one}\s*(?:,\s*{one}\s*)*$"
+
+
+DIMENSIONS_PATTERN = dimensions_pattern(DIMENSIONS)
 
 
 class DimensionList(fields.String):
-    """`by=sex,age_band`: known dimensions, comma-separated; repeats are dropped, order is kept."""
+    """`by=sex,age_band`: known dimensions, comma-separated; repeats are dropped, order is kept.
 
-    def __init__(self, **kwargs):
+    `dimensions` are the ones the report knows (the catalogue's, by default), `what` names the report in the
+    message refusing others."""
+
+    def __init__(self, dimensions: tuple[str, ...] = DIMENSIONS, what: str = "", **kwargs):
         super().__init__(**kwargs)
-        self.metadata.setdefault("pattern", DIMENSIONS_PATTERN)
+        self.dimensions, self.what = dimensions, what
+        self.metadata.setdefault("pattern", dimensions_pattern(dimensions))
 
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, ...]:
         names = [name.strip() for name in super()._deserialize(value, attr, data, **kwargs).split(",")]
-        unknown = [name for name in names if name not in DIMENSIONS]
+        unknown = [name for name in names if name not in self.dimensions]
         if unknown:
-            raise ma.ValidationError(f"Unknown dimension(s): {', '.join(unknown)}; "
-                                     f"expected any of {', '.join(DIMENSIONS)}.")
+            raise ma.ValidationError(f"Unknown dimension(s){self.what}: {', '.join(unknown)}; "
+                                     f"expected any of {', '.join(self.dimensions)}.")
         return tuple(dict.fromkeys(names))
 
 

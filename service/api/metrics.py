@@ -6,6 +6,8 @@ file in the organisation's locale.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Response, jsonify
 
 from schemas.metrics import (IndicatorArgsSchema, IndicatorsReportSchema, MetricsArgsSchema, OutcomesReportSchema,
@@ -56,7 +58,9 @@ def indicators(args):
 
 
 def _answer(kind: str, args: dict) -> Response:
-    report, organisation, project_codes = reporting.report(context.uow(), context.principal(), kind, args)
+    retention = timedelta(seconds=context.pathways().config.inbox_retention_seconds)
+    report, organisation, project_codes = reporting.report(context.uow(), context.principal(), kind, args,
+                                                           inbox_retention=retention)
     if args["format"] == "json":
         return jsonify(report)
     mimetype, write = FILES[args["format"]]

@@ -5,6 +5,8 @@ The engine that computes reports is the package service.metrics; this module onl
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from service.db.models import Organisation, Project
@@ -23,33 +25,52 @@ from service.services.unit_of_work import UnitOfWork
 MAX_CELLS = 5000
 
 
-def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict) -> tuple[dict, Organisation, dict]:
-    """(report, organisation, project codes by id) for `kind` in reach, outcomes, indicators."""
-    if not args["suppress"] and principal.role is not Role.ADMIN:
-        raise Forbidden("Only admins may ask for suppress=false.")
+def report(uow: UnitOfWork, principal: Principal, kind: str, args: dict,
+           inbox_retention: timedelta = freshness.INBOX_RETENTION) -> tuple[dict, Organisation, dict]:
+    """(report, organisation, project codes by id) for `kind` in reach, outcomes, indicators.
+
+    `inbox_retention` is the deployment's (PATHWAYS_RETENTION_INBOX_DAYS): the freshness looks no further back."""
     with uow:
         session = uow.session
-        organisation = own_organisation(session, principal.organisation_id)
-        project = (get_scoped(session, Project, organisation.id, args["project_id"], label="Project")
-                   if args.get("project_id") else None)
+        organisation, project = scope_of(session, principal, args)
         scope = Scope(organisation.id, project.id if project else None, args.get("period_start"),
                       args.get("period_end"))
         by = tuple(args["by"])
-        if aggregates.grid_size(session, scope, by) > MAX_CELLS:
-            raise ValidationFailed({"by": [f"The breakdown would have more than {MAX_CELLS} cells; "
-                                           "ask for fewer dimensions."]})
+        refuse_larger_than_allowed(aggregates.grid_size(session, scope, by))
         request = reports.Request(scope, by, args["suppress"], organisation.min_cell_size,
                                   basis=args.get("period_basis"), today=clock.today(organisation.time_zone),
                                   occupations=_occupations(session, organisation) if kind == "outcomes" else None)
         figures = _figures(session, kind, request, project or organisation, args.get("framework", ESF_PLUS))
-        fresh = freshness.freshness(session, organisation.id)  # the watermark: service.metrics.freshness
+        # the watermark: service.metrics.freshness
+        fresh = freshness.freshness(session, organisation.id, inbox_retention=inbox_retention)
         header = {"as_of": _iso(fresh.as_of), "pending_events": fresh.pending_events,
                   "organisation_id": str(organisation.id), "project_id": _iso(scope.project_id),
                   "period_start": _iso(scope.period_start), "period_end": _iso(scope.period_end),
                   "by": list(by), "min_cell_size": organisation.min_cell_size, "suppression": args["suppress"]}
-        codes = {project_id: code for project_id, code in session.execute(
-            select(Project.id, Project.code).where(Project.organisation_id == organisation.id))}
-        return {**header, **figures}, organisation, {str(project_id): code for project_id, code in codes.items()}
+        return {**header, **figures}, organisation, project_codes(session, organisation.id)
+
+
+def scope_of(session, principal: Principal, args: dict) -> tuple[Organisation, Project | None]:
+    """The caller's organisation and the project asked for (another organisation's: 404), once the caller may
+    ask for what `args` ask (suppress=false: admins only). Every metrics use case starts here."""
+    if not args["suppress"] and principal.role is not Role.ADMIN:
+        raise Forbidden("Only admins may ask for suppress=false.")
+    organisation = own_organisation(session, principal.organisation_id)
+    project = (get_scoped(session, Project, organisation.id, args["project_id"], label="Project")
+               if args.get("project_id") else None)
+    return organisation, project
+
+
+def refuse_larger_than_allowed(cells: int) -> None:
+    if cells > MAX_CELLS:
+        raise ValidationFailed({"by": [f"The breakdown would have more than {MAX_CELLS} cells; "
+                                       "ask for fewer dimensions."]})
+
+
+def project_codes(session, organisation_id) -> dict[str, str]:
+    """{project id: code} of the organisation: the exports name projects by their codes."""
+    return {str(project_id): code for project_id, code in session.execute(
+        select(Project.id, Project.code).where(Project.organisation_id == organisation_id))}
 
 
 def _occupations(session, organisation: Organisation) -> reports.Occupations | None:

@@ -13,9 +13,10 @@ import uuid
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from schemas.events import load_envelope
+from service.app import create_app
 from service.clock import utcnow
 from service.db import outbox, retention
 from service.db.models import OutboxMessage, ProcessedEvent
@@ -152,3 +153,18 @@ def test_an_older_event_applied_after_a_newer_one_holds_the_watermark(lagging, t
     assert pending == 1 and as_of < older.occurred_at < newer.occurred_at
     MetricsConsumer(pathways).apply_batch([load_envelope(older.envelope)])
     assert header(lagging, manager) == (newer.occurred_at, 0)
+
+
+def test_the_answers_look_back_as_far_as_the_deployments_inbox_retention(lagging, tenant, pathways):
+    """PATHWAYS_RETENTION_INBOX_DAYS reaches the freshness of the answers: with a one-hour inbox retention, an event
+    not applied for two hours is past judging (its inbox row could have been purged), with the default it counts."""
+    manager = tenant.headers["manager"]
+    register_trainee(lagging, tenant.headers["caseworker"])
+    (waiting,) = metric_events(pathways, tenant.organisation_id)
+    with pathways.session_factory() as session:
+        session.execute(update(OutboxMessage).where(OutboxMessage.id == waiting.id)
+                        .values(occurred_at=waiting.occurred_at - timedelta(hours=2)))
+        session.commit()
+    assert header(lagging, manager)[1] == 1
+    short = dataclasses.replace(pathways, config=pathways.config.with_overrides(inbox_retention_seconds=3600))
+    assert header(create_app(pathways=short).test_client(), manager)[1] == 0
