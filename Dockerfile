@@ -9,9 +9,10 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY workers ./workers
 COPY schemas ./schemas
-# The gettext catalogues are compiled before the package is built, so that it carries them.
+# The gettext catalogues (every domain of every language) are compiled before the package is built,
+# so that it carries them.
 RUN pip install --no-cache-dir "babel>=2.16" \
- && pybabel -q compile -d service/translations \
+ && for po in service/translations/*/LC_MESSAGES/*.po; do pybabel -q compile -i "$po" -o "${po%.po}.mo" || exit 1; done \
  && pip install --no-cache-dir . \
  && groupadd --system --gid 10001 pathways \
  && useradd --system --uid 10001 --gid pathways --home-dir /var/lib/pathways --no-create-home \

@@ -1,5 +1,5 @@
 """`pip install .` carries the gettext catalogues: setuptools' build_py, run on a copy of the
-sources, puts every language's `.po` and compiled `.mo` into the package it builds."""
+sources, puts every language's `.po` files (one per domain) and their compiled `.mo` into the package it builds."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def test_the_built_package_holds_every_catalogue(tmp_path):
                     "build_py", "--build-lib", str(built)], cwd=source, check=True, capture_output=True,
                    timeout=120)
     shipped = {path.relative_to(built / "service" / "translations").as_posix()
-               for path in (built / "service" / "translations").rglob("messages.*")}
+               for path in (built / "service" / "translations").rglob("*.[mp]o")}
     assert translations.LANGUAGES and shipped == {
-        f"{lang}/LC_MESSAGES/messages.{kind}" for lang in translations.LANGUAGES for kind in ("po", "mo")}
+        f"{lang}/LC_MESSAGES/{domain}.{kind}" for lang in translations.LANGUAGES
+        for domain in translations.domains(lang) for kind in ("po", "mo")}
