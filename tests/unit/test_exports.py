@@ -56,8 +56,8 @@ def read_xlsx(data: bytes):
 
 @pytest.mark.parametrize("locale, expected", [
     ("en", "Placement rate"), ("tr", "İşe yerleşme oranı"), ("tr-TR", "İşe yerleşme oranı"),
-    ("tr_TR", "İşe yerleşme oranı"), ("sv", "Placement rate"), ("es", "Placement rate"),
-    ("en-GB", "Placement rate"), ("", "Placement rate"),
+    ("tr_TR", "İşe yerleşme oranı"), ("sv", "Andel i arbete"), ("es-CO", "Tasa de colocación"),
+    ("en-GB", "Placement rate"), ("fr", "Placement rate"), ("", "Placement rate"),
 ])
 def test_column_labels_follow_the_language_part_of_the_locale(locale, expected):
     assert column_label("placement_rate", locale) == expected
@@ -70,7 +70,8 @@ def test_values_booleans_totals_and_unknowns():
     assert value_label("age_band", "55+", "tr") == "55+"
     assert value_label("met", True, "tr") == "Evet"
     assert value_label("suppressed", False, "tr") == "Hayır"
-    assert value_label("met", True, "sv") == "Yes"
+    assert value_label("met", True, "sv") == "Ja"
+    assert value_label("met", True, "fr") == "Yes"
     assert value_label("sex", "total", "tr") == "Toplam"
     assert value_label("indicator", "minorities_incl_roma", "en") == "Minorities, incl. Roma"
     assert value_label("indicator", "participants", "tr") == "Katılımcılar"
@@ -119,7 +120,7 @@ def test_csv_in_turkish_for_tr_tr():
 
 
 def test_csv_unknown_locale_falls_back_to_english():
-    assert to_csv([BREAKDOWN], "sv") == to_csv([BREAKDOWN], "en")
+    assert to_csv([BREAKDOWN], "fr") == to_csv([BREAKDOWN], "en")
 
 
 def test_csv_defuses_formula_text_but_not_negative_numbers():
@@ -170,7 +171,7 @@ def test_xlsx_in_turkish_for_tr_tr():
 
 
 def test_xlsx_unknown_locale_falls_back_to_english():
-    book = read_xlsx(to_xlsx([BREAKDOWN], "es"))
+    book = read_xlsx(to_xlsx([BREAKDOWN], "de"))
     assert book.sheetnames == ["Breakdown"]
     assert book["Breakdown"]["A2"].value == "Female"
 
@@ -222,12 +223,16 @@ HIDDEN = Table(
 NOTE = {"en": "[c] = hidden to protect the people counted: a count of 1 to 4 people (the minimum cell size is 5), "
               "or a figure from which one could be worked out. Totals are exact.",
         "tr": "[g] = sayılan kişileri korumak için gizlendi: 1 ile 4 arasında kişiyi gösteren bir sayı (en küçük hücre "
-              "büyüklüğü 5) ya da böyle bir sayının hesaplanabileceği bir değer. Toplamlar kesindir."}
+              "büyüklüğü 5) ya da böyle bir sayının hesaplanabileceği bir değer. Toplamlar kesindir.",
+        "sv": "[c] = dolt för att skydda de personer som räknas: ett antal på 1 till 4 personer (minsta cellstorlek "
+              "är 5), eller en siffra som ett sådant antal skulle kunna räknas fram ur. Summorna är exakta.",
+        "es": "[c] = oculto para proteger a las personas contadas: un recuento de 1 a 4 personas (el tamaño mínimo "
+              "de celda es 5), o una cifra a partir de la cual podría deducirse. Los totales son exactos."}
 
 
-@pytest.mark.parametrize("locale, lang", [("en", "en"), ("tr-TR", "tr"), ("sv", "en"), ("es", "en")])
+@pytest.mark.parametrize("locale, lang", [("en", "en"), ("tr-TR", "tr"), ("sv", "sv"), ("es", "es"), ("fr", "en")])
 def test_csv_marks_hidden_cells_and_explains_the_marker_under_the_table(locale, lang):
-    marker = "[c]" if lang == "en" else "[g]"
+    marker = "[g]" if lang == "tr" else "[c]"
     rows = read_csv(to_csv([SUMMARY, HIDDEN], locale))
     table = rows[rows.index([]) + 1:]
     assert [row[1] for row in table[2:5]] == [marker, marker, "0"]
@@ -235,10 +240,10 @@ def test_csv_marks_hidden_cells_and_explains_the_marker_under_the_table(locale, 
     assert [NOTE[lang]] not in rows[:rows.index([])]  # a table without hidden cells has no note
 
 
-@pytest.mark.parametrize("locale, lang", [("en", "en"), ("tr", "tr"), ("sv-SE", "en")])
+@pytest.mark.parametrize("locale, lang", [("en", "en"), ("tr", "tr"), ("sv-SE", "sv"), ("fr-FR", "en")])
 def test_xlsx_marks_hidden_cells_and_explains_the_marker_on_their_sheet(locale, lang):
     book = read_xlsx(to_xlsx([SUMMARY, HIDDEN], locale))
-    marker = "[c]" if lang == "en" else "[g]"
+    marker = "[g]" if lang == "tr" else "[c]"
     sheet = book[book.sheetnames[1]]
     assert [sheet.cell(row=row, column=2).value for row in (2, 3, 4)] == [marker, marker, 0]
     assert sheet.cell(row=2, column=2).data_type == "s"
