@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export PATHWAYS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run lint test bench demo clean
+.PHONY: install run lint test bench demo clean chromium
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,13 @@ lint: install
 ## 2026-12-05 (7,625 statements, 369 missed), less one point for paths that depend on timing.
 COVERAGE_FLOOR ?= 94
 
-## The whole suite after the gates; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" into failures.
-test: install lint
+## Debian's chromium and chromium-driver for the browser tests (tests/browser), installed with apt-get when
+## missing, as bench installs wrk; nothing else downloads a browser. Without them the browser tests skip.
+chromium: install
+	$(BIN)/python -m tests.browser.chromium
+
+## The whole suite after the gates; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" (or no chromium) into failures.
+test: install lint chromium
 	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 
 ## The benchmark suite against PostgreSQL and RabbitMQ on loopback (not part of `make test`):
