@@ -23,19 +23,20 @@ from dataclasses import dataclass, field
 
 import pytest
 from flask import got_request_exception, request
-from sqlalchemy import event, update
+from sqlalchemy import event
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from service.app import create_app
 from service.bootstrap import Pathways
 from service.config import Config
-from service.db.models import Organisation, User
+from service.db.models import Organisation
 from service.db.session import make_session_factory
 from service.domain.roles import Role
 from service.services import organisations, users
 from service.services.pii import NationalIdVault
 from tests.browser import chromium
 from tests.browser.support import OUTPUT
+from tests.browser.world import set_password
 from tests.conftest import PG_URL, TEST_KEYS, _delete_organisations, _unavailable, draining
 
 # Selenium Manager would download a browser or a driver when it cannot find one: never. The driver is
@@ -144,16 +145,6 @@ class WebTenant:
     #: Bearer headers per role, for preparing data through the API (never what a page test checks).
     headers: dict[Role, dict[str, str]]
     password: str = PASSWORD
-
-
-def set_password(pathways: Pathways, user_id: uuid.UUID, password: str) -> None:
-    """Give a user a web password (what `pathways users set-password` does for an operator)."""
-    from service.services import passwords
-
-    with pathways.uow() as uow:
-        uow.session.execute(update(User).where(User.id == user_id)
-                            .values(password_hash=passwords.hash_password(password)))
-        uow.commit()
 
 
 @pytest.fixture(scope="session")

@@ -55,3 +55,55 @@ def assert_accessible(driver) -> None:
     lang = driver.execute_script("return document.documentElement.lang")
     assert not failing, (f"axe-core: {len(failing)} serious or critical violation(s) on {driver.current_url} "
                          f"(html lang={lang!r}):\n" + describe_violations(failing))
+
+
+def console_problems(driver) -> list[str]:
+    """What the browser's console reported as severe, other than a resource answered 4xx (a form sent
+    back with its errors is a 422, a favicon a 404): a script error, or a style or image the page's
+    Content-Security-Policy refused, which would make the page look otherwise than it was built."""
+    return [entry["message"] for entry in driver.get_log("browser")
+            if entry["level"] == "SEVERE" and not (entry.get("source") == "network" and " 4" in entry["message"])]
+
+
+def check_page(driver, lang: str, page: str) -> None:
+    """Every page the tests visit: its language attribute, a screenshot, axe-core, and a quiet console."""
+    assert driver.execute_script("return document.documentElement.lang") == lang, (
+        f"{driver.current_url} is not in {lang!r}")
+    screenshot(driver, lang, page)
+    assert_accessible(driver)
+    problems = console_problems(driver)
+    assert not problems, f"the browser's console on {driver.current_url}:\n" + "\n".join(problems)
+
+
+def field(driver, name: str):
+    """The form control of field `name` (the macros give every one the id field-<name>)."""
+    return driver.find_element("id", f"field-{name}")
+
+
+def fill(driver, values: dict[str, str | bool]) -> None:
+    """Type into text fields (replacing what is there), choose options of selects by value, tick or
+    untick checkboxes (True/False)."""
+    from selenium.webdriver.support.select import Select
+
+    for name, value in values.items():
+        element = field(driver, name)
+        if element.tag_name == "select":
+            Select(element).select_by_value(str(value))
+        elif element.get_attribute("type") in ("checkbox", "radio"):
+            if element.is_selected() != bool(value):
+                element.click()
+        elif element.get_attribute("type") == "date":
+            # Chromium's date input takes typed digits in the browser's own order; set the value instead.
+            driver.execute_script("arguments[0].value = arguments[1]", element, value)
+        else:
+            element.clear()
+            element.send_keys(str(value))
+
+
+def field_error(driver, name: str) -> str:
+    """The message shown beside field `name`, checked to be tied to the field for a screen reader."""
+    message = driver.find_element("id", f"error-{name}")
+    control = field(driver, name)
+    described = (control.get_attribute("aria-describedby") or "").split()
+    assert f"error-{name}" in described, f"the message beside {name} is not tied to it (aria-describedby)"
+    return message.text
