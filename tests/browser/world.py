@@ -20,7 +20,6 @@ from service.clock import utcnow
 from service.db.models import User
 from service.demo import numbers
 from service.domain.roles import Role
-from service.services import passwords
 from tests import factories
 
 CURRENCIES = {"TR": "TRY", "SE": "SEK", "CO": "COP"}
@@ -103,6 +102,8 @@ def person_body(words: Words, name: tuple[str, str], **overrides) -> dict:
 
 def set_password(pathways: Pathways, user_id: uuid.UUID, password: str) -> None:
     """Give a user a web password, as `pathways users set-password` does for an operator."""
+    from service.services import passwords
+
     with pathways.uow() as uow:
         uow.session.execute(update(User).where(User.id == user_id)
                             .values(password_hash=passwords.hash_password(password)))
