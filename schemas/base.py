@@ -12,6 +12,7 @@ from marshmallow import fields, validate
 from service import clock
 from service.domain import dates
 from service.domain.errors import ValidationFailed
+from service.domain.messages import Msg
 
 
 class BaseSchema(ma.Schema):
@@ -68,13 +69,13 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         raw = super()._deserialize(value, attr, data, **kwargs)
         if _has_control_characters(raw, _MULTILINE_ALLOWED if self.multiline else ""):
-            raise ma.ValidationError("Must not contain control characters.")
+            raise ma.ValidationError(Msg("Must not contain control characters."))
         if len(raw) > self.max_length:  # as sent, as the schema's maxLength counts
-            raise ma.ValidationError(f"Longer than maximum length {self.max_length}.")
+            raise ma.ValidationError(Msg("Longer than maximum length {max}.", max=self.max_length))
         text = raw.strip()
         if len(text) < self.min_length:
-            raise ma.ValidationError("Must not be empty." if self.min_length == 1
-                                     else f"Shorter than minimum length {self.min_length}.")
+            raise ma.ValidationError(Msg("Must not be empty.") if self.min_length == 1
+                                     else Msg("Shorter than minimum length {min}.", min=self.min_length))
         return text
 
 

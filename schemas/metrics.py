@@ -11,6 +11,7 @@ from service.domain import metrics as catalogue
 from service.domain.metrics import (
     CURRENCY, MONEY, OUTCOMES, PARTICIPANTS, PARTICIPATIONS, PEOPLE, PERIOD_BASES, RATE, REACH,
 )
+from service.domain.messages import Msg
 
 FORMATS = ("json", "csv", "xlsx")
 FRAMEWORKS = catalogue.FRAMEWORKS
@@ -42,8 +43,9 @@ class DimensionList(fields.String):
         names = [name.strip() for name in super()._deserialize(value, attr, data, **kwargs).split(",")]
         unknown = [name for name in names if name not in self.dimensions]
         if unknown:
-            raise ma.ValidationError(f"Unknown dimension(s){self.what}: {', '.join(unknown)}; "
-                                     f"expected any of {', '.join(self.dimensions)}.")
+            raise ma.ValidationError(Msg("Unknown dimension(s){what}: {unknown}; expected any of {dimensions}.",
+                                         what=self.what, unknown=", ".join(unknown),
+                                         dimensions=", ".join(self.dimensions)))
         return tuple(dict.fromkeys(names))
 
 

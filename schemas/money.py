@@ -9,6 +9,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from service.domain.money import CENT, CURRENCIES, MAX_MONTHLY_WAGE, amount_errors
+from service.domain.messages import Msg
 
 #: A decimal string as the API takes and gives it: digits, at most two decimals, more than 0
 #: and at most MAX_MONTHLY_WAGE (no sign, no exponent, no superfluous leading zero).
@@ -30,8 +31,8 @@ class Amount(fields.Decimal):
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
             raise self.make_error("invalid")
         if isinstance(value, str) and not _AMOUNT_TEXT.fullmatch(value):
-            raise ma.ValidationError(f"Must be a decimal string such as \"25000.00\": more than 0, at most "
-                                     f"{MAX_MONTHLY_WAGE}, with at most two decimals and no exponent.")
+            raise ma.ValidationError(Msg("Must be a decimal string such as \"25000.00\": more than 0, at most {max}, "
+                                         "with at most two decimals and no exponent.", max=MAX_MONTHLY_WAGE))
         try:
             amount = value if isinstance(value, Decimal) else Decimal(str(value))
         except InvalidOperation:
@@ -50,5 +51,5 @@ class Currency(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         code = super()._deserialize(value, attr, data, **kwargs)
         if code not in CURRENCIES:
-            raise ma.ValidationError("Not an ISO 4217 currency code (e.g. TRY, EUR, SEK).")
+            raise ma.ValidationError(Msg("Not an ISO 4217 currency code (e.g. TRY, EUR, SEK)."))
         return code

@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, StrictInteger, Text, one_of, rule_broken
 from service.domain import occupation_shares, occupations
+from service.domain.messages import Msg
 
 GROUP_CODES = (*occupations.MAJOR_GROUPS, *occupations.SUB_MAJOR_GROUPS)
 SCOPES = ("organisation", "national", "shipped")
@@ -28,7 +29,7 @@ class Share(fields.Decimal):
             raise self.make_error("invalid")
         share = super()._deserialize(value, attr, data, **kwargs)
         if not 0 <= share <= 1:
-            raise ma.ValidationError("Must be between 0 and 1 (a share, not a percentage).")
+            raise ma.ValidationError(Msg("Must be between 0 and 1 (a share, not a percentage)."))
         return share
 
 

@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, StrictFloat, _has_control_characters, one_of, rule_broken, text_pattern
 from service.domain.targets import DIMENSIONS, share_target_errors
+from service.domain.messages import Msg
 
 
 _CATEGORY = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": text_pattern()}
@@ -24,7 +25,7 @@ class CategoryValue(fields.Field):
         values = value if isinstance(value, list) else [value]
         if not values or len(values) > 20 or not all(
                 isinstance(v, str) and 0 < len(v) <= 100 and not _has_control_characters(v) for v in values):
-            raise ma.ValidationError("Must be a category or a non-empty list of categories.")
+            raise ma.ValidationError(Msg("Must be a category or a non-empty list of categories."))
         return value
 
 
@@ -39,7 +40,7 @@ class ShareTargetSchema(BaseSchema):
         """Values that fit the dimension and at least one bound: a rule across the fields."""
         missing = [name for name in ("dimension", "value") if name not in data]
         if missing:  # a PATCH loads partially, nested schemas included: required all the same
-            raise ma.ValidationError({name: ["Missing data for required field."] for name in missing})
+            raise ma.ValidationError({name: [Msg("Missing data for required field.")] for name in missing})
         errors = share_target_errors(data)
         if errors:
             rule_broken({"share_targets": errors})

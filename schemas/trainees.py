@@ -11,6 +11,7 @@ from schemas.documents import (
 )
 from schemas.pagination import PageArgsSchema
 from service.domain import groups, people
+from service.domain.messages import Msg
 
 
 RETIRED_SEX = "other"
@@ -20,8 +21,8 @@ _SEX_DESCRIPTION = ("`female`, `male`, `non_binary` or `undisclosed` (the person
 
 def _sex(value: str) -> None:
     if value == RETIRED_SEX:
-        raise ma.ValidationError("`other` is no longer a value: use `non_binary` or `undisclosed` (the person "
-                                 f"did not say). Must be one of: {', '.join(people.SEXES)}.")
+        raise ma.ValidationError(Msg("`other` is no longer a value: use `non_binary` or `undisclosed` (the person "
+                                     "did not say). Must be one of: {choices}.", choices=", ".join(people.SEXES)))
     one_of(people.SEXES)(value)
 
 

@@ -8,6 +8,7 @@ from marshmallow import fields
 from schemas.base import BaseSchema, Email, one_of
 from schemas.pagination import PageArgsSchema
 from service.domain.roles import Role
+from service.domain.messages import Msg
 
 
 MAX_EMAIL_LENGTH = 254
@@ -18,7 +19,7 @@ def _fits_once_lower_cased(address: str) -> None:
 
     (A validator must raise: marshmallow 4 ignores one that returns False.)"""
     if len(address.lower()) > MAX_EMAIL_LENGTH:
-        raise ma.ValidationError(f"Longer than maximum length {MAX_EMAIL_LENGTH}.")
+        raise ma.ValidationError(Msg("Longer than maximum length {max}.", max=MAX_EMAIL_LENGTH))
 
 
 class UserCreateSchema(BaseSchema):

@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from service.domain.messages import Msg
+
 #: The day a replay of history acts on (the demo loader), instead of the real one.
 _replayed_day: ContextVar[date | None] = ContextVar("replayed_day", default=None)
 #: The instant every "now" is, instead of the real one (tests: `frozen`).
@@ -25,7 +27,7 @@ LATEST_OFFSET = timedelta(hours=14)
 #: Names the tz database holds that are no place's time: the host's own zone and tzdata's placeholder.
 _NOT_PLACES = frozenset({"localtime", "Factory"})
 #: What a refused time zone name is told.
-NOT_A_TIME_ZONE = "Not an IANA time zone name such as Europe/Istanbul or America/Guatemala."
+NOT_A_TIME_ZONE = Msg("Not an IANA time zone name such as Europe/Istanbul or America/Guatemala.")
 
 
 class UnknownTimeZone(ValueError):

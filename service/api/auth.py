@@ -11,6 +11,7 @@ from service.api import context
 from service.domain.errors import Unauthenticated
 from service.domain.roles import Role
 from service.services import users
+from service.domain.messages import Msg
 
 MAX_TOKEN_LENGTH = 200
 
@@ -20,7 +21,7 @@ def _bearer_token() -> str:
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
-        raise Unauthenticated("Send 'Authorization: Bearer <token>'.")
+        raise Unauthenticated(Msg("Send 'Authorization: Bearer <token>'."))
     return token
 
 

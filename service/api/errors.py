@@ -1,13 +1,20 @@
-"""The one place where errors become RFC 9457 problem+json responses."""
+"""The one place where errors become RFC 9457 problem+json responses, in the caller's language.
+
+`detail` and the field `errors` follow the request's Accept-Language (en, tr, sv or es; English
+when it names none of them), and the answer says which in Content-Language. The `title` stays
+English: it is the label of the problem's `type`, which clients may match on, as they match on
+`type`; what a person reads is the detail and the field messages.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, json
+from flask import Flask, Response, has_request_context, json, request
 from werkzeug.exceptions import HTTPException
 
 from service.domain import errors as domain
+from service.translations.localise import DEFAULT, LANGUAGES, localise, localise_errors
 
 log = logging.getLogger(__name__)
 
@@ -26,12 +33,23 @@ _STATUS_BY_ERROR = [
 ]
 
 
+def language() -> str:
+    """The best of our languages for the request's Accept-Language (q-values weigh, `sv-SE`
+    matches `sv`); English without a request, without the header or when it names none of ours."""
+    if not has_request_context():
+        return DEFAULT
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT)
+
+
 def problem(status: int, title: str, detail: str, *, type_: str = "about:blank",
             errors: dict | None = None, headers: dict | None = None, **extra) -> Response:
-    body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
+    lang = language()
+    body = {"type": type_, "title": title, "status": status, "detail": localise(detail, lang), **extra}
     if errors is not None:
-        body["errors"] = errors
+        body["errors"] = localise_errors(errors, lang)
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
+    response.headers["Content-Language"] = lang
+    response.vary.add("Accept-Language")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     if status == 401:
@@ -80,7 +98,9 @@ def handle_http_exception(error: HTTPException) -> Response:
         if status == 422:
             return problem(422, "Validation failed", SCHEMA_INVALID_DETAIL,
                            type_=_problem_type("validation-failed"), errors=flat)
-        detail = "; ".join(str(m) for msgs in flat.values() for m in (msgs if isinstance(msgs, list) else [msgs]))
+        lang = language()
+        detail = "; ".join(str(localise(m, lang)) for msgs in flat.values()
+                           for m in (msgs if isinstance(msgs, list) else [msgs]))
         return problem(status, error.name, detail or error.description, type_=_problem_type("bad-request"))
     return problem(status, error.name, error.description or error.name)
 

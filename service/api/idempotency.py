@@ -16,6 +16,7 @@ from flask import Response, make_response, request
 from service.api import context
 from service.domain.errors import ValidationFailed
 from service.services import idempotency
+from service.domain.messages import Msg
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -47,7 +48,7 @@ def idempotent(view):
         if key is None:
             return view(*args, **kwargs)
         if not key or len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
-            raise ValidationFailed({HEADER: [f"1 to {MAX_KEY_LENGTH} printable ASCII characters."]})
+            raise ValidationFailed({HEADER: [Msg("1 to {max} printable ASCII characters.", max=MAX_KEY_LENGTH)]})
         caller = context.principal()
         ttl = timedelta(seconds=context.pathways().config.idempotency_ttl_seconds)
         with context.transaction() as transaction:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from service.domain.errors import ValidationFailed
+from service.domain.messages import Msg
 
 #: No trainee, enrolment or job of the programmes we serve predates this.
 EARLIEST = date(1900, 1, 1)
@@ -37,15 +38,18 @@ def latest(today: date, years: int = EVENT_HORIZON_YEARS) -> date:
 def out_of_range(day: date, today: date, years: int = EVENT_HORIZON_YEARS) -> str | None:
     """Why `day` is implausible, or None."""
     if day < EARLIEST:
-        return f"Must not be before {EARLIEST.isoformat()}."
+        return Msg("Must not be before {earliest}.", earliest=EARLIEST.isoformat())
     if day > latest(today, years):
-        return f"Must not be after {latest(today, years).isoformat()} ({years} year{'s' * (years > 1)} ahead)."
+        if years == 1:
+            return Msg("Must not be after {latest} (1 year ahead).", latest=latest(today, years).isoformat())
+        return Msg("Must not be after {latest} ({years} years ahead).", latest=latest(today, years).isoformat(),
+                   years=years)
     return None
 
 
 def check_not_past(field: str, day: date | None, today: date) -> None:
     if day is not None and day < today:
-        raise ValidationFailed({field: ["Must not be in the past."]})
+        raise ValidationFailed({field: [Msg("Must not be in the past.")]})
 
 
 def check_started_on(started_on: date, recorded_at: datetime | date, what: str, today: date) -> None:
@@ -57,5 +61,5 @@ def check_started_on(started_on: date, recorded_at: datetime | date, what: str, 
     earliest = years_after(recorded_on, -MAX_BACKDATING_YEARS)
     if started_on < earliest:
         raise ValidationFailed({"started_on": [
-            f"Must not be before {earliest.isoformat()}: more than {MAX_BACKDATING_YEARS} year before "
-            f"the {what} was recorded."]})
+            Msg("Must not be before {earliest}: more than {years} year before the {what} was recorded.",
+                earliest=earliest.isoformat(), years=MAX_BACKDATING_YEARS, what=Msg(what))]})

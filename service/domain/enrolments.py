@@ -9,6 +9,7 @@ from service.domain import events, groups
 from service.domain.errors import Conflict, InvalidTransition, ValidationFailed
 from service.domain.people import MINIMUM_ENROLMENT_AGE, age_on
 from service.domain.trainees import OLDEST_PLAUSIBLE_AGE
+from service.domain.messages import Msg
 
 ENROLLED, COMPLETED, DROPPED_OUT = "enrolled", "completed", "dropped_out"
 STATUSES = (ENROLLED, COMPLETED, DROPPED_OUT)
@@ -21,15 +22,16 @@ def check_can_enrol(*, birth_date: date, enrolled_on: date, project, cohort,
     """Raise unless a trainee with `birth_date` may join `project` (and `cohort`) on `enrolled_on`."""
     if age_on(birth_date, enrolled_on) < MINIMUM_ENROLMENT_AGE:
         raise ValidationFailed(
-            {"enrolled_on": [f"The trainee must be at least {MINIMUM_ENROLMENT_AGE} on this date."]})
+            {"enrolled_on": [Msg("The trainee must be at least {age} on this date.", age=MINIMUM_ENROLMENT_AGE)]})
     if project.ends_on and enrolled_on > project.ends_on:
-        raise ValidationFailed({"enrolled_on": ["The project has already ended on this date."]})
+        raise ValidationFailed({"enrolled_on": [Msg("The project has already ended on this date.")]})
     if cohort is None:
         return
     if cohort.project_id != project.id:
-        raise ValidationFailed({"cohort_id": ["The cohort belongs to another project."]})
+        raise ValidationFailed({"cohort_id": [Msg("The cohort belongs to another project.")]})
     if cohort.capacity is not None and cohort_taken is not None and cohort_taken >= cohort.capacity:
-        raise Conflict(f"The cohort is full ({cohort.capacity} places).", cohort_id=str(cohort.id))
+        raise Conflict(Msg("The cohort is full ({capacity} places).", capacity=cohort.capacity),
+                       cohort_id=str(cohort.id))
 
 
 #: The person's characteristics an enrolment keeps as at entry (its column is `<name>_at_entry`): what
@@ -96,10 +98,12 @@ def correct_entry(enrolment, corrections: dict) -> tuple[dict, events.EnrolmentE
         if after != before:
             changes[name] = [before, after]
     if not changes:
-        raise ValidationFailed({"_schema": ["The enrolment has these values at entry already: nothing to correct."]})
+        raise ValidationFailed({"_schema": [
+            Msg("The enrolment has these values at entry already: nothing to correct.")]})
     if "age" in changes and not MINIMUM_ENROLMENT_AGE <= changes["age"][1] <= OLDEST_PLAUSIBLE_AGE:
         raise ValidationFailed(
-            {"age": [f"Between {MINIMUM_ENROLMENT_AGE} (the youngest who may enrol) and {OLDEST_PLAUSIBLE_AGE}."]})
+            {"age": [Msg("Between {min} (the youngest who may enrol) and {max}.",
+                         min=MINIMUM_ENROLMENT_AGE, max=OLDEST_PLAUSIBLE_AGE)]})
     return changes, events.EnrolmentEntryCorrected(
         organisation_id=enrolment.organisation_id, enrolment_id=enrolment.id, trainee_id=enrolment.trainee_id,
         project_id=enrolment.project_id, corrected=tuple(sorted(changes)))
@@ -135,12 +139,12 @@ def created_event(enrolment, trainee) -> events.EnrolmentCreated:
 def _exit(enrolment, status: str, exited_on: date, reason: str | None, today: date) -> None:
     if enrolment.status != ENROLLED:
         raise InvalidTransition(
-            f"The enrolment is {enrolment.status}; only an enrolled one can exit.",
+            Msg("The enrolment is {status}; only an enrolled one can exit.", status=enrolment.status),
             current_status=enrolment.status)
     if exited_on < enrolment.enrolled_on:
-        raise ValidationFailed({"exited_on": ["The exit cannot be before the enrolment date."]})
+        raise ValidationFailed({"exited_on": [Msg("The exit cannot be before the enrolment date.")]})
     if exited_on > today:
-        raise ValidationFailed({"exited_on": ["An exit is recorded once it has happened, not in advance."]})
+        raise ValidationFailed({"exited_on": [Msg("An exit is recorded once it has happened, not in advance.")]})
     enrolment.status = status
     enrolment.exited_on = exited_on
     enrolment.exit_reason = reason

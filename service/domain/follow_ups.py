@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from service.domain import events
 from service.domain.errors import InvalidTransition, ValidationFailed
+from service.domain.messages import Msg
 
 #: checkpoint -> days after the exit date
 CHECKPOINTS = {"exit": 0, "month_6": 182, "month_12": 365}
@@ -29,7 +30,7 @@ def due_dates(exited_on: date) -> dict[str, date]:
     try:
         return {name: exited_on + timedelta(days=days) for name, days in CHECKPOINTS.items()}
     except OverflowError:
-        raise ValidationFailed({"exited_on": ["Too far in the future to schedule the follow-ups."]}) from None
+        raise ValidationFailed({"exited_on": [Msg("Too far in the future to schedule the follow-ups.")]}) from None
 
 
 def window_end(checkpoint: str, due_on: date) -> date:
@@ -53,21 +54,24 @@ def _observed_on(follow_up, observed_on: date | None, today: date) -> date:
     if observed_on is None:
         if today > end:
             raise ValidationFailed({"observed_on": [
-                f"Required once the window has closed ({end.isoformat()}): the day the status refers to."]})
+                Msg("Required once the window has closed ({end}): the day the status refers to.",
+                    end=end.isoformat())]})
         return today
     if observed_on > today:
-        raise ValidationFailed({"observed_on": ["A status is recorded once observed, not in advance."]})
+        raise ValidationFailed({"observed_on": [Msg("A status is recorded once observed, not in advance.")]})
     if not follow_up.due_on <= observed_on <= end:
         raise ValidationFailed({"observed_on": [
-            f"Must lie in the checkpoint's window, {follow_up.due_on.isoformat()} to {end.isoformat()}."]})
+            Msg("Must lie in the checkpoint's window, {start} to {end}.", start=follow_up.due_on.isoformat(),
+                end=end.isoformat())]})
     return observed_on
 
 
 def _check_open(follow_up, today: date) -> None:
     if follow_up.status == RECORDED:
-        raise InvalidTransition("The checkpoint is recorded already.", current_status=follow_up.status)
+        raise InvalidTransition(Msg("The checkpoint is recorded already."), current_status=follow_up.status)
     if follow_up.due_on > today:
-        raise ValidationFailed({"status": [f"The checkpoint is not due before {follow_up.due_on.isoformat()}."]})
+        raise ValidationFailed({"status": [Msg("The checkpoint is not due before {due_on}.",
+                                                due_on=follow_up.due_on.isoformat())]})
 
 
 def record(follow_up, *, employment_status: str | None, wage_monthly, currency: str | None, source: str,
@@ -76,11 +80,11 @@ def record(follow_up, *, employment_status: str | None, wage_monthly, currency: 
     still be recorded later. Allowed when due or overdue."""
     _check_open(follow_up, today)
     if employment_status is None:
-        raise ValidationFailed({"employment_status": ["Required when the status is recorded."]})
+        raise ValidationFailed({"employment_status": [Msg("Required when the status is recorded.")]})
     if wage_monthly is not None and employment_status not in WAGE_EARNING:
-        raise ValidationFailed({"wage_monthly": ["Only for employed or self-employed people."]})
+        raise ValidationFailed({"wage_monthly": [Msg("Only for employed or self-employed people.")]})
     if (wage_monthly is None) != (currency is None):
-        raise ValidationFailed({"currency": ["Give wage_monthly and currency together."]})
+        raise ValidationFailed({"currency": [Msg("Give wage_monthly and currency together.")]})
     follow_up.observed_on = _observed_on(follow_up, observed_on, today)
     follow_up.status = RECORDED
     follow_up.employment_status = employment_status

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from service.domain.messages import Msg
 
 #: The categories of the ESF+ common indicators a group may feed (Regulation (EU) 2021/1057, Annex I):
 #: `minorities` (minorities incl. marginalised communities such as the Roma; Indigenous peoples counted
@@ -46,7 +47,8 @@ def group(key: str, label: str, feeds: str | None = None, **local: str) -> Group
     return Group(key, label, feeds, tuple(sorted(local.items())))
 
 
-KEY_MESSAGE = "Lower-case letters, digits and underscores, starting with a letter (at most 32), e.g. single_parent."
+KEY_MESSAGE = Msg("Lower-case letters, digits and underscores, starting with a letter (at most 32), "
+                  "e.g. single_parent.")
 
 
 def check_key(key: str) -> str | None:
@@ -56,7 +58,7 @@ def check_key(key: str) -> str | None:
 
 def check_feeds(feeds: str | None) -> str | None:
     if feeds is not None and feeds not in INDICATOR_GROUPS:
-        return f"One of: {', '.join(INDICATOR_GROUPS)} (or null: the group feeds no indicator)."
+        return Msg("One of: {choices} (or null: the group feeds no indicator).", choices=", ".join(INDICATOR_GROUPS))
     return None
 
 

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from service.domain import occupations
 from service.domain.errors import ValidationFailed
+from service.domain.messages import Msg
 
 #: Below this share of an occupation's workers, the occupation is non-traditional for that sex.
 THRESHOLD = Decimal("0.25")
@@ -87,9 +88,10 @@ def validate_rows(rows: Iterable[Mapping[str, object]]) -> list[ShareRow]:
     seen: dict[str, int] = {}
     given = list(rows)
     if not given:
-        raise ValidationFailed({"rows": ["A table needs at least one row."]})
+        raise ValidationFailed({"rows": [Msg("A table needs at least one row.")]})
     if len(given) > MAX_ROWS:
-        raise ValidationFailed({"rows": [f"At most {MAX_ROWS} rows: one per ISCO-08 major or sub-major group."]})
+        raise ValidationFailed({"rows": [Msg("At most {max} rows: one per ISCO-08 major or sub-major group.",
+                                             max=MAX_ROWS)]})
     for index, raw in enumerate(given):
         row_errors: dict[str, list[str]] = {}
         code = _code(raw.get("isco_code"), row_errors)
@@ -98,9 +100,9 @@ def validate_rows(rows: Iterable[Mapping[str, object]]) -> list[ShareRow]:
         source = _source(raw.get("source"), row_errors)
         year = _year(raw.get("year"), row_errors)
         if female is not None and male is not None and female + male > 1 + ROUNDING_TOLERANCE:
-            row_errors.setdefault("male_share", []).append("Female and male shares add up to more than 1.")
+            row_errors.setdefault("male_share", []).append(Msg("Female and male shares add up to more than 1."))
         if code is not None and code in seen:
-            row_errors.setdefault("isco_code", []).append(f"Given twice (also in row {seen[code]}).")
+            row_errors.setdefault("isco_code", []).append(Msg("Given twice (also in row {row}).", row=seen[code]))
         if code is not None:
             seen.setdefault(code, index)
         for field, messages in row_errors.items():
@@ -121,26 +123,28 @@ def parse_csv(text: str) -> list[ShareRow]:
         header = reader.fieldnames or []
         missing = [column for column in CSV_COLUMNS if column not in header]
         if missing:
-            raise ValidationFailed({"csv": [f"The header lacks {', '.join(missing)} "
-                                            f"(it needs {', '.join(CSV_COLUMNS)})."]})
+            raise ValidationFailed({"csv": [Msg("The header lacks {missing} (it needs {columns}).",
+                                                missing=", ".join(missing), columns=", ".join(CSV_COLUMNS))]})
         records = []
         for record in reader:
             if None in record:  # more cells than the header names
-                raise ValidationFailed({"csv": [f"Line {reader.line_num} has more cells than the header."]})
+                raise ValidationFailed({"csv": [Msg("Line {line} has more cells than the header.",
+                                                    line=reader.line_num)]})
             if any(value is None for value in record.values()):
-                raise ValidationFailed({"csv": [f"Line {reader.line_num} has fewer cells than the header."]})
+                raise ValidationFailed({"csv": [Msg("Line {line} has fewer cells than the header.",
+                                                    line=reader.line_num)]})
             if any(value.strip() for value in record.values()):  # blank lines are skipped
                 records.append({key: value.strip() for key, value in record.items()})
             if len(records) > MAX_ROWS:
                 break
     except csv.Error as error:
-        raise ValidationFailed({"csv": [f"Not readable as CSV: {error}."]}) from None
+        raise ValidationFailed({"csv": [Msg("Not readable as CSV: {error}.", error=str(error))]}) from None
     return validate_rows(records)
 
 
 def _code(value: object, errors: dict[str, list[str]]) -> str | None:
     if not isinstance(value, str):
-        errors["isco_code"] = ["Required: an ISCO-08 major (1 digit) or sub-major (2 digits) group, as text."]
+        errors["isco_code"] = [Msg("Required: an ISCO-08 major (1 digit) or sub-major (2 digits) group, as text.")]
         return None
     try:
         occupations.level(value)
@@ -152,28 +156,28 @@ def _code(value: object, errors: dict[str, list[str]]) -> str | None:
 
 def _share(value: object, field: str, errors: dict[str, list[str]]) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        errors[field] = ["Required: a share between 0 and 1, such as 0.184."]
+        errors[field] = [Msg("Required: a share between 0 and 1, such as 0.184.")]
         return None
     try:
         share = Decimal(str(value).strip())
     except InvalidOperation:
-        errors[field] = [f"Not a number: {str(value)[:40]!r}."]
+        errors[field] = [Msg("Not a number: {value}.", value=repr(str(value)[:40]))]
         return None
     if not share.is_finite() or not 0 <= share <= 1:
-        errors[field] = ["Must be between 0 and 1 (a share, not a percentage)."]
+        errors[field] = [Msg("Must be between 0 and 1 (a share, not a percentage).")]
         return None
     if share.as_tuple().exponent < -4:  # type: ignore[operator]  # finite: an int exponent
-        errors[field] = ["At most four decimals."]
+        errors[field] = [Msg("At most four decimals.")]
         return None
     return share
 
 
 def _source(value: object, errors: dict[str, list[str]]) -> str | None:
     if not isinstance(value, str) or not value.strip() or not value.isprintable():
-        errors["source"] = ["Required: the publisher, table and year the shares come from (printable text)."]
+        errors["source"] = [Msg("Required: the publisher, table and year the shares come from (printable text).")]
         return None
     if len(value) > MAX_SOURCE_LENGTH:
-        errors["source"] = [f"At most {MAX_SOURCE_LENGTH} characters."]
+        errors["source"] = [Msg("At most {max} characters.", max=MAX_SOURCE_LENGTH)]
         return None
     return value.strip()
 
@@ -182,6 +186,7 @@ def _year(value: object, errors: dict[str, list[str]]) -> int | None:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value not in YEARS:
-        errors["year"] = [f"Required: the reference year of the figures ({YEARS.start} to {YEARS.stop - 1})."]
+        errors["year"] = [Msg("Required: the reference year of the figures ({first} to {last}).",
+                                first=YEARS.start, last=YEARS.stop - 1)]
         return None
     return value

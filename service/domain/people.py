@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from babel import Locale
+from service.domain.messages import Msg
 
 #: `undisclosed`: the person did not say (or was not asked). Before release 0008 the form had one `other`
 #: for both a non-binary identity and "prefer not to say"; the migration made every stored `other`
@@ -55,9 +56,9 @@ def age_band(birth_date: date, day: date) -> str | None:
 def check_citizenship(code: str) -> str | None:
     """The problem with a citizenship as stored (an assigned ISO 3166-1 alpha-2 code, upper case), or None."""
     if not (len(code) == 2 and code.isascii() and code.isalpha() and code.isupper()):
-        return "Give the country's ISO 3166-1 alpha-2 code, e.g. TR or SY."
+        return Msg("Give the country's ISO 3166-1 alpha-2 code, e.g. TR or SY.")
     if code not in COUNTRY_CODES:
-        return f"{code} is not an ISO 3166-1 country code."
+        return Msg("{code} is not an ISO 3166-1 country code.", code=code)
     return None
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from service.domain import events
 from service.domain.errors import InvalidTransition, ValidationFailed
+from service.domain.messages import Msg
 
 END_REASONS = ("resigned", "dismissed", "contract_ended", "business_closed", "moved_away",
                "health", "other")
@@ -14,9 +15,9 @@ MAX_HOURS_PER_WEEK = 80
 
 def end(placement, *, ended_on: date, reason: str) -> events.PlacementEnded:
     if placement.ended_on is not None:
-        raise InvalidTransition("The placement has ended already.", ended_on=placement.ended_on.isoformat())
+        raise InvalidTransition(Msg("The placement has ended already."), ended_on=placement.ended_on.isoformat())
     if ended_on < placement.started_on:
-        raise ValidationFailed({"ended_on": ["The end cannot be before the start."]})
+        raise ValidationFailed({"ended_on": [Msg("The end cannot be before the start.")]})
     placement.ended_on = ended_on
     placement.end_reason = reason
     return events.PlacementEnded(**_facts(placement), ended_on=ended_on, reason=reason)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.domain import events
 from service.domain.errors import InvalidTransition
+from service.domain.messages import Msg
 
 REFERRED, INTERVIEWING, HIRED, REJECTED, WITHDRAWN = "referred", "interviewing", "hired", "rejected", "withdrawn"
 STATUSES = (REFERRED, INTERVIEWING, HIRED, REJECTED, WITHDRAWN)
@@ -21,7 +22,8 @@ STEPS = {
 def step(referral, name: str) -> None:
     sources, target = STEPS[name]
     if referral.status not in sources:
-        raise InvalidTransition(f"A {referral.status} referral cannot {name}.", current_status=referral.status)
+        raise InvalidTransition(Msg("A {status} referral cannot {step}.", status=referral.status, step=name),
+                                current_status=referral.status)
     referral.status = target
 
 

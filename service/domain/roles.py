@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from service.domain.errors import Forbidden
+from service.domain.messages import Msg
 
 
 class Role(StrEnum):
@@ -38,7 +39,7 @@ class Principal:
 
     def require(self, roles: frozenset[Role]) -> None:
         if self.role not in roles:
-            raise Forbidden(f"The {self.role} role may not do this.")
+            raise Forbidden(Msg("The {role} role may not do this.", role=self.role))
 
 
 #: Roles that act on employers' records; an employer user only on its own employer's.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.domain import people
+from service.domain.messages import Msg
 
 #: Dimensions a share target (and later a metrics breakdown) may name, with their values.
 DIMENSIONS: dict[str, tuple[str, ...] | None] = {
@@ -21,17 +22,18 @@ def share_target_errors(target: dict) -> list[str]:
     """Messages for what is wrong with one share target (empty when it is valid)."""
     dimension = target.get("dimension")
     if not isinstance(dimension, str) or dimension not in DIMENSIONS:
-        return [f"Unknown dimension; expected one of {', '.join(DIMENSIONS)}."]
+        return [Msg("Unknown dimension; expected one of {choices}.", choices=", ".join(DIMENSIONS))]
     allowed = DIMENSIONS[dimension]
     values = target["value"] if isinstance(target["value"], list) else [target["value"]]
     errors = []
     if allowed is not None:
         unknown = [v for v in values if v not in allowed]
         if unknown:
-            errors.append(f"Unknown value(s) for {dimension}: {', '.join(map(str, unknown))}.")
+            errors.append(Msg("Unknown value(s) for {dimension}: {unknown}.", dimension=dimension,
+                              unknown=", ".join(map(str, unknown))))
     low, high = target.get("min_share"), target.get("max_share")
     if low is None and high is None:
-        errors.append("Give min_share, max_share or both.")
+        errors.append(Msg("Give min_share, max_share or both."))
     if low is not None and high is not None and low > high:
-        errors.append("min_share is above max_share.")
+        errors.append(Msg("min_share is above max_share."))
     return errors

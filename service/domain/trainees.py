@@ -6,6 +6,7 @@ from datetime import date
 
 from service.domain import events
 from service.domain.errors import ValidationFailed
+from service.domain.messages import Msg
 
 OLDEST_PLAUSIBLE_AGE = 120
 
@@ -14,11 +15,11 @@ def check_registration(*, consent: bool, birth_date: date, today: date) -> None:
     """Consent is the legal basis for processing: without it nothing is stored."""
     errors: dict[str, list[str]] = {}
     if consent is not True:
-        errors["consent"] = ["Consent is required to register a trainee."]
+        errors["consent"] = [Msg("Consent is required to register a trainee.")]
     if birth_date > today:
-        errors["birth_date"] = ["The birth date is in the future."]
+        errors["birth_date"] = [Msg("The birth date is in the future.")]
     elif today.year - birth_date.year > OLDEST_PLAUSIBLE_AGE:
-        errors["birth_date"] = ["The birth date is implausibly early."]
+        errors["birth_date"] = [Msg("The birth date is implausibly early.")]
     if errors:
         raise ValidationFailed(errors)
 

@@ -46,6 +46,7 @@ from service.imports.checking import Checker, Problem
 from service.imports.reading import Table as CsvTable
 from service.imports.rows import CopyRows, Made, Rows
 from service.services import groups, matching
+from service.domain.messages import Msg
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Problem", "Summary", "find_organisation", "import_trainees", "write_batch"]
 
@@ -82,7 +83,7 @@ def find_organisation(pathways: Pathways, slug: str) -> Organisation:
     with pathways.uow() as uow:
         organisation = uow.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None:
-        raise NotFound(f"No organisation with slug {slug!r}.")
+        raise NotFound(Msg("No organisation with slug {slug}.", slug=repr(slug)))
     return organisation
 
 

@@ -23,8 +23,9 @@ from service.domain.roles import Principal
 from service.services.pii import NationalIdVault
 from service.services.queries import get_scoped, own_organisation
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
-HELD_ALREADY = "A trainee with this identity number is registered already."
+HELD_ALREADY = Msg("A trainee with this identity number is registered already.")
 
 
 def submitted(data: dict, primary: str) -> list[Submitted]:
@@ -112,13 +113,13 @@ def remove(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, documen
         trainee = get_scoped(uow.session, Trainee, organisation.id, trainee_id, for_update=True, label="Trainee")
         document = next((d for d in trainee.documents if d.id == document_id), None)
         if document is None:
-            raise NotFound("Document not found.")
+            raise NotFound(Msg("Document not found."))
         last = len(trainee.documents) == 1
         if last and no_document_reason is None:
             raise ValidationFailed({"no_document_reason": [
-                "Required to remove the person's last document: why they hold none."]})
+                Msg("Required to remove the person's last document: why they hold none.")]})
         if not last and no_document_reason is not None:
-            raise ValidationFailed({"no_document_reason": ["Only when the last document is removed."]})
+            raise ValidationFailed({"no_document_reason": [Msg("Only when the last document is removed.")]})
         trainee.documents.remove(document)
         uow.session.delete(document)
         trainee.no_document_reason = no_document_reason
@@ -147,7 +148,7 @@ def fingerprints_of(organisation: Organisation, vault: NationalIdVault, number: 
     century), and as written. 422 when the named type refuses it."""
     if type_ is not None:
         if type_ not in rules.accepted_types(organisation.country, organisation.national_id_scheme):
-            raise ValidationFailed({"document_type": ["Not a document type of this organisation."]})
+            raise ValidationFailed({"document_type": [Msg("Not a document type of this organisation.")]})
         try:
             spellings = {national_ids.normalise(type_, number)}
         except ValueError as error:

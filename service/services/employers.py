@@ -13,6 +13,7 @@ from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.roles import Principal, employer_scope
 from service.services.queries import filter_by, get_scoped, own_organisation, page
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 
 def create(uow: UnitOfWork, principal: Principal, data: dict) -> Employer:
@@ -25,20 +26,20 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Employer:
         existing = uow.session.scalar(select(Employer.id).where(
             Employer.organisation_id == principal.organisation_id, Employer.tax_number == tax_number))
         if existing is not None:
-            raise Conflict("An employer with this tax number exists already.", existing_employer_id=str(existing))
+            raise Conflict(Msg("An employer with this tax number exists already."), existing_employer_id=str(existing))
         employer = Employer(organisation_id=principal.organisation_id, **{**data, "tax_number": tax_number})
         uow.session.add(employer)
         try:
             uow.commit()
         except IntegrityError:
-            raise Conflict("An employer with this tax number exists already.") from None
+            raise Conflict(Msg("An employer with this tax number exists already.")) from None
         return employer
 
 
 def get(uow: UnitOfWork, principal: Principal, employer_id: uuid.UUID) -> Employer:
     own = employer_scope(principal)
     if own is not None and own != employer_id:
-        raise NotFound("Employer not found.")
+        raise NotFound(Msg("Employer not found."))
     with uow:
         return get_scoped(uow.session, Employer, principal.organisation_id, employer_id, label="Employer")
 

@@ -18,6 +18,7 @@ from service.ids import new_id
 from service.services import groups, organisation_day
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 
 def enrol(uow: UnitOfWork, principal: Principal, data: dict) -> Enrolment:
@@ -75,7 +76,7 @@ def _refuse_second_open_enrolment(uow: UnitOfWork, trainee_id: uuid.UUID, projec
                                       Enrolment.status == rules.ENROLLED)
     existing = uow.session.scalar(stmt)
     if existing is not None:
-        raise Conflict("The trainee already has an open enrolment in this project.",
+        raise Conflict(Msg("The trainee already has an open enrolment in this project."),
                        existing_enrolment_id=str(existing))
 
 

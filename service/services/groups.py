@@ -21,6 +21,7 @@ from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.roles import Principal
 from service.services.queries import own_organisation
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 
 def feeds(session: Session, organisation_id: uuid.UUID) -> dict[str, str | None]:
@@ -35,7 +36,8 @@ def check(session: Session, organisation_id: uuid.UUID, given: Iterable[str], *,
     known = {entry.key: entry.active for entry in vocabulary(session, organisation_id)}
     given = list(given)
     if len(given) > len(known):
-        raise ValidationFailed({field: [f"Longer than the vocabulary: at most {len(known)} groups, each once."]})
+        raise ValidationFailed({field: [Msg("Longer than the vocabulary: at most {count} groups, each once.",
+                                            count=len(known))]})
     held = set(held)
     errors: dict[str, list[str]] = {}
     for index, key in enumerate(given):
@@ -59,16 +61,17 @@ def check_targets(session: Session, organisation_id: uuid.UUID, targets: Iterabl
             continue
         values = target["value"] if isinstance(target["value"], list) else [target["value"]]
         if unknown := [value for value in values if value not in keys]:
-            raise ValidationFailed({field: [f"Unknown value(s) for vulnerable_group: {', '.join(unknown)}; "
-                                            f"the organisation's groups are: {', '.join(keys)}."]})
+            raise ValidationFailed({field: [Msg("Unknown value(s) for vulnerable_group: {unknown}; "
+                                                "the organisation's groups are: {keys}.",
+                                                unknown=", ".join(unknown), keys=", ".join(keys))]})
 
 
 def check_filter(session: Session, organisation_id: uuid.UUID, key: str, field: str = "vulnerable_group") -> None:
     """A filter by group names one of the vocabulary's groups, retired ones included."""
     keys = [entry.key for entry in vocabulary(session, organisation_id)]
     if key not in keys:
-        raise ValidationFailed({field: [f"Not a group of this organisation's vocabulary. Must be one of: "
-                                        f"{', '.join(keys)}."]})
+        raise ValidationFailed({field: [Msg("Not a group of this organisation's vocabulary. Must be one of: {choices}.",
+                                            choices=", ".join(keys))]})
 
 
 def seed(session: Session, organisation: Organisation) -> None:
@@ -93,7 +96,8 @@ def add(uow: UnitOfWork, principal: Principal, data: dict) -> Entry:
         organisation = own_organisation(uow.session, principal.organisation_id)
         seed(uow.session, organisation)
         if _row(uow.session, organisation.id, data["key"]) is not None:
-            raise Conflict(f"The vocabulary has a group {data['key']} already (retired or not): change that one.",
+            raise Conflict(Msg("The vocabulary has a group {key} already (retired or not): change that one.",
+                               key=data["key"]),
                            key=data["key"])
         row = OrganisationGroup(organisation_id=organisation.id, key=data["key"],
                                 labels=_labels(data["labels"], {}), feeds=data.get("feeds"),
@@ -111,7 +115,7 @@ def change(uow: UnitOfWork, principal: Principal, key: str, changes: Mapping) ->
         seed(uow.session, organisation)
         row = _row(uow.session, organisation.id, key)
         if row is None:
-            raise NotFound(f"The vocabulary has no group {key}.")
+            raise NotFound(Msg("The vocabulary has no group {key}.", key=key))
         if "labels" in changes:
             row.labels = _labels(changes["labels"], row.labels)
         if "feeds" in changes:
@@ -128,7 +132,7 @@ def _labels(given: Mapping[str, str], current: Mapping[str, str]) -> dict[str, s
     labels = {**current, **given}
     labels = {language: text for language, text in labels.items() if text}
     if not labels.get("en"):
-        raise ValidationFailed({"labels": {"en": ["An English label is needed (the exports' fallback)."]}})  # type: ignore[dict-item]
+        raise ValidationFailed({"labels": {"en": [Msg("An English label is needed (the exports' fallback).")]}})  # type: ignore[dict-item]
     return dict(sorted(labels.items(), key=lambda item: (item[0] != "en", item[0])))
 
 

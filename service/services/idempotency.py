@@ -26,8 +26,9 @@ from service.db.models import IdempotencyRecord
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal
 from service.services.unit_of_work import SharedTransaction
+from service.domain.messages import Msg
 
-IN_PROGRESS = "A request with this Idempotency-Key is in progress; retry it when that one has answered."
+IN_PROGRESS = Msg("A request with this Idempotency-Key is in progress; retry it when that one has answered.")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def claim(transaction: SharedTransaction, principal: Principal, key: str, finger
         session.flush()
         return None
     if record.fingerprint != fingerprint:
-        raise ValidationFailed({"Idempotency-Key": ["This key was used with a different request; use a new key."]})
+        raise ValidationFailed({"Idempotency-Key": [Msg("This key was used with a different request; use a new key.")]})
     # A record without a status was taken over above: a stored one always has its status and body.
     assert record.status_code is not None
     return StoredResponse(record.status_code, record.response_body or "", record.location)

@@ -29,6 +29,7 @@ from service.clock import utcnow
 from service.db.models import Trainee, TraineeDistinction
 from service.domain import names
 from service.domain.errors import Conflict, ValidationFailed
+from service.domain.messages import Msg
 
 SAME_NAME, SIMILAR_NAME = "same_name", "similar_name"
 #: The field (and import column) naming the candidates a caseworker confirms to be other people.
@@ -88,9 +89,9 @@ def refuse_likely_duplicates(session: Session, organisation_id: uuid.UUID, data:
                        birth_date=data["birth_date"], has_national_id=has_national_id)
     unconfirmed = [candidate for candidate in found if candidate.trainee.id not in confirmed]
     if unconfirmed:
-        raise Conflict("This person may be registered already: the candidates below share the birth date and "
-                       "have the same or a similar name. If this is someone else, send their ids in "
-                       "`not_duplicate_of`; if not, use the registered person.",
+        raise Conflict(Msg("This person may be registered already: the candidates below share the birth date and "
+                           "have the same or a similar name. If this is someone else, send their ids in "
+                           "`not_duplicate_of`; if not, use the registered person."),
                        candidates=[candidate.as_json() for candidate in unconfirmed])
     return sorted(confirmed & {candidate.trainee.id for candidate in found})
 
@@ -112,7 +113,7 @@ def name_search(stmt: Select, query: str | None) -> Select:
         return stmt
     words = names.query_words(query)
     if not words:
-        raise ValidationFailed({"q": ["Give at least one letter or digit of a name."]})
+        raise ValidationFailed({"q": [Msg("Give at least one letter or digit of a name.")]})
     return stmt.where(*(Trainee.normalised_name.ilike(f"%{word}%") for word in words))
 
 
@@ -166,7 +167,7 @@ def _decode(cursor: str) -> tuple[uuid.UUID, uuid.UUID]:
             raise ValueError
         return uuid.UUID(bytes=raw[:16]), uuid.UUID(bytes=raw[16:])
     except (binascii.Error, ValueError):
-        raise ValidationFailed({"cursor": ["Not a cursor this API issued."]}) from None
+        raise ValidationFailed({"cursor": [Msg("Not a cursor this API issued.")]}) from None
 
 
 # Imports -------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.roles import Principal
 from service.services.queries import get_scoped
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
+from service.translations import N_
 
 #: What moves, by the name `moved` keeps it under.
 MOVED: dict[str, Any] = {"enrolments": Enrolment, "referrals": Referral, "placements": Placement,
@@ -36,20 +38,21 @@ NATIONAL_ID = "national_id"
 
 def merge(uow: UnitOfWork, principal: Principal, survivor_id: uuid.UUID, duplicate_id: uuid.UUID) -> TraineeMerge:
     if survivor_id == duplicate_id:
-        raise ValidationFailed({"duplicate_id": ["A person cannot be merged into themselves."]})
+        raise ValidationFailed({"duplicate_id": [Msg("A person cannot be merged into themselves.")]})
     with uow:
         session = uow.session
         survivor, duplicate = _locked(session, principal.organisation_id, survivor_id, duplicate_id)
         for trainee in (survivor, duplicate):
             if trainee.merged_into_id is not None:
-                raise Conflict(f"Trainee {trainee.id} was merged into {trainee.merged_into_id} already.",
+                raise Conflict(Msg("Trainee {id} was merged into {merged_into_id} already.",
+                                   id=trainee.id, merged_into_id=trainee.merged_into_id),
                                merged_into_id=str(trainee.merged_into_id))
         _refuse_two_open(session, Enrolment, Enrolment.project_id, enrolment_rules.ENROLLED, survivor.id,
-                         duplicate.id, "project", "Both have an open enrolment in project {}: end one of them "
-                         "(or correct the duplicate's) before merging.")
+                         duplicate.id, "project", N_("Both have an open enrolment in project {id}: end one of them "
+                         "(or correct the duplicate's) before merging."))
         _refuse_two_open(session, Referral, Referral.vacancy_id, referral_rules.OPEN_STATUSES, survivor.id,
-                         duplicate.id, "vacancy", "Both have an open referral to vacancy {}: close one of them "
-                         "before merging.")
+                         duplicate.id, "vacancy", N_("Both have an open referral to vacancy {id}: close one of them "
+                         "before merging."))
         now = utcnow()
         moved: dict[str, list[str] | bool] = {}
         for name, model in MOVED.items():
@@ -78,10 +81,11 @@ def undo(uow: UnitOfWork, principal: Principal, merge_id: uuid.UUID) -> TraineeM
         record = get_scoped(session, TraineeMerge, principal.organisation_id, merge_id, for_update=True,
                             label="Merge")
         if record.undone_at is not None:
-            raise Conflict("This merge was undone already.")
+            raise Conflict(Msg("This merge was undone already."))
         survivor, duplicate = _locked(session, principal.organisation_id, record.survivor_id, record.duplicate_id)
         if survivor.merged_into_id is not None:
-            raise Conflict(f"The survivor was merged into {survivor.merged_into_id} since: undo that merge first.",
+            raise Conflict(Msg("The survivor was merged into {merged_into_id} since: undo that merge first.",
+                               merged_into_id=survivor.merged_into_id),
                            merged_into_id=str(survivor.merged_into_id))
         now = utcnow()
         for name, model in MOVED.items():
@@ -114,7 +118,7 @@ def _locked(session: Session, organisation_id: uuid.UUID, survivor_id: uuid.UUID
         .order_by(Trainee.id).with_for_update())}
     for trainee_id, field in ((survivor_id, "id"), (duplicate_id, "duplicate_id")):
         if trainee_id not in found:
-            raise NotFound(f"Trainee {trainee_id} not found.", field=field)
+            raise NotFound(Msg("Trainee {id} not found.", id=trainee_id), field=field)
     return found[survivor_id], found[duplicate_id]
 
 
@@ -130,7 +134,7 @@ def _refuse_two_open(session: Session, model, column, open_status, survivor_id: 
 
     both = sorted(open_of(survivor_id) & open_of(duplicate_id))
     if both:
-        raise Conflict(message.format(both[0]), **{f"{what}_id": str(both[0])})
+        raise Conflict(Msg(message, id=both[0]), **{f"{what}_id": str(both[0])})
 
 
 def _move_national_id(session: Session, source: Trainee, target: Trainee) -> None:

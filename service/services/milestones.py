@@ -36,6 +36,7 @@ from service.domain.errors import NotFound
 from service.domain.events import TargetMilestoneReached
 from service.services.queries import get_scoped
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 PERCENTS = (25, 50, 75, 100)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -97,7 +98,7 @@ def _insert(session: Session, model):
 def _organisation_target(session: Session, organisation_id: uuid.UUID) -> int | None:
     row = session.execute(select(Organisation.reach_target).where(Organisation.id == organisation_id)).first()
     if row is None:
-        raise NotFound("Organisation not found.")
+        raise NotFound(Msg("Organisation not found."))
     return row.reach_target
 
 

@@ -34,6 +34,7 @@ from service.domain.roles import PROGRAMME_READERS, Principal, Role
 from service.ids import new_id
 from service.services.queries import own_organisation
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 SHIPPED = Path(__file__).resolve().parent.parent / "reference"
 ORGANISATION, NATIONAL, SHIPPED_SCOPE = "organisation", "national", "shipped"
@@ -151,7 +152,7 @@ def read(uow: UnitOfWork, principal: Principal, country: str) -> tuple[TableInEf
         found = table_in_effect(uow.session, country, organisation.id)
         locale = organisation.locale
     if found is None:
-        raise NotFound(f"No occupation sex-share table for {country}: an admin can load one.")
+        raise NotFound(Msg("No occupation sex-share table for {country}: an admin can load one.", country=country))
     return found, locale
 
 
@@ -174,7 +175,7 @@ def unload(uow: UnitOfWork, principal: Principal, country: str) -> None:
     with uow:
         organisation = _own_country(uow, principal, country)
         if not remove(uow.session, country, organisation.id, actor_id=uow.actor_id):
-            raise NotFound(f"The organisation has no table of its own for {country}.")
+            raise NotFound(Msg("The organisation has no table of its own for {country}.", country=country))
         uow.commit()
 
 
@@ -190,7 +191,7 @@ def load_national(uow: UnitOfWork, country: str, rows: list[ShareRow]) -> int:
 def _country(country: str, field: str = "country") -> str:
     code = country.upper() if country.isascii() else ""  # "ıt".upper() is "IT": no code is spelled so
     if not COUNTRY_PATTERN.match(code):
-        raise ValidationFailed({field: ["An ISO 3166-1 alpha-2 code such as TR or SE."]})
+        raise ValidationFailed({field: [Msg("An ISO 3166-1 alpha-2 code such as TR or SE.")]})
     return code
 
 
@@ -198,9 +199,9 @@ def _own_country(uow: UnitOfWork, principal: Principal, country: str):
     # Locked: two admins' loads at once would each delete the old rows and both insert theirs.
     organisation = uow.session.get(Organisation, principal.organisation_id, with_for_update=True)
     if organisation is None:
-        raise NotFound("Organisation not found.")
+        raise NotFound(Msg("Organisation not found."))
     if organisation.country != country:
         raise ValidationFailed({"country": [
-            f"An organisation loads the table of its own country ({organisation.country}): its figures read "
-            f"no other."]})
+            Msg("An organisation loads the table of its own country ({country}): its figures read no other.",
+                country=organisation.country)]})
     return organisation

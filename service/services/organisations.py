@@ -15,6 +15,7 @@ from service.domain.roles import Principal, Role
 from service.services import groups, tokens
 from service.services.queries import own_organisation
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
@@ -28,20 +29,20 @@ def bootstrap(uow: UnitOfWork, *, slug: str, name: str, country: str, admin_emai
     country = country.upper()
     errors = {}
     if not SLUG_PATTERN.match(slug):
-        errors["org_slug"] = ["Lower-case letters, digits and hyphens, at most 63."]
+        errors["org_slug"] = [Msg("Lower-case letters, digits and hyphens, at most 63.")]
     if not COUNTRY_PATTERN.match(country):
-        errors["country"] = ["An ISO 3166-1 alpha-2 code such as TR or SE."]
+        errors["country"] = [Msg("An ISO 3166-1 alpha-2 code such as TR or SE.")]
     if not name.strip() or len(name) > 200:
-        errors["org_name"] = ["Between 1 and 200 characters."]
+        errors["org_name"] = [Msg("Between 1 and 200 characters.")]
     if "@" not in admin_email or len(admin_email) > 254:
-        errors["admin_email"] = ["Not a valid email address."]
+        errors["admin_email"] = [Msg("Not a valid email address.")]
     if time_zone is not None and not clock.is_time_zone(time_zone):
         errors["time_zone"] = [clock.NOT_A_TIME_ZONE]
     if errors:
         raise ValidationFailed(errors)
     with uow:
         if uow.session.scalar(select(Organisation.id).where(Organisation.slug == slug)):
-            raise Conflict(f"An organisation with slug {slug!r} exists already.")
+            raise Conflict(Msg("An organisation with slug {slug} exists already.", slug=repr(slug)))
         organisation = Organisation(
             name=name.strip(), slug=slug, country=country, locale=locale, reach_target=reach_target,
             national_id_scheme=national_ids.default_scheme(country), share_targets=[], min_cell_size=5,

@@ -23,6 +23,7 @@ from service.services import follow_ups, organisation_day
 from service.services.queries import get_scoped
 from service.services.unit_of_work import UnitOfWork
 from service.services.vacancies import fill_if_taken
+from service.domain.messages import Msg
 
 
 def on_exits(uow: UnitOfWork, exits: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
@@ -36,7 +37,7 @@ def on_exits(uow: UnitOfWork, exits: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
     for organisation_id, enrolment_id in exits:
         enrolment = found.get(enrolment_id)
         if enrolment is None or enrolment.organisation_id != organisation_id:
-            raise NotFound("Enrolment not found.")  # another tenant's is just as missing
+            raise NotFound(Msg("Enrolment not found."))  # another tenant's is just as missing
     follow_ups.schedule_for_exits(uow.session, list(found.values()))
     uow.session.flush()
     trainees: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)

@@ -14,6 +14,7 @@ from service.domain.roles import CASEWORK_WRITERS, Principal
 from service.services import organisation_day, scoping, trainee_summaries
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 
 def start(uow: UnitOfWork, *, organisation_id: uuid.UUID, trainee_id: uuid.UUID, employer_id: uuid.UUID,
@@ -39,7 +40,7 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Placement:
     data = dict(data)
     employer_id = data.pop("employer_id", None)
     if employer_id is None:
-        raise ValidationFailed({"employer_id": ["Missing data for required field."]})
+        raise ValidationFailed({"employer_id": [Msg("Missing data for required field.")]})
     trainee_id, vacancy_id = data.pop("trainee_id"), data.pop("vacancy_id", None)
     org = principal.organisation_id
     with uow:
@@ -49,7 +50,7 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Placement:
         if vacancy_id is not None:
             vacancy = get_scoped(uow.session, Vacancy, org, vacancy_id, label="Vacancy", for_update=True)
             if vacancy.employer_id != employer_id:
-                raise ValidationFailed({"vacancy_id": ["The vacancy belongs to another employer."]})
+                raise ValidationFailed({"vacancy_id": [Msg("The vacancy belongs to another employer.")]})
         placement = start(uow, organisation_id=org, trainee_id=trainee_id, employer_id=employer_id,
                           vacancy=vacancy, terms=data)
         trainee_summaries.attach(uow.session, [placement])

@@ -13,19 +13,20 @@ from service.domain.roles import Principal
 from service.services import groups
 from service.services.queries import get_scoped, page
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 
 def create(uow: UnitOfWork, principal: Principal, data: dict) -> Project:
     with uow:
         if _code_taken(uow, principal.organisation_id, data["code"]):
-            raise Conflict(f"A project with code {data['code']!r} exists already.")
+            raise Conflict(Msg("A project with code {code} exists already.", code=repr(data["code"])))
         groups.check_targets(uow.session, principal.organisation_id, data.get("share_targets"))
         project = Project(organisation_id=principal.organisation_id, **data)
         uow.session.add(project)
         try:
             uow.commit()
         except IntegrityError:
-            raise Conflict(f"A project with code {data['code']!r} exists already.") from None
+            raise Conflict(Msg("A project with code {code} exists already.", code=repr(data["code"]))) from None
         return project
 
 
@@ -39,12 +40,12 @@ def update(uow: UnitOfWork, principal: Principal, project_id: uuid.UUID, changes
         project = get_scoped(uow.session, Project, principal.organisation_id, project_id, label="Project")
         if "code" in changes and changes["code"] != project.code and _code_taken(
                 uow, principal.organisation_id, changes["code"]):
-            raise Conflict(f"A project with code {changes['code']!r} exists already.")
+            raise Conflict(Msg("A project with code {code} exists already.", code=repr(changes["code"])))
         groups.check_targets(uow.session, principal.organisation_id, changes.get("share_targets"))
         starts_on = changes.get("starts_on", project.starts_on)
         ends_on = changes.get("ends_on", project.ends_on)
         if starts_on and ends_on and ends_on < starts_on:
-            raise ValidationFailed({"ends_on": ["Must not be before starts_on."]})
+            raise ValidationFailed({"ends_on": [Msg("Must not be before starts_on.")]})
         for key, value in changes.items():
             setattr(project, key, value)
         uow.commit()
@@ -86,5 +87,5 @@ def get_cohort(uow: UnitOfWork, principal: Principal, project_id: uuid.UUID, coh
     with uow:
         cohort = get_scoped(uow.session, Cohort, principal.organisation_id, cohort_id, label="Cohort")
         if cohort.project_id != project_id:
-            raise NotFound("Cohort not found.")
+            raise NotFound(Msg("Cohort not found."))
         return cohort

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.db.models import Organisation
 from service.domain.errors import NotFound, ValidationFailed
+from service.domain.messages import Msg
 
 
 def get_scoped(session: Session, model, organisation_id: uuid.UUID, record_id: uuid.UUID, *,
@@ -22,10 +23,11 @@ def get_scoped(session: Session, model, organisation_id: uuid.UUID, record_id: u
         stmt = stmt.with_for_update()
     record = session.scalars(stmt).one_or_none()
     if record is None:
-        raise NotFound(f"{label or model.__name__} not found.")
+        raise NotFound(Msg("{label} not found.", label=label or model.__name__))
     if getattr(record, "merged_into_id", None) is not None:  # a duplicate merged into another person
-        raise NotFound(f"{label or model.__name__} {record_id} was merged into {record.merged_into_id}: use that "
-                       "one.", merged_into_id=str(record.merged_into_id))
+        raise NotFound(Msg("{label} {id} was merged into {merged_into_id}: use that one.",
+                           label=label or model.__name__, id=record_id, merged_into_id=record.merged_into_id),
+                       merged_into_id=str(record.merged_into_id))
     return record
 
 
@@ -33,7 +35,7 @@ def own_organisation(session: Session, organisation_id: uuid.UUID) -> Organisati
     """The caller's organisation (a principal's organisation always exists; a deleted one is just missing)."""
     organisation = session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("Organisation not found.")
+        raise NotFound(Msg("Organisation not found."))
     return organisation
 
 
@@ -46,7 +48,7 @@ def decode_cursor(cursor: str) -> uuid.UUID:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         return uuid.UUID(bytes=raw)
     except (binascii.Error, ValueError):
-        raise ValidationFailed({"cursor": ["Not a cursor this API issued."]}) from None
+        raise ValidationFailed({"cursor": [Msg("Not a cursor this API issued.")]}) from None
 
 
 def page(session: Session, stmt: Select, model, *, limit: int, cursor: str | None,

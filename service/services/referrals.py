@@ -16,6 +16,7 @@ from service.domain.roles import Principal
 from service.services import organisation_day, placements, scoping, trainee_summaries
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 
 def refer(uow: UnitOfWork, principal: Principal, vacancy_id: uuid.UUID, data: dict) -> Referral:
@@ -45,7 +46,7 @@ def _refuse_open_duplicate(uow: UnitOfWork, trainee_id: uuid.UUID, vacancy_id: u
         Referral.trainee_id == trainee_id, Referral.vacancy_id == vacancy_id,
         Referral.status.in_(rules.OPEN_STATUSES)))
     if existing is not None:
-        raise Conflict("The trainee is already referred to this vacancy.", existing_referral_id=str(existing))
+        raise Conflict(Msg("The trainee is already referred to this vacancy."), existing_referral_id=str(existing))
 
 
 def take_step(uow: UnitOfWork, principal: Principal, referral_id: uuid.UUID, step: str) -> Referral:

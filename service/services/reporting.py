@@ -20,6 +20,7 @@ from service.metrics.packs import PACKS
 from service.services import occupation_shares
 from service.services.queries import get_scoped, own_organisation
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 #: A breakdown larger than this is refused: nobody reads it, and suppressing it costs much.
 MAX_CELLS = 5000
@@ -54,7 +55,7 @@ def scope_of(session, principal: Principal, args: dict) -> tuple[Organisation, P
     """The caller's organisation and the project asked for (another organisation's: 404), once the caller may
     ask for what `args` ask (suppress=false: admins only). Every metrics use case starts here."""
     if not args["suppress"] and principal.role is not Role.ADMIN:
-        raise Forbidden("Only admins may ask for suppress=false.")
+        raise Forbidden(Msg("Only admins may ask for suppress=false."))
     organisation = own_organisation(session, principal.organisation_id)
     project = (get_scoped(session, Project, organisation.id, args["project_id"], label="Project")
                if args.get("project_id") else None)
@@ -63,8 +64,9 @@ def scope_of(session, principal: Principal, args: dict) -> tuple[Organisation, P
 
 def refuse_larger_than_allowed(cells: int) -> None:
     if cells > MAX_CELLS:
-        raise ValidationFailed({"by": [f"The breakdown would have more than {MAX_CELLS} cells; "
-                                       "ask for fewer dimensions."]})
+        raise ValidationFailed({"by": [Msg("The breakdown would have more than {max_cells} cells; "
+                                           "ask for fewer dimensions.",
+                                           max_cells=MAX_CELLS)]})
 
 
 def project_codes(session, organisation_id) -> dict[str, str]:

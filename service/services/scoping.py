@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from service.domain.errors import NotFound
 from service.domain.roles import Principal, employer_scope
 from service.services.queries import get_scoped
+from service.domain.messages import Msg
 
 
 def get_for(session: Session, principal: Principal, model, record_id: uuid.UUID, *, label: str,
@@ -18,7 +19,7 @@ def get_for(session: Session, principal: Principal, model, record_id: uuid.UUID,
     record = get_scoped(session, model, principal.organisation_id, record_id, label=label, for_update=for_update)
     own = employer_scope(principal)
     if own is not None and record.employer_id != own:
-        raise NotFound(f"{label} not found.")
+        raise NotFound(Msg("{label} not found.", label=label))
     return record
 
 
@@ -34,5 +35,5 @@ def employer_for_write(principal: Principal, requested: uuid.UUID | None) -> uui
     if own is None:
         return requested
     if requested is not None and requested != own:
-        raise NotFound("Employer not found.")
+        raise NotFound(Msg("Employer not found."))
     return own

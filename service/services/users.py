@@ -15,6 +15,7 @@ from service.domain.roles import Principal, Role
 from service.services import tokens
 from service.services.queries import get_scoped, page
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 #: Run on every request and never remembered: a removed user or a replaced token must be refused
 #: at once by every API process (a per-process memory let them work for seconds in the others).
@@ -28,11 +29,11 @@ def authenticate(uow: UnitOfWork, token: str) -> Principal:
     with uow:
         user = uow.session.execute(_BY_TOKEN, {"digest": tokens.digest(token)}).one_or_none()
     if user is None:
-        raise Unauthenticated("The bearer token is not valid.")
+        raise Unauthenticated(Msg("The bearer token is not valid."))
     # No expiry is refused too: migration 0006 gave every older token one.
     if user.token_expires_at is None or user.token_expires_at <= utcnow():
-        raise Unauthenticated("The bearer token has expired; an admin can issue a new one "
-                              "(POST /users/{id}/token).")
+        raise Unauthenticated(Msg("The bearer token has expired; an admin can issue a new one "
+                                  "(POST /users/{id}/token)."))
     return Principal(user_id=user.id, organisation_id=user.organisation_id, role=Role(user.role),
                      employer_id=user.employer_id, time_zone=user.time_zone)
 
@@ -42,9 +43,9 @@ def create(uow: UnitOfWork, principal: Principal, data: dict,
     """Create a user of the caller's organisation; returns it and its token (shown once)."""
     role, employer_id = data["role"], data.get("employer_id")
     if role == Role.EMPLOYER and employer_id is None:
-        raise ValidationFailed({"employer_id": ["Required for an employer user."]})
+        raise ValidationFailed({"employer_id": [Msg("Required for an employer user.")]})
     if role != Role.EMPLOYER and employer_id is not None:
-        raise ValidationFailed({"employer_id": ["Only employer users belong to an employer."]})
+        raise ValidationFailed({"employer_id": [Msg("Only employer users belong to an employer.")]})
     with uow:
         if employer_id is not None:
             _check_employer(uow, principal, employer_id)
@@ -63,14 +64,14 @@ def _add(uow: UnitOfWork, organisation_id: uuid.UUID, email: str, role: str, emp
          token_ttl: timedelta | None) -> tuple[User, str]:
     email = email.lower()
     if _active_user_with_email(uow, organisation_id, email):
-        raise Conflict("A user with this email exists already.")
+        raise Conflict(Msg("A user with this email exists already."))
     user = User(organisation_id=organisation_id, email=email, role=role, employer_id=employer_id)
     token = tokens.issue(user, token_ttl)
     uow.session.add(user)
     try:
         uow.commit()
     except IntegrityError:
-        raise Conflict("A user with this email exists already.") from None
+        raise Conflict(Msg("A user with this email exists already.")) from None
     return user, token
 
 
@@ -79,11 +80,11 @@ def rotate_token(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID,
     """A new token for a user: an admin's for anyone of the organisation, others' for themselves.
     The old token is refused from the commit on."""
     if principal.role != Role.ADMIN and principal.user_id != user_id:
-        raise Forbidden(f"The {principal.role} role may only replace its own token.")
+        raise Forbidden(Msg("The {role} role may only replace its own token.", role=principal.role))
     with uow:
         user = get_scoped(uow.session, User, principal.organisation_id, user_id, for_update=True, label="User")
         if not user.active:
-            raise NotFound("User not found.")
+            raise NotFound(Msg("User not found."))
         token = tokens.issue(user, token_ttl)
         uow.commit()
         return user, token
@@ -100,7 +101,7 @@ def reissue(uow: UnitOfWork, user_id: uuid.UUID, token_ttl: timedelta | None = N
     with uow:
         user = uow.session.scalars(select(User).where(User.id == user_id).with_for_update()).one_or_none()
         if user is None or not user.active:
-            raise NotFound("User not found.")
+            raise NotFound(Msg("User not found."))
         token = tokens.issue(user, token_ttl)
         uow.commit()
         return user, token
@@ -113,14 +114,15 @@ def find_active(uow: UnitOfWork, organisation_slug: str, email: str) -> User:
         user = uow.session.scalars(select(User).where(
             User.organisation_id == organisation_id, User.email == email.lower(), User.active.is_(True))).one_or_none()
         if user is None:
-            raise NotFound(f"No active user with email {email!r} in organisation {organisation_slug!r}.")
+            raise NotFound(Msg("No active user with email {email} in organisation {organisation}.",
+                                    email=repr(email), organisation=repr(organisation_slug)))
         return user
 
 
 def _organisation_id(uow: UnitOfWork, slug: str) -> uuid.UUID:
     organisation_id = uow.session.scalar(select(Organisation.id).where(Organisation.slug == slug))
     if organisation_id is None:
-        raise NotFound(f"No organisation with slug {slug!r}.")
+        raise NotFound(Msg("No organisation with slug {slug}.", slug=repr(slug)))
     return organisation_id
 
 
@@ -134,7 +136,7 @@ def _check_employer(uow: UnitOfWork, principal: Principal, employer_id: uuid.UUI
     stmt = select(Employer.id).where(Employer.id == employer_id,
                                      Employer.organisation_id == principal.organisation_id)
     if uow.session.scalar(stmt) is None:
-        raise ValidationFailed({"employer_id": ["No such employer in this organisation."]})
+        raise ValidationFailed({"employer_id": [Msg("No such employer in this organisation.")]})
 
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[User], str | None]:
@@ -149,7 +151,7 @@ def get(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> User:
     with uow:
         user = get_scoped(uow.session, User, principal.organisation_id, user_id, label="User")
         if not user.active:
-            raise NotFound("User not found.")
+            raise NotFound(Msg("User not found."))
         return user
 
 
@@ -159,9 +161,9 @@ def deactivate(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> Non
         _serialise_removals(uow, principal.organisation_id)
         user = get_scoped(uow.session, User, principal.organisation_id, user_id, label="User")
         if not user.active:
-            raise NotFound("User not found.")
+            raise NotFound(Msg("User not found."))
         if user.role == Role.ADMIN and _active_admins(uow, principal.organisation_id) <= 1:
-            raise Conflict("The last admin of an organisation cannot be removed.")
+            raise Conflict(Msg("The last admin of an organisation cannot be removed."))
         user.active = False
         user.token_hash = None
         uow.commit()

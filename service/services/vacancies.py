@@ -16,13 +16,14 @@ from service.domain.roles import Principal
 from service.services import organisation_day, scoping
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
+from service.domain.messages import Msg
 
 
 def create(uow: UnitOfWork, principal: Principal, data: dict) -> Vacancy:
     data = dict(data)
     employer_id = scoping.employer_for_write(principal, data.pop("employer_id", None))
     if employer_id is None:
-        raise ValidationFailed({"employer_id": ["Missing data for required field."]})
+        raise ValidationFailed({"employer_id": [Msg("Missing data for required field.")]})
     with uow:
         today = organisation_day.today(uow.session, principal.organisation_id)
         check_not_past("closes_on", data.get("closes_on"), today)

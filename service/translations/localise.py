@@ -195,8 +195,17 @@ def localise(message: Any, lang: str | None) -> Any:
     if isinstance(message, Msg):
         if lang == DEFAULT:
             return str(message)
-        params = {name: localise(value, lang) for name, value in message.params.items()}
-        return _format(gettext(lang, message.msgid), params, str(message))
+        # The whole sentence first: "Trainee not found." reads better translated as one than
+        # as "{label} not found." around an English label.
+        whole = _catalogue(lang).get(str(message))
+        if whole:
+            return whole
+        template = gettext(lang, message.msgid)
+        if not message.params:
+            return template  # braces in a message without values are text ("POST /users/{id}/token")
+        params = {name: localise(value, lang) if isinstance(value, Msg) else value
+                  for name, value in message.params.items()}
+        return _format(template, params, str(message))
     text = str(message)
     if lang == DEFAULT:
         return text

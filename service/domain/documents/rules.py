@@ -14,6 +14,7 @@ from service.domain import countries, national_ids, people
 from service.domain.documents.catalogue import DocumentType, document_type
 from service.domain.documents.reasons import NO_DOCUMENT_REASONS
 from service.domain.errors import ValidationFailed
+from service.domain.messages import Msg
 
 #: Sexes a number's sex digit can contradict (the others are never contradicted).
 _BINARY_SEXES = ("female", "male")
@@ -115,8 +116,8 @@ def _person(sex: str) -> str:
 def _check_reason(errors: dict[str, list[str]], *, has_documents: bool, reason: str | None) -> None:
     if has_documents and reason is not None:
         errors.setdefault("no_document_reason", []).append(
-            "Only for a person registered without any document: leave it out beside documents or national_id.")
+            Msg("Only for a person registered without any document: leave it out beside documents or national_id."))
     elif not has_documents and reason is None:
         errors.setdefault("no_document_reason", []).append(
-            "Required when the person has no document (documents or national_id). Must be one of: "
-            f"{', '.join(NO_DOCUMENT_REASONS)}.")
+            Msg("Required when the person has no document (documents or national_id). Must be one of: {choices}.",
+                choices=", ".join(NO_DOCUMENT_REASONS)))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from service.domain.errors import ValidationFailed
 from service.metrics.packs import ilo, wioa
 from service.metrics.packs import labels as pack_labels
+from service.domain.messages import Msg
 
 Pack = Callable[[Session, object], dict]
 
@@ -32,8 +33,9 @@ def _split_by_sex_only(framework: str, pack: Pack) -> Pack:
     @wraps(pack)
     def answer(session: Session, request) -> dict:
         if request.by:
-            raise ValidationFailed({"by": [f"The {framework} indicators are split by sex only; "
-                                           "by= is not available for them."]})
+            raise ValidationFailed({"by": [Msg("The {framework} indicators are split by sex only; "
+                                               "by= is not available for them.",
+                                               framework=framework)]})
         return pack(session, request)
 
     return answer
