@@ -106,6 +106,8 @@ def demo(country: str, trainees: int | None, seed: int, reissue_tokens: bool, qu
         click.echo(f"{role:<11} {token}")
     for role in result["unchanged"]:
         click.echo(f"{role:<11} (token kept, not known here: pathways demo --reissue-tokens replaces it)")
+    for role, sign_in in result["sign_ins"].items():
+        click.echo(f"{role:<11} sign in on the pages as {sign_in['email']}  password {sign_in['password']}")
     if "caseworker" in result["tokens"]:
         click.echo(f'curl -H "Authorization: Bearer {result["tokens"]["caseworker"]}" '
                    f'http://127.0.0.1:{os.environ.get("PORT", "8000")}/api/v1/trainees')

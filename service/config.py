@@ -53,6 +53,9 @@ class Config:
     rate_limit_storage: str = "memory://"
     #: Failed authentications a client address may make before it is answered 429.
     auth_failure_limit: str = "20 per minute"
+    #: A web session ends after this many minutes without a request, and this many hours after sign-in.
+    web_session_idle_minutes: float = 30.0
+    web_session_absolute_hours: float = 12.0
 
     @property
     def token_ttl(self) -> timedelta:
@@ -124,6 +127,8 @@ def from_env(env: dict[str, str] | None = None) -> Config:
         outbox_retention_seconds=_positive(env, "PATHWAYS_RETENTION_OUTBOX_DAYS", 7) * 86400,
         inbox_retention_seconds=_positive(env, "PATHWAYS_RETENTION_INBOX_DAYS", 7) * 86400,
         purge_interval_seconds=_positive(env, "PATHWAYS_PURGE_INTERVAL_SECONDS", 3600),
+        web_session_idle_minutes=_positive(env, "PATHWAYS_WEB_SESSION_IDLE_MINUTES", 30),
+        web_session_absolute_hours=_positive(env, "PATHWAYS_WEB_SESSION_ABSOLUTE_HOURS", 12),
     )
 
 

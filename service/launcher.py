@@ -4,7 +4,7 @@ What `make run` uses on a laptop; in production each process kind runs (and scal
 its own (see docker-compose.yml). Before any child starts, the embedded SQLite database is
 migrated and the broker's topology declared, once: the children declaring it at the same
 moment raced on the embedded transport, and one of them died. The URL (and the demo's
-tokens, when the demo is loaded here) are printed once `/readyz` answers, not before.
+tokens and sign-ins, when the demo is loaded here) are printed once `/readyz` answers, not before.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def run() -> int:
     try:
         _prepare(pathways)
         saved_tokens = demo_tokens.current(pathways)
+        sign_ins = demo_tokens.current_sign_ins(pathways)
     finally:
         pathways.dispose()
     base_url = local_url(os.environ["HOST"], os.environ.get("PORT", "8000"))
@@ -61,7 +62,7 @@ def run() -> int:
             exit_code = 1
             break
         if not announced and _ready(base_url):
-            print(banner(base_url, saved_tokens), flush=True)
+            print(banner(base_url, saved_tokens, sign_ins), flush=True)
             announced = True
         elif not announced and not warned and time.monotonic() - started > SLOW_START_SECONDS:
             print(f"pathways: {base_url}/readyz has not answered yet; still waiting", file=sys.stderr)
@@ -111,8 +112,11 @@ def _ready(base_url: str) -> bool:
         return False
 
 
-def banner(base_url: str, saved_tokens: dict[str, str]) -> str:
+def banner(base_url: str, saved_tokens: dict[str, str], sign_ins: dict[str, dict[str, str]] | None = None) -> str:
     lines = [f"Pathways is ready: {base_url}/api/v1  (docs: {base_url}/docs)"]
+    if sign_ins:
+        lines.append(f"Demo sign-ins for the pages at {base_url}/sign-in (kept beside the tokens):")
+        lines += [f"  {role:<11} {each['email']:<34} password {each['password']}" for role, each in sign_ins.items()]
     if saved_tokens:
         lines.append(f"Demo tokens (kept in {demo_tokens.FILE_NAME} in the data directory; "
                      "`pathways demo --reissue-tokens` replaces them):")

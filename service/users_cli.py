@@ -2,7 +2,8 @@
 
 `add-admin` gives an organisation a new admin (e.g. after it lost its last one); `reissue-token`
 gives a user a new token (lost or expired), refusing the old one at once. Each prints one JSON
-line with the token, which is shown only there.
+line with the token, which is shown only there. `set-password` gives a user a web password (forgotten,
+or never set), unlocks them and ends their web sessions.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from schemas.users import UserCreateSchema
 from service.bootstrap import bootstrap as build
 from service.domain.errors import DomainError
 from service.domain.roles import Role
-from service.services import users
+from service.services import accounts, users
 
 
 def _fail(error: dict) -> None:
@@ -25,7 +26,7 @@ def _fail(error: dict) -> None:
     sys.exit(1)
 
 
-@click.group("users", help="Recovery: add an admin, reissue a user's token.")
+@click.group("users", help="Recovery: add an admin, reissue a user's token, set a user's web password.")
 def users_group() -> None:
     pass
 
@@ -60,3 +61,22 @@ def reissue_token(org_slug: str, email: str) -> None:
         _fail({"error": error.detail, **error.extra})
     click.echo(json.dumps({"user_id": str(user.id), "email": user.email, "role": user.role, "token": token,
                            "expires_at": user.token_expires_at.isoformat()}))
+
+
+@users_group.command("set-password", help="Set a user's web password (asked for, or read from standard input when "
+                                          "it is not a terminal), unlock them and end their web sessions.")
+@click.argument("email")
+@click.option("--organisation", "organisation_slug", help="The organisation's slug, when the email is a user's "
+                                                          "in several.")
+def set_password(email: str, organisation_slug: str | None) -> None:
+    if sys.stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True, err=True)
+    else:  # a script pipes it in: the first line, without its line break
+        password = sys.stdin.readline().rstrip("\r\n")
+    pathways = build()
+    try:
+        user = accounts.set_password(pathways.uow(), email, password, organisation_slug)
+    except DomainError as error:
+        _fail({"error": error.detail, **error.extra})
+    click.echo(json.dumps({"user_id": str(user.id), "email": user.email, "role": user.role,
+                           "organisation_id": str(user.organisation_id), "password_set": True}))

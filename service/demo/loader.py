@@ -21,6 +21,9 @@ registration last (service.services.merges).
 Loading again creates nothing and keeps every demo user's token: one a user saved keeps
 working. On the embedded SQLite database the tokens are kept in plain text beside it (see
 service.demo.tokens), so that each run prints them again; `reissue_tokens` replaces them.
+Each demo user also gets a random web password (their sign-in on the pages), kept and shown the
+same way; a demo user without one (removed and made again, or from before passwords) gets one on
+the next load, and a password changed since is neither shown nor replaced.
 A first load that was interrupted is not resumed: delete the database (`make clean`) to
 start afresh.
 """
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import random
+import secrets
 import uuid
 from datetime import date, timedelta
 
@@ -53,8 +57,8 @@ from service.domain import placements as placement_rules
 from service.domain.enrolments import COMPLETED, DROPPED_OUT
 from service.domain.errors import Conflict, Unauthenticated
 from service.domain.roles import Principal, Role
-from service.services import (employers, enrolments, follow_ups, merges, organisations, outcomes, placements,
-                              projects, referrals, users, vacancies)
+from service.services import (accounts, employers, enrolments, follow_ups, merges, organisations, outcomes,
+                              passwords, placements, projects, referrals, users, vacancies)
 from service.services import tokens as token_digests
 from service.services import trainees as trainee_records  # `trainees` is the count load_demo takes
 
@@ -94,8 +98,9 @@ def load_demo(pathways: Pathways, *, trainees: int | None = None, seed: int = 14
     _replay(pathways, side, caseworker, employer_user, trainee_ids, employer_ids)
     _follow_up(pathways, caseworker, trainee_ids, seed, day)
     _merge_duplicates(pathways, caseworker, people, trainee_ids)
-    saved_tokens.save(pathways.config, tokens, programme.SLUG)
-    return {"organisation_id": str(organisation.id), "tokens": tokens, "unchanged": [],
+    sign_ins = _sign_ins(pathways, programme)
+    saved_tokens.save(pathways.config, tokens, programme.SLUG, sign_ins)
+    return {"organisation_id": str(organisation.id), "tokens": tokens, "sign_ins": sign_ins, "unchanged": [],
             "created": {"projects": len(project_ids), "cohorts": len(cohort_ids), "trainees": len(trainee_ids),
                         "enrolments": enrolled, "employers": len(employer_ids), "vacancies": len(side.vacancies),
                         "referrals": len(side.referrals), "placements": len(side.placements)}}
@@ -295,9 +300,33 @@ def _refresh(pathways: Pathways, reissue: bool, programme: Programme) -> dict:
             tokens[role] = _create_user(pathways, programme, admin, Role(role))
         elif employer_id is not None:
             tokens[role] = _create_user(pathways, programme, admin, Role.EMPLOYER, employer_id)
-    saved_tokens.save(pathways.config, tokens, programme.SLUG)
-    return {"organisation_id": str(organisation_id), "tokens": tokens, "unchanged": unchanged,
+    sign_ins = _sign_ins(pathways, programme)
+    saved_tokens.save(pathways.config, tokens, programme.SLUG, sign_ins)
+    return {"organisation_id": str(organisation_id), "tokens": tokens, "sign_ins": sign_ins, "unchanged": unchanged,
             "created": dict.fromkeys(CREATED, 0)}
+
+
+def _sign_ins(pathways: Pathways, programme: Programme) -> dict[str, dict[str, str]]:
+    """Each demo user's web sign-in: the saved one while it is still their password; a new random password for
+    a user without any; none shown for a user whose password was changed since (it is theirs now)."""
+    saved = saved_tokens.load_sign_ins(pathways.config, programme.SLUG)
+    with pathways.uow() as uow:
+        hashes = dict(uow.session.execute(
+            select(User.email, User.password_hash).join(Organisation, Organisation.id == User.organisation_id)
+            .where(Organisation.slug == programme.SLUG, User.active.is_(True),
+                   User.email.in_(programme.USERS.values()))).all())
+    sign_ins = {}
+    for role, email in programme.USERS.items():
+        if email not in hashes:  # an employer user of a demo loaded before the employer side
+            continue
+        kept = saved.get(role)
+        if hashes[email] is None:
+            password = secrets.token_urlsafe(12)  # 16 characters, 96 random bits
+            accounts.set_password(pathways.uow(), email, password, programme.SLUG)
+            sign_ins[role] = {"email": email, "password": password}
+        elif kept is not None and kept["email"] == email and passwords.verify(hashes[email], kept["password"]):
+            sign_ins[role] = kept
+    return sign_ins
 
 
 def _works(pathways: Pathways, token: str) -> bool:

@@ -20,10 +20,11 @@ from service.db.models.reference import OccupationSexShare
 from service.db.models.referrals import Referral
 from service.db.models.trainees import Trainee
 from service.db.models.users import User
+from service.db.models.web_accounts import UserInvitation, WebSession
 
 __all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
            "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState",
            "Milestone", "OccupationSexShare", "Organisation", "OrganisationGroup", "OutboxMessage", "Placement",
            "ProcessedEvent", "Project",
            "ReachCount", "ReachMember", "Referral", "Trainee", "TraineeDistinction", "TraineeDocument",
-           "TraineeMerge", "User", "Vacancy"]
+           "TraineeMerge", "User", "UserInvitation", "Vacancy", "WebSession"]
