@@ -10,6 +10,7 @@ from service.api import duplicates, funnel, groups, headers, ratelimit, referenc
 from service.api.context import EXTENSION
 from service.api.openapi import init_api
 from service.bootstrap import Pathways, bootstrap
+from service import web
 from service.config import Config
 
 API_BLUEPRINTS = (organisation.blp, groups.blp, users.blp, projects.blp, duplicates.blp, trainees.blp,
@@ -18,7 +19,8 @@ API_BLUEPRINTS = (organisation.blp, groups.blp, users.blp, projects.blp, duplica
 
 
 def create_app(config: Config | None = None, pathways: Pathways | None = None) -> Flask:
-    app = Flask(__name__)
+    # The pages' templates and static files (service/web), served at /static by Pathways itself: no CDN.
+    app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
     pathways = pathways or bootstrap(config)
     app.extensions[EXTENSION] = pathways
     app.config["MAX_CONTENT_LENGTH"] = pathways.config.max_content_length
@@ -32,4 +34,5 @@ def create_app(config: Config | None = None, pathways: Pathways | None = None) -
     app.register_blueprint(health.blp)
     prometheus.register(app)
     init_api(app, API_BLUEPRINTS)
+    web.register(app)
     return app

@@ -1,0 +1,39 @@
+"""The web application: server-rendered pages for people, beside the API, on the same use cases.
+
+Pages call service functions with the signed-in user's principal, exactly as the API's views do
+with a token's; they never call the API over HTTP. Every page works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from service.web import auth, csrf, errors, i18n, language, navigation
+from service.web import home
+
+BLUEPRINTS = (language.blp, home.blp)
+
+#: Pages show personal data: nothing is cached; only this origin's styles, no script, no framing.
+PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+               "base-uri 'none'; frame-ancestors 'none'")
+
+
+def _page_headers(response):
+    if auth.is_page_request():
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+        response.headers["X-Frame-Options"] = "DENY"
+    elif request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def register(app: Flask) -> None:
+    i18n.init(app)
+    auth.init(app)
+    csrf.init(app)
+    errors.register(app)
+    navigation.init(app)
+    app.after_request(_page_headers)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)

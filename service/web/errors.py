@@ -1,0 +1,68 @@
+"""Error pages: a person gets a page in their language, an API client keeps its problem+json.
+
+The API's handlers (service/api/errors.py) stay the application's; these wrap them and answer
+for page requests only, so a 404 under /api/ is still problem+json.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from service.api import errors as api_errors
+from service.domain import errors as domain
+from service.web.auth import is_page_request
+
+log = logging.getLogger(__name__)
+
+
+def _page(status: int, title: str, message: str):
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _domain_error(error: domain.DomainError):
+    if not is_page_request():
+        return api_errors.handle_domain_error(error)
+    if isinstance(error, domain.NotFound):
+        return _page(404, _("Not found"), _("This page does not exist, or it belongs to another organisation."))
+    if isinstance(error, (domain.Forbidden, domain.Unauthenticated)):
+        return _page(403, _("Not allowed"), _("Your role does not give access to this page."))
+    if isinstance(error, domain.Conflict):
+        return _page(409, _("Not possible now"), _("The record changed meanwhile or does not allow this step."))
+    return _page(400, _("Something is wrong with the request"), _("Go back, check the form and try again."))
+
+
+def _http_error(error: HTTPException):
+    if not is_page_request():
+        return api_errors.handle_http_exception(error)
+    status = error.code or 500
+    if status == 400 and error.description == "csrf":
+        return _page(400, _("The form has expired"),
+                     _("For your safety the form could not be sent. Go back, reload the page and send it again."))
+    if status == 404:
+        return _page(404, _("Not found"), _("This page does not exist, or it belongs to another organisation."))
+    if status == 405:
+        return _page(405, _("Not possible"), _("This address cannot be used that way."))
+    if status == 413:
+        return _page(413, _("Too large"), _("What was sent is larger than Pathways accepts."))
+    if status == 429:
+        return _page(429, _("Too many attempts"), _("Wait a minute and try again."))
+    if status >= 500:
+        return _unexpected(error)
+    return _page(status, _("Something is wrong with the request"), _("Go back, check the form and try again."))
+
+
+def _unexpected(error: Exception):
+    if not is_page_request():
+        return api_errors.handle_unexpected(error)
+    log.exception("unexpected error on a page", exc_info=error)
+    return _page(500, _("Something went wrong"), _("The error has been logged. Try again in a moment."))
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(domain.DomainError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

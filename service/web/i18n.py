@@ -1,0 +1,57 @@
+"""The pages' language: the user's choice, then the organisation's default, then the browser's.
+
+Flask-Babel reads every gettext domain of `service/translations` (one `.po` file per area:
+exports, labels, errors, the pages of each area), so each area keeps its own catalogue while a
+page sees one merged language. Dates, numbers and money are formatted with the same locale.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_babel import Babel, get_locale
+
+from service import translations
+
+#: The languages the pages speak; `translations.LANGUAGES` lists the catalogues on disk.
+LANGUAGES = ("en", "tr", "sv", "es")
+#: The language chosen in the menu, in this browser (service/web/language.py).
+LANGUAGE_COOKIE = "pathways_lang"
+#: What each language calls itself, for the language menu (never translated).
+NATIVE_NAMES = {"en": "English", "tr": "Türkçe", "sv": "Svenska", "es": "Español"}
+
+
+def _domains() -> list[str]:
+    """Every gettext domain with a catalogue in English, `messages` (the exports') first."""
+    names = {path.stem for path in translations.DIRECTORY.glob("en/LC_MESSAGES/*.po")}
+    return sorted(names, key=lambda name: (name != translations.DOMAIN, name))
+
+
+def supported(lang: str | None) -> str | None:
+    """`lang` (or its language part) when the pages speak it."""
+    code = (lang or "").replace("_", "-").split("-", 1)[0].strip().lower()
+    return code if code in LANGUAGES else None
+
+
+def select_locale() -> str:
+    """The user's own choice (saved with the account, else made in this browser's language menu),
+    else the organisation's language, else the browser's best match."""
+    session = g.get("web_session")
+    chosen = supported(session.locale) if session is not None else None
+    chosen = chosen or supported(request.cookies.get(LANGUAGE_COOKIE))
+    if chosen is None and session is not None:
+        chosen = supported(session.organisation_locale)
+    return chosen or request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def current_language() -> str:
+    return str(get_locale() or "en").split("_", 1)[0]
+
+
+def init(app: Flask) -> None:
+    domains = _domains()
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([str(translations.DIRECTORY)] * len(domains))
+    app.config["BABEL_DOMAIN"] = ";".join(domains)
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES,
+                                 NATIVE_NAMES=NATIVE_NAMES)

@@ -1,0 +1,89 @@
+"""The pages' foundation: error pages beside the API's problem+json, CSRF, the language, headers, CSV."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from service.web import forms, paging
+from schemas.trainees import TraineeCreateSchema
+
+
+@pytest.fixture(params=["sqlite"])
+def pathways(request, sqlite_pathways):
+    """These rules do not depend on the database: SQLite only keeps them quick."""
+    return sqlite_pathways
+
+
+def test_an_unknown_page_is_an_html_page_and_an_unknown_api_path_stays_problem_json(client):
+    page = client.get("/no-such-page", headers={"Accept-Language": "tr"})
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert '<html lang="tr">' in page.get_data(as_text=True)
+    assert "Bulunamadı" in page.get_data(as_text=True)
+    api = client.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+
+
+def test_a_page_asks_to_sign_in_and_comes_back_after(client):
+    answer = client.get("/people?q=ay")
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("/sign-in?next=")
+    assert "%2Fpeople%3Fq%3Day" in answer.headers["Location"]
+
+
+@pytest.mark.parametrize("header, expected", [("sv-SE,sv;q=0.9", "sv"), ("es-CO", "es"), ("fr, tr;q=0.5", "tr"),
+                                              ("fr", "en"), ("", "en")])
+def test_the_browser_language_is_used_when_nobody_chose_one(client, header, expected):
+    page = client.get("/sign-in", headers={"Accept-Language": header})
+    assert f'<html lang="{expected}">' in page.get_data(as_text=True)
+
+
+def test_the_language_menu_choice_beats_the_browser_and_returns_only_to_local_pages(client):
+    chosen = client.get("/language/es?next=/sign-in", headers={"Accept-Language": "tr"})
+    assert chosen.status_code == 302 and chosen.headers["Location"] == "/sign-in"
+    page = client.get("/sign-in", headers={"Accept-Language": "tr"})
+    assert '<html lang="es">' in page.get_data(as_text=True)
+    elsewhere = client.get("/language/sv?next=https://evil.example/")
+    assert elsewhere.headers["Location"] == "/"
+    assert client.get("/language/xx").status_code == 404
+
+
+def test_a_form_without_its_csrf_token_is_refused_and_explained(client):
+    answer = client.post("/sign-in", data={"email": "a@example.org", "password": "x" * 12},
+                         headers={"Accept-Language": "sv"})
+    assert answer.status_code == 400 and answer.mimetype == "text/html"
+    assert "Formuläret" in answer.get_data(as_text=True)
+
+
+def test_pages_are_never_cached_framed_or_given_scripts(client):
+    page = client.get("/sign-in")
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "script-src" not in page.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    style = client.get("/static/pathways.css")
+    style.close()
+    assert style.status_code == 200 and style.mimetype == "text/css"
+
+
+def test_a_form_is_read_with_the_api_schema_blanks_left_out_and_lists_kept():
+    submitted = MultiDict([("given_name", " Ayşe "), ("family_name", ""), ("vulnerable_groups", "women"),
+                           ("vulnerable_groups", "rural"), ("consent", "on")])
+    document = forms.document(TraineeCreateSchema(), submitted)
+    assert document["given_name"] == "Ayşe"
+    assert "family_name" not in document
+    assert document["vulnerable_groups"] == ["women", "rural"]
+    assert document["consent"] is True
+
+
+def test_nested_messages_become_form_field_names():
+    assert forms.flatten({"documents": {0: {"number": ["Bad."]}}, "sex": ["Must be one of."]}) == {
+        "documents-0-number": ["Bad."], "sex": ["Must be one of."]}
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text(app):
+    with app.test_request_context("/"):
+        body = paging.csv_response("x.csv", ["name", "n"], [["=HYPERLINK(1)", -3], ["Ñandú İı", None]])
+    text = body.get_data(as_text=True)
+    assert text.startswith("\ufeffname,n")
+    assert "'=HYPERLINK(1)" in text and ",-3" in text and "Ñandú İı," in text
