@@ -11,6 +11,7 @@ from flask import Flask, g, request
 from flask_babel import Babel, get_locale
 
 from service import translations
+from service.translations import labels
 
 #: The languages the pages speak; `translations.LANGUAGES` lists the catalogues on disk.
 LANGUAGES = ("en", "tr", "sv", "es")
@@ -47,6 +48,16 @@ def current_language() -> str:
     return str(get_locale() or "en").split("_", 1)[0]
 
 
+def label(kind: str, value: object) -> str:
+    """The label of a value (a sex, a status, a reason...) in the page's language."""
+    return labels.label(kind, value, current_language())
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    """(value, label) of every value of a kind, in the page's language, for a select."""
+    return labels.choices(kind, current_language())
+
+
 def init(app: Flask) -> None:
     domains = _domains()
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([str(translations.DIRECTORY)] * len(domains))
@@ -54,4 +65,4 @@ def init(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES,
-                                 NATIVE_NAMES=NATIVE_NAMES)
+                                 NATIVE_NAMES=NATIVE_NAMES, label=label, choices=choices)
