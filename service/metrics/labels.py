@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from service.domain import metrics as catalogue
 from service.translations import N_, translate
+from service.translations.labels import LABELS, label
 
 #: Column keys: the dimensions of a breakdown, the figures of reach and outcomes (both labelled
 #: in the metrics catalogue), and the columns of the other tables.
@@ -73,44 +74,18 @@ _HIDDEN_MARKER = N_("[c]")
 _HIDDEN_NOTE = N_("[c] = hidden to protect the people counted: a count of 1 to {largest} people (the minimum "
                   "cell size is {size}), or a figure from which one could be worked out. Totals are exact.")
 
-#: Categorical values of the dimensions a person is described by.
+#: Categorical values of the dimensions a person is described by are labelled by the one catalogue of values
+#: (service.translations.labels, whose kinds are these dimensions' names); here only what exports alone show.
+_PERSON_KINDS = ("sex", "vulnerable_group", "settlement_type", "labour_status", "education_level")
 _PERSON_VALUES: Mapping[str, Mapping[str, str]] = {
-    "sex": {
-        "female": N_("Female"),
-        "male": N_("Male"),
-        "non_binary": N_("Non-binary"),
-        "undisclosed": N_("Not disclosed"),
-        "other": N_("Other"),
-    },
+    # Records of release 0007 and before said `other`; exports of figures from then may still hold it.
+    "sex": {"other": N_("Other")},
     # Age bands ("18-24", "55+") read the same in every language: they are shown as they are.
-    "vulnerable_group": {
-        "roma": N_("Roma"),
-        "disability": N_("Person with a disability"),
-        "refugee": N_("Refugee"),
-        "single_parent": N_("Single parent"),
-        "neet": N_("NEET (not in employment, education or training)"),
-        "migrant": N_("Migrant"),
-        "housing_exclusion": N_("Homeless or affected by housing exclusion"),
-        "none": N_("None of these groups"),
-    },
-    "settlement_type": {
-        "urban": N_("Urban"),
-        "rural": N_("Rural"),
-    },
-    "labour_status": {
-        "unemployed": N_("Unemployed"),
-        "long_term_unemployed": N_("Long-term unemployed"),
-        "inactive": N_("Inactive"),
-        "employed": N_("Employed"),
-        "in_education": N_("In education"),
-    },
-    "education_level": {
-        "primary_or_less": N_("Primary or less"),
-        "lower_secondary": N_("Lower secondary"),
-        "upper_secondary": N_("Upper secondary"),
-        "tertiary": N_("Tertiary"),
-    },
+    # A breakdown's cell of the people in no group.
+    "vulnerable_group": {"none": N_("None of these groups")},
 }
+#: Dimensions labelled by the catalogue of values: the person's, and a follow-up's statuses.
+_CATALOGUED = frozenset({*_PERSON_KINDS, "employment_status", "follow_up_status"})
 
 _VALUES: Mapping[str, Mapping[str, str]] = {
     **_PERSON_VALUES,
@@ -123,23 +98,6 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
         "gaps": N_("Gender gaps"),
         "indicators": N_("Indicators"),
         "checkpoints": N_("Checkpoints"),
-    },
-    # A follow-up's recorded status: unemployed and inactive differ in looking for work (ILO).
-    "employment_status": {
-        "employed": N_("Employed"),
-        "self_employed": N_("Self-employed"),
-        "unemployed": N_("Unemployed (looking for work)"),
-        "in_education": N_("In education or training"),
-        "inactive": N_("Inactive (not looking for work)"),
-        "unknown": N_("Unknown"),
-    },
-    # A follow-up checkpoint as shown by today (service.domain.follow_ups.shown_status).
-    "follow_up_status": {
-        "scheduled": N_("Scheduled"),
-        "due": N_("Due"),
-        "overdue": N_("Overdue"),
-        "recorded": N_("Recorded"),
-        "unreachable": N_("Unreachable"),
     },
     "checkpoint": {
         "upon_leaving": N_("Upon leaving (within 4 weeks)"),
@@ -205,7 +163,7 @@ def _dotted_label(parts: list[str], locale: str) -> str:
 
 def _pair(key: str) -> tuple[str, str] | None:
     """`female_non_binary` -> ("female", "non_binary"): two sexes, in the order of the figures."""
-    sexes = _PERSON_VALUES["sex"]
+    sexes = (*LABELS["sex"], *_PERSON_VALUES["sex"])
     for first in sexes:
         if key.startswith(first + "_") and key[len(first) + 1:] in sexes:
             return first, key[len(first) + 1:]
@@ -236,6 +194,8 @@ def value_label(dimension: str, value: object, locale: str) -> str:
         return ", ".join(value_label(dimension, item, locale) for item in value)
     if not isinstance(value, str):
         return str(value)
+    if dimension in _CATALOGUED and value in LABELS[dimension]:
+        return label(dimension, value, locale)
     msgid = _VALUES.get(dimension, {}).get(value) or _REGISTERED_VALUES.get(dimension, {}).get(value)
     if msgid is None and dimension == "pair" and _pair(value):
         return column_label(value, locale)
@@ -244,6 +204,9 @@ def value_label(dimension: str, value: object, locale: str) -> str:
     if msgid is None and dimension == "value":
         # A share target's value belongs to the dimension in its row, which a cell does not
         # know; the person dimensions share no value, so the first match is the only one.
+        kind = next((kind for kind in _PERSON_KINDS if value in LABELS[kind]), None)
+        if kind:
+            return label(kind, value, locale)
         msgid = next((values[value] for values in _PERSON_VALUES.values() if value in values), None)
     if msgid is None and value == "total":
         msgid = _TOTAL
