@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from service.api import errors as api_errors
+from service.api.outage import DATABASE_UNAVAILABLE
 from service.domain import errors as domain
 from service.web.auth import is_page_request
 
@@ -62,7 +63,28 @@ def _unexpected(error: Exception):
     return _page(500, _("Something went wrong"), _("The error has been logged. Try again in a moment."))
 
 
+def _wrap_unavailable(api_handler):
+    """The API's outage handler keeps its log and its problem+json; a page reader gets a page and the
+    same Retry-After."""
+
+    def unavailable(error: Exception):
+        answer = api_handler(error)
+        if not is_page_request():
+            return answer
+        body, status = _page(503, _("Pathways is unavailable for a moment"),
+                             _("Its database cannot be reached right now, so what you sent has not been saved. "
+                               "Go back and send it again in a few seconds."))
+        return body, status, {"Retry-After": answer.headers.get("Retry-After", "5")}
+
+    return unavailable
+
+
 def register(app: Flask) -> None:
+    """After the API's handlers (service/app.py registers those first): these answer page requests."""
+    handlers = app.error_handler_spec[None][None]
+    for error_class in DATABASE_UNAVAILABLE:
+        if error_class in handlers:
+            app.register_error_handler(error_class, _wrap_unavailable(handlers[error_class]))
     app.register_error_handler(domain.DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

@@ -87,3 +87,20 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text(app):
     text = body.get_data(as_text=True)
     assert text.startswith("\ufeffname,n")
     assert "'=HYPERLINK(1)" in text and ",-3" in text and "Ñandú İı," in text
+
+
+def test_a_page_during_a_database_outage_is_a_page_with_retry_after_and_the_api_keeps_problem_json():
+    from service.app import create_app
+    from service.config import Config
+    from tests.conftest import TEST_KEYS
+
+    nowhere = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere?connect_timeout=2"
+    unreachable = Config(database_url=nowhere, **TEST_KEYS)
+    client = create_app(unreachable).test_client()
+    client.set_cookie("pathways_session", "some-session")
+    page = client.get("/", headers={"Accept-Language": "es"})
+    assert page.status_code == 503 and page.mimetype == "text/html"
+    assert page.headers["Retry-After"] == "5"
+    assert "no está disponible" in page.get_data(as_text=True)
+    api = client.get("/api/v1/projects", headers={"Authorization": "Bearer x"})
+    assert api.status_code == 503 and api.mimetype == "application/problem+json"
