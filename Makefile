@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 export PATHWAYS_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run lint test bench demo clean chromium
+.PHONY: install run lint test bench demo clean chromium messages
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,15 @@ install: $(BIN)/.installed $(CATALOGUES)
 
 %.mo: %.po $(BIN)/.installed
 	$(BIN)/pybabel -q compile -i $< -o $@
+
+## The msgids to translate, for translators: var/messages.pot (every msgid the code and the templates mark,
+## mapped by babel.cfg) and var/labels.pot (the labels of values, each with its kind as context).
+## tests/unit/test_translations_complete.py names what a language lacks.
+messages: $(BIN)/.installed
+	mkdir -p var
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -k Msg \
+		--project Pathways --sort-by-file -o var/messages.pot .
+	$(BIN)/python -m service.translations.labels > var/labels.pot
 
 ## The whole system on the embedded default (SQLite, Kombu's SQLite transport) with demo data:
 ## the API under gunicorn, the relay and the workers, stopped together with Ctrl-C. The demo is

@@ -117,3 +117,28 @@ def label(kind: str, value: object, locale: str | None) -> str:
 def choices(kind: str, locale: str | None) -> list[tuple[str, str]]:
     """(value, label) of every value of a kind in the domain's order, for a form's select."""
     return [(value, label(kind, value, locale)) for value in LABELS.get(kind, {})]
+
+
+def template() -> bytes:
+    """The labels as a `.pot` file for translators (`make messages`): each msgid with its kind as context,
+    the value it labels as a comment; the domain's own labels are left to the code's extraction."""
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    pot = Catalog(domain="labels", project="Pathways", fuzzy=False)
+    for kind, values in LABELS.items():
+        if context(kind) is None:
+            continue
+        for value, msgid in values.items():
+            pot.add(msgid, context=kind, auto_comments=[f"{kind}: {value}"])
+    out = io.BytesIO()
+    write_po(out, pot, width=120, sort_output=False)
+    return out.getvalue()
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.buffer.write(template())
