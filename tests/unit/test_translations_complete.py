@@ -165,6 +165,18 @@ def test_the_four_languages_each_have_a_catalogue_of_every_domain():
         assert domains[lang] == domains["en"], f"{lang} has the domains {sorted(domains[lang])}, en {domains['en']}"
 
 
+#: `label("kind", ...)` in templates, `labels.label("kind", ...)` in code (not SQLAlchemy's `.label("name")`).
+_KIND_USED = re.compile(r"""(?:(?<![\w.])|\blabels\.)(?:label|choices)\(\s*["']([a-z_]+)["']""")
+
+
+def test_every_kind_of_label_the_pages_ask_for_exists():
+    """`label("enrolment_stauts", ...)` would show every value as its key: a kind must be one of LABELS."""
+    asked = {(match.group(1), f"{path.relative_to(ROOT)}")
+             for pattern in ("service/**/*.py", "service/web/templates/**/*.html") for path in ROOT.glob(pattern)
+             for match in _KIND_USED.finditer(path.read_text(encoding="utf-8"))}
+    assert sorted((kind, where) for kind, where in asked if kind not in LABELS) == []
+
+
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_msgid_has_a_translation(lang):
     lacking = missing(lang, USED, catalogues(lang))
