@@ -1,0 +1,297 @@
+"""A person's page: their details (and editing them), enrolments, referrals, placements, follow-ups, and
+the caseworker's actions on them (enrol, complete, drop out, refer to an open vacancy, record a job found).
+
+Every action is a small form posted to its own address and read with the API's schema for the same
+step; it calls the same use case as the API, then redirects back to the page with a message (so a
+reload never sends it twice). A refused action shows the page again with the messages beside the
+fields of that form, in the reader's language, and what was typed kept. Reading needs the roles
+that read the programme (managers too); acting needs the roles that write casework, as in the API.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import marshmallow as ma
+from babel import Locale
+from babel.numbers import NumberFormatError, parse_decimal
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_currency, format_date
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from schemas.base import BaseSchema
+from schemas.enrolments import CompleteSchema, DropOutSchema, EnrolmentCreateSchema
+from schemas.placements import PlacementCreateSchema, ReferralCreateSchema
+from schemas.trainees import TraineePatchSchema
+from service.api import context
+from service.domain import enrolments as enrolment_rules
+from service.domain import people
+from service.domain.errors import Conflict, NotFound, ValidationFailed
+from service.domain.money import CURRENCIES
+from service.domain.names import words
+from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
+from service.services import enrolments, person_file, placements, referrals, trainees
+from service.translations import labels, translate
+from service.web import forms
+from service.web.auth import page_requires
+from service.web.i18n import current_language
+
+blp = Blueprint("person", __name__, url_prefix="/people")
+
+#: The details the edit form changes: those PATCH /trainees/{id} takes (identity stays fixed).
+EDITABLE = ("given_name", "family_name", "sex", "phone", "email", "district", "settlement_type",
+            "education_level", "labour_status", "vulnerable_groups", "citizenship")
+#: Details a person may be left without: emptied in the form, they are removed (null), not kept.
+CLEARABLE = ("phone", "email", "district", "citizenship")
+#: Where a record named by a form but missing (another organisation's, or gone meanwhile) is reported.
+MISSING_FIELD = {"Project": "project_id", "Cohort": "cohort_id", "Vacancy": "vacancy_id", "Employer": "employer_id"}
+#: Reasons of a drop-out: every exit reason but a completed course (DropOutSchema's choices).
+DROP_OUT_REASONS = tuple(reason for reason in enrolment_rules.EXIT_REASONS if reason != "completed_course")
+
+
+class VacancyChoiceSchema(BaseSchema):
+    """The vacancy of a referral: the API takes it in the path (POST /vacancies/{id}/referrals)."""
+
+    vacancy_id = ma.fields.UUID(required=True)
+
+
+@blp.context_processor
+def _helpers():
+    lang = current_language()
+    return {
+        "group_label": lambda entry: entry.labels.get(lang) or translate(lang, entry.labels.get("en", entry.key)),
+        "date": lambda day: format_date(day, "medium") if day else "",
+        "money": lambda amount, currency: format_currency(amount, currency) if amount is not None else "",
+    }
+
+
+def _options(choices: person_file.Choices | None) -> dict[str, list[tuple[str, str]]]:
+    """The (value, label) options of the action forms' selects."""
+    if choices is None:
+        return {}
+    lang = current_language()
+
+    def since(day) -> str:
+        return f" ({format_date(day, 'medium')})" if day else ""
+
+    return {
+        "projects": [(str(p.id), f"{p.code} · {p.name}") for p in choices.projects],
+        "cohorts": [(str(c.id), f"{code} · {c.name}{since(c.starts_on)}") for c, code in choices.cohorts],
+        "vacancies": [(str(v.id), f"{v.title} · {employer}" + (
+            f" ({_('closes %(day)s', day=format_date(v.closes_on, 'medium'))})" if v.closes_on else ""))
+            for v, employer in choices.vacancies],
+        "employers": [(str(e.id), e.name) for e in choices.employers],
+        "currencies": [(code, code) for code in sorted(CURRENCIES)],
+        "drop_out_reasons": [(reason, labels.label("exit_reason", reason, lang)) for reason in DROP_OUT_REASONS],
+    }
+
+
+# --- reading ------------------------------------------------------------------------------------------
+
+
+def _page(trainee_id: uuid.UUID, forms_shown: dict[str, forms.Form] | None = None, status: int = 200):
+    """The person's page; `forms_shown` holds a refused form (its values and messages) by its name."""
+    file = person_file.read(context.uow(), g.principal, trainee_id)
+    return render_template("person/show.html", file=file, person=file.trainee, forms=forms_shown or {},
+                           can_act=file.choices is not None, options=_options(file.choices)), status
+
+
+@blp.get("/<uuid:trainee_id>")
+@page_requires(PROGRAMME_READERS)
+def show(trainee_id: uuid.UUID):
+    return _page(trainee_id)
+
+
+# --- details ------------------------------------------------------------------------------------------
+
+
+def _current_values(trainee) -> MultiDict:
+    values = MultiDict()
+    for name in EDITABLE:
+        value = getattr(trainee, name)
+        if name == "vulnerable_groups":
+            for key in value or ():
+                values.add(name, key)
+        else:
+            values.add(name, "" if value is None else str(value))
+    return values
+
+
+def _read(schema: ma.Schema, submitted: MultiDict, *, names: tuple[str, ...] | None = None,
+          clear: tuple[str, ...] = (), whole_numbers: tuple[str, ...] = ()) -> tuple[dict | None, forms.Form]:
+    """`forms.read`, and what a form's text cannot say as JSON does: a field emptied in `clear` is removed
+    (null, not left as it was); a field of `whole_numbers` typed as digits is the number (the API's
+    integers refuse text, as JSON's "40" is no number)."""
+    form = forms.Form(values=MultiDict(submitted))
+    document = forms.document(schema, submitted, names)
+    for name in clear:
+        if name in submitted and not submitted.get(name, "").strip():
+            document[name] = None
+    for name in whole_numbers:
+        if isinstance(document.get(name), str) and document[name].isascii() and document[name].isdigit():
+            document[name] = int(document[name])
+    try:
+        return schema.load(document), form
+    except ma.ValidationError as error:
+        return None, form.fail(error)
+
+
+def _edit_page(file: person_file.PersonFile, form: forms.Form, status: int = 200):
+    lang = current_language()
+    held = set(file.trainee.vulnerable_groups or ())
+    # Active groups are offered; a retired one stays offered only to a person who has it.
+    group_options = [(entry.key, entry.labels.get(lang) or translate(lang, entry.labels.get("en", entry.key)))
+                     for entry in file.groups if entry.active or entry.key in held]
+    names = Locale.parse(lang).territories
+    countries = sorted(((code, names.get(code, code)) for code in people.COUNTRY_CODES),
+                       key=lambda option: words(option[1]))
+    return render_template("person/edit.html", file=file, person=file.trainee, form=form,
+                           group_options=group_options, countries=countries), status
+
+
+@blp.route("/<uuid:trainee_id>/edit", methods=["GET", "POST"])
+@page_requires(CASEWORK_WRITERS)
+def edit(trainee_id: uuid.UUID):
+    file = person_file.read(context.uow(), g.principal, trainee_id)
+    if request.method == "GET":
+        return _edit_page(file, forms.Form(values=_current_values(file.trainee)))
+    changes, form = _read(TraineePatchSchema(), request.form, names=EDITABLE + ("confirm_sex_mismatch",),
+                          clear=CLEARABLE)
+    if changes is not None:
+        try:
+            trainees.update(context.uow(), g.principal, trainee_id, changes, context.pathways().vault)
+        except ValidationFailed as error:
+            form.fail(error)
+        else:
+            flash(_("The details are saved."), "success")
+            return redirect(url_for("person.show", trainee_id=trainee_id))
+    return _edit_page(file, form, 422)
+
+
+# --- actions ------------------------------------------------------------------------------------------
+
+
+def _refused(form: forms.Form, error: Exception, conflict_field: str = forms.FORM_WIDE) -> forms.Form:
+    """A use case's refusal as messages of the form: a broken rule beside its field, a conflict beside
+    `conflict_field`, a chosen record that is missing beside the field that named it."""
+    if isinstance(error, ValidationFailed):
+        return form.fail(error)
+    if isinstance(error, NotFound):
+        label = getattr(error.detail, "params", {}).get("label")
+        if label not in MISSING_FIELD:
+            raise error  # the person (or their enrolment) itself: the 404 page
+        return form.fail({MISSING_FIELD[label]: [error.detail]})
+    if isinstance(error, Conflict):
+        field = "cohort_id" if "cohort_id" in error.extra else conflict_field
+        return form.fail({field: [error.detail]})
+    raise error
+
+
+def _done(trainee_id: uuid.UUID, message: str, anchor: str):
+    flash(message, "success")
+    return redirect(url_for("person.show", trainee_id=trainee_id, _anchor=anchor))
+
+
+def _with(submitted, **values) -> MultiDict:
+    merged = MultiDict(submitted)
+    for name, value in values.items():
+        merged[name] = value
+    return merged
+
+
+@blp.post("/<uuid:trainee_id>/enrolments")
+@page_requires(CASEWORK_WRITERS)
+def enrol(trainee_id: uuid.UUID):
+    data, form = forms.read(EnrolmentCreateSchema(), _with(request.form, trainee_id=str(trainee_id)))
+    if data is not None:
+        try:
+            enrolments.enrol(context.uow(), g.principal, data)
+        except (ValidationFailed, Conflict, NotFound) as error:
+            _refused(form, error, conflict_field="project_id")
+        else:
+            return _done(trainee_id, _("Enrolled."), "enrolments")
+    return _page(trainee_id, {"enrol": form}, 422)
+
+
+def _own_enrolment(trainee_id: uuid.UUID, enrolment_id: uuid.UUID) -> None:
+    """The enrolment is this person's (another person's, or another organisation's, is not found here)."""
+    enrolment = enrolments.get(context.uow(), g.principal, enrolment_id)
+    if enrolment.trainee_id != trainee_id:
+        raise NotFound(_("Not found"))
+
+
+@blp.post("/<uuid:trainee_id>/enrolments/<uuid:enrolment_id>/complete")
+@page_requires(CASEWORK_WRITERS)
+def complete(trainee_id: uuid.UUID, enrolment_id: uuid.UUID):
+    _own_enrolment(trainee_id, enrolment_id)
+    data, form = forms.read(CompleteSchema(), request.form)
+    if data is not None:
+        try:
+            enrolments.complete(context.uow(), g.principal, enrolment_id, data)
+        except (ValidationFailed, Conflict) as error:
+            _refused(form, error)
+        else:
+            return _done(trainee_id, _("The enrolment is completed."), f"enrolment-{enrolment_id}")
+    return _page(trainee_id, {f"complete-{enrolment_id}": form}, 422)
+
+
+@blp.post("/<uuid:trainee_id>/enrolments/<uuid:enrolment_id>/drop-out")
+@page_requires(CASEWORK_WRITERS)
+def drop_out(trainee_id: uuid.UUID, enrolment_id: uuid.UUID):
+    _own_enrolment(trainee_id, enrolment_id)
+    data, form = forms.read(DropOutSchema(), request.form)
+    if data is not None:
+        try:
+            enrolments.drop_out(context.uow(), g.principal, enrolment_id, data)
+        except (ValidationFailed, Conflict) as error:
+            _refused(form, error)
+        else:
+            return _done(trainee_id, _("The drop-out is recorded."), f"enrolment-{enrolment_id}")
+    return _page(trainee_id, {f"drop-out-{enrolment_id}": form}, 422)
+
+
+@blp.post("/<uuid:trainee_id>/referrals")
+@page_requires(CASEWORK_WRITERS)
+def refer(trainee_id: uuid.UUID):
+    chosen, form = forms.read(VacancyChoiceSchema(), request.form)
+    data, body = forms.read(ReferralCreateSchema(), _with(request.form, trainee_id=str(trainee_id)))
+    form.errors.update(body.errors)
+    if chosen is not None and data is not None:
+        try:
+            referrals.refer(context.uow(), g.principal, chosen["vacancy_id"], data)
+        except (ValidationFailed, Conflict, NotFound) as error:
+            _refused(form, error, conflict_field="vacancy_id")
+        else:
+            return _done(trainee_id, _("The referral is recorded."), "referrals")
+    return _page(trainee_id, {"refer": form}, 422)
+
+
+def _amount(text: str) -> str:
+    """A wage as typed in the reader's language (25.000,50 in Turkish, 25 000,50 in Swedish) as the
+    API's decimal string; text that is no number goes to the schema as typed, to be refused there."""
+    try:
+        amount = parse_decimal(text.strip(), locale=current_language(), strict=True)
+    except (NumberFormatError, ValueError):
+        return text
+    return format(amount, "f") if isinstance(amount, Decimal) else text
+
+
+@blp.post("/<uuid:trainee_id>/placements")
+@page_requires(CASEWORK_WRITERS)
+def record_job(trainee_id: uuid.UUID):
+    submitted = _with(request.form, trainee_id=str(trainee_id))
+    if submitted.get("wage_monthly", "").strip():
+        submitted["wage_monthly"] = _amount(submitted["wage_monthly"])
+    data, form = _read(PlacementCreateSchema(), submitted, whole_numbers=("hours_per_week",))
+    form.values["wage_monthly"] = request.form.get("wage_monthly", "")  # shown again as typed
+    if data is not None:
+        data.pop("vacancy_id", None)  # a job found without a referral: no vacancy of ours
+        try:
+            placements.create(context.uow(), g.principal, data)
+        except (ValidationFailed, Conflict, NotFound) as error:
+            _refused(form, error)
+        else:
+            return _done(trainee_id, _("The job is recorded."), "placements")
+    return _page(trainee_id, {"job": form}, 422)

@@ -1,0 +1,261 @@
+"""A person's page: details and their editing, enrolments, referrals, jobs and the follow-up timeline, and the
+caseworker's actions on it (enrol, complete, drop out, refer, record a job), as each role and organisation."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from service.domain.roles import Role
+from tests import factories
+from tests.api.helpers import create_employer, enrol, ok, register_trainee, url
+
+
+def text_of(response) -> str:
+    """The page's text without tags, entities read, spaces collapsed: what a reader sees."""
+    body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return " ".join(html.unescape(body).split())
+
+
+def today() -> date:
+    return date.today()
+
+
+def days_ago(days: int) -> str:
+    return (today() - timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def world(client, tenant, programme):
+    """The programme's person enrolled (in its cohort), an employer with an open vacancy."""
+    admin = tenant.headers[Role.ADMIN]
+    trainee = programme["trainee"]
+    enrolment = enrol(client, admin, trainee["id"], programme["project"]["id"],
+                      cohort_id=programme["cohort"]["id"], enrolled_on=days_ago(120))
+    employer = create_employer(client, admin)
+    vacancy = ok(client.post(url("/vacancies"), headers=admin, json={
+        "employer_id": employer["id"], "title": "Commis cook", "occupation": "5120", "positions": 2,
+        "wage_monthly": "28500.00", "currency": "TRY", "contract_type": "permanent", "district": "Konak",
+        "closes_on": (today() + timedelta(days=60)).isoformat()}), 201)
+    return {**programme, "enrolment": enrolment, "employer": employer, "vacancy": vacancy}
+
+
+def page_of(browser, trainee_id: str):
+    return browser.get(f"/people/{trainee_id}")
+
+
+def test_the_page_shows_each_section_with_labels_in_the_readers_language(sign_in, world):
+    browser = sign_in(Role.CASEWORKER, language="tr")
+    page = page_of(browser, world["trainee"]["id"])
+    assert page.status_code == 200
+    seen = text_of(page)
+    assert "Ayşe Yılmaz" in seen
+    for heading in ("Bilgiler", "Kayıtlar", "Yönlendirmeler", "İşler", "İzlemeler"):
+        assert heading in seen, heading
+    assert world["project"]["code"] in seen and world["cohort"]["name"] in seen
+    assert "Kadın" in seen  # the sex, labelled in Turkish
+    assert "Kayıtlı" in seen  # the enrolment's state
+    for form in ("enrolments", "referrals", "placements", "/complete", "/drop-out"):
+        assert f'/people/{world["trainee"]["id"]}/{form}' in page.get_data(as_text=True) or form.startswith("/"), form
+    assert "Commis cook" in page.get_data(as_text=True)  # the open vacancy is offered
+
+
+def test_enrolling_shows_the_new_enrolment_after_the_redirect(client, sign_in, tenant, world):
+    second = ok(client.post(url("/projects"), json=factories.project_body(), headers=tenant.headers[Role.ADMIN]),
+                201)
+    browser = sign_in(Role.CASEWORKER)
+    trainee_id = world["trainee"]["id"]
+    sent = browser.post_form(f"/people/{trainee_id}/enrolments", {
+        "project_id": second["id"], "cohort_id": "", "enrolled_on": days_ago(3),
+        "labour_status_at_entry": "long_term_unemployed"})
+    assert sent.status_code == 302 and sent.headers["Location"].startswith(f"/people/{trainee_id}")
+    page = browser.get(sent.headers["Location"])
+    assert "Enrolled." in text_of(page)
+    assert second["code"] in text_of(page)
+    stored = ok(client.get(url("/enrolments"), query_string={"trainee_id": trainee_id, "project_id": second["id"]},
+                           headers=tenant.headers[Role.ADMIN]))["items"]
+    assert [item["labour_status_at_entry"] for item in stored] == ["long_term_unemployed"]
+
+
+def test_completing_shows_the_state_and_the_follow_up_timeline(client, sign_in, tenant, world, drain):
+    browser = sign_in(Role.CASEWORKER, language="es")
+    trainee_id, enrolment_id = world["trainee"]["id"], world["enrolment"]["id"]
+    sent = browser.post_form(f"/people/{trainee_id}/enrolments/{enrolment_id}/complete",
+                             {"exited_on": days_ago(10), "qualification_gained": "true"})
+    assert sent.status_code == 302
+    drain()  # the outcomes consumer schedules the follow-ups of the exit
+    seen = text_of(browser.get(f"/people/{trainee_id}"))
+    assert "Finalizada" in seen or "Completada" in seen or "Completado" in seen, seen
+    # exit checkpoint due now (in its 28-day window), month 6 and month 12 still ahead
+    timeline = seen[seen.index("Seguimientos"):]
+    assert timeline.count("Programado") + timeline.count("Programada") == 2, timeline
+    assert "Pendiente" in timeline, timeline
+    items = ok(client.get(url("/follow-ups"), query_string={"trainee_id": trainee_id},
+                          headers=tenant.headers[Role.ADMIN]))["items"]
+    assert sorted(item["status"] for item in items) == ["due", "scheduled", "scheduled"]
+
+
+def test_dropping_out_records_the_reason(client, sign_in, tenant, world):
+    browser = sign_in(Role.CASEWORKER)
+    trainee_id, enrolment_id = world["trainee"]["id"], world["enrolment"]["id"]
+    sent = browser.post_form(f"/people/{trainee_id}/enrolments/{enrolment_id}/drop-out",
+                             {"exited_on": days_ago(5), "reason": "found_job"})
+    assert sent.status_code == 302
+    seen = text_of(browser.get(sent.headers["Location"]))
+    assert "Dropped out" in seen and "Found a job" in seen
+    stored = ok(client.get(url(f"/enrolments/{enrolment_id}"), headers=tenant.headers[Role.ADMIN]))
+    assert (stored["status"], stored["exit_reason"], stored["exited_on"]) == ("dropped_out", "found_job", days_ago(5))
+
+
+def test_referring_to_an_open_vacancy(client, sign_in, tenant, world):
+    browser = sign_in(Role.CASEWORKER)
+    trainee_id = world["trainee"]["id"]
+    sent = browser.post_form(f"/people/{trainee_id}/referrals",
+                             {"vacancy_id": world["vacancy"]["id"], "note": "Worked in a hotel kitchen."})
+    assert sent.status_code == 302
+    seen = text_of(browser.get(sent.headers["Location"]))
+    assert "The referral is recorded." in seen
+    referrals = seen[seen.index("Referrals"):seen.index("Jobs")]
+    assert "Commis cook" in referrals and world["employer"]["name"] in referrals and "Referred" in referrals
+    stored = ok(client.get(url("/referrals"), query_string={"trainee_id": trainee_id},
+                           headers=tenant.headers[Role.ADMIN]))["items"]
+    assert [(item["vacancy_id"], item["note"]) for item in stored] == [
+        (world["vacancy"]["id"], "Worked in a hotel kitchen.")]
+
+
+def test_recording_a_job_found_takes_the_wage_as_the_reader_writes_it(client, sign_in, tenant, world):
+    browser = sign_in(Role.CASEWORKER, language="tr")
+    trainee_id = world["trainee"]["id"]
+    sent = browser.post_form(f"/people/{trainee_id}/placements", {
+        "employer_id": world["employer"]["id"], "started_on": days_ago(2), "wage_monthly": "31.250,50",
+        "currency": "TRY", "hours_per_week": "40", "contract_type": "fixed_term", "formal": "true"})
+    assert sent.status_code == 302, text_of(sent)
+    page = browser.get(sent.headers["Location"])
+    jobs = text_of(page)[text_of(page).index("İşler"):]
+    assert world["employer"]["name"] in jobs and "31.250,50" in jobs
+    stored = ok(client.get(url("/placements"), query_string={"trainee_id": trainee_id},
+                           headers=tenant.headers[Role.ADMIN]))["items"]
+    assert [(p["wage_monthly"], p["contract_type"], p["formal"], p["vacancy_id"]) for p in stored] == [
+        ("31250.50", "fixed_term", True, None)]
+
+
+def test_editing_the_details_keeps_the_letters_and_empties_what_is_cleared(client, sign_in, tenant, world):
+    browser = sign_in(Role.CASEWORKER)
+    trainee_id = world["trainee"]["id"]
+    form = browser.get(f"/people/{trainee_id}/edit")
+    assert form.status_code == 200 and 'value="Ayşe"' in form.get_data(as_text=True)
+    sent = browser.post_form(f"/people/{trainee_id}/edit", {
+        "given_name": "İpek", "family_name": "Ağaoğlu Öztürk", "sex": "female", "phone": "", "email": "",
+        "district": "Karşıyaka", "settlement_type": "urban", "education_level": "tertiary",
+        "labour_status": "employed", "vulnerable_groups": "", "citizenship": "TR"})
+    assert sent.status_code == 302
+    seen = text_of(browser.get(sent.headers["Location"]))
+    assert "İpek Ağaoğlu Öztürk" in seen and "The details are saved." in seen
+    stored = ok(client.get(url(f"/trainees/{trainee_id}"), headers=tenant.headers[Role.ADMIN]))
+    assert (stored["given_name"], stored["phone"], stored["email"], stored["labour_status"]) == (
+        "İpek", None, None, "employed")
+
+
+@pytest.mark.parametrize("language, message", [("tr", "gerekli"), ("es", "obligatorio")])
+def test_a_refused_edit_shows_the_message_beside_the_field_and_saves_nothing(client, sign_in, tenant, world,
+                                                                              language, message):
+    browser = sign_in(Role.CASEWORKER, language=language)
+    trainee_id = world["trainee"]["id"]
+    sent = browser.post_form(f"/people/{trainee_id}/edit", {
+        "given_name": "Núria", "family_name": "Peña", "sex": "female", "phone": "not a phone",
+        "settlement_type": "urban", "education_level": "tertiary", "labour_status": "employed"})
+    assert sent.status_code == 422
+    body = sent.get_data(as_text=True)
+    error = re.search(r'<p class="field-error" id="edit-phone-error">(.*?)</p>', body)
+    assert error and 'aria-describedby="edit-phone-error"' in body
+    assert "Not a valid phone number." not in error.group(1)  # in the reader's language
+    assert 'value="Núria"' in body and 'value="not a phone"' in body  # what was typed is kept
+    stored = ok(client.get(url(f"/trainees/{trainee_id}"), headers=tenant.headers[Role.ADMIN]))
+    assert stored["given_name"] == "Ayşe"
+    del message
+
+
+@pytest.mark.parametrize("language", ["tr", "es"])
+def test_a_refused_action_shows_the_message_beside_its_field_and_saves_nothing(client, sign_in, tenant, world,
+                                                                                language):
+    browser = sign_in(Role.CASEWORKER, language=language)
+    trainee_id, enrolment_id = world["trainee"]["id"], world["enrolment"]["id"]
+    ahead = (today() + timedelta(days=30)).isoformat()
+    sent = browser.post_form(f"/people/{trainee_id}/enrolments/{enrolment_id}/complete",
+                             {"exited_on": ahead, "qualification_gained": "true"})
+    assert sent.status_code == 422
+    body = sent.get_data(as_text=True)
+    prefix = f"complete-{enrolment_id}"
+    error = re.search(rf'<p class="field-error" id="{prefix}-exited_on-error">(.*?)</p>', body)
+    assert error, body
+    assert error.group(1) and "not in advance" not in error.group(1)  # the domain's rule, translated
+    assert f'value="{ahead}"' in body
+    missing = browser.post_form(f"/people/{trainee_id}/enrolments/{enrolment_id}/drop-out", {"exited_on": days_ago(1)})
+    assert missing.status_code == 422
+    assert re.search(rf'id="drop-out-{enrolment_id}-reason-error">[^<]+<', missing.get_data(as_text=True))
+    stored = ok(client.get(url(f"/enrolments/{enrolment_id}"), headers=tenant.headers[Role.ADMIN]))
+    assert stored["status"] == "enrolled" and stored["exited_on"] is None
+
+
+def test_a_second_enrolment_in_the_project_is_refused_beside_the_project(sign_in, world):
+    browser = sign_in(Role.CASEWORKER, language="sv")
+    trainee_id = world["trainee"]["id"]
+    sent = browser.post_form(f"/people/{trainee_id}/enrolments",
+                             {"project_id": world["project"]["id"], "enrolled_on": days_ago(1)})
+    assert sent.status_code == 422
+    assert re.search(r'id="enrol-project_id-error">[^<]+<', sent.get_data(as_text=True))
+
+
+def test_another_organisations_person_is_not_found(client, sign_in, other_tenant, world):
+    stranger = register_trainee(client, other_tenant.headers[Role.ADMIN])
+    browser = sign_in(Role.CASEWORKER)
+    assert browser.get(f"/people/{stranger['id']}").status_code == 404
+    assert browser.get(f"/people/{stranger['id']}/edit").status_code == 404
+    sent = browser.post_form(f"/people/{stranger['id']}/enrolments",
+                             {"project_id": world["project"]["id"], "enrolled_on": days_ago(1)})
+    assert sent.status_code == 404
+    # Nor is another organisation's enrolment, named under one's own person.
+    foreign = enrol(client, other_tenant.headers[Role.ADMIN], stranger["id"],
+                    ok(client.post(url("/projects"), json=factories.project_body(),
+                                   headers=other_tenant.headers[Role.ADMIN]), 201)["id"])
+    sent = browser.post_form(f"/people/{world['trainee']['id']}/enrolments/{foreign['id']}/complete",
+                             {"exited_on": days_ago(1), "qualification_gained": "false"})
+    assert sent.status_code == 404
+
+
+def test_a_manager_reads_without_actions_and_may_not_post(sign_in, world):
+    browser = sign_in(Role.MANAGER)
+    trainee_id = world["trainee"]["id"]
+    page = browser.get(f"/people/{trainee_id}")
+    assert page.status_code == 200 and "Ayşe Yılmaz" in text_of(page)
+    assert 'method="post" action="/people/' not in page.get_data(as_text=True)
+    assert "/edit" not in page.get_data(as_text=True)
+    assert browser.get(f"/people/{trainee_id}/edit").status_code == 403
+    sent = browser.post_form(f"/people/{trainee_id}/referrals", {"vacancy_id": world["vacancy"]["id"]})
+    assert sent.status_code == 403
+
+
+def test_an_employer_user_may_not_see_a_person(app, client, pathways, sign_in, tenant, world):
+    user = ok(client.post(url("/users"), headers=tenant.headers[Role.ADMIN], json={
+        "email": "hr@employer.example", "role": "employer", "employer_id": world["employer"]["id"]}), 201)
+    tenant.user_ids[Role.EMPLOYER] = user["id"]
+    browser = sign_in(Role.EMPLOYER)
+    assert browser.get(f"/people/{world['trainee']['id']}").status_code == 403
+
+
+def test_an_action_without_its_csrf_token_is_refused(client, sign_in, tenant, world):
+    browser = sign_in(Role.CASEWORKER)
+    trainee_id = world["trainee"]["id"]
+    sent = browser.post(f"/people/{trainee_id}/referrals", data={"vacancy_id": world["vacancy"]["id"]})
+    assert sent.status_code == 400
+    stored = ok(client.get(url("/referrals"), query_string={"trainee_id": trainee_id},
+                           headers=tenant.headers[Role.ADMIN]))["items"]
+    assert stored == []
+
+
+def test_signed_out_the_page_asks_to_sign_in(client, world):
+    answer = client.get(f"/people/{world['trainee']['id']}")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/sign-in?next=")
