@@ -34,7 +34,7 @@ def test_the_four_languages_have_catalogues_and_exports_are_a_domain():
 def test_the_compiled_catalogue_is_the_po_files(lang):
     """A `.mo` missing or older than its `.po` fails here: run `make install`. Every domain is read,
     the first one holding a msgid (`messages` first) answers for it."""
-    expected: dict[str, str] = {}
+    expected: dict[tuple[str | None, str], str] = {}
     for domain in translations.domains(lang):
         compiled = io.BytesIO()
         write_mo(compiled, _po(lang, domain))
@@ -42,10 +42,14 @@ def test_the_compiled_catalogue_is_the_po_files(lang):
         one = Translations(compiled)
         for message in _po(lang, domain):
             if message.id and isinstance(message.id, str):
-                expected.setdefault(message.id, one.gettext(message.id))
+                expected.setdefault((message.context, message.id), _read(one, message.context, message.id))
     loaded = translations.catalogue(lang)
-    assert expected and {m: loaded.gettext(m) for m in expected} == expected, \
+    assert expected and {key: _read(loaded, *key) for key in expected} == expected, \
         f"the compiled {lang} catalogue is not its .po files: run `make install`"
+
+
+def _read(catalogue: Translations, context: str | None, msgid: str) -> str:
+    return catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)
 
 
 def test_every_domain_of_a_language_is_read(monkeypatch, tmp_path):
