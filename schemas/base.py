@@ -136,7 +136,7 @@ class UTCDateTime(fields.AwareDateTime):
     """An ISO 8601 timestamp with an offset, converted to UTC; one whose UTC value falls
     outside years 1 to 9999 (0001-01-01T00:00:00+01:00) is invalid, not a crash later."""
 
-    default_error_messages = {"out_of_range": "Outside the years 1 to 9999 once converted to UTC."}
+    default_error_messages = {"out_of_range": Msg("Outside the years 1 to 9999 once converted to UTC.")}
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)

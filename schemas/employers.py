@@ -9,8 +9,9 @@ from schemas.money import Amount, Currency
 from schemas.pagination import PageArgsSchema
 from service.domain import vacancies
 from service.domain.employers import NACE_PATTERN
+from service.domain.messages import Msg
 
-ISCO_CODE = validate.Regexp(r"^[0-9]{1,4}\Z", error="Must be an ISCO-08 code of 1 to 4 digits.")
+ISCO_CODE = validate.Regexp(r"^[0-9]{1,4}\Z", error=Msg("Must be an ISCO-08 code of 1 to 4 digits."))
 #: The same, as the OpenAPI document writes it (`\Z` is Python's; JSON Schema's regex ends with `$`).
 ISCO_DOC = {"pattern": "^[0-9]{1,4}$"}
 NACE_DOC = {"pattern": NACE_PATTERN.pattern.replace("\\Z", "$")}
@@ -20,7 +21,7 @@ class EmployerCreateSchema(BaseSchema):
     name = Name(required=True, max_length=200)
     tax_number = Text(required=True, min_length=1, max_length=32)
     sector = fields.String(required=True, validate=validate.Regexp(
-        NACE_PATTERN, error="Must be a NACE Rev. 2 code such as I56 or C10.7."), metadata=NACE_DOC)
+        NACE_PATTERN, error=Msg("Must be a NACE Rev. 2 code such as I56 or C10.7.")), metadata=NACE_DOC)
     district = Text(max_length=100, allow_none=True)
 
 

@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from schemas.base import BaseSchema
 from schemas.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from service.domain.messages import Msg
 
 _REASONS = ("`same_name`: the same name once accents, case, Turkish i's, punctuation and word order are set "
             "aside; `similar_name`: names at least 0.6 alike (trigram similarity, as PostgreSQL's pg_trgm).")
@@ -39,7 +40,7 @@ class DuplicatePageSchema(BaseSchema):
 class DuplicateListArgsSchema(BaseSchema):
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(1, MAX_LIMIT))
     cursor = fields.String(load_default=None, validate=validate.Regexp(
-        r"^[A-Za-z0-9_-]{43}$", error="Not a cursor this API issued: pass next_cursor as it came."))
+        r"^[A-Za-z0-9_-]{43}$", error=Msg("Not a cursor this API issued: pass next_cursor as it came.")))
 
 
 class MergeBodySchema(BaseSchema):

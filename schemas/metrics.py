@@ -43,9 +43,11 @@ class DimensionList(fields.String):
         names = [name.strip() for name in super()._deserialize(value, attr, data, **kwargs).split(",")]
         unknown = [name for name in names if name not in self.dimensions]
         if unknown:
-            raise ma.ValidationError(Msg("Unknown dimension(s){what}: {unknown}; expected any of {dimensions}.",
-                                         what=self.what, unknown=", ".join(unknown),
-                                         dimensions=", ".join(self.dimensions)))
+            listed = {"unknown": ", ".join(unknown), "dimensions": ", ".join(self.dimensions)}
+            raise ma.ValidationError(
+                Msg("Unknown dimension(s) {what}: {unknown}; expected any of {dimensions}.",
+                    what=Msg(self.what.strip()), **listed) if self.what
+                else Msg("Unknown dimension(s): {unknown}; expected any of {dimensions}.", **listed))
         return tuple(dict.fromkeys(names))
 
 

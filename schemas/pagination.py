@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from schemas.base import BaseSchema
+from service.domain.messages import Msg
 
 MAX_LIMIT = 200
 DEFAULT_LIMIT = 50
@@ -17,7 +18,7 @@ CURSOR_PATTERN = r"^[A-Za-z0-9_-]{21}[AQgw]$"
 class PageArgsSchema(BaseSchema):
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(1, MAX_LIMIT))
     cursor = fields.String(load_default=None, validate=validate.Regexp(
-        CURSOR_PATTERN, error="Not a cursor this API issued: pass next_cursor as it came."))
+        CURSOR_PATTERN, error=Msg("Not a cursor this API issued: pass next_cursor as it came.")))
 
 
 _page_schemas: dict[type, type] = {}

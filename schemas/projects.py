@@ -9,6 +9,7 @@ from schemas.base import BaseSchema, Name, PlanDate, StrictInteger, Text, one_of
 from schemas.pagination import PageArgsSchema
 from schemas.targets import share_targets_field
 from service.domain.people import VULNERABLE_GROUPS
+from service.domain.messages import Msg
 
 PRIORITY_GROUPS = ("women", "youth", "rural", *VULNERABLE_GROUPS)
 
@@ -62,7 +63,7 @@ class ProjectListArgsSchema(PageArgsSchema):
 class CohortCreateSchema(BaseSchema):
     name = Name(required=True, max_length=200)
     occupation = fields.String(required=True, validate=validate.Regexp(
-        r"^[0-9]{1,4}\Z", error="Must be an ISCO-08 code of 1 to 4 digits."), metadata={"pattern": "^[0-9]{1,4}$"})
+        r"^[0-9]{1,4}\Z", error=Msg("Must be an ISCO-08 code of 1 to 4 digits.")), metadata={"pattern": "^[0-9]{1,4}$"})
     starts_on = PlanDate(allow_none=True)
     ends_on = PlanDate(allow_none=True)
     capacity = StrictInteger(allow_none=True, validate=validate.Range(1, 100_000))

@@ -80,7 +80,8 @@ class TraineeCreateSchema(BaseSchema):
     birth_date = Date(required=True)
     phone = Text(max_length=32, allow_none=True,
                  # No space at either end: the value is read stripped, so " 604" would be three characters.
-                 validate=validate.Regexp(r"^\+?[0-9()-][0-9 ()-]{2,29}[0-9()-]$", error="Not a valid phone number."))
+                 validate=validate.Regexp(r"^\+?[0-9()-][0-9 ()-]{2,29}[0-9()-]$",
+                                          error=Msg("Not a valid phone number.")))
     email = Email(allow_none=True, validate=validate.Length(max=254))
     district = Text(max_length=100, allow_none=True)
     settlement_type = fields.String(required=True, validate=one_of(people.SETTLEMENT_TYPES))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from flask import Flask, g, request
 
 from service.api.errors import problem
+from service.domain.messages import Msg, message_of
 
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 #: Deeper than any body the API takes (a share target's value list sits at depth 4). Checked
@@ -26,7 +27,7 @@ ACCEPTED_CHARSETS = {None, "utf-8", "utf8"}
 
 class DuplicateKey(ValueError):
     def __init__(self, key: str):
-        super().__init__(f"The key {key!r} appears twice in one object.")
+        super().__init__(Msg("The key {key} appears twice in one object.", key=repr(key)))
 
 
 def _object_without_duplicates(pairs: list[tuple[str, object]]) -> dict:
@@ -92,21 +93,21 @@ def check_body():
     body = request.get_data(cache=True)
     if _cut_at_the_limit(body):
         return problem(413, "Request Entity Too Large",
-                       f"The body is larger than {request.max_content_length} bytes.")
+                       Msg("The body is larger than {max} bytes.", max=request.max_content_length))
     if not body:
         # Action POSTs (a referral step) may carry no body; a PATCH without one is a mistake,
         # not a request to change nothing.
-        return _malformed("Send the changes as a JSON object.") if request.method == "PATCH" else None
+        return _malformed(Msg("Send the changes as a JSON object.")) if request.method == "PATCH" else None
     if not _is_json():
-        return problem(415, "Unsupported Media Type", "Send the body as application/json (UTF-8).")
+        return problem(415, "Unsupported Media Type", Msg("Send the body as application/json (UTF-8)."))
     try:
         document = loads(body)
     except DuplicateKey as error:
-        return _malformed(str(error))
+        return _malformed(message_of(error))
     except (ValueError, RecursionError):
-        return _malformed("The body is not valid JSON.")
+        return _malformed(Msg("The body is not valid JSON."))
     if _deeper_than(document, MAX_JSON_DEPTH):
-        return _malformed(f"The body nests deeper than {MAX_JSON_DEPTH} levels.")
+        return _malformed(Msg("The body nests deeper than {max} levels.", max=MAX_JSON_DEPTH))
     g.json_document = document
     return None
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, event
 
 from service.api.errors import problem
 from service.db.session import DATABASE_UNAVAILABLE
+from service.domain.messages import Msg
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,8 @@ def register(app: Flask, engine: Engine) -> None:
     def unavailable(error: Exception) -> Response:
         outages.failed(error)
         return problem(503, "Service Unavailable",
-                       "The database cannot be reached right now. Try again shortly (with the same "
-                       "Idempotency-Key, a retried POST cannot apply twice).",
+                       Msg("The database cannot be reached right now. Try again shortly (with the same "
+                           "Idempotency-Key, a retried POST cannot apply twice)."),
                        type_="urn:pathways:problem:unavailable",
                        headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 

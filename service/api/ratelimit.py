@@ -18,6 +18,7 @@ from flask_limiter.util import get_remote_address
 
 from service.api.errors import problem
 from service.config import Config
+from service.domain.messages import Msg
 
 EXTENSION = "pathways_rate_limit"
 
@@ -37,8 +38,8 @@ def _too_many(error: RateLimitExceeded):
     current = limiter.current_limit
     retry_after = max(1, math.ceil(current.window.reset_time - time.time())) if current else 60
     return problem(429, "Too Many Requests",
-                   f"Too many failed authentications from this address ({error.description}); "
-                   f"try again in {retry_after} s.", headers={"Retry-After": str(retry_after)})
+                   Msg("Too many failed authentications from this address ({limit}); try again in {seconds} s.",
+                       limit=error.description, seconds=retry_after), headers={"Retry-After": str(retry_after)})
 
 
 def register(app: Flask, config: Config) -> None:

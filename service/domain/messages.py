@@ -33,3 +33,10 @@ class Msg(str):
 
 def _rebuild(msgid: str, params: dict[str, Any]) -> Msg:
     return Msg(msgid, **params)
+
+
+def message_of(error: Exception) -> str:
+    """The message an exception was raised with, still a `Msg` when it was one (`str(error)`
+    makes a plain copy of it, which could no longer be translated)."""
+    first = error.args[0] if len(error.args) == 1 else None
+    return first if isinstance(first, str) else str(error)

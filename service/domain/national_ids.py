@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from service.domain import countries
 from service.domain.documents.catalogue import INTERNATIONAL
+from service.domain.messages import Msg, message_of
 
 #: Every scheme an organisation may use as its primary document: what the country profiles name but the
 #: international documents, `generic` last.
@@ -24,14 +25,15 @@ def normalise(scheme: str, value: str) -> str:
     or error bodies.
     """
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("A national id is required.")
+        raise ValueError(Msg("A national id is required."))
     compact = "".join(value.split())
     known = countries.person_id_scheme(scheme)
     if known is None or known.canonical is None:
         if len(compact) > GENERIC_MAX_LENGTH or not compact.isprintable():
-            raise ValueError(f"Not a valid identifier (at most {GENERIC_MAX_LENGTH} printable characters).")
+            raise ValueError(Msg("Not a valid identifier (at most {max} printable characters).",
+                                 max=GENERIC_MAX_LENGTH))
         return compact.upper()
     try:
         return known.canonical(compact)
     except countries.InvalidNumber as error:
-        raise ValueError(f"Not a valid {scheme} number: {error}") from None
+        raise ValueError(Msg("Not a valid {scheme} number: {error}", scheme=scheme, error=message_of(error))) from None

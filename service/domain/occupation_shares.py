@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from service.domain import occupations
 from service.domain.errors import ValidationFailed
-from service.domain.messages import Msg
+from service.domain.messages import Msg, message_of
 
 #: Below this share of an occupation's workers, the occupation is non-traditional for that sex.
 THRESHOLD = Decimal("0.25")
@@ -149,7 +149,7 @@ def _code(value: object, errors: dict[str, list[str]]) -> str | None:
     try:
         occupations.level(value)
     except ValueError as error:
-        errors["isco_code"] = [str(error)]
+        errors["isco_code"] = [message_of(error)]
         return None
     return value
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from service.translations import N_
+from service.domain.messages import Msg
 
 #: 1 to 4 ASCII digits; `\Z`, not `$`, which would let a trailing newline through.
 CODE_PATTERN = re.compile(r"^[0-9]{1,4}\Z")
@@ -83,7 +84,7 @@ SUB_MAJOR_GROUPS: Mapping[str, str] = MappingProxyType({
 
 def _checked(code: str) -> str:
     if not isinstance(code, str) or not CODE_PATTERN.match(code):
-        raise ValueError(f"Not an ISCO-08 code of 1 to 4 digits: {code!r}.")
+        raise ValueError(Msg("Not an ISCO-08 code of 1 to 4 digits: {code}.", code=repr(code)))
     return code
 
 
@@ -105,7 +106,8 @@ def check(code: str) -> str:
     saying why not. For new records: `sub_major` is lenient with what is stored already."""
     code = _checked(code)
     if len(code) >= 2 and code[:2] not in SUB_MAJOR_GROUPS:
-        raise ValueError(f"{code!r} is in no ISCO-08 sub-major group ({code[:2]!r} is none).")
+        raise ValueError(Msg("{code} is in no ISCO-08 sub-major group ({group} is none).", code=repr(code),
+                             group=repr(code[:2])))
     return code
 
 
@@ -115,7 +117,7 @@ def level(code: str) -> str:
         return MAJOR
     if code in SUB_MAJOR_GROUPS:
         return SUB_MAJOR
-    raise ValueError(f"Not an ISCO-08 major (1 digit) or sub-major (2 digits) group: {code!r}.")
+    raise ValueError(Msg("Not an ISCO-08 major (1 digit) or sub-major (2 digits) group: {code}.", code=repr(code)))
 
 
 def title(group: str) -> str:

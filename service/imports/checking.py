@@ -20,6 +20,7 @@ from service.domain.documents import rules as document_rules
 from service.domain.errors import ValidationFailed
 from service.imports.reading import Record
 from service.services.pii import NationalIdVault
+from service.domain.messages import message_of
 
 _FIELD_ORDER = {name: index for index, name in enumerate(TraineeCreateSchema().fields)}
 
@@ -94,7 +95,7 @@ class Checker:
             try:
                 return None if raw is None else national_ids.normalise(self._scheme, raw)
             except ValueError as error:
-                errors["national_id"] = [str(error)]
+                errors["national_id"] = [message_of(error)]
                 return None
         submitted = [] if raw is None else [document_rules.Submitted("national_id", self._scheme, raw,
                                                                      shorthand=True)]

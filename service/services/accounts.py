@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
 
 from service.clock import utcnow
-from service.db.models import Organisation, User
+from service.db.models import Employer, Organisation, User
 from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.messages import Msg
 from service.services import passwords, web_sessions
+from service.domain.roles import ADMIN_ONLY, Principal
 from service.services.unit_of_work import UnitOfWork
 
 #: The languages of the pages (service.web.i18n.LANGUAGES says the same).
@@ -76,3 +80,44 @@ def _active(uow: UnitOfWork, user_id: uuid.UUID) -> User:
     if user is None or not user.active:
         raise NotFound(Msg("User not found."))
     return user
+
+
+#: What the admin's list of users sorts by.
+USER_SORTABLE = ("email", "role", "created_at")
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: uuid.UUID
+    email: str
+    role: str
+    employer_name: str | None
+    created_at: datetime
+    has_password: bool
+    locked_until: datetime | None
+
+
+def organisation_users(uow: UnitOfWork, principal: Principal, *, sort: str = "email", descending: bool = False,
+                       offset: int = 0, limit: int = 25) -> tuple[list[UserRow], int]:
+    """The active users of the admin's organisation, a page of them, and how many there are."""
+    principal.require(ADMIN_ONLY)
+    if sort not in USER_SORTABLE:
+        raise ValueError(f"cannot sort users by {sort!r}")
+    where = (User.organisation_id == principal.organisation_id, User.active.is_(True))
+    column = getattr(User, sort)
+    stmt = (select(User.id, User.email, User.role, Employer.name, User.created_at, User.password_hash.is_not(None),
+                   User.locked_until)
+            .outerjoin(Employer, Employer.id == User.employer_id).where(*where)
+            .order_by(column.desc() if descending else column, User.id).offset(offset).limit(limit))
+    with uow:
+        total = uow.session.scalar(select(func.count()).select_from(User).where(*where)) or 0
+        rows = [UserRow(*row) for row in uow.session.execute(stmt).all()]
+    return rows, total
+
+
+def organisation_employers(uow: UnitOfWork, principal: Principal) -> list[Employer]:
+    """The employers of the admin's organisation, by name: whom an employer user may be invited for."""
+    principal.require(ADMIN_ONLY)
+    with uow:
+        return list(uow.session.scalars(select(Employer).where(
+            Employer.organisation_id == principal.organisation_id).order_by(Employer.name, Employer.id)))

@@ -23,7 +23,7 @@ from service.domain.roles import Principal
 from service.services.pii import NationalIdVault
 from service.services.queries import get_scoped, own_organisation
 from service.services.unit_of_work import UnitOfWork
-from service.domain.messages import Msg
+from service.domain.messages import Msg, message_of
 
 HELD_ALREADY = Msg("A trainee with this identity number is registered already.")
 
@@ -152,7 +152,7 @@ def fingerprints_of(organisation: Organisation, vault: NationalIdVault, number: 
         try:
             spellings = {national_ids.normalise(type_, number)}
         except ValueError as error:
-            raise ValidationFailed({"document": [str(error)]}) from None
+            raise ValidationFailed({"document": [message_of(error)]}) from None
     else:
         spellings = set()
         for name in rules.accepted_types(organisation.country, organisation.national_id_scheme):

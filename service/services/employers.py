@@ -13,7 +13,7 @@ from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.roles import Principal, employer_scope
 from service.services.queries import filter_by, get_scoped, own_organisation, page
 from service.services.unit_of_work import UnitOfWork
-from service.domain.messages import Msg
+from service.domain.messages import Msg, message_of
 
 
 def create(uow: UnitOfWork, principal: Principal, data: dict) -> Employer:
@@ -22,7 +22,7 @@ def create(uow: UnitOfWork, principal: Principal, data: dict) -> Employer:
         try:
             tax_number = normalise_tax_number(country, data["tax_number"])
         except ValueError as error:
-            raise ValidationFailed({"tax_number": [str(error)]}) from None
+            raise ValidationFailed({"tax_number": [message_of(error)]}) from None
         existing = uow.session.scalar(select(Employer.id).where(
             Employer.organisation_id == principal.organisation_id, Employer.tax_number == tax_number))
         if existing is not None:

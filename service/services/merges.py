@@ -28,7 +28,6 @@ from service.domain.roles import Principal
 from service.services.queries import get_scoped
 from service.services.unit_of_work import UnitOfWork
 from service.domain.messages import Msg
-from service.translations import N_
 
 #: What moves, by the name `moved` keeps it under.
 MOVED: dict[str, Any] = {"enrolments": Enrolment, "referrals": Referral, "placements": Placement,
@@ -48,10 +47,10 @@ def merge(uow: UnitOfWork, principal: Principal, survivor_id: uuid.UUID, duplica
                                    id=trainee.id, merged_into_id=trainee.merged_into_id),
                                merged_into_id=str(trainee.merged_into_id))
         _refuse_two_open(session, Enrolment, Enrolment.project_id, enrolment_rules.ENROLLED, survivor.id,
-                         duplicate.id, "project", N_("Both have an open enrolment in project {id}: end one of them "
+                         duplicate.id, "project", Msg("Both have an open enrolment in project {id}: end one of them "
                          "(or correct the duplicate's) before merging."))
         _refuse_two_open(session, Referral, Referral.vacancy_id, referral_rules.OPEN_STATUSES, survivor.id,
-                         duplicate.id, "vacancy", N_("Both have an open referral to vacancy {id}: close one of them "
+                         duplicate.id, "vacancy", Msg("Both have an open referral to vacancy {id}: close one of them "
                          "before merging."))
         now = utcnow()
         moved: dict[str, list[str] | bool] = {}
@@ -123,7 +122,7 @@ def _locked(session: Session, organisation_id: uuid.UUID, survivor_id: uuid.UUID
 
 
 def _refuse_two_open(session: Session, model, column, open_status, survivor_id: uuid.UUID,
-                     duplicate_id: uuid.UUID, what: str, message: str) -> None:
+                     duplicate_id: uuid.UUID, what: str, message: Msg) -> None:
     """The database allows one open enrolment per person and project (one open referral per vacancy):
     a merge that would make two is refused, naming the project (vacancy)."""
     statuses = (open_status,) if isinstance(open_status, str) else tuple(open_status)
@@ -134,7 +133,7 @@ def _refuse_two_open(session: Session, model, column, open_status, survivor_id: 
 
     both = sorted(open_of(survivor_id) & open_of(duplicate_id))
     if both:
-        raise Conflict(Msg(message, id=both[0]), **{f"{what}_id": str(both[0])})
+        raise Conflict(Msg(message.msgid, id=both[0]), **{f"{what}_id": str(both[0])})
 
 
 def _move_national_id(session: Session, source: Trainee, target: Trainee) -> None:

@@ -23,10 +23,10 @@ def get_scoped(session: Session, model, organisation_id: uuid.UUID, record_id: u
         stmt = stmt.with_for_update()
     record = session.scalars(stmt).one_or_none()
     if record is None:
-        raise NotFound(Msg("{label} not found.", label=label or model.__name__))
+        raise NotFound(Msg("{label} not found.", label=Msg(label or model.__name__)))
     if getattr(record, "merged_into_id", None) is not None:  # a duplicate merged into another person
         raise NotFound(Msg("{label} {id} was merged into {merged_into_id}: use that one.",
-                           label=label or model.__name__, id=record_id, merged_into_id=record.merged_into_id),
+                           label=Msg(label or model.__name__), id=record_id, merged_into_id=record.merged_into_id),
                        merged_into_id=str(record.merged_into_id))
     return record
 

@@ -19,7 +19,7 @@ def get_for(session: Session, principal: Principal, model, record_id: uuid.UUID,
     record = get_scoped(session, model, principal.organisation_id, record_id, label=label, for_update=for_update)
     own = employer_scope(principal)
     if own is not None and record.employer_id != own:
-        raise NotFound(Msg("{label} not found.", label=label))
+        raise NotFound(Msg("{label} not found.", label=Msg(label)))
     return record
 
 

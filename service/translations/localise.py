@@ -123,6 +123,25 @@ HTTP_MESSAGES = (
 )
 
 
+#: Words and sentences our messages are made of without being raised as such: the records named
+#: in "{label} not found." (the whole sentence reads better translated as one), the nouns put
+#: into other messages, and python-stdnum's reasons a number is refused.
+VALUE_MESSAGES = (
+    N_("Cohort"), N_("Employer"), N_("Enrolment"), N_("Follow-up"), N_("Merge"), N_("Placement"),
+    N_("Project"), N_("Referral"), N_("Trainee"), N_("User"), N_("Vacancy"), N_("Organisation"),
+    N_("Cohort not found."), N_("Follow-up not found."), N_("Merge not found."), N_("Placement not found."),
+    N_("Project not found."), N_("Referral not found."), N_("Trainee not found."), N_("Vacancy not found."),
+    # vacancies.check_open(what=), dates.check_started_on(what=)
+    N_("referrals"), N_("hires"), N_("vacancy"), N_("referral"),
+    # documents.checks.digits(what=)
+    N_("The number"), N_("A cédula de ciudadanía"), N_("A tarjeta de identidad"), N_("A cédula de extranjería"),
+    N_("A PPT number"),
+    # schemas.metrics.DimensionList(what=)
+    N_("for the funnel"),
+    N_("One of the parts of the number are invalid or unknown."),
+)
+
+
 def language(lang: str | None) -> str:
     """The language of a locale or language tag (`tr-TR`, `sv_SE` → `tr`, `sv`); English when
     it is none of ours."""
@@ -149,9 +168,24 @@ def _catalogue(lang: str) -> dict[str, str]:
             if message.id and isinstance(message.id, str) and message.string and not message.fuzzy}
 
 
+def _merged(lang: str, msgid: str) -> str | None:
+    """`msgid` in the other domains of `lang` (a page's own message raised as a `Msg`), if any."""
+    from service.translations import CatalogueMissing, catalogue
+    try:
+        translated = catalogue(lang).gettext(msgid)
+    except (CatalogueMissing, OSError):
+        return None
+    return translated if translated != msgid else None
+
+
+def lookup(lang: str, msgid: str) -> str | None:
+    """The translation of `msgid` in `lang`: the errors domain's, else another domain's; None if none."""
+    return _catalogue(lang).get(msgid) or _merged(lang, msgid)
+
+
 def gettext(lang: str, msgid: str) -> str:
-    """`msgid` translated into `lang`, or `msgid` itself when the catalogue lacks it."""
-    return _catalogue(language(lang)).get(msgid) or msgid
+    """`msgid` translated into `lang`, or `msgid` itself when no catalogue has it."""
+    return lookup(language(lang), msgid) or msgid
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -197,7 +231,7 @@ def localise(message: Any, lang: str | None) -> Any:
             return str(message)
         # The whole sentence first: "Trainee not found." reads better translated as one than
         # as "{label} not found." around an English label.
-        whole = _catalogue(lang).get(str(message))
+        whole = _catalogue(lang).get(str(message)) if message.params else None
         if whole:
             return whole
         template = gettext(lang, message.msgid)
@@ -209,7 +243,7 @@ def localise(message: Any, lang: str | None) -> Any:
     text = str(message)
     if lang == DEFAULT:
         return text
-    translated = _catalogue(lang).get(text)
+    translated = lookup(lang, text)
     if translated:
         return translated
     for pattern, template in TEMPLATES:

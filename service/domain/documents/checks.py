@@ -15,6 +15,7 @@ from stdnum.se import personnummer
 from stdnum.tr import tckimlik
 
 from service.domain.documents.numbers import InvalidNumber, stdnum_check
+from service.domain.messages import Msg
 
 _tckn = stdnum_check(tckimlik)
 
@@ -27,7 +28,7 @@ def foreigner_number(compact: str) -> str:
     them."""
     valid = _tckn(compact)
     if not valid.startswith("99"):
-        raise InvalidNumber("A foreigner's identity number begins with 99.")
+        raise InvalidNumber(Msg("A foreigner's identity number begins with 99."))
     return valid
 
 
@@ -40,10 +41,10 @@ def _swedish_parts(compact: str) -> tuple[str, str]:
     """(YYMMDD or YYYYMMDD, NNNC) of a number written with or without its separator (- or +)."""
     spelled = personnummer.compact(compact)  # digits, then '-' or '+', then the last four
     if len(spelled) not in (11, 13) or spelled[-5] not in "-+":
-        raise InvalidNumber("The number has an invalid length.")
+        raise InvalidNumber(Msg("The number has an invalid length."))
     head, tail = spelled[:-5], spelled[-4:]
     if not (head + tail).isdigit():
-        raise InvalidNumber("The number has an invalid format.")
+        raise InvalidNumber(Msg("The number has an invalid format."))
     return spelled, tail
 
 
@@ -54,12 +55,12 @@ def samordningsnummer(compact: str) -> str:
     spelled, tail = _swedish_parts(compact)
     day = int(spelled[-7:-5])
     if not COORDINATION_DAY_OFFSET < day <= COORDINATION_DAY_OFFSET + 31:
-        raise InvalidNumber("A coordination number's day is the day of birth plus 60.")
+        raise InvalidNumber(Msg("A coordination number's day is the day of birth plus 60."))
     born = coordination_birth_date(spelled)
     try:
         luhn.validate(spelled[-11:-5] + tail)
     except stdnum_errors.ValidationError:
-        raise InvalidNumber("The number's checksum or check digit is invalid.") from None
+        raise InvalidNumber(Msg("The number's checksum or check digit is invalid.")) from None
     return born.strftime("%Y%m") + f"{born.day + COORDINATION_DAY_OFFSET:02d}" + tail
 
 
@@ -71,7 +72,7 @@ def coordination_birth_date(number: str) -> date:
     try:
         return personnummer.get_birth_date(spelled[:-7] + f"{day:02d}" + spelled[-5:])
     except stdnum_errors.ValidationError:
-        raise InvalidNumber("The number does not hold a valid date of birth.") from None
+        raise InvalidNumber(Msg("The number does not hold a valid date of birth.")) from None
 
 
 def swedish_birth_date(canonical: str) -> date:
@@ -101,14 +102,14 @@ def gt_cui(compact: str) -> str:
     de Finanzas Públicas' CUI validator); RENAP publishes no specification of its own that we could cite."""
     digits = compact.replace("-", "")
     if len(digits) != 13 or not digits.isdigit():
-        raise InvalidNumber("A CUI has 13 digits.")
+        raise InvalidNumber(Msg("A CUI has 13 digits."))
     serial, check, department, municipality = digits[:8], int(digits[8]), int(digits[9:11]), int(digits[11:])
     if not 1 <= department <= len(GT_MUNICIPALITIES):
-        raise InvalidNumber("The department code (digits 10-11) is not 01-22.")
+        raise InvalidNumber(Msg("The department code (digits 10-11) is not 01-22."))
     if not 1 <= municipality <= GT_MUNICIPALITIES[department - 1]:
-        raise InvalidNumber("The municipality code (digits 12-13) is not one of its department's.")
+        raise InvalidNumber(Msg("The municipality code (digits 12-13) is not one of its department's."))
     if sum(int(d) * weight for d, weight in zip(serial, range(2, 10))) % 11 != check:
-        raise InvalidNumber("The number's checksum or check digit is invalid.")
+        raise InvalidNumber(Msg("The number's checksum or check digit is invalid."))
     return digits
 
 
@@ -120,10 +121,11 @@ def digits(shortest: int, longest: int, *, leading_zero: bool = False, what: str
     def canonical(compact: str) -> str:
         number = compact.replace(".", "").replace("-", "")
         if not number.isdigit() or not shortest <= len(number) <= longest:
-            raise InvalidNumber(f"{what} has {shortest} to {longest} digits." if shortest != longest
-                                else f"{what} has {shortest} digits.")
+            raise InvalidNumber(Msg("{what} has {shortest} to {longest} digits.", what=Msg(what), shortest=shortest,
+                                    longest=longest) if shortest != longest
+                                else Msg("{what} has {digits} digits.", what=Msg(what), digits=shortest))
         if not leading_zero and number[0] == "0":
-            raise InvalidNumber(f"{what} does not begin with 0.")
+            raise InvalidNumber(Msg("{what} does not begin with 0.", what=Msg(what)))
         return number
 
     return canonical
@@ -138,7 +140,7 @@ def passport(compact: str) -> str:
     MRZ check digit covers the zone, not the printed number alone, so nothing more can be checked."""
     number = compact.upper().rstrip("<")
     if not _PASSPORT.fullmatch(number):
-        raise InvalidNumber("A passport number has 1 to 9 letters and digits.")
+        raise InvalidNumber(Msg("A passport number has 1 to 9 letters and digits."))
     return number
 
 
@@ -151,5 +153,5 @@ def unhcr(compact: str) -> str:
     20 of them with at least 5 digits; upper case, hyphens kept (they tell the two formats apart)."""
     number = compact.upper()
     if not 6 <= len(number) <= 20 or not _UNHCR.fullmatch(number) or sum(c.isdigit() for c in number) < 5:
-        raise InvalidNumber("A UNHCR number has 6 to 20 letters, digits and hyphens, at least 5 of them digits.")
+        raise InvalidNumber(Msg("A UNHCR number has 6 to 20 letters, digits and hyphens, at least 5 of them digits."))
     return number

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from stdnum import exceptions as stdnum_errors
+from service.domain.messages import Msg
 
 
 class InvalidNumber(ValueError):
@@ -42,7 +43,7 @@ def stdnum_check(module: ModuleType, spell: Callable[[str], str] | None = None) 
             return spell(valid) if spell else valid
         except stdnum_errors.ValidationError as error:
             # The class's own message (what the checks said before profiles), not a raise's argument.
-            raise InvalidNumber(str(getattr(error, "message", error))) from None
+            raise InvalidNumber(Msg(str(getattr(error, "message", error)))) from None
 
     return canonical
 

@@ -14,7 +14,7 @@ from service.domain import countries, national_ids, people
 from service.domain.documents.catalogue import DocumentType, document_type
 from service.domain.documents.reasons import NO_DOCUMENT_REASONS
 from service.domain.errors import ValidationFailed
-from service.domain.messages import Msg
+from service.domain.messages import Msg, message_of
 
 #: Sexes a number's sex digit can contradict (the others are never contradicted).
 _BINARY_SEXES = ("female", "male")
@@ -58,20 +58,21 @@ def check(submitted: list[Submitted], *, country: str, primary: str, no_document
 
         kind = document_type(entry.type)
         if kind is None or entry.type not in accepted:
-            fail("type", f"Not a document type of this organisation. Must be one of: {', '.join(accepted)}.")
+            fail("type", Msg("Not a document type of this organisation. Must be one of: {choices}.",
+                              choices=", ".join(accepted)))
             continue
         issuer = _issuer(kind, entry.issuing_country, country, fail)
         try:
             number = national_ids.normalise(kind.name, entry.number)
         except ValueError as error:
-            fail("number", str(error))
+            fail("number", message_of(error))
             continue
         if number in seen:
-            fail("number", f"The same number as {seen[number]}.")
+            fail("number", Msg("The same number as {field}.", field=seen[number]))
             continue
         seen[number] = entry.field
         if kind.birth_date is not None and kind.birth_date(number) != birth_date:
-            fail("number", "The number does not agree with the birth date.")
+            fail("number", Msg("The number does not agree with the birth date."))
             continue
         if not confirm_sex_mismatch and (problem := sex_problem(kind, number, sex, entry.field)) is not None:
             errors.setdefault("sex", []).append(problem)
@@ -88,29 +89,28 @@ def sex_problem(kind: DocumentType, number: str, sex: str, field: str) -> str | 
     are never contradicted), else None. The number itself is never said."""
     if kind.sex is None or sex not in _BINARY_SEXES or kind.sex(number) == sex:
         return None
-    return (f"The number in {field} was issued for a {_person(kind.sex(number))} (its second-to-last digit); to "
-            f"record the person as {sex} all the same, send confirm_sex_mismatch: true.")
+    if kind.sex(number) == "male":
+        return Msg("The number in {field} was issued for a man (its second-to-last digit); to record the person "
+                   "as {sex} all the same, send confirm_sex_mismatch: true.", field=field, sex=sex)
+    return Msg("The number in {field} was issued for a woman (its second-to-last digit); to record the person "
+               "as {sex} all the same, send confirm_sex_mismatch: true.", field=field, sex=sex)
 
 
 def _issuer(kind: DocumentType, given: str | None, country: str, fail) -> str | None:
     if kind.issuing_country is not None:
         if given is not None and given.upper() != kind.issuing_country:
-            fail("issuing_country", f"This document is issued by {kind.issuing_country} only.")
+            fail("issuing_country", Msg("This document is issued by {country} only.", country=kind.issuing_country))
             return None
         return kind.issuing_country
     if given is None:
         if kind.name == "passport":  # any state issues passports: the caseworker must say which
-            fail("issuing_country", "Required for a passport (ISO 3166-1 alpha-2, e.g. VE).")
+            fail("issuing_country", Msg("Required for a passport (ISO 3166-1 alpha-2, e.g. VE)."))
             return None
         return country.upper()  # UNHCR: the operation in this country; generic: this country's id
     if (problem := people.check_citizenship(given.upper())) is not None:
         fail("issuing_country", problem)
         return None
     return given.upper()
-
-
-def _person(sex: str) -> str:
-    return "man" if sex == "male" else "woman"
 
 
 def _check_reason(errors: dict[str, list[str]], *, has_documents: bool, reason: str | None) -> None:
