@@ -5,8 +5,8 @@
 differently by what it labels ("Completed" an enrolment, "Hired" a referral) without touching the
 exports' column words in `messages.po`. The values are the domain's own sets (service.domain), so a
 value added there and not labelled here fails tests/unit/test_translations_complete.py. Labels that
-the domain defines with their values (identity document types, reasons for having none) are the
-domain's msgids and are translated where they are (`messages.po`), without a context.
+the domain defines with their values (identity document types, reasons for having none, ISCO-08
+groups, NACE sections) are the domain's msgids and are translated where they are (`messages.po`), without a context.
 
 Groups of an organisation's vocabulary carry their own labels (service.domain.groups); the
 built-in `vulnerable_group` keys here are those of records made before vocabularies existed.
@@ -17,14 +17,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
-from service.domain import enrolments, follow_ups, groups, people, placements, referrals, vacancies
+from service.domain import (enrolments, follow_ups, groups, occupations, people, placements, referrals, sectors,
+                            vacancies)
 from service.domain.documents.catalogue import TYPES as DOCUMENT_TYPES
 from service.domain.documents.reasons import NO_DOCUMENT_REASONS
 from service.domain.roles import Role
 from service.translations import catalogue, language
 
 #: Kinds whose labels are the domain's own msgids (no context): translated where the domain marks them.
-WITHOUT_CONTEXT = frozenset({"document_type", "no_document_reason"})
+WITHOUT_CONTEXT = frozenset({"document_type", "no_document_reason", "occupation_group", "sector"})
 
 
 def _labelled(values: Iterable[str], labels: Mapping[str, str]) -> Mapping[str, str]:
@@ -96,6 +97,9 @@ LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "admin": "Administrator", "caseworker": "Caseworker", "employer": "Employer", "manager": "Manager"}),
     "document_type": MappingProxyType({name: kind.label for name, kind in DOCUMENT_TYPES.items()}),
     "no_document_reason": MappingProxyType(dict(NO_DOCUMENT_REASONS)),
+    # An ISCO-08 major ("7") or sub-major ("72") group, a NACE Rev. 2 section ("F").
+    "occupation_group": MappingProxyType({**occupations.MAJOR_GROUPS, **occupations.SUB_MAJOR_GROUPS}),
+    "sector": sectors.SECTIONS,
 })
 
 
