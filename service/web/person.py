@@ -76,12 +76,14 @@ def _options(choices: person_file.Choices | None) -> dict[str, list[tuple[str, s
     def since(day) -> str:
         return f" ({format_date(day, 'medium')})" if day else ""
 
+    def closing(day) -> str:
+        return " (" + _("closes %(day)s", day=format_date(day, "medium")) + ")" if day else ""
+
     return {
         "projects": [(str(p.id), f"{p.code} · {p.name}") for p in choices.projects],
         "cohorts": [(str(c.id), f"{code} · {c.name}{since(c.starts_on)}") for c, code in choices.cohorts],
-        "vacancies": [(str(v.id), f"{v.title} · {employer}" + (
-            f" ({_('closes %(day)s', day=format_date(v.closes_on, 'medium'))})" if v.closes_on else ""))
-            for v, employer in choices.vacancies],
+        "vacancies": [(str(v.id), f"{v.title} · {employer}{closing(v.closes_on)}")
+                      for v, employer in choices.vacancies],
         "employers": [(str(e.id), e.name) for e in choices.employers],
         "currencies": [(code, code) for code in sorted(CURRENCIES)],
         "drop_out_reasons": [(reason, labels.label("exit_reason", reason, lang)) for reason in DROP_OUT_REASONS],
