@@ -19,7 +19,8 @@ so a common name matches about 1 person in 80, a worse case than a city's real s
     python -m bench.matching --database-url URL --org-slug SLUG [--people N] [--queries Q]
 
 generates the organisation's people up to N first (bench.generate) when it has fewer, and prints the
-figures as JSON. `make bench` runs it on its large world as figure P7.
+figures as JSON. `make bench` runs it on its large world as figure P7 (P7_name_search and
+P7_candidate_lookup), beside the pages that use them over HTTP (P7_page_*, bench/pages.py).
 """
 
 from __future__ import annotations

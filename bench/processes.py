@@ -70,14 +70,19 @@ def ensure_wrk() -> str:
 
 
 def wrk(url: str, *, seconds: int, connections: int, method: str = "GET", token: str | None = None,
-        bodies: Path | None = None, offset: int = 0) -> dict:
+        bodies: Path | None = None, offset: int = 0, cookie: str | None = None, paths: Path | None = None) -> dict:
     """One wrk run; with `bodies`, it sends them from line `offset` on (the caller moves it past what
-    earlier runs sent)."""
+    earlier runs sent); with `paths` (a file, one path a line), it asks for them in turn on `url`'s
+    host; `cookie` is sent as the Cookie header (a page session)."""
     env = {**os.environ, "BENCH_METHOD": method, "BENCH_THREADS": "1", "BENCH_OFFSET": str(offset)}
     if token:
         env["BENCH_AUTH"] = token
     if bodies:
         env["BENCH_BODIES"] = str(bodies)
+    if cookie:
+        env["BENCH_COOKIE"] = cookie
+    if paths:
+        env["BENCH_PATHS"] = str(paths)
     out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                           "-s", str(LOAD_SCRIPT), url], env=env, capture_output=True, text=True)
     if out.returncode != 0:

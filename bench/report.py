@@ -7,14 +7,14 @@ import statistics
 
 def figure(name: str, runs: list[dict], ceiling_runs: list[dict] | None, key: str, *, goal: float | None,
            ceiling: str | None, lower_is_better: bool = False, goal_unit: str | None = None) -> dict:
-    """The median of `runs[*][key]` against that of `ceiling_runs`. Without a ceiling, a `goal_unit`
-    says the goal is on the value itself (e.g. seconds), not on a ratio."""
+    """The median of `runs[*][key]` against that of `ceiling_runs`. A `goal_unit` says the goal is on the
+    value itself (e.g. seconds), not on the ratio (which is still reported when there is a ceiling)."""
     values = [run[key] for run in runs]
     result = {"name": name, "pathways": statistics.median(values), "spread": [min(values), max(values)],
               "rounds": len(values), "goal": goal, "ceiling_name": ceiling, "runs": runs,
               "outside_cpu_s": statistics.median(run.get("outside_cpu_s", 0) for run in runs),
               "lower_is_better": lower_is_better}
-    if goal_unit is not None and goal is not None and not ceiling_runs:
+    if goal_unit is not None and goal is not None:
         result["goal_unit"] = goal_unit
         result["met"] = result["pathways"] <= goal if lower_is_better else result["pathways"] >= goal
     if ceiling_runs:
@@ -22,7 +22,7 @@ def figure(name: str, runs: list[dict], ceiling_runs: list[dict] | None, key: st
         result |= {"ceiling": statistics.median(ceiling_values),
                    "ceiling_spread": [min(ceiling_values), max(ceiling_values)], "ceiling_runs": ceiling_runs}
         result["ratio"] = result["pathways"] / result["ceiling"] if result["ceiling"] else None
-        if goal is not None and result["ratio"] is not None:
+        if goal is not None and goal_unit is None and result["ratio"] is not None:
             result["met"] = result["ratio"] <= goal if lower_is_better else result["ratio"] >= goal
     return result
 

@@ -6,6 +6,14 @@ max), and the CPU time other processes took meanwhile. P6 has no ceiling (its go
 the seconds themselves) and P5 is one long run, sampled at two points (bench/memory.py).
 The load generator is wrk. Nothing here is a test: it prints figures, and writes them to
 bench/results/ (latest.* only for a whole run, not for `--only`).
+
+P7 is what a caseworker waits for at the large world's size (issue 15 and 16): name search and
+candidate lookup in process (bench/matching.py, P7_name_search and P7_candidate_lookup, goal 50 ms
+p95), and the pages a caseworker spends the day on, over HTTP, signed in with a page session
+(bench/pages.py): search (P7_page_search), a person's page (P7_page_person) and the follow-ups
+worklist (P7_page_worklist), each p95 against a goal of 150 ms and p50 beside it, each run followed
+by the bare Flask ceiling (a) with the same connections, whose ratio says how much of the wait is
+Pathways' own.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from bench import datafiles, matching, memory, processes, queues, report, setup, steady
+from bench import datafiles, matching, memory, pages, processes, queues, report, setup, steady
 from bench.ceilings import raw_insert, raw_kombu
 from bench.cpu import CpuWindow
 
@@ -74,6 +82,7 @@ def main() -> None:
     if "P7" in only:
         with _timed("P7", timings):
             figures.update(p7_matching(options, env, world))
+            figures.update(p7_pages(options, env, world, work))
     machine = _machine()
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
@@ -116,6 +125,8 @@ def _options() -> argparse.Namespace:
                         help="length of each round's steady load (P6; --rounds rounds)")
     parser.add_argument("--matching-queries", type=int, default=300,
                         help="name searches and candidate lookups per round (P7)")
+    parser.add_argument("--page-connections", type=int, default=1,
+                        help="wrk connections of each P7 page run (1: one caseworker's wait, no queueing)")
     parser.add_argument("--only", default=None,
                         help=f"comma-separated figures to run, of {','.join(FIGURES)} (results/latest.* untouched)")
     return parser.parse_args()
@@ -291,7 +302,7 @@ def p5_memory(options, env: dict, world) -> dict:
     return {"P5": report.memory_figure(name, measured["rss_kib_late"], measured["rss_kib_early"], early, measured)}
 
 
-# -- P7: name search and candidate lookup at the large world's size ------------------------------
+# -- P7: name search, candidate lookup and the caseworker's pages at the large world's size -------
 
 def p7_matching(options, env: dict, world) -> dict:
     """`--rounds` rounds of bench.matching on the large organisation (in process, on PostgreSQL)."""
@@ -313,6 +324,81 @@ def p7_matching(options, env: dict, world) -> dict:
             f"{label}, p95 ms at {people:,} people, {options.matching_queries} queries a round", rounds, None,
             "p95_ms", goal=matching.GOAL_MS, ceiling=None, lower_is_better=True, goal_unit="ms")
     return figures
+
+
+#: P7's pages, by the order they are asked for in a round: (key, what the figure's name calls them).
+PAGES = (("search", "GET /people?q= (search)"), ("person", "GET /people/<id> (a person's page)"),
+         ("worklist", "GET /follow-ups (the worklist)"))
+#: Issue 16: each page within 150 ms p95 at the million-person world.
+PAGE_GOAL_MS = 150.0
+
+
+def p7_pages(options, env: dict, world, work: Path) -> dict:
+    """The caseworker's pages of the large organisation, signed in (a session cookie), each page's paths in
+    turn (bench/pages.py), `--page-connections` connections for `--latency-seconds`; each run followed by the
+    bare Flask ceiling's (a), same connections and length. The goal is on the page's own p95 (150 ms);
+    the ratio to the ceiling says how much of it is Pathways rather than HTTP, gunicorn and Flask."""
+    from service import config as config_module
+    from service.bootstrap import bootstrap
+
+    pathways = bootstrap(config_module.from_env(env))
+    try:
+        site = pages.prepare(pathways, env["DATABASE_URL"], world.large_organisation_id, work)
+    finally:
+        pathways.dispose()
+    print(f"  P7 pages: searches match {site.search_matches:,} people (median); {site.follow_ups_todo:,} follow-ups "
+          f"due or overdue, {site.caseload_todo:,} of them the caseworker's", file=sys.stderr)
+    servers = [processes.gunicorn("service.wsgi:app", API, env),
+               processes.gunicorn("bench.ceilings.bare_flask:app", FLASK_CEILING, env)]
+    connections, seconds = options.page_connections, options.latency_seconds
+    runs: dict[str, list] = {key: [] for key, _label in PAGES}
+    ceiling_runs: dict[str, list] = {key: [] for key, _label in PAGES}
+    try:
+        for key, _label in PAGES:  # every path answers the page (not the sign-in's redirect), untimed, warm
+            for path in site.paths[key]:
+                _page(path, site.cookie)
+        for round_ in range(options.rounds):
+            for key, _label in PAGES:
+                runs[key].append(_checked(_wrk(f"http://127.0.0.1:{API}/", options, cookie=site.cookie,
+                                               paths=site.files[key], connections=connections, seconds=seconds)))
+                ceiling_runs[key].append(_checked(_wrk(f"http://127.0.0.1:{FLASK_CEILING}/ping", options,
+                                                       cookie=site.cookie, connections=connections,
+                                                       seconds=seconds)))
+                _page(site.paths[key][0], site.cookie)  # still signed in: wrk counts a redirect as an answer
+            print("  P7 round {}: {}".format(round_ + 1, ", ".join(
+                f"{key} p95 {runs[key][-1]['p95_ms']:.0f} ms" for key, _label in PAGES)), file=sys.stderr)
+    finally:
+        for server in servers:
+            processes.stop(server)
+    what = {"search": f"{len(site.paths['search'])} names in turn, median {site.search_matches:,} people found",
+            "person": f"{len(site.paths['person'])} people with enrolments, a placement and follow-ups in turn",
+            "worklist": f"5 views in turn, {site.follow_ups_todo:,} due or overdue in the organisation"}
+    figures = {}
+    for key, label in PAGES:
+        name = (f"{label} {{}} ms, {options.large:,} people, caseworker signed in, {what[key]}, "
+                f"{connections} connection{'s' if connections > 1 else ''}")
+        figures[f"P7_page_{key}"] = report.figure(
+            name.format("p95"), runs[key], ceiling_runs[key], "p95_ms", goal=PAGE_GOAL_MS,
+            ceiling="(a) bare Flask", lower_is_better=True, goal_unit="ms")
+        figures[f"P7_page_{key}_p50"] = report.figure(
+            name.format("p50"), runs[key], ceiling_runs[key], "p50_ms", goal=None, ceiling="(a) bare Flask",
+            lower_is_better=True)
+    return figures
+
+
+def _page(path: str, cookie: str) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", API, timeout=120)
+    connection.request("GET", path, headers={"Cookie": cookie, "Accept": "text/html"})
+    response = connection.getresponse()
+    response.read()
+    if response.status != 200:
+        raise RuntimeError(f"{path} answered {response.status} {response.getheader('Location') or ''}".strip())
+
+
+def _checked(run: dict) -> dict:
+    if run["errors"]:
+        raise RuntimeError(f"wrk: {run['errors']:,} errors ({run['non_2xx']:,} answers 4xx or 5xx) in {run}")
+    return run
 
 
 def _wrk(url: str, options, *, connections: int | None = None, seconds: int | None = None, **kwargs) -> dict:

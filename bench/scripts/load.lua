@@ -1,12 +1,15 @@
 -- wrk script for the benchmark: optional JSON bodies from a file (one per line, each thread
--- taking every n-th line from BENCH_OFFSET on, so no body is sent twice), an Authorization
--- header, and a JSON summary with the latency percentiles the table needs.
+-- taking every n-th line from BENCH_OFFSET on, so no body is sent twice), or paths from a file
+-- (one per line, taken in turn: a page asked for several people or queries), an Authorization
+-- header or a Cookie header (a signed-in page session), and a JSON summary with the latency
+-- percentiles the table needs.
 
-local bodies, counter, first = {}, 0, 0
+local bodies, paths, counter, first = {}, {}, 0, 0
 local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
 local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
 local method = os.getenv("BENCH_METHOD") or "GET"
 local auth = os.getenv("BENCH_AUTH")
+local cookie = os.getenv("BENCH_COOKIE")
 
 local created = 0
 
@@ -20,12 +23,28 @@ function init(args)
   if path then
     for line in io.lines(path) do table.insert(bodies, line) end
   end
-  wrk.headers["Content-Type"] = "application/json"
+  local listed = os.getenv("BENCH_PATHS")
+  if listed then
+    for line in io.lines(listed) do
+      if #line > 0 then table.insert(paths, line) end
+    end
+  end
+  if cookie then
+    wrk.headers["Cookie"] = cookie
+    wrk.headers["Accept"] = "text/html"
+  else
+    wrk.headers["Content-Type"] = "application/json"
+  end
   if auth then wrk.headers["Authorization"] = "Bearer " .. auth end
   first = id
 end
 
 function request()
+  if #paths > 0 then
+    local index = (counter * threads + first) % #paths + 1
+    counter = counter + 1
+    return wrk.format(method, paths[index])
+  end
   if #bodies == 0 then return wrk.format(method, nil) end
   local index = (offset + counter * threads + first) % #bodies + 1
   counter = counter + 1
