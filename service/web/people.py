@@ -14,7 +14,7 @@ import uuid
 
 from babel import Locale
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 from werkzeug.datastructures import MultiDict
@@ -121,7 +121,7 @@ def _csv(criteria: directory.Criteria, sort: paging.Paging, lang: str):
     header = [_("Id"), _("Given name"), _("Family name"), _("Birth date"), _("Sex"), _("District"), _("Phone"),
               _("Registered")]
     rows = ([str(p.id), p.given_name, p.family_name, p.birth_date.isoformat(), labels.label("sex", p.sex, lang),
-             p.district, p.phone, format_date(p.registered_at, "short")] for p in found.rows)
+             p.district, p.phone, p.registered_at.date().isoformat()] for p in found.rows)
     return paging.csv_response("people.csv", header, rows)
 
 
@@ -236,7 +236,6 @@ def _register_page(form: forms.Form, *, status: int, candidates: list | None = N
         consent_lang=consent_lang, consent_text=_consent_text(consent_lang, setup.organisation_name),
         consent_languages=[(code, NATIVE_NAMES[code]) for code in LANGUAGES],
         confirm_distinct=",".join(str(candidate.id) for candidate in candidates or []),
-        format_date=format_date, format_datetime=format_datetime,
     ), status
 
 

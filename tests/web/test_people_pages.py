@@ -17,6 +17,12 @@ from tests import factories
 from tests.api.helpers import create_cohort, create_employer, create_project, enrol, ok, register_trainee, url
 
 
+@pytest.fixture(autouse=True)
+def _flash_key(app):
+    """Until the foundation gives the pages a secret key, flash() (the message after a registration) needs one."""
+    app.secret_key = app.secret_key or "people-pages-test"
+
+
 @pytest.fixture
 def caseworker(tenant):
     return tenant.headers["caseworker"]
@@ -100,7 +106,7 @@ def test_an_identity_number_finds_its_holder_in_any_spelling(sign_in, client, ca
     spaced = f"{number[:3]} {number[3:6]} {number[6:]}"
     page = sign_in().get("/people", query_string={"document": spaced})
     assert rows(page) == ["Şahin, Elif"]
-    assert holder["id"] in page.get_data(as_text=True) or "person.show" not in str(page.request)
+    assert f'href="/people/{holder["id"]}"' in page.get_data(as_text=True)  # the person's page
     assert rows(sign_in().get("/people", query_string={"document": factories.tckn()})) == []
 
 
@@ -245,7 +251,7 @@ def test_registering_a_person_saves_them_and_says_so(sign_in, pathways, tenant):
     assert str(person.organisation_id) == tenant.organisation_id
     assert person.consent is True and person.district == "Bayraklı"
     assert [document.type for document in person.documents] == ["tr_tckn"]
-    assert answer.headers["Location"] in (f"/people/{person.id}", "/people?q=%C3%85sa+%C3%96berg")
+    assert answer.headers["Location"] == f"/people/{person.id}"
     followed = page.get(answer.headers["Location"])
     assert "Åsa Öberg" in followed.get_data(as_text=True)
 
@@ -313,3 +319,18 @@ def test_a_form_without_its_csrf_token_is_refused(sign_in, pathways):
 def test_a_manager_may_not_register(sign_in, pathways):
     assert sign_in("manager").post_form("/people/new", data=form(family_name="Yönetici")).status_code == 403
     assert stored(pathways, family_name="Yönetici") == []
+
+
+def test_a_swedish_number_contradicting_the_sex_asks_for_a_confirmation_then_saves(sign_in, make_tenant, pathways):
+    umea = make_tenant("SE")
+    page = sign_in(of=umea, language="sv")
+    submitted = form(given_name="Kim", family_name="Lindqvist", birth_date="1988-03-20", district="Umeå",
+                     **{"documents-0-type": "se_personnummer", "documents-0-number": "880320-0016"})
+    refused = page.post_form("/people/new", data=submitted)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="error-sex"' in html
+    assert 'name="confirm_sex_mismatch"' in html and 'value="880320-0016"' in html
+    saved = page.post_form("/people/new", data={**submitted, "confirm_sex_mismatch": "on"})
+    assert saved.status_code == 302
+    [person] = stored(pathways, family_name="Lindqvist")
+    assert person.sex == "female" and str(person.organisation_id) == umea.organisation_id
