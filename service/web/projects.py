@@ -30,7 +30,7 @@ def index():
                              offset=0 if everything else page.offset,
                              limit=paging.CSV_LIMIT if everything else page.size, language=current_language())
     if everything:
-        header = [_("Code"), _("Name"), _("Starts on"), _("Ends on"), _("Cohorts"), _("Capacity"),
+        header = [_("Code"), _("Project name"), _("Starts on"), _("Ends on"), _("Cohorts"), _("Capacity"),
                   _("Places taken"), _("Enrolled now")]
         return paging.csv_response("project_pages.csv", header, (
             [row.code, row.name, row.starts_on.isoformat() if row.starts_on else "",

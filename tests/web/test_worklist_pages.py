@@ -147,7 +147,7 @@ def test_an_invalid_wage_is_refused_beside_its_field_in_swedish_and_the_typed_va
     english = localise_errors(refused.value.messages, "en")["wage_monthly"][0]
     assert swedish != english, "the errors catalogue has no Swedish for the wage's message"
     assert _error_beside(html, due["id"], "wage_monthly").strip() == str(swedish).replace('"', "&#34;")
-    assert 'value="tolv tusen"' in html
+    assert 'value="tolv tusen"' in html and "Månadslön" in html and "Försenad" in html
     assert "Rätta de markerade fälten" in html or 'id="error-summary"' in html
     assert _follow_up(client, tenant, due["id"])["status"] == "due"
     # A domain rule's message lands beside its field too: a wage is only for people in work.
