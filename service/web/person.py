@@ -103,7 +103,14 @@ def _page(trainee_id: uuid.UUID, forms_shown: dict[str, forms.Form] | None = Non
 @blp.get("/<uuid:trainee_id>")
 @page_requires(PROGRAMME_READERS)
 def show(trainee_id: uuid.UUID):
-    return _page(trainee_id)
+    try:
+        return _page(trainee_id)
+    except NotFound as error:
+        # A duplicate merged into another record: its old address (a bookmark, a CSV) leads to the survivor.
+        if "merged_into_id" not in error.extra:
+            raise
+        flash(_("This record was merged into the one below."), "success")
+        return redirect(url_for("person.show", trainee_id=error.extra["merged_into_id"]))
 
 
 # --- details ------------------------------------------------------------------------------------------
@@ -273,8 +280,10 @@ def refer(trainee_id: uuid.UUID):
 def _amount(text: str) -> str:
     """A wage as typed in the reader's language (25.000,50 in Turkish, 25 000,50 in Swedish) as the
     API's decimal string; text that is no number goes to the schema as typed, to be refused there."""
+    # Spaces only ever group digits (25 000 in Swedish, typed with a plain space or a no-break one).
+    compact = "".join(text.split())
     try:
-        amount = parse_decimal(text.strip(), locale=current_language(), strict=True)
+        amount = parse_decimal(compact, locale=current_language(), strict=True)
     except (NumberFormatError, ValueError):
         return text
     return format(amount, "f") if isinstance(amount, Decimal) else text

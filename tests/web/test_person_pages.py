@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event
 
 from service.domain.roles import Role
 from tests import factories
@@ -129,20 +131,41 @@ def test_referring_to_an_open_vacancy(client, sign_in, tenant, world):
         (world["vacancy"]["id"], "Worked in a hotel kitchen.")]
 
 
-def test_recording_a_job_found_takes_the_wage_as_the_reader_writes_it(client, sign_in, tenant, world):
-    browser = sign_in(Role.CASEWORKER, language="tr")
+@pytest.mark.parametrize("language, typed, jobs_heading, shown", [
+    ("tr", "31.250,50", "İşler", "31.250,50"),
+    ("sv", "31 250,50", "Jobb", "31 250,50"),
+    ("es", "31250.50", "Empleos", "31.250,50"),  # the API's own spelling is taken too
+])
+def test_recording_a_job_found_takes_the_wage_as_the_reader_writes_it(client, sign_in, tenant, world, language,
+                                                                      typed, jobs_heading, shown):
+    browser = sign_in(Role.CASEWORKER, language=language)
     trainee_id = world["trainee"]["id"]
     sent = browser.post_form(f"/people/{trainee_id}/placements", {
-        "employer_id": world["employer"]["id"], "started_on": days_ago(2), "wage_monthly": "31.250,50",
+        "employer_id": world["employer"]["id"], "started_on": days_ago(2), "wage_monthly": typed,
         "currency": "TRY", "hours_per_week": "40", "contract_type": "fixed_term", "formal": "true"})
     assert sent.status_code == 302, text_of(sent)
-    page = browser.get(sent.headers["Location"])
-    jobs = text_of(page)[text_of(page).index("İşler"):]
-    assert world["employer"]["name"] in jobs and "31.250,50" in jobs
+    page = text_of(browser.get(sent.headers["Location"]))
+    jobs = page[page.index(jobs_heading):]
+    assert world["employer"]["name"] in jobs and shown in jobs
     stored = ok(client.get(url("/placements"), query_string={"trainee_id": trainee_id},
                            headers=tenant.headers[Role.ADMIN]))["items"]
     assert [(p["wage_monthly"], p["contract_type"], p["formal"], p["vacancy_id"]) for p in stored] == [
         ("31250.50", "fixed_term", True, None)]
+
+
+def test_a_job_with_a_wage_that_is_no_amount_is_refused_beside_the_wage(client, sign_in, tenant, world):
+    browser = sign_in(Role.CASEWORKER, language="es")
+    trainee_id = world["trainee"]["id"]
+    sent = browser.post_form(f"/people/{trainee_id}/placements", {
+        "employer_id": world["employer"]["id"], "started_on": days_ago(2), "wage_monthly": "mucho",
+        "currency": "TRY", "hours_per_week": "cuarenta", "contract_type": "fixed_term"})
+    assert sent.status_code == 422
+    body = sent.get_data(as_text=True)
+    for name in ("wage_monthly", "hours_per_week", "formal"):
+        assert re.search(rf'id="job-{name}-error">[^<]+<', body), name
+    assert 'value="mucho"' in body
+    assert ok(client.get(url("/placements"), query_string={"trainee_id": trainee_id},
+                         headers=tenant.headers[Role.ADMIN]))["items"] == []
 
 
 def test_editing_the_details_keeps_the_letters_and_empties_what_is_cleared(client, sign_in, tenant, world):
@@ -257,6 +280,59 @@ def test_an_action_without_its_csrf_token_is_refused(client, sign_in, tenant, wo
     stored = ok(client.get(url("/referrals"), query_string={"trainee_id": trainee_id},
                            headers=tenant.headers[Role.ADMIN]))["items"]
     assert stored == []
+
+
+def test_a_merged_duplicates_address_leads_to_the_person_it_was_merged_into(client, sign_in, tenant, world):
+    admin = tenant.headers[Role.ADMIN]
+    duplicate = register_trainee(client, admin, given_name="Ayse", family_name="Yilmaz", phone=None,
+                                 not_duplicate_of=[world["trainee"]["id"]])
+    ok(client.post(url(f"/trainees/{world['trainee']['id']}/merge"), json={"duplicate_id": duplicate["id"]},
+                   headers=admin), 201)
+    browser = sign_in(Role.CASEWORKER, language="sv")
+    answer = browser.get(f"/people/{duplicate['id']}")
+    assert answer.status_code == 302 and answer.headers["Location"] == f"/people/{world['trainee']['id']}"
+    assert "slagits ihop" in text_of(browser.get(answer.headers["Location"]))
+
+
+@contextmanager
+def statements(engine):
+    """The SQL statements run inside the block."""
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_page_reads_in_as_many_queries_whatever_the_history(client, pathways, sign_in, tenant, world, drain):
+    browser = sign_in(Role.CASEWORKER)
+    trainee_id = world["trainee"]["id"]
+    with statements(pathways.engine) as before:
+        assert page_of(browser, trainee_id).status_code == 200
+    admin = tenant.headers[Role.ADMIN]
+    for _ in range(3):  # more enrolments, referrals, jobs and follow-ups
+        project = ok(client.post(url("/projects"), json=factories.project_body(), headers=admin), 201)
+        enrolment = enrol(client, admin, trainee_id, project["id"], enrolled_on=days_ago(100))
+        ok(client.post(url(f"/enrolments/{enrolment['id']}/complete"), headers=admin,
+                       json={"exited_on": days_ago(20), "qualification_gained": True}))
+        ok(client.post(url(f"/vacancies/{world['vacancy']['id']}/referrals"), headers=admin,
+                       json={"trainee_id": trainee_id}), 201)
+        ok(client.post(url(f"/referrals/{ok(client.get(url('/referrals'), headers=admin))['items'][-1]['id']}"
+                           "/withdraw"), headers=admin))
+        ok(client.post(url("/placements"), headers=admin, json={
+            "trainee_id": trainee_id, "employer_id": world["employer"]["id"], "started_on": days_ago(10),
+            "wage_monthly": "30000.00", "currency": "TRY", "hours_per_week": 40, "contract_type": "permanent",
+            "formal": True}), 201)
+    drain()
+    with statements(pathways.engine) as after:
+        page = page_of(browser, trainee_id)
+    assert page.status_code == 200 and text_of(page).count("Withdrawn") == 3
+    assert len(after) == len(before) <= 20, "\n".join(after)
 
 
 def test_signed_out_the_page_asks_to_sign_in(client, world):
