@@ -148,7 +148,7 @@ def _status_condition(status: str, today: date) -> ColumnElement[bool]:
 
 def _base(principal: Principal, query: Query, today: date) -> Select:
     org = principal.organisation_id
-    stmt = (select(FollowUp.id, FollowUp.trainee_id, Trainee.given_name, Trainee.family_name, Trainee.phone,
+    stmt: Select = (select(FollowUp.id, FollowUp.trainee_id, Trainee.given_name, Trainee.family_name, Trainee.phone,
                    Project.id.label("project_id"), Project.code.label("project_code"),
                    Project.name.label("project_name"), FollowUp.checkpoint, FollowUp.due_on, FollowUp.status,
                    FollowUp.employment_status, FollowUp.wage_monthly, FollowUp.currency, FollowUp.observed_on)

@@ -11,10 +11,11 @@ from flask import Flask, request
 from service.web import auth, csrf, errors, i18n, language, navigation
 from service.web import account
 from service.web import home
+from service.web import follow_ups, projects
 from service.web import person
 from service.web import people
 
-BLUEPRINTS = (language.blp, account.blp, home.blp, person.blp, people.blp)
+BLUEPRINTS = (language.blp, account.blp, home.blp, person.blp, people.blp, follow_ups.blp, projects.blp)
 
 #: Pages show personal data: nothing is cached; only this origin's styles, no script, no framing.
 PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
