@@ -23,7 +23,7 @@ from service import clock
 from service.domain import countries
 from service.domain import follow_ups as rules
 from service.domain.roles import Principal
-from service.services import organisation_day
+from service.services import directory, organisation_day
 from service.services.follow_ups import _shown_as  # the shown status in SQL, defined once beside the API's list
 from service.services.matching import visible
 from service.services.queries import own_organisation
@@ -123,11 +123,9 @@ class Home:
 
 
 def name_order(session: Session, column, language: str):
-    """`column` collated as `language` orders letters (Turkish ı before i, Swedish å ä ö after z); SQLite
-    has no such collations and keeps its binary order."""
-    if session.get_bind().dialect.name == "postgresql" and language in ("en", "tr", "sv", "es"):
-        return column.collate(f"{language}-x-icu")
-    return column
+    """`column` ordered as `language` orders its letters (Turkish ı before i, Swedish å ä ö after z), on
+    PostgreSQL and SQLite alike: the people search's collation (service.services.directory), not a copy."""
+    return directory._collated(session, column, language)
 
 
 def _mine(principal: Principal) -> ColumnElement[bool]:
