@@ -70,7 +70,8 @@ def ensure_wrk() -> str:
 
 
 def wrk(url: str, *, seconds: int, connections: int, method: str = "GET", token: str | None = None,
-        bodies: Path | None = None, offset: int = 0, cookie: str | None = None, paths: Path | None = None) -> dict:
+        bodies: Path | None = None, offset: int = 0, cookie: str | None = None, paths: Path | None = None,
+        timeout: int = 10) -> dict:
     """One wrk run; with `bodies`, it sends them from line `offset` on (the caller moves it past what
     earlier runs sent); with `paths` (a file, one path a line), it asks for them in turn on `url`'s
     host; `cookie` is sent as the Cookie header (a page session)."""
@@ -83,7 +84,7 @@ def wrk(url: str, *, seconds: int, connections: int, method: str = "GET", token:
         env["BENCH_COOKIE"] = cookie
     if paths:
         env["BENCH_PATHS"] = str(paths)
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", f"{timeout}s",
                           "-s", str(LOAD_SCRIPT), url], env=env, capture_output=True, text=True)
     if out.returncode != 0:
         raise RuntimeError(f"wrk on {url} exited with {out.returncode}: {(out.stderr or out.stdout).strip()}")
