@@ -119,7 +119,7 @@ def _csv(criteria: directory.Criteria, sort: paging.Paging, lang: str):
     found = directory.search(context.uow(), g.principal, criteria, sort=sort.sort, descending=sort.descending,
                              limit=paging.CSV_LIMIT, lang=lang, vault=context.pathways().vault, count=False)
     header = [_("Id"), _("Given name"), _("Family name"), _("Birth date"), _("Sex"), _("District"), _("Phone"),
-              _("Registered")]
+              _("Registered on")]
     rows = ([str(p.id), p.given_name, p.family_name, p.birth_date.isoformat(), labels.label("sex", p.sex, lang),
              p.district, p.phone, p.registered_at.date().isoformat()] for p in found.rows)
     return paging.csv_response("people.csv", header, rows)
