@@ -37,6 +37,8 @@ blp.context_processor(page_helpers)
 
 #: The outcome a caseworker picks: each employment status, or that the person could not be reached.
 OUTCOMES = rules.EMPLOYMENT_STATUSES + (rules.UNREACHABLE,)
+#: The outcome `unreachable` as a caseworker reports it (the status label reads "Unreachable").
+COULD_NOT_BE_REACHED = _l("Could not be reached")
 #: The worklist's own filter words; the shown statuses read as their labels.
 FILTER_LABELS = {caseload.TODO: _l("Due or overdue"), caseload.WEEK: _l("Due this week"), caseload.ALL: _l("All")}
 #: Where the schema's fields are shown in a row's form (the outcome stands for status and employment status).
@@ -99,8 +101,8 @@ def _page(failed: dict[uuid.UUID, forms.Form] | None = None, status: int = 200):
         checkpoints=labels.choices("follow_up_checkpoint", lang),
         projects_choices=[(str(project_id), f"{code} · {name}")
                           for project_id, code, name in rosters.project_choices(context.uow(), g.principal)],
-        outcomes=[(name, labels.label("follow_up_status" if name == rules.UNREACHABLE else "employment_status",
-                                      name, lang)) for name in OUTCOMES],
+        outcomes=[(name, str(COULD_NOT_BE_REACHED) if name == rules.UNREACHABLE
+                   else labels.label("employment_status", name, lang)) for name in OUTCOMES],
         currencies=sorted(CURRENCIES), wage_earning=rules.WAGE_EARNING,
         may_record=g.principal.role in CASEWORK_WRITERS), status
 
@@ -135,7 +137,7 @@ def _document(submitted: MultiDict) -> MultiDict:
     wage = submitted.get("wage_monthly", "").strip()
     if wage:
         document["wage_monthly"] = _amount(wage)
-        document["currency"] = submitted.get("currency", "")
+        document["currency"] = submitted.get("currency", "").strip().upper()
     if submitted.get("observed_on", "").strip():
         document["observed_on"] = submitted["observed_on"]
     return document
