@@ -162,5 +162,5 @@ def _choices(session, organisation, today: date) -> Choices:
         .order_by(Employer.name, Vacancy.title).limit(MAXIMUM_CHOICES))]
     employers = list(session.scalars(select(Employer).where(Employer.organisation_id == org)
                                      .order_by(Employer.name).limit(MAXIMUM_CHOICES)))
-    return Choices(projects=projects, cohorts=cohorts, vacancies=vacancies,  # type: ignore[arg-type]
+    return Choices(projects=projects, cohorts=cohorts, vacancies=vacancies,
                    employers=employers, currency=countries.profile(organisation.country).currency)

@@ -17,7 +17,7 @@ import marshmallow as ma
 from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_currency, format_date
+from flask_babel import format_currency, format_date, format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -57,13 +57,19 @@ class VacancyChoiceSchema(BaseSchema):
     vacancy_id = ma.fields.UUID(required=True)
 
 
+def _money(amount, currency: str | None) -> str:
+    if amount is None:
+        return ""
+    return format_currency(amount, currency) if currency else format_decimal(amount)
+
+
 @blp.context_processor
 def _helpers():
     lang = current_language()
     return {
         "group_label": lambda entry: entry.labels.get(lang) or translate(lang, entry.labels.get("en", entry.key)),
         "date": lambda day: format_date(day, "medium") if day else "",
-        "money": lambda amount, currency: format_currency(amount, currency) if amount is not None else "",
+        "money": _money,
     }
 
 
