@@ -136,8 +136,8 @@ def _mine(principal: Principal) -> ColumnElement[bool]:
 
 
 def _status_condition(status: str, today: date) -> ColumnElement[bool]:
-    if status == TODO:
-        return _shown_as(rules.DUE, today) | _shown_as(rules.OVERDUE, today)
+    if status == TODO:  # due or overdue: not recorded and its due date reached (one range on the due date)
+        return and_(FollowUp.status == rules.DUE, FollowUp.due_on <= today)
     if status == WEEK:
         return and_(FollowUp.status == rules.DUE, FollowUp.due_on <= today + timedelta(days=WEEK_DAYS - 1),
                     ~_shown_as(rules.OVERDUE, today))
