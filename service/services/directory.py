@@ -201,10 +201,16 @@ def search(uow: UnitOfWork, principal: Principal, criteria: Criteria, *, sort: s
         sort = "name"
     with uow:
         stmt = _narrowed(uow.session, principal, criteria, vault)
-        total = uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) if count else 0
-        rows = uow.session.execute(stmt.order_by(*_ordering(uow.session, sort, descending, lang))
-                                   .offset(offset).limit(limit)).all()
-        return Found(rows=[_person(row) for row in rows], total=total or 0)
+        ordered = stmt.order_by(*_ordering(uow.session, sort, descending, lang)).offset(offset).limit(limit)
+        if not count:
+            return Found(rows=[_person(row) for row in uow.session.execute(ordered)], total=0)
+        # The total comes with the page (a window over every match), so the matches are found once, not twice.
+        rows = uow.session.execute(ordered.add_columns(func.count().over().label("total"))).all()
+        if rows:
+            total = rows[0].total
+        else:  # a page past the end: nothing to carry the total
+            total = uow.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        return Found(rows=[_person(row) for row in rows], total=total)
 
 
 def people(uow: UnitOfWork, principal: Principal, ids: Sequence[uuid.UUID]) -> list[Person]:

@@ -105,6 +105,8 @@ def search():
         except ValidationFailed as error:
             form.fail(error)
     paged = paging.Paged(found.rows, sort, found.total) if found is not None else None
+    if paged is not None and not paged.rows and paged.total:  # a page past the last one (the list shrank)
+        return redirect(url_for("people.search", **{**request.args.to_dict(), "page": paged.pages}))
     everyone = [("", _("All"))]
     return render_template(
         "people/search.html", form=form, paged=paged, may_use_numbers=may_use_numbers,

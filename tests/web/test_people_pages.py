@@ -144,7 +144,9 @@ def test_results_come_a_page_of_25_at_a_time_and_sort_by_other_columns(sign_in, 
     assert len(rows(first)) == 25 and "27 people found" in first.get_data(as_text=True)
     assert 'rel="next"' in first.get_data(as_text=True)
     second = page.get("/people", query_string={"q": "deniz", "page": 2})
-    assert rows(second) == ["Kaya25, Deniz", "Kaya26, Deniz"]
+    assert rows(second) == ["Kaya25, Deniz", "Kaya26, Deniz"] and "27 people found" in second.get_data(as_text=True)
+    past = page.get("/people", query_string={"q": "deniz", "page": 9})
+    assert past.status_code == 302 and "page=2" in past.headers["Location"]
     oldest_last = page.get("/people", query_string={"q": "deniz", "sort": "-birth_date"})
     assert rows(oldest_last)[0] == "Kaya26, Deniz"
     by_district = page.get("/people", query_string={"q": "deniz", "sort": "district"})
