@@ -255,7 +255,7 @@ def test_registering_a_person_saves_them_and_says_so(sign_in, pathways, tenant):
     assert [document.type for document in person.documents] == ["tr_tckn"]
     assert answer.headers["Location"] == f"/people/{person.id}"
     followed = page.get(answer.headers["Location"])
-    assert "Åsa Öberg" in followed.get_data(as_text=True)
+    assert "Åsa Öberg is registered." in followed.get_data(as_text=True)
 
 
 def test_errors_are_shown_beside_their_fields_in_turkish_with_the_values_kept(sign_in, pathways):
@@ -299,6 +299,16 @@ def test_a_likely_duplicate_is_shown_before_saving_then_saved_when_confirmed(sig
         assert uow.session.query(TraineeDistinction).filter_by(confirmed_by=None).count() == 0
         pair = uow.session.query(TraineeDistinction).one()
         assert {pair.first_id, pair.second_id} == {person.id, uuid.UUID(existing["id"])}
+
+
+def test_another_organisations_people_are_never_offered_as_duplicates(sign_in, client, other_tenant, pathways):
+    body = factories.trainee_body(no_document_reason="none_held")
+    del body["national_id"]  # without numbers, the same name and birth date would make a likely duplicate
+    ok(client.post(url("/trainees"), json=body, headers=other_tenant.headers["caseworker"]), 201)
+    answer = sign_in().post_form("/people/new", data=form(
+        no_document_reason="none_held", **{"documents-0-type": None, "documents-0-number": None}))
+    assert answer.status_code == 302
+    assert len(stored(pathways, family_name="Yılmaz")) == 2  # one in each organisation
 
 
 def test_a_number_held_already_is_refused_beside_it(sign_in, client, caseworker, pathways):
