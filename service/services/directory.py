@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
@@ -51,6 +52,7 @@ def _lower(text: str, lang: str) -> str:
     return text.lower().replace("ı", "i").replace("i\u0307", "i")
 
 
+@lru_cache(maxsize=65_536)  # SQLite calls the collation twice per comparison: names repeat, keys are kept
 def sort_key(text: str | None, lang: str) -> tuple:
     """What a name is sorted by in `lang`: letters in the language's order first, then accents, then case."""
     alphabet = _ALPHABETS.get(lang, _ALPHABETS["en"])
