@@ -102,6 +102,20 @@ def _collated(session: Session, column, lang: str) -> ColumnElement:
     return column.collate(name)
 
 
+def _lower_case(text: str | None) -> str | None:
+    """Lower case as PostgreSQL's lower() writes it (İ is i, not i and a combining dot as in Python)."""
+    return None if text is None else text.replace("İ", "i").lower()
+
+
+def _lowered(session: Session, column) -> ColumnElement:
+    """`column` in lower case, every letter (SQLite's own lower() changes only A to Z)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.lower(column)
+    connection = session.connection().connection.driver_connection
+    connection.create_function("pathways_lower", 1, _lower_case, deterministic=True)  # type: ignore[union-attr]
+    return func.pathways_lower(column)
+
+
 @dataclass(frozen=True)
 class Criteria:
     """What a search asks for; every part optional, all of them together narrow it."""
@@ -154,8 +168,8 @@ def _narrowed(session: Session, principal: Principal, criteria: Criteria, vault:
     if criteria.sex:
         stmt = stmt.where(Trainee.sex == criteria.sex)
     if criteria.district:
-        # Districts are typed by hand: Karşıyaka and karşıyaka are one district (case aside, letters kept).
-        stmt = stmt.where(func.lower(Trainee.district) == criteria.district.strip().lower())
+        # Districts are typed by hand: Çiğli and çiğli are one district (case aside, letters kept).
+        stmt = stmt.where(_lowered(session, Trainee.district) == _lower_case(criteria.district.strip()))
     if criteria.enrolment:
         enrolled = select(Enrolment.trainee_id).where(Enrolment.organisation_id == principal.organisation_id)
         if criteria.project_id:

@@ -128,6 +128,8 @@ def test_filters_narrow_by_project_cohort_status_sex_and_district(sign_in, clien
         "Çağlar, Işıl"]
     assert rows(page.get("/people", query_string={"status": "enrolled", "sex": "male"})) == ["Yıldız, Mehmet"]
     assert rows(page.get("/people", query_string={"district": "konak", "sex": "male"})) == ["Öztürk, İbrahim"]
+    register_trainee(client, caseworker, given_name="Emre", family_name="Aydın", district="Çiğli")
+    assert rows(page.get("/people", query_string={"district": "çiğli"})) == ["Aydın, Emre"]  # every letter's case
     assert rows(page.get("/people", query_string={"q": "yil", "district": "Bayraklı", "sex": "female"})) == [
         "Yılmaz, Ayşe"]
     refused = page.get("/people", query_string={"status": "asleep", "project": "not-an-id"})
