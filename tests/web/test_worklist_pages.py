@@ -290,6 +290,32 @@ def test_projects_show_capacity_places_taken_and_who_is_enrolled(sign_in, client
     assert projects_csv[1][:2] == ["ASCI-1", "Aşçılık"] and projects_csv[1][5:8] == ["3", "2", "2"]
 
 
+def test_projects_are_paged_and_sorted_and_a_cohort_narrows_who_is_enrolled(sign_in, client, tenant):
+    admin, caseworker = tenant.headers[Role.ADMIN], tenant.headers[Role.CASEWORKER]
+    made = [create_project(client, admin, code=code, name=name, starts_on=None, ends_on=None)
+            for code, name in (("B-2", "Öğrenci işleri"), ("A-1", "Çiçekçilik"), ("C-3", "Bahçecilik"))]
+    page = sign_in(language="tr")
+    codes = re.findall(r'<a href="/projects/[^"]+">([A-C]-[0-9])</a>', _text(page.get("/projects")))
+    assert codes == ["A-1", "B-2", "C-3"]
+    codes = re.findall(r'<a href="/projects/[^"]+">([A-C]-[0-9])</a>', _text(page.get("/projects?sort=-code")))
+    assert codes == ["C-3", "B-2", "A-1"]
+    by_name = re.findall(r'<a href="/projects/[^"]+">([A-C]-[0-9])</a>', _text(page.get("/projects?sort=name")))
+    assert by_name == ["C-3", "A-1", "B-2"]  # Bahçecilik, Çiçekçilik, Öğrenci işleri: Ç after C, Ö after O
+    project = made[0]
+    spring, autumn = (create_cohort(client, admin, project["id"], name=name, starts_on=None, ends_on=None)
+                      for name in ("Bahar", "Güz"))
+    for (given, family), cohort in ((("Sena", "Koç"), spring), (("Kerem", "Aydın"), autumn)):
+        enrol(client, caseworker, _person(client, tenant, given, family)["id"], project["id"], cohort_id=cohort["id"],
+              enrolled_on=(today() - timedelta(days=5)).isoformat())
+    whole = _text(page.get(f"/projects/{project['id']}"))
+    assert "Sena Koç" in whole and "Kerem Aydın" in whole
+    narrowed = _text(page.get(f"/projects/{project['id']}", query_string={"cohort": spring["id"]}))
+    assert "Sena Koç" in narrowed and "Kerem Aydın" not in narrowed
+    # A cohort of another project does not narrow this one's list (nor fail).
+    other = create_cohort(client, admin, made[1]["id"], name="Başka", starts_on=None, ends_on=None)
+    assert "Kerem Aydın" in _text(page.get(f"/projects/{project['id']}", query_string={"cohort": other["id"]}))
+
+
 @pytest.fixture(autouse=True)
 def _flash_key(app):  # TEMPORARY until the foundation gives the pages a secret key
     app.secret_key = app.secret_key or "test"
