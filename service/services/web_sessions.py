@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from service.clock import utcnow
 from service.db.models import Organisation, User, WebSession
@@ -58,13 +58,18 @@ _BY_COOKIE = (select(WebSession.id, WebSession.created_at, WebSession.last_seen_
                      User.active.is_(True)))
 
 
-def open_session(uow: UnitOfWork, user_id: uuid.UUID) -> str:
-    """A new session for an active user (just signed in); returns the cookie's value, shown only here."""
+def open_session(uow: UnitOfWork, user_id: uuid.UUID, lifetimes: Lifetimes = Lifetimes()) -> str:
+    """A new session for an active user (just signed in); returns the cookie's value, shown only here.
+
+    The user's sessions past their absolute lifetime are deleted on the way: each sign-in adds a row, and
+    none is kept longer than it could be used (so the table holds about a day of sign-ins, no more)."""
     cookie = secrets.token_urlsafe(32)
     with uow:
         organisation_id = uow.session.scalar(select(User.organisation_id).where(User.id == user_id))
         if organisation_id is None:
             raise LookupError(f"no user {user_id}")
+        uow.session.execute(delete(WebSession).where(WebSession.user_id == user_id,
+                                                     WebSession.created_at <= utcnow() - lifetimes.absolute))
         uow.session.add(WebSession(organisation_id=organisation_id, user_id=user_id, token_hash=digest(cookie),
                                    csrf_token=secrets.token_urlsafe(32)))
         uow.commit()

@@ -89,7 +89,8 @@ def sign_in_post():
     previous = request.cookies.get(COOKIE)
     if previous:  # a new session for each sign-in: a cookie set before it (by anyone) is worth nothing after
         web_sessions.revoke(context.pathways().uow(), previous)
-    cookie = web_sessions.open_session(context.pathways().uow(), user.id)
+    cookie = web_sessions.open_session(context.pathways().uow(), user.id,
+                                       web_sessions.Lifetimes.of(context.pathways().config))
     response = redirect(safe_next(request.form.get("next")) or url_for("home.index"))
     # No expiry on the cookie: it ends with the browser; the server ends the session after its lifetimes.
     response.set_cookie(COOKIE, cookie, httponly=True, samesite="Lax", secure=request.is_secure)

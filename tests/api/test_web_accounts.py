@@ -15,6 +15,7 @@ from service.db.models import AuditEntry, Organisation, User, UserInvitation, We
 from service.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from service.domain.roles import Principal, Role
 from service.services import accounts, invitations, passwords, sign_in, users, web_sessions
+from service.services.tokens import digest
 
 PASSWORD = "correct horse battery"
 
@@ -200,6 +201,21 @@ def test_sign_out_revokes_and_a_removed_user_has_no_session(pathways, tenant):
     assert web_sessions.resolve(pathways.uow(), other) is not None
     users.deactivate(pathways.uow(), _principal(pathways, tenant), user.id)
     assert web_sessions.resolve(pathways.uow(), other) is None
+
+
+def test_sessions_past_their_lifetime_are_deleted_at_the_next_sign_in(pathways, tenant):
+    user = _with_password(pathways, tenant)
+    lifetimes = web_sessions.Lifetimes()
+    start = utcnow()
+    with clock.frozen(start):
+        old = web_sessions.open_session(pathways.uow(), user.id, lifetimes)
+    with clock.frozen(start + timedelta(hours=1)):
+        recent = web_sessions.open_session(pathways.uow(), user.id, lifetimes)
+    with clock.frozen(start + lifetimes.absolute):
+        web_sessions.open_session(pathways.uow(), user.id, lifetimes)
+    with pathways.uow() as uow:
+        hashes = set(uow.session.scalars(select(WebSession.token_hash).where(WebSession.user_id == user.id)))
+    assert len(hashes) == 2 and digest(old) not in hashes and digest(recent) in hashes
 
 
 def test_config_reads_the_lifetimes_from_the_environment():
