@@ -265,3 +265,24 @@ def test_an_expired_invitation_says_so(app, pathways, tenant):
                              data={"csrf_token": "t", "password": PASSWORD, "confirm": PASSWORD})
         assert posted.status_code == 410
     assert web_sessions.resolve(pathways.uow(), None) is None
+
+
+def test_an_employer_user_is_invited_for_one_of_the_organisations_employers(client, pathways, tenant, sign_in):
+    from tests.api.helpers import create_employer
+    employer = create_employer(client, tenant.headers[Role.ADMIN])
+    admin = sign_in(Role.ADMIN)
+    page = _text(admin.get("/admin/users"))
+    assert f'<option value="{employer["id"]}">{employer["name"]}</option>' in page
+    other = str(uuid.uuid4())  # not an employer of this organisation
+    refused = admin.post_form("/admin/users", {"email": "hr@employer.example", "role": "employer",
+                                               "employer_id": other})
+    assert refused.status_code == 422 and 'id="error-employer_id"' in _text(refused)
+    invited = admin.post_form("/admin/users", {"email": "hr@employer.example", "role": "employer",
+                                               "employer_id": employer["id"]})
+    assert invited.status_code == 200 and "/invitations/" in _text(invited)
+    listed = _text(admin.get("/admin/users?sort=-role"))
+    assert "hr@employer.example" in listed and employer["name"] in listed
+    # The employer is ignored for the other roles (a staff user belongs to no employer).
+    staff = admin.post_form("/admin/users", {"email": "staff@example.org", "role": "manager",
+                                             "employer_id": employer["id"]})
+    assert staff.status_code == 200
