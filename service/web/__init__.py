@@ -6,6 +6,8 @@ with a token's; they never call the API over HTTP. Every page works without Java
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Flask, request
 
 from service.web import auth, csrf, errors, i18n, language, navigation
@@ -32,7 +34,18 @@ def _page_headers(response):
     return response
 
 
+def _flash_secret(app: Flask) -> None:
+    """Flask's signed session cookie carries only the next page's flash message ("Registered.");
+    who is signed in lives in web_sessions. Its signing key is derived from the PII hash key, so a
+    deployment has no further secret to set, and no key is ever shared between the two uses."""
+    pii_key = app.extensions["pathways"].config.pii_hash_key
+    app.secret_key = hashlib.sha256(b"pathways-flash-messages:" + pii_key).digest()
+    app.config.update(SESSION_COOKIE_NAME="pathways_flash", SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_HTTPONLY=True)
+
+
 def register(app: Flask) -> None:
+    _flash_secret(app)
     i18n.init(app)
     auth.init(app)
     csrf.init(app)

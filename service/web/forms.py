@@ -92,5 +92,5 @@ def read(schema: Schema, submitted: MultiDict, names: tuple[str, ...] | None = N
     form = Form(values=MultiDict(submitted))
     try:
         return schema.load(document(schema, submitted, names)), form
-    except ValidationError as error:
+    except (ValidationError, ValidationFailed) as error:  # a schema's own rule between fields raises the latter
         return None, form.fail(error)

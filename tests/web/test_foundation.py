@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -28,7 +30,8 @@ def test_a_page_asks_to_sign_in_and_comes_back_after(client):
     answer = client.get("/people?q=ay")
     assert answer.status_code == 302
     assert answer.headers["Location"].startswith("/sign-in?next=")
-    assert "%2Fpeople%3Fq%3Day" in answer.headers["Location"]
+    query = parse_qs(urlsplit(answer.headers["Location"]).query)
+    assert query["next"] == ["/people?q=ay"]
 
 
 @pytest.mark.parametrize("header, expected", [("sv-SE,sv;q=0.9", "sv"), ("es-CO", "es"), ("fr, tr;q=0.5", "tr"),
@@ -104,3 +107,21 @@ def test_a_page_during_a_database_outage_is_a_page_with_retry_after_and_the_api_
     assert "no está disponible" in page.get_data(as_text=True)
     api = client.get("/api/v1/projects", headers={"Authorization": "Bearer x"})
     assert api.status_code == 503 and api.mimetype == "application/problem+json"
+
+
+def test_a_flash_message_survives_the_redirect_without_any_secret_to_configure(app):
+    from flask import flash, get_flashed_messages
+
+    @app.get("/flash-test")
+    def flash_test():
+        flash("Saved.", "success")
+        return "ok"
+
+    @app.get("/flash-read")
+    def flash_read():
+        return " ".join(get_flashed_messages())
+
+    client = app.test_client()
+    assert client.get("/flash-test").status_code == 200
+    assert client.get("/flash-read").get_data(as_text=True) == "Saved."
+    assert app.secret_key and app.secret_key != app.extensions["pathways"].config.pii_hash_key
