@@ -55,6 +55,8 @@ class Invitation:
     email: str
     organisation_name: str
     expires_at: datetime
+    #: The organisation's IANA time zone: the page says until when in its local time.
+    time_zone: str
 
 
 def invite(uow: UnitOfWork, principal: Principal, data: dict) -> Invited:
@@ -94,8 +96,10 @@ def look_up(uow: UnitOfWork, token: str) -> Invitation:
     """The invitation of a link, still usable; InvitationInvalid otherwise."""
     with uow:
         invitation, user = _usable(uow, token, for_update=False)
-        name = uow.session.scalar(select(Organisation.name).where(Organisation.id == user.organisation_id))
-        return Invitation(email=user.email, organisation_name=name or "", expires_at=invitation.expires_at)
+        organisation = uow.session.execute(select(Organisation.name, Organisation.time_zone).where(
+            Organisation.id == user.organisation_id)).one()
+        return Invitation(email=user.email, organisation_name=organisation.name, expires_at=invitation.expires_at,
+                          time_zone=organisation.time_zone)
 
 
 def accept(uow: UnitOfWork, token: str, password: str) -> User:

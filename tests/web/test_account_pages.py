@@ -7,8 +7,10 @@ import dataclasses
 import re
 import uuid
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from babel import dates
 
 from service import clock
 from service.app import create_app
@@ -257,6 +259,11 @@ def test_an_expired_invitation_says_so(app, pathways, tenant):
     with clock.frozen(start):
         invited = invitations.invite(pathways.uow(), admin, {"email": "late@example.org", "role": "manager"})
     client = app.test_client()
+    # Until when, in the organisation's local time (İzmir's, three hours ahead of UTC), in the reader's language.
+    valid = _text(client.get(f"/invitations/{invited.token}", headers={"Accept-Language": "tr"}))
+    local = dates.format_datetime(invited.expires_at, "short", tzinfo=ZoneInfo("Europe/Istanbul"), locale="tr")
+    assert local in valid and local != dates.format_datetime(invited.expires_at, "short", tzinfo=ZoneInfo("UTC"),
+                                                             locale="tr")
     with clock.frozen(start + invitations.VALIDITY):
         page = client.get(f"/invitations/{invited.token}", headers={"Accept-Language": "tr"})
         assert page.status_code == 410 and "Bu davetin süresi doldu" in _text(page)
