@@ -19,6 +19,7 @@ from service.db.models import Cohort, Employer, Enrolment, FollowUp, Placement, 
 from service.domain import countries
 from service.domain import enrolments as enrolment_rules
 from service.domain import follow_ups as follow_up_rules
+from service.domain import referrals as referral_rules
 from service.domain import vacancies as vacancy_rules
 from service.domain.roles import CASEWORK_WRITERS, Principal
 from service.services import organisation_day
@@ -44,8 +45,17 @@ class EnrolmentLine:
 @dataclass(frozen=True)
 class ReferralLine:
     referral: Referral
-    vacancy_title: str
+    #: The vacancy referred to: its title is shown, its terms are the hire form's first values.
+    vacancy: Vacancy
     employer_name: str
+
+    @property
+    def vacancy_title(self) -> str:
+        return self.vacancy.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.referral.status in referral_rules.OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -116,7 +126,7 @@ def _enrolments(session, org: uuid.UUID, trainee_id: uuid.UUID) -> list[Enrolmen
 
 def _referrals(session, org: uuid.UUID, trainee_id: uuid.UUID) -> list[ReferralLine]:
     rows = session.execute(
-        select(Referral, Vacancy.title, Employer.name)
+        select(Referral, Vacancy, Employer.name)
         .join(Vacancy, Vacancy.id == Referral.vacancy_id)
         .join(Employer, Employer.id == Referral.employer_id)
         .where(Referral.organisation_id == org, Referral.trainee_id == trainee_id)

@@ -23,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 
 from schemas.base import BaseSchema
 from schemas.enrolments import CompleteSchema, DropOutSchema, EnrolmentCreateSchema
-from schemas.placements import PlacementCreateSchema, ReferralCreateSchema
+from schemas.placements import EmptySchema, PlacementCreateSchema, ReferralCreateSchema, WorkTermsSchema
 from schemas.trainees import TraineePatchSchema
 from service.api import context
 from service.domain import enrolments as enrolment_rules
@@ -49,6 +49,8 @@ CLEARABLE = ("phone", "email", "district", "citizenship")
 MISSING_FIELD = {"Project": "project_id", "Cohort": "cohort_id", "Vacancy": "vacancy_id", "Employer": "employer_id"}
 #: Reasons of a drop-out: every exit reason but a completed course (DropOutSchema's choices).
 DROP_OUT_REASONS = tuple(reason for reason in enrolment_rules.EXIT_REASONS if reason != "completed_course")
+#: The steps of an open referral a caseworker takes with one button (hiring takes the work terms).
+REFERRAL_STEPS = ("interview", "reject", "withdraw")
 
 
 class VacancyChoiceSchema(BaseSchema):
@@ -70,6 +72,8 @@ def _helpers():
         "group_label": lambda entry: entry.labels.get(lang) or translate(lang, entry.labels.get("en", entry.key)),
         "date": lambda day: format_date(day, "medium") if day else "",
         "money": _money,
+        # A wage as the reader writes it, to start a form with (read back by `_amount`).
+        "amount": lambda value: format_decimal(value) if value is not None else "",
     }
 
 
@@ -93,6 +97,7 @@ def _options(choices: person_file.Choices | None) -> dict[str, list[tuple[str, s
         "employers": [(str(e.id), e.name) for e in choices.employers],
         "currencies": [(code, code) for code in sorted(CURRENCIES)],
         "drop_out_reasons": [(reason, labels.label("exit_reason", reason, lang)) for reason in DROP_OUT_REASONS],
+        "referral_steps": [(step, labels.label("referral_step", step, lang)) for step in REFERRAL_STEPS],
     }
 
 
@@ -283,6 +288,54 @@ def refer(trainee_id: uuid.UUID):
     return _page(trainee_id, {"refer": form}, 422)
 
 
+def _own_referral(trainee_id: uuid.UUID, referral_id: uuid.UUID) -> None:
+    """The referral is this person's (another person's, or another organisation's, is not found here)."""
+    referral = referrals.get(context.uow(), g.principal, referral_id)
+    if referral.trainee_id != trainee_id:
+        raise NotFound(_("Not found"))
+
+
+@blp.post("/<uuid:trainee_id>/referrals/<uuid:referral_id>/<any(interview, reject, withdraw):step>")
+@page_requires(CASEWORK_WRITERS)
+def referral_step(trainee_id: uuid.UUID, referral_id: uuid.UUID, step: str):
+    _own_referral(trainee_id, referral_id)
+    _data, form = forms.read(EmptySchema(), request.form)
+    if form.ok:
+        try:
+            referrals.take_step(context.uow(), g.principal, referral_id, step)
+        except Conflict as error:  # taken meanwhile (by the employer, or in another tab)
+            _refused(form, error)
+        else:
+            done = {"interview": _("The interview is recorded."), "reject": _("Recorded as not hired."),
+                    "withdraw": _("The referral is withdrawn.")}[step]
+            return _done(trainee_id, done, "referrals")
+    return _page(trainee_id, {f"referral-{referral_id}": form}, 422)
+
+
+@blp.post("/<uuid:trainee_id>/referrals/<uuid:referral_id>/hire")
+@page_requires(CASEWORK_WRITERS)
+def hire(trainee_id: uuid.UUID, referral_id: uuid.UUID):
+    _own_referral(trainee_id, referral_id)
+    data, form = _read(WorkTermsSchema(), _wage_read(request.form), whole_numbers=("hours_per_week",))
+    form.values["wage_monthly"] = request.form.get("wage_monthly", "")  # shown again as typed
+    if data is not None:
+        try:
+            referrals.hire(context.uow(), g.principal, referral_id, data)
+        except (ValidationFailed, Conflict) as error:
+            _refused(form, error)
+        else:
+            return _done(trainee_id, _("The hire is recorded."), "placements")
+    return _page(trainee_id, {f"hire-{referral_id}": form}, 422)
+
+
+def _wage_read(submitted) -> MultiDict:
+    """The form with its wage as the API's decimal string (see `_amount`)."""
+    submitted = MultiDict(submitted)
+    if submitted.get("wage_monthly", "").strip():
+        submitted["wage_monthly"] = _amount(submitted["wage_monthly"])
+    return submitted
+
+
 def _amount(text: str) -> str:
     """A wage as typed in the reader's language (25.000,50 in Turkish, 25 000,50 in Swedish) as the
     API's decimal string; text that is no number goes to the schema as typed, to be refused there."""
@@ -298,9 +351,7 @@ def _amount(text: str) -> str:
 @blp.post("/<uuid:trainee_id>/placements")
 @page_requires(CASEWORK_WRITERS)
 def record_job(trainee_id: uuid.UUID):
-    submitted = _with(request.form, trainee_id=str(trainee_id))
-    if submitted.get("wage_monthly", "").strip():
-        submitted["wage_monthly"] = _amount(submitted["wage_monthly"])
+    submitted = _wage_read(_with(request.form, trainee_id=str(trainee_id)))
     data, form = _read(PlacementCreateSchema(), submitted, whole_numbers=("hours_per_week",))
     form.values["wage_monthly"] = request.form.get("wage_monthly", "")  # shown again as typed
     if data is not None:

@@ -137,6 +137,51 @@ def test_referring_to_an_open_vacancy(client, sign_in, tenant, world):
         (world["vacancy"]["id"], "Worked in a hotel kitchen.")]
 
 
+def refer(client, tenant, world) -> dict:
+    return ok(client.post(url(f"/vacancies/{world['vacancy']['id']}/referrals"), headers=tenant.headers[Role.ADMIN],
+                          json={"trainee_id": world["trainee"]["id"]}), 201)
+
+
+def test_a_referral_goes_to_an_interview_and_a_hire_on_the_terms_typed(client, sign_in, tenant, world):
+    referral = refer(client, tenant, world)
+    browser = sign_in(Role.CASEWORKER, language="sv")
+    base = f"/people/{world['trainee']['id']}/referrals/{referral['id']}"
+    page = browser.get(f"/people/{world['trainee']['id']}").get_data(as_text=True)
+    assert 'value="28 500"' in page or 'value="28\u00a0500"' in page  # the vacancy's wage, as a Swede writes it
+    assert browser.post_form(f"{base}/interview").status_code == 302
+    assert "Kallad till intervju" in text_of(browser.get(f"/people/{world['trainee']['id']}"))
+    sent = browser.post_form(f"{base}/hire", {"started_on": days_ago(1), "wage_monthly": "29 000", "currency": "TRY",
+                                              "hours_per_week": "45", "contract_type": "permanent", "formal": "false"})
+    assert sent.status_code == 302
+    seen = text_of(browser.get(sent.headers["Location"]))
+    assert "Anställningen är registrerad." in seen and "Anställd" in seen
+    admin = tenant.headers[Role.ADMIN]
+    assert ok(client.get(url(f"/referrals/{referral['id']}"), headers=admin))["status"] == "hired"
+    placements = ok(client.get(url("/placements"), query_string={"trainee_id": world["trainee"]["id"]},
+                               headers=admin))["items"]
+    assert [(p["vacancy_id"], p["wage_monthly"], p["formal"]) for p in placements] == [
+        (world["vacancy"]["id"], "29000.00", False)]
+
+
+def test_a_withdrawn_referral_takes_no_second_step(client, sign_in, tenant, world):
+    referral = refer(client, tenant, world)
+    browser = sign_in(Role.CASEWORKER, language="tr")
+    base = f"/people/{world['trainee']['id']}/referrals/{referral['id']}"
+    assert browser.post_form(f"{base}/withdraw").status_code == 302
+    assert "Geri çekildi" in text_of(browser.get(f"/people/{world['trainee']['id']}"))
+    again = browser.post_form(f"{base}/reject")
+    assert again.status_code == 422
+    assert re.search(rf'id="referral-{referral["id"]}-errors"', again.get_data(as_text=True))
+    hire = browser.post_form(f"{base}/hire", {"started_on": days_ago(1), "wage_monthly": "29.000", "currency": "TRY",
+                                              "hours_per_week": "45", "contract_type": "permanent", "formal": "true"})
+    assert hire.status_code == 422
+    assert ok(client.get(url(f"/referrals/{referral['id']}"), headers=tenant.headers[Role.ADMIN]))["status"] == \
+        "withdrawn"
+    # Another person's referral is not this person's to step.
+    other = register_trainee(client, tenant.headers[Role.ADMIN], national_id=factories.tckn())
+    assert browser.post_form(f"/people/{other['id']}/referrals/{referral['id']}/withdraw").status_code == 404
+
+
 @pytest.mark.parametrize("language, typed, jobs_heading, shown", [
     ("tr", "31.250,50", "İşler", "31.250,50"),
     ("sv", "31 250,50", "Jobb", "31 250,50"),
