@@ -17,12 +17,6 @@ from tests import factories
 from tests.api.helpers import create_cohort, create_employer, create_project, enrol, ok, register_trainee, url
 
 
-@pytest.fixture(autouse=True)
-def _flash_key(app):
-    """Until the foundation gives the pages a secret key, flash() (the message after a registration) needs one."""
-    app.secret_key = app.secret_key or "people-pages-test"
-
-
 @pytest.fixture
 def caseworker(tenant):
     return tenant.headers["caseworker"]

@@ -315,7 +315,3 @@ def test_projects_are_paged_and_sorted_and_a_cohort_narrows_who_is_enrolled(sign
     other = create_cohort(client, admin, made[1]["id"], name="Başka", starts_on=None, ends_on=None)
     assert "Kerem Aydın" in _text(page.get(f"/projects/{project['id']}", query_string={"cohort": other["id"]}))
 
-
-@pytest.fixture(autouse=True)
-def _flash_key(app):  # TEMPORARY until the foundation gives the pages a secret key
-    app.secret_key = app.secret_key or "test"
