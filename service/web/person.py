@@ -23,7 +23,8 @@ from werkzeug.datastructures import MultiDict
 
 from schemas.base import BaseSchema
 from schemas.enrolments import CompleteSchema, DropOutSchema, EnrolmentCreateSchema
-from schemas.placements import EmptySchema, PlacementCreateSchema, ReferralCreateSchema, WorkTermsSchema
+from schemas.placements import (EmptySchema, PlacementCreateSchema, PlacementEndSchema, ReferralCreateSchema,
+                                WorkTermsSchema)
 from schemas.trainees import TraineePatchSchema
 from service.api import context
 from service.domain import enrolments as enrolment_rules
@@ -326,6 +327,23 @@ def hire(trainee_id: uuid.UUID, referral_id: uuid.UUID):
         else:
             return _done(trainee_id, _("The hire is recorded."), "placements")
     return _page(trainee_id, {f"hire-{referral_id}": form}, 422)
+
+
+@blp.post("/<uuid:trainee_id>/placements/<uuid:placement_id>/end")
+@page_requires(CASEWORK_WRITERS)
+def end_job(trainee_id: uuid.UUID, placement_id: uuid.UUID):
+    placement = placements.get(context.uow(), g.principal, placement_id)
+    if placement.trainee_id != trainee_id:
+        raise NotFound(_("Not found"))
+    data, form = forms.read(PlacementEndSchema(), request.form)
+    if data is not None:
+        try:
+            placements.end(context.uow(), g.principal, placement_id, data)
+        except (ValidationFailed, Conflict) as error:
+            _refused(form, error)
+        else:
+            return _done(trainee_id, _("The end of the job is recorded."), "placements")
+    return _page(trainee_id, {f"end-{placement_id}": form}, 422)
 
 
 def _wage_read(submitted) -> MultiDict:

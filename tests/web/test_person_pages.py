@@ -204,6 +204,26 @@ def test_recording_a_job_found_takes_the_wage_as_the_reader_writes_it(client, si
         ("31250.50", "fixed_term", True, None)]
 
 
+def test_the_end_of_a_job_is_recorded_with_its_reason(client, sign_in, tenant, world):
+    admin = tenant.headers[Role.ADMIN]
+    trainee_id = world["trainee"]["id"]
+    placement = ok(client.post(url("/placements"), headers=admin, json={
+        "trainee_id": trainee_id, "employer_id": world["employer"]["id"], "started_on": days_ago(30),
+        "wage_monthly": "30000.00", "currency": "TRY", "hours_per_week": 40, "contract_type": "seasonal",
+        "formal": True}), 201)
+    browser = sign_in(Role.CASEWORKER, language="es")
+    path = f"/people/{trainee_id}/placements/{placement['id']}/end"
+    early = browser.post_form(path, {"ended_on": days_ago(40), "reason": "contract_ended"})
+    assert early.status_code == 422  # before the start: beside the date, nothing saved
+    assert re.search(rf'id="end-{placement["id"]}-ended_on-error">[^<]+<', early.get_data(as_text=True))
+    sent = browser.post_form(path, {"ended_on": days_ago(2), "reason": "contract_ended"})
+    assert sent.status_code == 302
+    seen = text_of(browser.get(sent.headers["Location"]))
+    assert "Se ha registrado el fin del empleo." in seen
+    stored = ok(client.get(url(f"/placements/{placement['id']}"), headers=admin))
+    assert (stored["ended_on"], stored["end_reason"]) == (days_ago(2), "contract_ended")
+
+
 def test_a_job_with_a_wage_that_is_no_amount_is_refused_beside_the_wage(client, sign_in, tenant, world):
     browser = sign_in(Role.CASEWORKER, language="es")
     trainee_id = world["trainee"]["id"]
