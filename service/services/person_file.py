@@ -98,8 +98,9 @@ class PersonFile:
     choices: Choices | None = None
 
 
-def read(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID) -> PersonFile:
-    """The person's file; 404 for another organisation's person or a merged duplicate."""
+def read(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, *, choices: bool = True) -> PersonFile:
+    """The person's file; 404 for another organisation's person or a merged duplicate. With `choices`, and
+    for a caller who may act on it, the options of its action forms too."""
     with uow:
         session = uow.session
         trainee = get_scoped(session, Trainee, principal.organisation_id, trainee_id, label="Trainee")
@@ -111,7 +112,8 @@ def read(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID) -> Person
             enrolments=_enrolments(session, *scope), referrals=_referrals(session, *scope),
             placements=_placements(session, *scope), follow_ups=_follow_ups(session, *scope, today),
             groups=group_vocabulary.entries(session, organisation),
-            choices=_choices(session, organisation, today) if principal.role in CASEWORK_WRITERS else None)
+            choices=_choices(session, organisation, today)
+            if choices and principal.role in CASEWORK_WRITERS else None)
 
 
 def _enrolments(session, org: uuid.UUID, trainee_id: uuid.UUID) -> list[EnrolmentLine]:

@@ -60,6 +60,12 @@ class VacancyChoiceSchema(BaseSchema):
     vacancy_id = ma.fields.UUID(required=True)
 
 
+def _group_label(entry, lang: str) -> str:
+    """A group of the organisation's vocabulary in `lang`: its own label in that language, else its English
+    label, which for a country's default group is a msgid with translations."""
+    return entry.labels.get(lang) or translate(lang, entry.labels.get("en", entry.key))
+
+
 def _money(amount, currency: str | None) -> str:
     if amount is None:
         return ""
@@ -70,7 +76,7 @@ def _money(amount, currency: str | None) -> str:
 def _helpers():
     lang = current_language()
     return {
-        "group_label": lambda entry: entry.labels.get(lang) or translate(lang, entry.labels.get("en", entry.key)),
+        "group_label": lambda entry: _group_label(entry, lang),
         "date": lambda day: format_date(day, "medium") if day else "",
         "money": _money,
         # A wage as the reader writes it, to start a form with (read back by `_amount`).
@@ -163,7 +169,7 @@ def _edit_page(file: person_file.PersonFile, form: forms.Form, status: int = 200
     lang = current_language()
     held = set(file.trainee.vulnerable_groups or ())
     # Active groups are offered; a retired one stays offered only to a person who has it.
-    group_options = [(entry.key, entry.labels.get(lang) or translate(lang, entry.labels.get("en", entry.key)))
+    group_options = [(entry.key, _group_label(entry, lang))
                      for entry in file.groups if entry.active or entry.key in held]
     names = Locale.parse(lang).territories
     countries = sorted(((code, names.get(code, code)) for code in people.COUNTRY_CODES),
@@ -175,7 +181,7 @@ def _edit_page(file: person_file.PersonFile, form: forms.Form, status: int = 200
 @blp.route("/<uuid:trainee_id>/edit", methods=["GET", "POST"])
 @page_requires(CASEWORK_WRITERS)
 def edit(trainee_id: uuid.UUID):
-    file = person_file.read(context.uow(), g.principal, trainee_id)
+    file = person_file.read(context.uow(), g.principal, trainee_id, choices=False)
     if request.method == "GET":
         return _edit_page(file, forms.Form(values=_current_values(file.trainee)))
     changes, form = _read(TraineePatchSchema(), request.form, names=EDITABLE + ("confirm_sex_mismatch",),
