@@ -324,6 +324,22 @@ def test_a_second_enrolment_in_the_project_is_refused_beside_the_project(sign_in
     assert re.search(r'id="enrol-project_id-error">[^<]+<', sent.get_data(as_text=True))
 
 
+def test_a_full_cohort_is_refused_beside_the_cohort_in_the_readers_language(client, sign_in, tenant, world):
+    admin = tenant.headers[Role.ADMIN]
+    project = ok(client.post(url("/projects"), json=factories.project_body(), headers=admin), 201)
+    cohort = ok(client.post(url(f"/projects/{project['id']}/cohorts"), json=factories.cohort_body(capacity=1),
+                            headers=admin), 201)
+    other = register_trainee(client, admin, given_name="Begoña", family_name="Muñoz")
+    enrol(client, admin, other["id"], project["id"], cohort_id=cohort["id"])
+    browser = sign_in(Role.CASEWORKER, language="es")
+    sent = browser.post_form(f"/people/{world['trainee']['id']}/enrolments", {
+        "project_id": project["id"], "cohort_id": cohort["id"], "enrolled_on": days_ago(1)})
+    assert sent.status_code == 422
+    error = re.search(r'id="enrol-cohort_id-error">([^<]+)<', sent.get_data(as_text=True))
+    assert error and "full" not in error.group(1), error  # "The cohort is full", in Spanish
+    assert f'<option value="{cohort["id"]}" selected>' in sent.get_data(as_text=True)
+
+
 def test_another_organisations_person_is_not_found(client, sign_in, other_tenant, world):
     stranger = register_trainee(client, other_tenant.headers[Role.ADMIN])
     browser = sign_in(Role.CASEWORKER)
