@@ -25,7 +25,7 @@ def share_target_errors(target: dict) -> list[str]:
         return [Msg("Unknown dimension; expected one of {choices}.", choices=", ".join(DIMENSIONS))]
     allowed = DIMENSIONS[dimension]
     values = target["value"] if isinstance(target["value"], list) else [target["value"]]
-    errors = []
+    errors: list[str] = []
     if allowed is not None:
         unknown = [v for v in values if v not in allowed]
         if unknown:

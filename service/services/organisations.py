@@ -27,7 +27,7 @@ def bootstrap(uow: UnitOfWork, *, slug: str, name: str, country: str, admin_emai
     """Create an organisation and its first admin; return them and the admin's token. The time zone is
     the country profile's (its capital's) unless given: an organisation far from it names its own."""
     country = country.upper()
-    errors = {}
+    errors: dict[str, list[str]] = {}
     if not SLUG_PATTERN.match(slug):
         errors["org_slug"] = [Msg("Lower-case letters, digits and hyphens, at most 63.")]
     if not COUNTRY_PATTERN.match(country):
