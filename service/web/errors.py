@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -20,12 +20,23 @@ from service.web.auth import is_page_request
 log = logging.getLogger(__name__)
 
 
+def _for_a_person() -> bool:
+    """Whether an error answers a person (a page) rather than a program (problem+json): outside /api/,
+    without a bearer token, and on a page's address or from a client that prefers HTML (a browser
+    does; curl's */* does not, so an unknown address still reads as the API's 404 to a program)."""
+    if not is_page_request() or request.headers.get("Authorization"):
+        return False
+    if request.url_rule is not None:
+        return True
+    return request.accept_mimetypes.best_match(["application/problem+json", "text/html"]) == "text/html"
+
+
 def _page(status: int, title: str, message: str):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
 def _domain_error(error: domain.DomainError):
-    if not is_page_request():
+    if not _for_a_person():
         return api_errors.handle_domain_error(error)
     if isinstance(error, domain.NotFound):
         return _page(404, _("Not found"), _("This page does not exist, or it belongs to another organisation."))
@@ -37,7 +48,7 @@ def _domain_error(error: domain.DomainError):
 
 
 def _http_error(error: HTTPException):
-    if not is_page_request():
+    if not _for_a_person():
         return api_errors.handle_http_exception(error)
     status = error.code or 500
     if status == 400 and error.description == "csrf":
@@ -57,7 +68,7 @@ def _http_error(error: HTTPException):
 
 
 def _unexpected(error: Exception):
-    if not is_page_request():
+    if not _for_a_person():
         return api_errors.handle_unexpected(error)
     log.exception("unexpected error on a page", exc_info=error)
     return _page(500, _("Something went wrong"), _("The error has been logged. Try again in a moment."))
@@ -69,7 +80,7 @@ def _wrap_unavailable(api_handler):
 
     def unavailable(error: Exception):
         answer = api_handler(error)
-        if not is_page_request():
+        if not _for_a_person():
             return answer
         body, status = _page(503, _("Pathways is unavailable for a moment"),
                              _("Its database cannot be reached right now, so what you sent has not been saved. "

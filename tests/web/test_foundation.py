@@ -18,12 +18,15 @@ def pathways(request, sqlite_pathways):
 
 
 def test_an_unknown_page_is_an_html_page_and_an_unknown_api_path_stays_problem_json(client):
-    page = client.get("/no-such-page", headers={"Accept-Language": "tr"})
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = client.get("/no-such-page", headers={"Accept-Language": "tr", "Accept": browser})
     assert page.status_code == 404 and page.mimetype == "text/html"
     assert '<html lang="tr">' in page.get_data(as_text=True)
     assert "Bulunamadı" in page.get_data(as_text=True)
     api = client.get("/api/v1/no-such-thing")
     assert api.status_code == 404 and api.mimetype == "application/problem+json"
+    program = client.get("/no-such-page", headers={"Accept": "*/*"})
+    assert program.status_code == 404 and program.mimetype == "application/problem+json"
 
 
 def test_a_page_asks_to_sign_in_and_comes_back_after(client):
