@@ -23,13 +23,6 @@ from service.web.csrf import ANONYMOUS_COOKIE
 PASSWORD = "a long enough password"
 
 
-@pytest.fixture(autouse=True)
-def _flash_key(app):
-    """TEMPORARY until the foundation gives the pages a secret key: flash() (the notice after signing out,
-    saving the language or the password) needs one."""
-    app.secret_key = app.secret_key or "account-pages-test"
-
-
 def _email(pathways, tenant, role=Role.CASEWORKER) -> str:
     from service.db.models import User
     with pathways.uow() as uow:
