@@ -205,12 +205,14 @@ def test_changing_the_password_checks_it_and_signs_out_elsewhere(pathways, tenan
     assert signing_in.sign_in(pathways.uow(), caseworker, "a brand new password")
 
 
-def test_only_admins_see_the_users_page(sign_in):
+def test_only_admins_see_the_users_page_and_only_their_organisations_users(sign_in, other_tenant):
     for role in (Role.CASEWORKER, Role.MANAGER):
         assert sign_in(role).get("/admin/users").status_code == 403
         assert sign_in(role).post_form("/admin/users", {"email": "x@example.org", "role": "admin"}).status_code == 403
-    page = sign_in(Role.ADMIN).get("/admin/users")
-    assert page.status_code == 200 and "admin1@example.org" in _text(page)
+    page = _text(sign_in(Role.ADMIN).get("/admin/users"))
+    assert all(email in page for email in ("admin1@example.org", "caseworker1@example.org", "manager1@example.org"))
+    assert "example.org" not in page.replace("1@example.org", "")  # nobody of the other organisation (2)
+    assert "admin2@example.org" in _text(sign_in(Role.ADMIN, of=other_tenant).get("/admin/users"))
 
 
 def test_an_invitation_from_the_users_page_to_the_first_sign_in(app, pathways, tenant, sign_in):
