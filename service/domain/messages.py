@@ -35,6 +35,21 @@ def _rebuild(msgid: str, params: dict[str, Any]) -> Msg:
     return Msg(msgid, **params)
 
 
+class Term(Msg):
+    """A code that reads as itself in English, where API clients may match on it ("tr_tckn"), and as
+    its label in a translation ("T.C. kimlik numarası (TCKN)"): `localise` translates a value that
+    is a `Msg` by its msgid, here the label."""
+
+    def __new__(cls, code: str, label: str) -> Term:
+        term = str.__new__(cls, code)
+        term.msgid = label
+        term.params = {}
+        return term
+
+    def __reduce__(self):
+        return (Term, (str(self), self.msgid))
+
+
 def message_of(error: Exception) -> str:
     """The message an exception was raised with, still a `Msg` when it was one (`str(error)`
     makes a plain copy of it, which could no longer be translated)."""

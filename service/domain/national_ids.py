@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.domain import countries
 from service.domain.documents.catalogue import INTERNATIONAL
-from service.domain.messages import Msg, message_of
+from service.domain.messages import Msg, Term, message_of
 
 #: Every scheme an organisation may use as its primary document: what the country profiles name but the
 #: international documents, `generic` last.
@@ -36,4 +36,6 @@ def normalise(scheme: str, value: str) -> str:
     try:
         return known.canonical(compact)
     except countries.InvalidNumber as error:
-        raise ValueError(Msg("Not a valid {scheme} number: {error}", scheme=scheme, error=message_of(error))) from None
+        label = getattr(known, "label", "")
+        named = Term(scheme, label) if label else scheme
+        raise ValueError(Msg("Not a valid {scheme} number: {error}", scheme=named, error=message_of(error))) from None
