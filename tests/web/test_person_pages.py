@@ -16,12 +16,6 @@ from tests import factories
 from tests.api.helpers import create_employer, enrol, ok, register_trainee, url
 
 
-@pytest.fixture(autouse=True)
-def _flash_key(app):
-    """Until the foundation gives the pages a secret key, flash() (the message after each action) needs one."""
-    app.secret_key = app.secret_key or "person-pages-test"
-
-
 def text_of(response) -> str:
     """The page's text without tags, entities read, spaces collapsed: what a reader sees."""
     body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
