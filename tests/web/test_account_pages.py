@@ -81,7 +81,7 @@ def test_a_refused_sign_in_keeps_the_email_and_says_why_beside_the_field(client,
     for answer, email in ((wrong, caseworker), (unknown, "nobody@example.org")):
         page = _text(answer)
         assert answer.status_code == 401
-        assert f'value="{email}"' in page
+        assert f'value="{email}"' in page and 'autocapitalize="none" spellcheck="false"' in page
         assert 'id="error-password"' in page and 'aria-describedby="error-password"' in page
         assert "E-posta adresi veya parola yanlış." in page
         assert PASSWORD not in page and "not the password" not in page
