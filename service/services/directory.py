@@ -256,17 +256,32 @@ class Filters:
     cohorts: list[Choice]
 
 
-def filters(uow: UnitOfWork, principal: Principal, lang: str = "en") -> Filters:
+#: The most cohorts the cohort filter offers: the latest ones (of the chosen project), not every course the
+#: programme ever ran (a programme of a million people has run over 100,000; listing and sorting them all
+#: made each search page take seconds and weigh megabytes).
+MAXIMUM_COHORTS = 500
+
+
+def filters(uow: UnitOfWork, principal: Principal, lang: str = "en", *, project_id: uuid.UUID | None = None,
+            cohort_id: uuid.UUID | None = None) -> Filters:
+    """The projects (by name), and the MAXIMUM_COHORTS latest cohorts (of `project_id` when given), latest
+    first, with `cohort_id` (the one chosen) always among them."""
     principal.require(PROGRAMME_READERS)
+    org = principal.organisation_id
     with uow:
         projects = [Choice(row.id, f"{row.code} – {row.name}") for row in uow.session.execute(
-            select(Project.id, Project.code, Project.name).where(Project.organisation_id == principal.organisation_id))]
+            select(Project.id, Project.code, Project.name).where(Project.organisation_id == org))]
         names = {choice.id: choice.name for choice in projects}
-        cohorts = [Choice(row.id, f"{names.get(row.project_id, '')} · {row.name}", row.project_id)
-                   for row in uow.session.execute(select(Cohort.id, Cohort.name, Cohort.project_id).where(
-                       Cohort.organisation_id == principal.organisation_id))]
-    return Filters(projects=sort_names(projects, lang, key=lambda c: c.name),
-                   cohorts=sort_names(cohorts, lang, key=lambda c: c.name))
+        latest = select(Cohort.id, Cohort.name, Cohort.project_id).where(Cohort.organisation_id == org)
+        if project_id is not None:
+            latest = latest.where(Cohort.project_id == project_id)
+        rows = list(uow.session.execute(latest.order_by(Cohort.starts_on.desc().nulls_last(), Cohort.id.desc())
+                                        .limit(MAXIMUM_COHORTS)))
+        if cohort_id is not None and cohort_id not in {row.id for row in rows}:
+            rows += uow.session.execute(select(Cohort.id, Cohort.name, Cohort.project_id).where(
+                Cohort.organisation_id == org, Cohort.id == cohort_id)).all()
+        cohorts = [Choice(row.id, f"{names.get(row.project_id, '')} · {row.name}", row.project_id) for row in rows]
+    return Filters(projects=sort_names(projects, lang, key=lambda c: c.name), cohorts=cohorts)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,9 @@ def search():
     lang = current_language()
     data, form = forms.read(SearchSchema(), request.args)
     sort = paging.paging(directory.SORTABLE, "name")
-    choices = directory.filters(context.uow(), g.principal, lang)
+    chosen = data or {}  # the chosen project narrows the cohorts offered; the chosen cohort stays offered
+    choices = directory.filters(context.uow(), g.principal, lang, project_id=chosen.get("project"),
+                                cohort_id=chosen.get("cohort"))
     may_use_numbers = g.principal.role in CASEWORK_WRITERS
     if data is not None and data.get("document") and not may_use_numbers:
         form.fail({"document": [Msg("The {role} role may not do this.", role=g.principal.role)]})
