@@ -13,6 +13,7 @@ tests skip, or fail with REQUIRE_SERVICES=1, like the PostgreSQL ones. What a te
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -68,6 +69,19 @@ class LiveServer:
         return draining(self.pathways)()
 
 
+class _ErrorLog(logging.Handler):
+    """Errors logged while serving (an error page hides its exception from the browser)."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(logging.ERROR)
+        self.errors = errors
+        self.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+
+    def emit(self, record):
+        if threading.current_thread().name != "MainThread":
+            self.errors.append(self.format(record))
+
+
 class _QuietHandler(WSGIRequestHandler):
     """Requests are recorded by the app (LiveServer.responses); the per-request log line is noise."""
 
@@ -110,11 +124,15 @@ def live_server(browser_pathways):
                            + "".join(traceback.format_exception(exception)))
 
     got_request_exception.connect(_exception, app)
+    # Page errors are answered with an error page and logged (service/web/errors.py): keep what is logged.
+    handler = _ErrorLog(live.errors)
+    logging.getLogger().addHandler(handler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield live
     server.shutdown()
     thread.join(timeout=10)
+    logging.getLogger().removeHandler(handler)
 
 
 @pytest.fixture
