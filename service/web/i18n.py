@@ -8,9 +8,12 @@ page sees one merged language. Dates, numbers and money are formatted with the s
 from __future__ import annotations
 
 from flask import Flask, g, request
+from babel import Locale
 from flask_babel import Babel, get_locale
 
 from service import translations
+from service.domain.people import COUNTRY_CODES
+from service.services.directory import sort_names
 from service.translations import labels
 
 #: The languages the pages speak; `translations.LANGUAGES` lists the catalogues on disk.
@@ -58,6 +61,20 @@ def choices(kind: str) -> list[tuple[str, str]]:
     return labels.choices(kind, current_language())
 
 
+def country_name(code: str | None) -> str:
+    """A country's name in the page's language (CLDR's), the code itself when CLDR has none."""
+    if not code:
+        return ""
+    return Locale.parse(current_language()).territories.get(code, code)
+
+
+def countries() -> list[tuple[str, str]]:
+    """(code, name) of every country, in the page's language and in its alphabetical order, for a select."""
+    lang = current_language()
+    names = Locale.parse(lang).territories
+    return sort_names(((code, names.get(code, code)) for code in COUNTRY_CODES), lang, key=lambda pair: pair[1])
+
+
 def init(app: Flask) -> None:
     domains = _domains()
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([str(translations.DIRECTORY)] * len(domains))
@@ -65,4 +82,5 @@ def init(app: Flask) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES,
-                                 NATIVE_NAMES=NATIVE_NAMES, label=label, choices=choices)
+                                 NATIVE_NAMES=NATIVE_NAMES, label=label, choices=choices,
+                                 country_name=country_name)

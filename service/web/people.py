@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import uuid
 
-from babel import Locale
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -23,13 +22,12 @@ from schemas.base import BaseSchema, Text, one_of
 from schemas.trainees import TraineeCreateSchema, sex_field
 from service.api import context
 from service.domain import enrolments as enrolment_rules
-from service.domain import people as people_rules
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.messages import Msg
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
 from service.services import directory, trainees
 from service.translations import N_, labels, translate
-from service.web import forms, paging
+from service.web import forms, i18n, paging
 from service.web.auth import page_requires
 from service.web.i18n import LANGUAGES, NATIVE_NAMES, current_language
 
@@ -227,8 +225,7 @@ def _register_page(form: forms.Form, *, status: int, candidates: list | None = N
     # English label as the catalogue translates it (the country defaults' labels are msgids).
     groups = [(entry.key, entry.labels.get(lang) or translate(lang, entry.labels.get("en") or entry.key))
               for entry in setup.groups]
-    countries = directory.sort_names(((code, name) for code, name in _country_names(lang).items()), lang,
-                                     key=lambda pair: pair[1])
+    countries = i18n.countries()
     return render_template(
         "people/register.html", form=form, status=status, candidates=candidates or [], holder=holder,
         document_rows=range(DOCUMENT_ROWS),
@@ -242,7 +239,3 @@ def _register_page(form: forms.Form, *, status: int, candidates: list | None = N
         confirm_distinct=",".join(str(candidate.id) for candidate in candidates or []),
     ), status
 
-
-def _country_names(lang: str) -> dict[str, str]:
-    territories = Locale.parse(lang).territories
-    return {code: territories.get(code, code) for code in people_rules.COUNTRY_CODES}

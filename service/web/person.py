@@ -14,7 +14,6 @@ import uuid
 from decimal import Decimal
 
 import marshmallow as ma
-from babel import Locale
 from babel.numbers import NumberFormatError, parse_decimal
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_date, format_decimal
@@ -28,14 +27,12 @@ from schemas.placements import (EmptySchema, PlacementCreateSchema, PlacementEnd
 from schemas.trainees import TraineePatchSchema
 from service.api import context
 from service.domain import enrolments as enrolment_rules
-from service.domain import people
 from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.money import CURRENCIES
-from service.domain.names import words
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
 from service.services import enrolments, person_file, placements, referrals, trainees
 from service.translations import labels, translate
-from service.web import forms
+from service.web import forms, i18n
 from service.web.auth import page_requires
 from service.web.i18n import current_language
 
@@ -171,9 +168,7 @@ def _edit_page(file: person_file.PersonFile, form: forms.Form, status: int = 200
     # Active groups are offered; a retired one stays offered only to a person who has it.
     group_options = [(entry.key, _group_label(entry, lang))
                      for entry in file.groups if entry.active or entry.key in held]
-    names = Locale.parse(lang).territories
-    countries = sorted(((code, names.get(code, code)) for code in people.COUNTRY_CODES),
-                       key=lambda option: words(option[1]))
+    countries = i18n.countries()
     return render_template("person/edit.html", file=file, person=file.trainee, form=form,
                            group_options=group_options, countries=countries), status
 

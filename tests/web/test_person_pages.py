@@ -437,3 +437,10 @@ def test_the_page_reads_in_as_many_queries_whatever_the_history(client, pathways
 def test_signed_out_the_page_asks_to_sign_in(client, world):
     answer = client.get(f"/people/{world['trainee']['id']}")
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("language, name", [("tr", "İsveç"), ("sv", "Sverige"), ("es", "Suecia")])
+def test_citizenship_reads_as_the_countrys_name_in_the_readers_language(client, sign_in, tenant, language, name):
+    person = register_trainee(client, tenant.headers[Role.ADMIN], citizenship="SE")
+    seen = text_of(page_of(sign_in(Role.CASEWORKER, language=language), person["id"]))
+    assert name in seen
