@@ -169,24 +169,36 @@ def follow(driver, element) -> None:
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
-def submit(driver, form) -> None:
-    """Send a form with its main button (the first submit button without a name of its own) and wait for
-    the page that answers."""
-    buttons = [button for button in form.find_elements("css selector", "button[type=submit], button:not([type])")
-               if not button.get_attribute("name")]
-    assert buttons, f"form {form.get_attribute('id') or form.get_attribute('action')} has no submit button"
-    follow(driver, buttons[0])
+def submit(driver, form: str) -> None:
+    """Send the form matched by CSS selector `form` with its main button (the first submit button without a
+    name of its own) and wait for the page that answers. Found by selector just before the click, and once
+    more if Chromium's driver lost track of the element meanwhile (it reported the node gone from its
+    document once in a few hundred runs, with no navigation in between)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    for attempt in (1, 2):
+        try:
+            element = driver.find_element("css selector", form)
+            buttons = [button for button in element.find_elements(
+                "css selector", "button[type=submit], button:not([type])") if not button.get_attribute("name")]
+            assert buttons, f"form {form} has no submit button"
+            follow(driver, buttons[0])
+            return
+        except (StaleElementReferenceException, WebDriverException) as error:
+            lost = isinstance(error, StaleElementReferenceException) or "does not belong to the document" in str(error)
+            if attempt == 2 or not lost:
+                raise
 
 
-def open_details(driver, form_id: str):
-    """Open the <details> holding form `form_id` (a person's page keeps its actions folded) and return the form."""
+def open_details(driver, form_id: str) -> str:
+    """Open the <details> holding form `form_id` (a person's page keeps its actions folded); the form's selector."""
     summary = driver.find_element("css selector", f"details:has(#{form_id}) > summary")
     if summary.find_element("xpath", "..").get_attribute("open") is None:
         summary.click()
-    return driver.find_element("id", form_id)
+    return f"#{form_id}"
 
 
 def sign_in(driver, server, email: str, password: str) -> None:
     """Fill in and send the sign-in form the browser is on."""
     fill(driver, {"email": email, "password": password})
-    submit(driver, driver.find_element("css selector", "form[action='/sign-in']"))
+    submit(driver, "form[action='/sign-in']")

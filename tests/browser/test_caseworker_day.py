@@ -29,6 +29,12 @@ from tests.browser.support import check_page, field_error, fill, follow, open_de
 pytestmark = pytest.mark.browser
 
 NEW_BIRTH = date(2001, 8, 9)
+#: Each day ends the enrolment and finds work its own way, so that every action of a person's page is
+#: done in one language at least: completed elsewhere, dropped out in Swedish; hired through the referral
+#: in English, a job found without one in Spanish.
+DROP_OUT = ("sv",)
+HIRED = ("en",)
+JOB_FOUND = ("es",)
 WAGE = Decimal("28500.50")
 
 
@@ -96,7 +102,7 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
     # Searching by a name typed without its letters: "gulsen kilic" finds Gülşen Kılıç.
     quick = driver.find_element("id", "quick-search")
     quick.send_keys(words.search)
-    submit(driver, quick.find_element("xpath", "ancestor::form"))
+    submit(driver, "form[role=search]")
     assert driver.current_url.startswith(server.url + "/people?")
     known_link = driver.find_element("css selector", f"a[href='/people/{records.known['id']}']")
     assert known_link.text == f"{words.known[1]}, {words.known[0]}"
@@ -116,7 +122,7 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
                   "settlement_type": "urban", "education_level": "upper_secondary", "labour_status": "unemployed",
                   "documents-0-type": scheme, "documents-0-number": wrong_number(tenant.country, number),
                   "consent": True})
-    submit(driver, driver.find_element("css selector", "form[action='/people/new']"))
+    submit(driver, "form[action='/people/new']")
     assert field_error(driver, "documents-0-number")
     assert driver.find_element("id", "error-summary")
     assert value_of(driver, "given_name") == words.new[0] and value_of(driver, "family_name") == words.new[1]
@@ -124,7 +130,7 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
     assert driver.find_element("id", "field-consent").is_selected()
     check_page(driver, lang, "register-error")
     fill(driver, {"documents-0-number": number})
-    submit(driver, driver.find_element("css selector", "form[action='/people/new']"))
+    submit(driver, "form[action='/people/new']")
     new_name = " ".join(words.new)
     assert driver.find_element("tag name", "h1").text == new_name
     assert says("%(name)s is registered.", name=new_name) in text(driver)
@@ -136,7 +142,7 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
     fill(driver, {"given_name": words.again[0], "family_name": words.again[1], "sex": "female",
                   "birth_date": world.KNOWN_BIRTH, "settlement_type": "urban", "education_level": "upper_secondary",
                   "labour_status": "unemployed", "no_document_reason": "none_held", "consent": True})
-    submit(driver, driver.find_element("css selector", "form[action='/people/new']"))
+    submit(driver, "form[action='/people/new']")
     duplicates = driver.find_element("id", "duplicates")
     candidate = duplicates.find_element("css selector", f"a[href='/people/{records.known['id']}']")
     assert candidate.text == " ".join(words.known)
@@ -154,14 +160,24 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
     assert words.cohort in row.text
     check_page(driver, lang, "person-enrolled")
 
-    # Completing the enrolment today, with a qualification.
-    form_id = driver.find_element("css selector", "form[id^='complete-']").get_attribute("id")
-    form = open_details(driver, form_id)
-    fill(driver, {"exited_on": today, "qualification_gained-yes": True}, prefix=form_id)
-    submit(driver, form)
-    row = driver.find_element("css selector", "section[aria-labelledby=enrolments] tbody tr")
-    assert label("enrolment_status", "completed") in row.text, row.text
-    check_page(driver, lang, "person-completed")
+    if lang in DROP_OUT:
+        # Leaving early: the drop-out with its reason.
+        form_id = driver.find_element("css selector", "form[id^='drop-out-']").get_attribute("id")
+        form = open_details(driver, form_id)
+        fill(driver, {"exited_on": today, "reason": "family_care"}, prefix=form_id)
+        submit(driver, form)
+        row = driver.find_element("css selector", "section[aria-labelledby=enrolments] tbody tr")
+        assert label("enrolment_status", "dropped_out") in row.text and label("exit_reason", "family_care") in row.text
+        check_page(driver, lang, "person-dropped-out")
+    else:
+        # Completing the enrolment today, with a qualification.
+        form_id = driver.find_element("css selector", "form[id^='complete-']").get_attribute("id")
+        form = open_details(driver, form_id)
+        fill(driver, {"exited_on": today, "qualification_gained-yes": True}, prefix=form_id)
+        submit(driver, form)
+        row = driver.find_element("css selector", "section[aria-labelledby=enrolments] tbody tr")
+        assert label("enrolment_status", "completed") in row.text, row.text
+        check_page(driver, lang, "person-completed")
 
     # Referring the person to the employer's open vacancy.
     form = open_details(driver, "refer")
@@ -184,13 +200,13 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
     row_id = row.get_attribute("id").removeprefix("follow-up-")
     prefix = f"fu-{row_id}"
     fill(driver, {"outcome": "employed", "wage_monthly": "twenty thousand"}, prefix=prefix)
-    submit(driver, driver.find_element("id", prefix + "-outcome").find_element("xpath", "ancestor::form"))
+    submit(driver, f"form:has(#{prefix}-outcome)")
     assert field_error(driver, "wage_monthly", prefix=prefix)
     assert value_of(driver, "wage_monthly", prefix=prefix) == "twenty thousand"
     check_page(driver, lang, "worklist-error")
     # The wage as the reader writes numbers: 28.500,5 in Turkish, 28 500,5 in Swedish.
     fill(driver, {"wage_monthly": format_decimal(WAGE, locale=lang)}, prefix=prefix)
-    submit(driver, driver.find_element("id", prefix + "-outcome").find_element("xpath", "ancestor::form"))
+    submit(driver, f"form:has(#{prefix}-outcome)")
     assert says("Recorded: %(checkpoint)s, %(outcome)s.", checkpoint=label("follow_up_checkpoint", "exit"),
                 outcome=label("employment_status", "employed")) in text(driver)
     assert not driver.find_elements("id", f"follow-up-{row_id}")  # done: no longer on the list of open ones
@@ -204,6 +220,31 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
     # The wage as money is written where the person lives: ₺28.500,50; 28 500,50 kr; 28.500 COP (no centavos).
     assert written(format_currency(WAGE, records.currency, locale=lang)) in timeline.text, timeline.text
     check_page(driver, lang, "person-followed-up")
+
+    if lang in HIRED:
+        # The employer took the person on: the hire recorded on the referral, the vacancy's terms offered.
+        card = driver.find_element("css selector", "[id^='referral-'].card")
+        form_id = card.find_element("css selector", "form[id^='hire-']").get_attribute("id")
+        form = open_details(driver, form_id)
+        assert value_of(driver, "currency", prefix=form_id) == records.currency
+        fill(driver, {"started_on": today, "hours_per_week": "40", "formal-yes": True}, prefix=form_id)
+        submit(driver, form)
+        jobs = driver.find_element("css selector", "section[aria-labelledby=placements] tbody")
+        assert words.employer in jobs.text and words.vacancy in jobs.text
+        assert label("referral_status", "hired") in driver.find_element(
+            "css selector", "section[aria-labelledby=referrals] tbody").text
+        check_page(driver, lang, "person-hired")
+    if lang in JOB_FOUND:
+        # A job the person found without a referral, the wage written the local way.
+        form = open_details(driver, "job")
+        fill(driver, {"employer_id": records.employer["id"], "started_on": today,
+                      "wage_monthly": format_decimal(Decimal("1450000"), locale=lang), "hours_per_week": "40",
+                      "contract_type": "permanent", "formal-yes": True}, prefix="job")
+        submit(driver, form)
+        jobs = driver.find_element("css selector", "section[aria-labelledby=placements] tbody")
+        assert words.employer in jobs.text
+        assert written(format_currency(Decimal("1450000"), records.currency, locale=lang)) in jobs.text, jobs.text
+        check_page(driver, lang, "person-job-found")
 
     # The projects: capacity and who is enrolled.
     nav(driver, server, "/projects")

@@ -22,7 +22,7 @@ def test_an_admin_invites_a_caseworker_who_sets_a_password(server, make_driver, 
     check_page(admin, LANG, "users")
     email = f"nueva@{tenant.slug}.example"
     fill(admin, {"email": email, "role": "caseworker"})
-    submit(admin, admin.find_element("css selector", "form[action='/admin/users']"))
+    submit(admin, "form[action='/admin/users']")
     link = admin.find_element("id", "invitation-link").get_attribute("value")
     assert link.startswith(server.url + "/invitations/")
     assert email in admin.find_element("tag name", "table").text
@@ -33,11 +33,11 @@ def test_an_admin_invites_a_caseworker_who_sets_a_password(server, make_driver, 
     invited.get(link)
     check_page(invited, LANG, "invitation")
     fill(invited, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "!"})
-    submit(invited, invited.find_element("css selector", "form[action^='/invitations/']"))
+    submit(invited, "form[action^='/invitations/']")
     assert field_error(invited, "confirm") == translate(LANG, "The two passwords are not the same.")
     check_page(invited, LANG, "invitation-error")
     fill(invited, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    submit(invited, invited.find_element("css selector", "form[action^='/invitations/']"))
+    submit(invited, "form[action^='/invitations/']")
     assert "/sign-in" in invited.current_url and value_of(invited, "email") == email
     check_page(invited, LANG, "sign-in-invited")
     sign_in(invited, server, email, NEW_PASSWORD)
