@@ -89,22 +89,36 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+#: Organisations the browser tests committed and not yet deleted, and the engine they are in.
+_CREATED: set[uuid.UUID] = set()
+_ENGINES: list = []
+
+
 @pytest.fixture(scope="session")
 def browser_pathways(pg_engine):
-    """Pathways on the session's migrated PostgreSQL database with really committing sessions; the
-    organisations created are deleted afterwards (the database may be shared with other runs)."""
+    """Pathways on the session's migrated PostgreSQL database with really committing sessions. The
+    organisations created are deleted after each test module (`_delete_after_module`): the rest of the
+    suite shares the database and must not see them (nor drain their events)."""
     session_factory = make_session_factory(pg_engine)
-    created: set[uuid.UUID] = set()
 
     @event.listens_for(session_factory, "after_flush")
     def _remember_organisations(session, _context):
-        created.update(obj.id for obj in session.new if isinstance(obj, Organisation))
+        _CREATED.update(obj.id for obj in session.new if isinstance(obj, Organisation))
 
     config = Config(database_url=PG_URL, **TEST_KEYS)
-    pathways = Pathways(config=config, engine=pg_engine, session_factory=session_factory,
-                        vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key))
-    yield pathways
-    _delete_organisations(pg_engine, created)
+    _ENGINES.append(pg_engine)
+    yield Pathways(config=config, engine=pg_engine, session_factory=session_factory,
+                   vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key))
+    _ENGINES.remove(pg_engine)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _delete_after_module():
+    """Delete what a module's tests committed, with everything that names their organisations."""
+    yield
+    if _ENGINES and _CREATED:
+        _delete_organisations(_ENGINES[0], set(_CREATED))
+        _CREATED.clear()
 
 
 @pytest.fixture(scope="session")
