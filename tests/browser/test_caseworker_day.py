@@ -2,8 +2,9 @@
 first), find a person by a name typed without its accents, register a person (an identity number with a
 wrong check digit refused beside its field, the typed values kept, then corrected), register someone
 already known under another spelling (the warning names the registered person before anything is saved),
-enrol, complete, refer to an open vacancy, record the follow-up the exit scheduled (a wage that is no
-number refused beside its field, then corrected), look at the projects, sign out.
+enrol, complete (or drop out), refer to an open vacancy, record the follow-up the exit scheduled (a wage
+that is no number refused beside its field, then corrected), look at the projects and the account page,
+sign out. Some languages do more on the person's page (see EDITED, DROP_OUT, HIRED, JOB_FOUND).
 
 Every page on the way is checked (its language, axe-core, a quiet console) and kept as a screenshot in
 <output>/screenshots/<lang>/<step>.png. Texts are compared with the catalogues the pages read, so a page
@@ -30,8 +31,10 @@ pytestmark = pytest.mark.browser
 
 NEW_BIRTH = date(2001, 8, 9)
 #: Each day ends the enrolment and finds work its own way, so that every action of a person's page is
-#: done in one language at least: completed elsewhere, dropped out in Swedish; hired through the referral
-#: in English, a job found without one in Spanish.
+#: done in one language at least: details edited in Turkish; completed elsewhere, dropped out in Swedish;
+#: invited to an interview and hired through the referral in English, a job found without one (and its
+#: end) in Spanish.
+EDITED = ("tr",)
 DROP_OUT = ("sv",)
 HIRED = ("en",)
 JOB_FOUND = ("es",)
@@ -136,6 +139,18 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
     assert says("%(name)s is registered.", name=new_name) in text(driver)
     person_url = driver.current_url
     check_page(driver, lang, "person-registered")
+    if lang in EDITED:
+        # A new phone number, mistyped first.
+        follow(driver, driver.find_element("css selector", "a[href$='/edit']"))
+        check_page(driver, lang, "person-edit")
+        fill(driver, {"phone": "05"}, prefix="edit")
+        submit(driver, "form[action$='/edit']")
+        assert field_error(driver, "phone", prefix="edit")
+        check_page(driver, lang, "person-edit-error")
+        fill(driver, {"phone": "+90 533 444 55 66"}, prefix="edit")
+        submit(driver, "form[action$='/edit']")
+        assert driver.current_url.split("#", 1)[0] == person_url
+        assert says("The details are saved.") in text(driver) and "+90 533 444 55 66" in text(driver)
 
     # Registering someone known under another spelling: the registered person is named before saving.
     nav(driver, server, "/people/new")
@@ -223,6 +238,9 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
 
     if lang in HIRED:
         # The employer took the person on: the hire recorded on the referral, the vacancy's terms offered.
+        submit(driver, "form[action$='/interview']")
+        assert label("referral_status", "interviewing") in driver.find_element(
+            "css selector", "section[aria-labelledby=referrals] tbody").text
         card = driver.find_element("css selector", "[id^='referral-'].card")
         form_id = card.find_element("css selector", "form[id^='hire-']").get_attribute("id")
         form = open_details(driver, form_id)
@@ -245,6 +263,13 @@ def test_a_caseworkers_day(server, make_driver, make_web_tenant, lang):
         assert words.employer in jobs.text
         assert written(format_currency(Decimal("1450000"), records.currency, locale=lang)) in jobs.text, jobs.text
         check_page(driver, lang, "person-job-found")
+        # The job ended: its end recorded with the reason.
+        form_id = driver.find_element("css selector", "form[id^='end-']").get_attribute("id")
+        submit_end = open_details(driver, form_id)
+        fill(driver, {"ended_on": today, "reason": "contract_ended"}, prefix=form_id)
+        submit(driver, submit_end)
+        jobs = driver.find_element("css selector", "section[aria-labelledby=placements] tbody")
+        assert label("placement_end_reason", "contract_ended") in jobs.text, jobs.text
 
     # The projects: capacity and who is enrolled.
     nav(driver, server, "/projects")
