@@ -23,6 +23,8 @@ from service.domain.roles import Role
 from tests import factories
 
 CURRENCIES = {"TR": "TRY", "SE": "SEK", "CO": "COP"}
+#: Mobile numbers as people there write them, with a last part the caller fills in.
+PHONES = {"TR": "+90 532 555 {}", "SE": "+46 70 555 {}", "CO": "+57 310 555 {}"}
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,13 @@ def tax_number(rng: random.Random, country: str) -> str:
     return base + vkn.calc_check_digit(base)
 
 
-def person_body(words: Words, name: tuple[str, str], **overrides) -> dict:
+def phone(country: str, last: str) -> str:
+    return PHONES[country].format(last)
+
+
+def person_body(words: Words, name: tuple[str, str], country: str, **overrides) -> dict:
     body = factories.trainee_body(given_name=name[0], family_name=name[1], district=words.district,
-                                  birth_date=KNOWN_BIRTH.isoformat(), phone="+90 532 555 01 02",
+                                  birth_date=KNOWN_BIRTH.isoformat(), phone=phone(country, "01 02"),
                                   email=None, national_id=None)
     del body["national_id"]
     body.update(overrides)
@@ -143,9 +149,9 @@ def build(server, tenant) -> World:
     # Registered earlier without a document: a registration with the same birth date and a name like it is
     # a likely duplicate (a national id could not tell them apart).
     known = ok(client.post(url("/trainees"), headers=caseworker, json=person_body(
-        words, words.known, no_document_reason="lost_or_stolen")), 201)
+        words, words.known, tenant.country, no_document_reason="lost_or_stolen")), 201)
     overdue = ok(client.post(url("/trainees"), headers=caseworker, json=person_body(
-        words, words.overdue, sex="male", birth_date="1995-02-03",
+        words, words.overdue, tenant.country, sex="male", birth_date="1995-02-03",
         national_id=national_id(rng, tenant.country, date(1995, 2, 3), "male"))), 201)
     enrolled_on = today - timedelta(days=110)
     enrolment = ok(client.post(url("/enrolments"), headers=caseworker, json={
