@@ -50,9 +50,16 @@ lint: install
 ## 2026-12-05 (7,625 statements, 369 missed), less one point for paths that depend on timing.
 COVERAGE_FLOOR ?= 94
 
+## axe-core for the browser tests' accessibility checks: Deque's package from the npm registry, at the version
+## tests/browser/package-lock.json pins. Without npm the browser tests skip (fail under REQUIRE_SERVICES=1).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent \
+		|| echo "warning: npm could not install axe-core for the browser tests" >&2
+
 ## Debian's chromium and chromium-driver for the browser tests (tests/browser), installed with apt-get when
 ## missing, as bench installs wrk; nothing else downloads a browser. Without them the browser tests skip.
-chromium: install
+chromium: install $(AXE)
 	$(BIN)/python -m tests.browser.chromium
 
 ## The whole suite after the gates; REQUIRE_SERVICES=1 turns "PostgreSQL unreachable" (or no chromium) into failures.

@@ -38,6 +38,7 @@ from service.services.pii import NationalIdVault
 from tests.browser import chromium
 from tests.browser.support import OUTPUT
 from tests.browser.world import set_password
+from tests.browser.support import AXE_SCRIPT
 from tests.conftest import PG_URL, TEST_KEYS, _delete_organisations, _unavailable, draining
 
 # Selenium Manager would download a browser or a driver when it cannot find one: never. The driver is
@@ -217,6 +218,8 @@ def chromium_paths():
     found = chromium.find()
     if not found:
         _unavailable("Debian's chromium and chromium-driver are not installed (make test installs them)")
+    if not AXE_SCRIPT.is_file():
+        _unavailable(f"axe-core is not installed at {AXE_SCRIPT} (make test runs npm ci in tests/browser)")
     return found
 
 

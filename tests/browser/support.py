@@ -10,6 +10,11 @@ REPO = Path(__file__).resolve().parents[2]
 #: Where screenshots (and a failed test's pages) go: var/test-output (gitignored) unless PATHWAYS_TEST_OUTPUT.
 OUTPUT = Path(os.environ.get("PATHWAYS_TEST_OUTPUT") or REPO / "var" / "test-output")
 LANGUAGES = ("en", "tr", "sv", "es")
+#: axe-core itself, Deque's package from the npm registry, pinned in tests/browser/package-lock.json and
+#: installed by `make test` (npm ci): axe-selenium-python injects it instead of the one it bundles, axe-core
+#: 3.1.1 of 2018, which calls the usual visually hidden label a critical "hidden-explicit-label" (fixed in
+#: 3.2) and knows fewer of the WCAG 2.1 rules.
+AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 #: axe-core impacts that fail a page (WCAG 2.1 AA: issue 16 allows none of them).
 FAILING_IMPACTS = ("serious", "critical")
 
@@ -28,16 +33,11 @@ def screenshot(driver, lang: str, page: str) -> Path:
 
 
 def axe_violations(driver) -> list[dict]:
-    """axe-core's violations on the current page, every rule it has.
-
-    axe-selenium-python injects and runs it, but with the newer axe-core that axe-core-python ships
-    (4.4): the one bundled with axe-selenium-python 2.1.6 (3.1.1, from 2018) calls the usual visually
-    hidden label a critical "hidden-explicit-label" (fixed in axe-core 3.2) and knows fewer WCAG 2.1 rules.
-    """
-    from axe_core_python.base import AXE_FILE_PATH
+    """axe-core's violations on the current page, every rule it has (axe-selenium-python injects and
+    runs AXE_SCRIPT)."""
     from axe_selenium_python import Axe
 
-    axe = Axe(driver, script_url=str(AXE_FILE_PATH))
+    axe = Axe(driver, script_url=str(AXE_SCRIPT))
     axe.inject()
     return axe.run()["violations"]
 
