@@ -10,9 +10,7 @@ takes no working hours, so neither does the form.
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
-from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -113,20 +111,6 @@ def worklist():
     return _page()
 
 
-def _amount(text: str) -> str:
-    """A wage as typed in the reader's language (12 500,50 in Swedish) as the API's decimal string; text
-    that is no number goes to the schema as typed, to be refused there with its message."""
-    lang = current_language()
-    group = get_group_symbol(lang)
-    if group.isspace():  # Swedish groups with a no-break space; people type a plain one
-        text = text.replace(" ", group).replace("\u202f", group)
-    try:
-        amount = parse_decimal(text, locale=lang, strict=True)
-    except (NumberFormatError, ValueError):
-        return text
-    return format(amount, "f") if isinstance(amount, Decimal) else text
-
-
 def _document(submitted: MultiDict) -> MultiDict:
     """The row's form as the API's request body: the outcome split into status and employment status; a
     currency only with a wage (the select always holds one)."""
@@ -136,7 +120,7 @@ def _document(submitted: MultiDict) -> MultiDict:
         document["employment_status"] = outcome
     wage = submitted.get("wage_monthly", "").strip()
     if wage:
-        document["wage_monthly"] = _amount(wage)
+        document["wage_monthly"] = forms.amount(wage) or wage
         document["currency"] = submitted.get("currency", "").strip().upper()
     if submitted.get("observed_on", "").strip():
         document["observed_on"] = submitted["observed_on"]
@@ -165,6 +149,7 @@ def record():
     except ValidationFailed as error:  # the schema's rule between fields (outcome needed when recorded)
         data, form = None, forms.Form().fail(error)
     form.values = MultiDict(request.form)  # what was typed, not what the schema was given
+    forms.explain_amounts(form, request.form, "wage_monthly")
     if data is not None:
         try:
             recorded = follow_ups.record(context.uow(), g.principal, follow_up_id, data)

@@ -9,7 +9,10 @@ values typed kept for the page to show again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
 
@@ -52,6 +55,40 @@ class Form:
         for name, found in flatten(localise_errors(messages, current_language())).items():
             self.errors.setdefault(name, []).extend(found)
         return self
+
+
+def amount(text: str) -> str | None:
+    """A sum of money as the reader writes numbers (25.000,50 in Turkish, 25 000,50 in Swedish) as the
+    API's decimal string ("25000.50"); None when it is no number in their way of writing."""
+    compact = "".join(text.split())  # spaces only ever group digits (typed plain or no-break)
+    try:
+        value = parse_decimal(compact, locale=current_language(), strict=True)
+    except (NumberFormatError, ValueError):
+        return None
+    return format(value, "f") if isinstance(value, Decimal) else None
+
+
+def with_amounts(submitted: MultiDict, *names: str) -> MultiDict:
+    """The form with its sums (`names`) as the API's decimal strings; one that is no number is left as
+    typed, for the schema to refuse (`explain_amounts` then words that refusal for a person)."""
+    submitted = MultiDict(submitted)
+    for name in names:
+        typed = submitted.get(name, "").strip()
+        if typed:
+            submitted[name] = amount(typed) or typed
+    return submitted
+
+
+def explain_amounts(form: "Form", typed: MultiDict, *names: str) -> "Form":
+    """A sum that is no number is told how to write one, with an example in the reader's own notation
+    (the schema's message speaks of decimal strings, which a person never types)."""
+    for name in names:
+        text = typed.get(name, "").strip()
+        if form.error(name) and text and amount(text) is None:
+            example = format_decimal(Decimal("25000.50"), format="#,##0.00", locale=current_language())
+            form.errors[name] = [_("Write an amount as you write numbers, for example %(example)s.",
+                                   example=example)]
+    return form
 
 
 def flatten(messages: dict, prefix: str = "") -> dict[str, list[str]]:

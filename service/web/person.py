@@ -11,10 +11,8 @@ that read the programme (managers too); acting needs the roles that write casewo
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 import marshmallow as ma
-from babel.numbers import NumberFormatError, parse_decimal
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_date, format_decimal
 from flask_babel import gettext as _
@@ -76,7 +74,7 @@ def _helpers():
         "group_label": lambda entry: _group_label(entry, lang),
         "date": lambda day: format_date(day, "medium") if day else "",
         "money": _money,
-        # A wage as the reader writes it, to start a form with (read back by `_amount`).
+        # A wage as the reader writes it, to start a form with (read back by `forms.amount`).
         "amount": lambda value: format_decimal(value) if value is not None else "",
     }
 
@@ -318,8 +316,10 @@ def referral_step(trainee_id: uuid.UUID, referral_id: uuid.UUID, step: str):
 @page_requires(CASEWORK_WRITERS)
 def hire(trainee_id: uuid.UUID, referral_id: uuid.UUID):
     _own_referral(trainee_id, referral_id)
-    data, form = _read(WorkTermsSchema(), _wage_read(request.form), whole_numbers=("hours_per_week",))
+    data, form = _read(WorkTermsSchema(), forms.with_amounts(request.form, "wage_monthly"),
+                       whole_numbers=("hours_per_week",))
     form.values["wage_monthly"] = request.form.get("wage_monthly", "")  # shown again as typed
+    forms.explain_amounts(form, request.form, "wage_monthly")
     if data is not None:
         try:
             referrals.hire(context.uow(), g.principal, referral_id, data)
@@ -347,32 +347,13 @@ def end_job(trainee_id: uuid.UUID, placement_id: uuid.UUID):
     return _page(trainee_id, {f"end-{placement_id}": form}, 422)
 
 
-def _wage_read(submitted) -> MultiDict:
-    """The form with its wage as the API's decimal string (see `_amount`)."""
-    submitted = MultiDict(submitted)
-    if submitted.get("wage_monthly", "").strip():
-        submitted["wage_monthly"] = _amount(submitted["wage_monthly"])
-    return submitted
-
-
-def _amount(text: str) -> str:
-    """A wage as typed in the reader's language (25.000,50 in Turkish, 25 000,50 in Swedish) as the
-    API's decimal string; text that is no number goes to the schema as typed, to be refused there."""
-    # Spaces only ever group digits (25 000 in Swedish, typed with a plain space or a no-break one).
-    compact = "".join(text.split())
-    try:
-        amount = parse_decimal(compact, locale=current_language(), strict=True)
-    except (NumberFormatError, ValueError):
-        return text
-    return format(amount, "f") if isinstance(amount, Decimal) else text
-
-
 @blp.post("/<uuid:trainee_id>/placements")
 @page_requires(CASEWORK_WRITERS)
 def record_job(trainee_id: uuid.UUID):
-    submitted = _wage_read(_with(request.form, trainee_id=str(trainee_id)))
+    submitted = forms.with_amounts(_with(request.form, trainee_id=str(trainee_id)), "wage_monthly")
     data, form = _read(PlacementCreateSchema(), submitted, whole_numbers=("hours_per_week",))
     form.values["wage_monthly"] = request.form.get("wage_monthly", "")  # shown again as typed
+    forms.explain_amounts(form, request.form, "wage_monthly")
     if data is not None:
         data.pop("vacancy_id", None)  # a job found without a referral: no vacancy of ours
         try:

@@ -128,3 +128,25 @@ def test_a_flash_message_survives_the_redirect_without_any_secret_to_configure(a
     assert client.get("/flash-test").status_code == 200
     assert client.get("/flash-read").get_data(as_text=True) == "Saved."
     assert app.secret_key and app.secret_key != app.extensions["pathways"].config.pii_hash_key
+
+
+@pytest.mark.parametrize("lang, typed, read", [("sv", "25 000,50", "25000.50"), ("sv", "25\u00a0000,50", "25000.50"),
+                                               ("tr", "25.000,50", "25000.50"), ("es", "25000,5", "25000.5"),
+                                               ("en", "25,000.50", "25000.50"), ("tr", "25,000.50", None),
+                                               ("sv", "abc", None)])
+def test_a_sum_is_read_as_the_reader_writes_numbers(app, lang, typed, read):
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"), force_locale(lang):
+        assert forms.amount(typed) == read
+
+
+@pytest.mark.parametrize("lang, example", [("sv", "25\u00a0000,50"), ("es", "25.000,50"), ("en", "25,000.50")])
+def test_a_sum_that_is_no_number_is_told_how_to_write_one_in_the_readers_notation(app, lang, example):
+    from flask_babel import force_locale
+
+    typed = MultiDict({"wage_monthly": "lots"})
+    with app.test_request_context("/"), force_locale(lang):
+        form = forms.Form(values=typed, errors={"wage_monthly": ["Must be a decimal string like '25000.00'."]})
+        forms.explain_amounts(form, typed, "wage_monthly")
+        assert example in form.error("wage_monthly")[0] and "decimal" not in form.error("wage_monthly")[0]
