@@ -13,7 +13,7 @@ MENU = (
     ("home.index", _l("Home"), tuple(Role)),
     ("people.search", _l("People"), _STAFF + (Role.MANAGER,)),
     ("people.register", _l("Register a person"), _STAFF),
-    ("follow_up_pages.worklist", _l("Follow-ups"), _STAFF),
+    ("follow_up_pages.worklist", _l("Follow-ups"), _STAFF + (Role.MANAGER,)),
     ("project_pages.index", _l("Projects"), _STAFF + (Role.MANAGER,)),
     ("account.users", _l("Users"), (Role.ADMIN,)),
 )

@@ -78,16 +78,28 @@ def _helpers():
 
 # Search ------------------------------------------------------------------------------------------------
 
+def _number_as_document(args: MultiDict) -> MultiDict:
+    """A name box holding a number and no letter (the home page's one box, "name or identity number")
+    searches the documents, as the search page's own number box does."""
+    typed = (args.get("q") or "").strip()
+    if not typed or args.get("document") or any(c.isalpha() for c in typed) or sum(c.isdigit() for c in typed) < 5:
+        return args
+    moved = MultiDict(args)
+    moved.pop("q")
+    moved["document"] = typed
+    return moved
+
+
 @blp.get("/people")
 @page_requires(PROGRAMME_READERS)
 def search():
     lang = current_language()
-    data, form = forms.read(SearchSchema(), request.args)
+    may_use_numbers = g.principal.role in CASEWORK_WRITERS
+    data, form = forms.read(SearchSchema(), _number_as_document(request.args) if may_use_numbers else request.args)
     sort = paging.paging(directory.SORTABLE, "name")
     chosen = data or {}  # the chosen project narrows the cohorts offered; the chosen cohort stays offered
     choices = directory.filters(context.uow(), g.principal, lang, project_id=chosen.get("project"),
                                 cohort_id=chosen.get("cohort"))
-    may_use_numbers = g.principal.role in CASEWORK_WRITERS
     if data is not None and data.get("document") and not may_use_numbers:
         form.fail({"document": [Msg("The {role} role may not do this.", role=g.principal.role)]})
         data = None

@@ -104,6 +104,15 @@ def test_an_identity_number_finds_its_holder_in_any_spelling(sign_in, client, ca
     assert rows(sign_in().get("/people", query_string={"document": factories.tckn()})) == []
 
 
+def test_a_number_typed_in_the_name_box_searches_the_documents_as_the_home_page_box_promises(sign_in, client,
+                                                                                              caseworker, people):
+    number = factories.tckn()
+    register_trainee(client, caseworker, given_name="Elif", family_name="Şahin", national_id=number)
+    spaced = f"{number[:3]} {number[3:6]} {number[6:]}"
+    assert rows(sign_in().get("/people", query_string={"q": spaced})) == ["Şahin, Elif"]
+    assert rows(sign_in().get("/people", query_string={"q": "Şahin"})) == ["Şahin, Elif"]
+
+
 def test_filters_narrow_by_project_cohort_status_sex_and_district(sign_in, client, tenant, caseworker, people):
     admin = tenant.headers["admin"]
     project = create_project(client, admin)

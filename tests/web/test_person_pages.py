@@ -91,8 +91,11 @@ def test_completing_shows_the_state_and_the_follow_up_timeline(client, sign_in, 
     sent = browser.post_form(f"/people/{trainee_id}/enrolments/{enrolment_id}/complete",
                              {"exited_on": days_ago(10), "qualification_gained": "true"})
     assert sent.status_code == 302
+    before = text_of(browser.get(f"/people/{trainee_id}"))  # the exit's event is not applied yet
+    assert "Se están programando los seguimientos" in before
     drain()  # the outcomes consumer schedules the follow-ups of the exit
     seen = text_of(browser.get(f"/people/{trainee_id}"))
+    assert "Se están programando" not in seen
     assert "Finalizada" in seen or "Completada" in seen or "Completado" in seen, seen
     # exit checkpoint due now (in its 28-day window), month 6 and month 12 still ahead
     timeline = seen[seen.index("Seguimientos"):]

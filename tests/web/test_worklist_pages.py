@@ -309,3 +309,14 @@ def test_projects_are_paged_and_sorted_and_a_cohort_narrows_who_is_enrolled(sign
     other = create_cohort(client, admin, made[1]["id"], name="Başka", starts_on=None, ends_on=None)
     assert "Kerem Aydın" in _text(page.get(f"/projects/{project['id']}", query_string={"cohort": other["id"]}))
 
+
+
+def test_a_manager_finds_the_follow_ups_in_the_menu_without_the_enrolled_by_me_box(sign_in):
+    from service.domain.roles import Role
+
+    page = sign_in(Role.MANAGER, language="sv")
+    home = _text(page.get("/"))
+    assert 'href="/follow-ups"' in home and 'placeholder="Namn"' in home
+    worklist = _text(page.get("/follow-ups"))
+    assert 'name="mine"' not in worklist
+    assert 'name="mine"' in _text(sign_in(Role.CASEWORKER).get("/follow-ups"))
