@@ -128,6 +128,7 @@ def test_referring_to_an_open_vacancy(client, sign_in, tenant, world):
     assert "The referral is recorded." in seen
     referrals = seen[seen.index("Referrals"):seen.index("Jobs")]
     assert "Commis cook" in referrals and world["employer"]["name"] in referrals and "Referred" in referrals
+    assert "Worked in a hotel kitchen." in referrals  # the note stays with the referral
     stored = ok(client.get(url("/referrals"), query_string={"trainee_id": trainee_id},
                            headers=tenant.headers[Role.ADMIN]))["items"]
     assert [(item["vacancy_id"], item["note"]) for item in stored] == [

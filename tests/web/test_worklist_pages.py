@@ -273,6 +273,7 @@ def test_projects_show_capacity_places_taken_and_who_is_enrolled(sign_in, client
     assert "without a limit" in cells[1]
     shown = _text(manager.get(f"/projects/{project['id']}"))
     assert "Aşçı yardımcısı, bahar" in shown and "Pastacılık" in shown and "No limit" in shown
+    assert "5120 · Personal service workers" in shown  # an occupation is named, not only coded
     assert all(f"{given} {family}" in shown for given, family in names)
     assert "Dropped out" in shown
     narrowed = _text(manager.get(f"/projects/{project['id']}", query_string={"status": "enrolled"}))
