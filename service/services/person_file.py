@@ -162,10 +162,14 @@ def _choices(session, organisation, today: date) -> Choices:
     org = organisation.id
     projects = list(session.scalars(select(Project).where(Project.organisation_id == org)
                                     .order_by(Project.code).limit(MAXIMUM_CHOICES)))
-    cohorts = [tuple(row) for row in session.execute(
+    # Cohorts one may still join: not ended, the latest MAXIMUM_CHOICES (the oldest ones were offered
+    # before, so an organisation with more cohorts than that could not pick a current one), shown by project.
+    running = session.execute(
         select(Cohort, Project.code).join(Project, Project.id == Cohort.project_id)
-        .where(Cohort.organisation_id == org)
-        .order_by(Project.code, Cohort.starts_on, Cohort.name).limit(MAXIMUM_CHOICES))]
+        .where(Cohort.organisation_id == org, or_(Cohort.ends_on.is_(None), Cohort.ends_on >= today))
+        .order_by(Cohort.starts_on.desc().nulls_last(), Cohort.id).limit(MAXIMUM_CHOICES)).all()
+    cohorts = sorted((tuple(row) for row in running),
+                     key=lambda pair: (pair[1], pair[0].starts_on or date.max, pair[0].name))
     # Only vacancies a referral may go to now (service.domain.vacancies.check_takes_referrals).
     vacancies = [tuple(row) for row in session.execute(
         select(Vacancy, Employer.name).join(Employer, Employer.id == Vacancy.employer_id)

@@ -325,8 +325,8 @@ def test_a_second_enrolment_in_the_project_is_refused_beside_the_project(sign_in
 def test_a_full_cohort_is_refused_beside_the_cohort_in_the_readers_language(client, sign_in, tenant, world):
     admin = tenant.headers[Role.ADMIN]
     project = ok(client.post(url("/projects"), json=factories.project_body(), headers=admin), 201)
-    cohort = ok(client.post(url(f"/projects/{project['id']}/cohorts"), json=factories.cohort_body(capacity=1),
-                            headers=admin), 201)
+    cohort = ok(client.post(url(f"/projects/{project['id']}/cohorts"), json=factories.cohort_body(
+        capacity=1, ends_on=(today() + timedelta(days=60)).isoformat()), headers=admin), 201)  # still running
     other = register_trainee(client, admin, given_name="Begoña", family_name="Muñoz")
     enrol(client, admin, other["id"], project["id"], cohort_id=cohort["id"])
     browser = sign_in(Role.CASEWORKER, language="es")
@@ -448,3 +448,17 @@ def test_citizenship_reads_as_the_countrys_name_in_the_readers_language(client, 
     person = register_trainee(client, tenant.headers[Role.ADMIN], citizenship="SE")
     seen = text_of(page_of(sign_in(Role.CASEWORKER, language=language), person["id"]))
     assert name in seen
+
+
+def test_only_cohorts_one_may_still_join_are_offered(client, sign_in, tenant, world):
+    from tests.api.helpers import create_cohort
+
+    admin = tenant.headers[Role.ADMIN]
+    project_id = world["project"]["id"]
+    ended = create_cohort(client, admin, project_id, name="Winter, ended", starts_on=days_ago(200),
+                          ends_on=days_ago(1))
+    running = create_cohort(client, admin, project_id, name="Spring, running", starts_on=days_ago(10),
+                            ends_on=(today() + timedelta(days=80)).isoformat())
+    body = page_of(sign_in(Role.CASEWORKER), world["trainee"]["id"]).get_data(as_text=True)
+    assert f'value="{running["id"]}"' in body and "Spring, running" in body
+    assert f'value="{ended["id"]}"' not in body
