@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 
 from service.domain.roles import Role
+from service.services import caseload
 from tests.api.helpers import create_cohort, create_employer, create_project, enrol, ok, register_trainee, url
 from tests.days import today
 
@@ -176,6 +177,29 @@ def test_the_worklist_pages_sorts_and_downloads_as_csv(sign_in, client, drain, t
     assert [row[0] for row in rows[1::3]] == list(reversed(TURKISH_ORDER))
     assert re.findall(r'<a href="/people/[^"]+">Deniz ([^<]+)</a>', _text(first))[::3] == TURKISH_ORDER
     assert {row[0] for row in rows[1:]} == set(families)
+
+
+def test_overdue_first_holds_across_pages_and_reversed_and_a_long_list_is_counted_up_to_a_cap(
+        sign_in, client, drain, tenant, project, monkeypatch):
+    # 9 people who left 200 days ago: each exit overdue, each month_6 due, each month_12 scheduled
+    exits = [_exited(client, drain, tenant, project, _person(client, tenant, "Deniz", family), 200)
+             for family in ["Şahin", "Arslan", "Çelik", "Doğan", "Ekinci", "Güneş", "Işık", "Özdemir", "Yıldız"]]
+    page = sign_in(language="tr")
+
+    def shown(sort: str) -> list[str]:
+        return [row for number in (1, 2) for row in ROW.findall(_text(
+            page.get("/follow-ups", query_string={"status": "all", "sort": sort, "page": number})))]
+
+    ascending = shown("due")
+    assert len(ascending) == 27 and len(set(ascending)) == 27
+    assert set(ascending[:9]) == {checkpoints["exit"]["id"] for checkpoints in exits}  # the overdue ones
+    assert set(ascending[9:18]) == {checkpoints["month_6"]["id"] for checkpoints in exits}  # earlier due date
+    assert shown("-due") == list(reversed(ascending))
+    monkeypatch.setattr(caseload, "COUNT_CAP", 25)
+    first = _text(page.get("/follow-ups", query_string={"status": "all"}))
+    assert '<p role="status">25 izlemeden fazla</p>' in first and "page=2" in first
+    second = _text(page.get("/follow-ups", query_string={"status": "all", "page": 2}))
+    assert re.search(r'<p role="status">27 ', second)
 
 
 def test_another_organisations_follow_ups_are_never_shown_nor_recorded(sign_in, client, drain, tenant,

@@ -14,7 +14,9 @@ from service.db.base import Base, IdMixin
 
 class AuditEntry(IdMixin, Base):
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_org_entity", "organisation_id", "entity_type", "entity_id"),)
+    __table_args__ = (Index("ix_audit_entries_org_entity", "organisation_id", "entity_type", "entity_id"),
+                      # "my" follow-ups and recent people: what one user did (migration 0015)
+                      Index("ix_audit_entries_actor", "organisation_id", "actor_id", "entity_type"))
 
     #: No foreign key: entries outlive what they describe.
     organisation_id: Mapped[uuid.UUID] = mapped_column(index=True)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Audited, Base, IdMixin, OrgScopedMixin, TimestampMixin, enum_check
@@ -39,6 +39,9 @@ class FollowUp(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
         UniqueConstraint("enrolment_id", "checkpoint"),
         CheckConstraint(enum_check("checkpoint", follow_ups.CHECKPOINTS), name="checkpoint"),
         CheckConstraint(enum_check("status", follow_ups.STATUSES), name="status"),
+        # The worklist's open follow-ups of an organisation in due-date order (migration 0015).
+        Index("ix_follow_ups_due_worklist", "organisation_id", "due_on",
+              postgresql_where=text("status = 'due'"), sqlite_where=text("status = 'due'")),
     )
 
     enrolment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enrolments.id"), index=True)
