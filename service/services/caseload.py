@@ -199,11 +199,11 @@ def _ordered(session: Session, stmt: Select, query: Query, today: date, *, overd
     given = name_order(session, Trainee.given_name, query.language)
     overdue_rank = case((_shown_as(rules.OVERDUE, today), 0), else_=1)
     checkpoint = case(_CHECKPOINT_ORDER, value=FollowUp.checkpoint)
-    keys = {"due": ((overdue_rank, FollowUp.due_on, family, given) if overdue_first
-                    else (FollowUp.due_on, family, given)),
-            "name": (family, given, FollowUp.due_on),
-            "checkpoint": (checkpoint, FollowUp.due_on, family, given),
-            "project": (Project.code, FollowUp.due_on, family, given)}[query.sort]
+    keys: tuple = {"due": ((overdue_rank, FollowUp.due_on, family, given)
+                           if overdue_first else (FollowUp.due_on, family, given)),
+                   "name": (family, given, FollowUp.due_on),
+                   "checkpoint": (checkpoint, FollowUp.due_on, family, given),
+                   "project": (Project.code, FollowUp.due_on, family, given)}[query.sort]
     keys = keys + (FollowUp.id,)  # a total order: pages neither repeat nor skip a row
     return stmt.order_by(*(key.desc() if query.descending else key for key in keys))
 
