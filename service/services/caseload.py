@@ -182,11 +182,16 @@ def _overdue_first(session: Session, stmt: Select, query: Query, today: date) ->
         # window or later, so it is due on or after today less the longest window: a range the index starts at
         longest = max(rules.WINDOW_DAYS.values())
         not_overdue = and_(not_overdue, FollowUp.due_on >= today - timedelta(days=longest))
+    # A filter holding only overdue ones, or none, reads one part: walking the index for an empty part
+    # would read every open follow-up (2.4 s for "this week" at a million people).
+    ranks = [(0, overdue)] if query.status not in (WEEK, rules.DUE, rules.SCHEDULED, rules.RECORDED,
+                                                    rules.UNREACHABLE) else []
+    ranks += [(1, not_overdue)] if query.status != rules.OVERDUE else []
     parts = []
-    for rank, condition in ((0, overdue), (1, not_overdue)):
+    for rank, condition in ranks:
         part = _ordered(session, stmt.where(condition), query, today, overdue_first=False).limit(end)
         parts.append(select(*part.subquery().c).add_columns(literal(rank).label("overdue_rank")))
-    both = union_all(*parts).subquery()
+    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
     keys = (both.c.overdue_rank, both.c.due_on, name_order(session, both.c.family_name, query.language),
             name_order(session, both.c.given_name, query.language), both.c.id)
     columns = [column for column in both.c if column.name != "overdue_rank"]

@@ -195,6 +195,8 @@ def test_overdue_first_holds_across_pages_and_reversed_and_a_long_list_is_counte
     assert set(ascending[:9]) == {checkpoints["exit"]["id"] for checkpoints in exits}  # the overdue ones
     assert set(ascending[9:18]) == {checkpoints["month_6"]["id"] for checkpoints in exits}  # earlier due date
     assert shown("-due") == list(reversed(ascending))
+    for status, expected in (("overdue", ascending[:9]), ("due", ascending[9:18]), ("scheduled", ascending[18:])):
+        assert ROW.findall(_text(page.get("/follow-ups", query_string={"status": status}))) == expected
     monkeypatch.setattr(caseload, "COUNT_CAP", 25)
     first = _text(page.get("/follow-ups", query_string={"status": "all"}))
     assert '<p role="status">25 izlemeden fazla</p>' in first and "page=2" in first
