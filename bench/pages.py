@@ -150,7 +150,7 @@ def matches(pathways, caseworker: Principal, paths: list[str]) -> int:
 def follow_ups_todo(pathways, caseworker: Principal, mine: bool) -> int:
     from service.services import caseload
 
-    return caseload.worklist(pathways.uow(), caseworker, caseload.Query(mine=mine, limit=1)).total
+    return caseload.count(pathways.uow(), caseworker, caseload.Query(mine=mine, limit=1))
 
 
 def prepare(pathways, database_url: str, organisation_id: uuid.UUID, work: Path, *,

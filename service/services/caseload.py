@@ -242,6 +242,13 @@ def worklist(uow: UnitOfWork, principal: Principal, query: Query) -> Worklist:
         return found
 
 
+def count(uow: UnitOfWork, principal: Principal, query: Query) -> int:
+    """How many follow-ups match `query`, exactly (the worklist's own total stops at COUNT_CAP past its page)."""
+    with uow:
+        organisation = own_organisation(uow.session, principal.organisation_id)
+        return _count(uow.session, principal, query, clock.today(organisation.time_zone))
+
+
 def _count(session: Session, principal: Principal, query: Query, today: date) -> int:
     stmt = _base(principal, query, today)
     return session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()

@@ -347,3 +347,18 @@ def test_a_manager_finds_the_follow_ups_in_the_menu_without_the_enrolled_by_me_b
     worklist = _text(page.get("/follow-ups"))
     assert 'name="mine"' not in worklist
     assert 'name="mine"' in _text(sign_in(Role.CASEWORKER).get("/follow-ups"))
+
+
+def test_the_exact_count_beside_the_capped_total(client, drain, tenant, project, monkeypatch):
+    """caseload.count counts every match (the bench reports it), while a page's total stops at the cap."""
+    from service.services import caseload, users
+
+    pathways = client.application.extensions["pathways"]
+    for n in range(3):
+        _exited(client, drain, tenant, project, _person(client, tenant, "Deniz", f"Kaya{n}"), 200)
+    principal = users.authenticate(pathways.uow(), tenant.headers[Role.CASEWORKER]["Authorization"][len("Bearer "):])
+    monkeypatch.setattr(caseload, "COUNT_CAP", 1)
+    query = caseload.Query(limit=1)
+    page = caseload.worklist(pathways.uow(), principal, query)
+    assert page.more and page.total == 1
+    assert caseload.count(pathways.uow(), principal, query) == 6  # each: exit overdue, month 6 due
