@@ -10,7 +10,7 @@ import hashlib
 
 from flask import Flask, request
 
-from service.web import auth, csrf, errors, i18n, language, navigation
+from service.web import auth, csrf, errors, formatting, i18n, language, navigation
 from service.web import account
 from service.web import home
 from service.web import follow_ups, projects
@@ -47,6 +47,7 @@ def _flash_secret(app: Flask) -> None:
 def register(app: Flask) -> None:
     _flash_secret(app)
     i18n.init(app)
+    formatting.init(app)
     auth.init(app)
     csrf.init(app)
     errors.register(app)

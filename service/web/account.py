@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from datetime import datetime
 
-from babel import dates
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
@@ -27,7 +25,6 @@ from werkzeug.datastructures import MultiDict
 from schemas.users import UserCreateSchema
 from service.api import context
 from service.api.ratelimit import EXTENSION as RATE_LIMIT
-from service import clock
 from service.clock import utcnow
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import ADMIN_ONLY, EVERYONE, Role
@@ -54,19 +51,7 @@ ORGANISATION_DEFAULT = ""
 
 @blp.context_processor
 def _helpers():
-    return {"moment": moment, "day": day, "now": utcnow()}
-
-
-def moment(value: datetime, time_zone: str | None = None) -> str:
-    """A date and time as the reader's language writes it, in the organisation's local time (the signed-in
-    user's, else `time_zone`): an invitation valid "until 14:30" means İzmir's 14:30 to a caseworker there."""
-    zone = time_zone or (g.principal.time_zone if g.get("principal") else None) or "UTC"
-    return dates.format_datetime(value, "short", tzinfo=clock.zone(zone), locale=current_language())
-
-
-def day(value: datetime) -> str:
-    zone = (g.principal.time_zone if g.get("principal") else None) or "UTC"
-    return dates.format_date(value.astimezone(clock.zone(zone)).date(), "medium", locale=current_language())
+    return {"now": utcnow()}
 
 
 # Sign-in -----------------------------------------------------------------------------------------------

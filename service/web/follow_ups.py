@@ -27,11 +27,9 @@ from service.services import caseload, follow_ups, rosters
 from service.translations import labels
 from service.web import forms, paging
 from service.web.auth import page_requires
-from service.web.home import page_helpers
 from service.web.i18n import current_language
 
 blp = Blueprint("follow_up_pages", __name__)
-blp.context_processor(page_helpers)
 
 #: The outcome a caseworker picks: each employment status, or that the person could not be reached.
 OUTCOMES = rules.EMPLOYMENT_STATUSES + (rules.UNREACHABLE,)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
@@ -27,7 +27,7 @@ from service.domain.messages import Msg
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
 from service.services import directory, trainees
 from service.translations import N_, labels, translate
-from service.web import forms, i18n, paging
+from service.web import formatting, forms, i18n, paging
 from service.web.auth import page_requires
 from service.web.i18n import LANGUAGES, NATIVE_NAMES, current_language
 
@@ -62,18 +62,9 @@ class SearchSchema(BaseSchema):
     district = Text(max_length=100)
 
 
-def person_url(trainee_id: uuid.UUID) -> str | None:
-    """The person's page, where this deployment serves it."""
-    if "person.show" in current_app.view_functions:
-        return url_for("person.show", trainee_id=trainee_id)
-    return None
-
-
 @blp.context_processor
 def _helpers():
-    lang = current_language()
-    return {"label": lambda kind, value: labels.label(kind, value, lang), "person_url": person_url,
-            "can_register": g.get("principal") is not None and g.principal.role in CASEWORK_WRITERS}
+    return {"can_register": g.get("principal") is not None and g.principal.role in CASEWORK_WRITERS}
 
 
 # Search ------------------------------------------------------------------------------------------------
@@ -187,7 +178,7 @@ def register_person():
         return _register_page(form, status=409)
     name = " ".join((trainee.given_name, trainee.family_name))
     flash(_("%(name)s is registered.", name=name), "success")
-    return redirect(person_url(trainee.id) or url_for("people.search", q=name))
+    return redirect(formatting.person_url(trainee.id) or url_for("people.search", q=name))
 
 
 def _documents(submitted: MultiDict) -> list[dict]:

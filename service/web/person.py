@@ -14,7 +14,6 @@ import uuid
 
 import marshmallow as ma
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_currency, format_date, format_decimal
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -29,8 +28,8 @@ from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.money import CURRENCIES
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
 from service.services import enrolments, person_file, placements, referrals, trainees
-from service.translations import labels, translate
-from service.web import forms, i18n
+from service.translations import labels
+from service.web import formatting, forms, i18n
 from service.web.auth import page_requires
 from service.web.i18n import current_language
 
@@ -55,41 +54,17 @@ class VacancyChoiceSchema(BaseSchema):
     vacancy_id = ma.fields.UUID(required=True)
 
 
-def _group_label(entry, lang: str) -> str:
-    """A group of the organisation's vocabulary in `lang`: its own label in that language, else its English
-    label, which for a country's default group is a msgid with translations."""
-    return entry.labels.get(lang) or translate(lang, entry.labels.get("en", entry.key))
-
-
-def _money(amount, currency: str | None) -> str:
-    if amount is None:
-        return ""
-    return format_currency(amount, currency) if currency else format_decimal(amount)
-
-
-@blp.context_processor
-def _helpers():
-    lang = current_language()
-    return {
-        "group_label": lambda entry: _group_label(entry, lang),
-        "date": lambda day: format_date(day, "medium") if day else "",
-        "money": _money,
-        # A wage as the reader writes it, to start a form with (read back by `forms.amount`).
-        "amount": lambda value: format_decimal(value) if value is not None else "",
-    }
-
-
 def _options(choices: person_file.Choices | None) -> dict[str, list[tuple[str, str]]]:
     """The (value, label) options of the action forms' selects."""
     if choices is None:
         return {}
     lang = current_language()
 
-    def since(day) -> str:
-        return f" ({format_date(day, 'medium')})" if day else ""
+    def since(start) -> str:
+        return f" ({formatting.day(start)})" if start else ""
 
-    def closing(day) -> str:
-        return " (" + _("closes %(day)s", day=format_date(day, "medium")) + ")" if day else ""
+    def closing(end) -> str:
+        return " (" + _("closes %(day)s", day=formatting.day(end)) + ")" if end else ""
 
     return {
         "projects": [(str(p.id), f"{p.code} · {p.name}") for p in choices.projects],
@@ -161,10 +136,9 @@ def _read(schema: ma.Schema, submitted: MultiDict, *, names: tuple[str, ...] | N
 
 
 def _edit_page(file: person_file.PersonFile, form: forms.Form, status: int = 200):
-    lang = current_language()
     held = set(file.trainee.vulnerable_groups or ())
     # Active groups are offered; a retired one stays offered only to a person who has it.
-    group_options = [(entry.key, _group_label(entry, lang))
+    group_options = [(entry.key, formatting.group_label(entry))
                      for entry in file.groups if entry.active or entry.key in held]
     countries = i18n.countries()
     return render_template("person/edit.html", file=file, person=file.trainee, form=form,

@@ -14,11 +14,9 @@ from service.services import rosters
 from service.translations import labels
 from service.web import paging
 from service.web.auth import page_requires
-from service.web.home import page_helpers
 from service.web.i18n import current_language
 
 blp = Blueprint("project_pages", __name__)
-blp.context_processor(page_helpers)
 
 
 @blp.get("/projects")

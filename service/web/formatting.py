@@ -1,0 +1,78 @@
+"""How every page writes a value: dates, moments, money and amounts in the reader's language, a group's
+label, a person's name, and links to pages this deployment serves.
+
+Defined once and given to every template; the language is read when a value is written, so one set
+of functions serves every request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date as Date, datetime
+from decimal import Decimal
+
+from babel import dates
+from flask import Flask, current_app, g, url_for
+from flask_babel import format_currency, format_date, format_decimal
+
+from service import clock
+from service.translations import translate
+from service.web.i18n import current_language
+
+
+def has_page(endpoint: str) -> bool:
+    """Whether this deployment serves `endpoint`: links to pages of other areas are shown only then."""
+    return endpoint in current_app.view_functions
+
+
+def person_url(trainee_id: uuid.UUID) -> str | None:
+    """The person's page, when served."""
+    return url_for("person.show", trainee_id=trainee_id) if has_page("person.show") else None
+
+
+def full_name(row) -> str:
+    return f"{row.given_name} {row.family_name}"
+
+
+def day(value: Date | datetime | None) -> str:
+    """A calendar day as the reader writes it; a moment is first taken to the organisation's local time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(clock.zone(_time_zone())).date()
+    return format_date(value, "medium")
+
+
+def moment(value: datetime, time_zone: str | None = None) -> str:
+    """A date and time in the organisation's local time (the signed-in user's, else `time_zone`): an
+    invitation valid "until 14:30" means İzmir's 14:30 to a caseworker there."""
+    zone = time_zone or _time_zone()
+    return dates.format_datetime(value, "short", tzinfo=clock.zone(zone), locale=current_language())
+
+
+def money(amount: Decimal | int | None, currency: str | None) -> str:
+    """An amount with its currency as the reader writes it ("35.250,00 ₺"); a bare number without one."""
+    if amount is None:
+        return ""
+    return format_currency(amount, currency) if currency else format_decimal(amount)
+
+
+def amount(value: Decimal | int | None) -> str:
+    """A wage as the reader writes it, to start a form with (read back by `forms.amount`)."""
+    return format_decimal(value) if value is not None else ""
+
+
+def group_label(entry) -> str:
+    """A group of the organisation's vocabulary: its own label in the reader's language, else its English
+    label, which for a country's default group is a msgid with translations."""
+    lang = current_language()
+    return entry.labels.get(lang) or translate(lang, entry.labels.get("en", entry.key))
+
+
+def _time_zone() -> str:
+    return (g.principal.time_zone if g.get("principal") else None) or "UTC"
+
+
+def init(app: Flask) -> None:
+    app.jinja_env.globals.update(has_page=has_page, person_url=person_url, full_name=full_name, date=day, day=day,
+                                 moment=moment, money=money, amount=amount, group_label=group_label)
