@@ -24,7 +24,7 @@ from service.domain import countries
 from service.domain import follow_ups as rules
 from service.domain.roles import Principal
 from service.services import directory, organisation_day
-from service.services.follow_ups import _shown_as  # the shown status in SQL, defined once beside the API's list
+from service.services.follow_ups import shown_as  # the shown status in SQL, defined once beside the API's list
 from service.services.matching import visible
 from service.services.queries import own_organisation
 from service.services.unit_of_work import UnitOfWork
@@ -130,7 +130,7 @@ class Home:
 def name_order(session: Session, column, language: str):
     """`column` ordered as `language` orders its letters (Turkish ı before i, Swedish å ä ö after z), on
     PostgreSQL and SQLite alike: the people search's collation (service.services.directory), not a copy."""
-    return directory._collated(session, column, language)
+    return directory.collated(session, column, language)
 
 
 def _mine(principal: Principal) -> ColumnElement[bool]:
@@ -145,8 +145,8 @@ def _status_condition(status: str, today: date) -> ColumnElement[bool]:
         return and_(FollowUp.status == rules.DUE, FollowUp.due_on <= today)
     if status == WEEK:
         return and_(FollowUp.status == rules.DUE, FollowUp.due_on <= today + timedelta(days=WEEK_DAYS - 1),
-                    ~_shown_as(rules.OVERDUE, today))
-    return _shown_as(status, today)
+                    ~shown_as(rules.OVERDUE, today))
+    return shown_as(status, today)
 
 
 def _base(principal: Principal, query: Query, today: date) -> Select:
@@ -176,7 +176,7 @@ def _overdue_first(session: Session, stmt: Select, query: Query, today: date) ->
     page's end: an overdue one's window end depends on its checkpoint, so no index serves a CASE sort key,
     but each part alone is read in due-date order from the open follow-ups' index and stops early."""
     end = query.offset + query.limit
-    overdue = _shown_as(rules.OVERDUE, today)
+    overdue = shown_as(rules.OVERDUE, today)
     not_overdue = not_(overdue)
     if query.status not in (ALL, rules.RECORDED, rules.UNREACHABLE):  # open ones only: not overdue is in the
         # window or later, so it is due on or after today less the longest window: a range the index starts at
@@ -202,7 +202,7 @@ def _overdue_first(session: Session, stmt: Select, query: Query, today: date) ->
 def _ordered(session: Session, stmt: Select, query: Query, today: date, *, overdue_first: bool = True) -> Select:
     family = name_order(session, Trainee.family_name, query.language)
     given = name_order(session, Trainee.given_name, query.language)
-    overdue_rank = case((_shown_as(rules.OVERDUE, today), 0), else_=1)
+    overdue_rank = case((shown_as(rules.OVERDUE, today), 0), else_=1)
     checkpoint = case(_CHECKPOINT_ORDER, value=FollowUp.checkpoint)
     keys: tuple = {"due": ((overdue_rank, FollowUp.due_on, family, given)
                            if overdue_first else (FollowUp.due_on, family, given)),

@@ -91,7 +91,7 @@ def sort_names(values: Iterable, lang: str, key=lambda value: value) -> list:
     return sorted(values, key=lambda value: sort_key(key(value), lang))
 
 
-def _collated(session: Session, column, lang: str) -> ColumnElement:
+def collated(session: Session, column, lang: str) -> ColumnElement:
     """`column` compared with `lang`'s alphabet on whichever database the session speaks to."""
     lang = lang if lang in _ALPHABETS else "en"
     if session.get_bind().dialect.name == "postgresql":
@@ -195,16 +195,16 @@ def _ordering(session: Session, sort: str, descending: bool, lang: str) -> list:
     if sort == "birth_date":
         columns: list = [Trainee.birth_date]
     elif sort == "district":
-        columns = [_collated(session, Trainee.district, lang)]
+        columns = [collated(session, Trainee.district, lang)]
     elif sort == "registered":
         columns = [Trainee.created_at]
     else:
-        columns = [_collated(session, Trainee.family_name, lang), _collated(session, Trainee.given_name, lang)]
+        columns = [collated(session, Trainee.family_name, lang), collated(session, Trainee.given_name, lang)]
     ordered = [column.desc() if descending else column.asc() for column in columns]
     if sort == "district":
         ordered = [ordered[0].nulls_last()]
     if sort != "name":  # people of one district or birthday by name
-        ordered += [_collated(session, Trainee.family_name, lang), _collated(session, Trainee.given_name, lang)]
+        ordered += [collated(session, Trainee.family_name, lang), collated(session, Trainee.given_name, lang)]
     return [*ordered, Trainee.id]
 
 

@@ -60,7 +60,7 @@ def _shown(today: date, records: list) -> list:
     return records
 
 
-def _shown_as(status: str, day: date) -> ColumnElement[bool]:
+def shown_as(status: str, day: date) -> ColumnElement[bool]:
     """The condition of a shown status (service.domain.follow_ups.shown_status) on `day`, in SQL: the
     window closes a fixed number of days after the due date per checkpoint."""
     if status not in (rules.SCHEDULED, rules.DUE, rules.OVERDUE):
@@ -89,6 +89,6 @@ def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Follo
     with uow:
         today = organisation_day.today(uow.session, principal.organisation_id)
         if args.get("status"):
-            stmt = stmt.where(_shown_as(args["status"], today))
+            stmt = stmt.where(shown_as(args["status"], today))
         rows, cursor = page(uow.session, stmt, FollowUp, limit=args["limit"], cursor=args.get("cursor"))
         return _shown(today, rows), cursor
