@@ -29,6 +29,11 @@ def check_can_enrol(*, birth_date: date, enrolled_on: date, project, cohort,
         return
     if cohort.project_id != project.id:
         raise ValidationFailed({"cohort_id": [Msg("The cohort belongs to another project.")]})
+    # A cohort that had ended by the enrolment date takes nobody (as a project); a late record of someone
+    # who joined while it ran, dated then, is kept.
+    if cohort.ends_on is not None and enrolled_on > cohort.ends_on:
+        raise ValidationFailed({"cohort_id": [
+            Msg("The cohort ended on {ends_on}, before the enrolment date.", ends_on=cohort.ends_on.isoformat())]})
     if cohort.capacity is not None and cohort_taken is not None and cohort_taken >= cohort.capacity:
         raise Conflict(Msg("The cohort is full ({capacity} places).", capacity=cohort.capacity),
                        cohort_id=str(cohort.id))

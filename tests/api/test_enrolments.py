@@ -117,6 +117,18 @@ def test_enrolling_after_the_project_ended_is_refused(client, tenant, programme)
     assert "enrolled_on" in body["errors"]
 
 
+def test_a_cohort_that_ended_before_the_enrolment_date_is_refused(client, tenant, programme):
+    caseworker = tenant.headers["caseworker"]
+    trainee_id, project_id = programme["trainee"]["id"], programme["project"]["id"]
+    cohort_id = programme["cohort"]["id"]  # runs until 2026-06-30
+    refused = _enrol(client, {**caseworker, "Accept-Language": "sv"}, trainee_id, project_id, cohort_id=cohort_id,
+                     enrolled_on="2026-07-01")
+    body = problem(refused, 422)
+    assert body["errors"]["cohort_id"] == ["Kursomgången avslutades 2026-06-30, före inskrivningsdatumet."]
+    assert _enrolments(client, caseworker) == []
+    enrol(client, caseworker, trainee_id, project_id, cohort_id=cohort_id, enrolled_on="2026-06-30")
+
+
 @pytest.mark.parametrize("role", ["admin", "caseworker"])
 def test_complete(client, tenant, programme, role):
     headers = tenant.headers[role]

@@ -13,8 +13,8 @@ TODAY = date(2026, 11, 23)
 PROJECT = SimpleNamespace(id=uuid.uuid4(), ends_on=date(2027, 12, 31))
 
 
-def cohort(capacity=2, project=PROJECT):
-    return SimpleNamespace(id=uuid.uuid4(), project_id=project.id, capacity=capacity)
+def cohort(capacity=2, project=PROJECT, ends_on=None):
+    return SimpleNamespace(id=uuid.uuid4(), project_id=project.id, capacity=capacity, ends_on=ends_on)
 
 
 def enrolment(status=rules.ENROLLED):
@@ -54,6 +54,14 @@ def test_cohort_of_another_project_is_refused():
 def test_enrolling_after_the_project_ended_is_refused():
     with pytest.raises(ValidationFailed):
         check(on=date(2028, 1, 1))
+
+
+def test_a_cohort_ended_before_the_enrolment_date_is_refused_beside_the_cohort():
+    ended = cohort(ends_on=date(2026, 6, 30))
+    with pytest.raises(ValidationFailed) as error:
+        check(on=date(2026, 7, 1), the_cohort=ended, taken=0)
+    assert error.value.errors["cohort_id"][0].msgid == "The cohort ended on {ends_on}, before the enrolment date."
+    check(on=date(2026, 6, 30), the_cohort=ended, taken=0)  # its last day, or a late record of that day
 
 
 def test_complete_sets_exit_and_records_the_event():

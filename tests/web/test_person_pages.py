@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from service.domain.roles import Role
 from tests import factories
-from tests.api.helpers import create_employer, enrol, ok, register_trainee, url
+from tests.api.helpers import create_cohort, create_employer, enrol, ok, register_trainee, url
 
 
 def text_of(response) -> str:
@@ -35,14 +35,16 @@ def world(client, tenant, programme):
     """The programme's person enrolled (in its cohort), an employer with an open vacancy."""
     admin = tenant.headers[Role.ADMIN]
     trainee = programme["trainee"]
-    enrolment = enrol(client, admin, trainee["id"], programme["project"]["id"],
-                      cohort_id=programme["cohort"]["id"], enrolled_on=days_ago(120))
+    cohort = create_cohort(client, admin, programme["project"]["id"], name="Cooks, running", starts_on=days_ago(130),
+                           ends_on=(today() + timedelta(days=60)).isoformat())  # a cohort ended takes nobody
+    enrolment = enrol(client, admin, trainee["id"], programme["project"]["id"], cohort_id=cohort["id"],
+                      enrolled_on=days_ago(120))
     employer = create_employer(client, admin)
     vacancy = ok(client.post(url("/vacancies"), headers=admin, json={
         "employer_id": employer["id"], "title": "Commis cook", "occupation": "5120", "positions": 2,
         "wage_monthly": "28500.00", "currency": "TRY", "contract_type": "permanent", "district": "Konak",
         "closes_on": (today() + timedelta(days=60)).isoformat()}), 201)
-    return {**programme, "enrolment": enrolment, "employer": employer, "vacancy": vacancy}
+    return {**programme, "cohort": cohort, "enrolment": enrolment, "employer": employer, "vacancy": vacancy}
 
 
 def page_of(browser, trainee_id: str):
@@ -451,8 +453,6 @@ def test_citizenship_reads_as_the_countrys_name_in_the_readers_language(client, 
 
 
 def test_only_cohorts_one_may_still_join_are_offered(client, sign_in, tenant, world):
-    from tests.api.helpers import create_cohort
-
     admin = tenant.headers[Role.ADMIN]
     project_id = world["project"]["id"]
     ended = create_cohort(client, admin, project_id, name="Winter, ended", starts_on=days_ago(200),
@@ -462,3 +462,9 @@ def test_only_cohorts_one_may_still_join_are_offered(client, sign_in, tenant, wo
     body = page_of(sign_in(Role.CASEWORKER), world["trainee"]["id"]).get_data(as_text=True)
     assert f'value="{running["id"]}"' in body and "Spring, running" in body
     assert f'value="{ended["id"]}"' not in body
+    # an ended cohort sent anyway (a form left open since) is refused beside the cohort, in the reader's words
+    other = register_trainee(client, admin, given_name="Åsa", family_name="Öberg")
+    sent = sign_in(Role.CASEWORKER, language="sv").post_form(f"/people/{other['id']}/enrolments", {
+        "project_id": project_id, "cohort_id": ended["id"], "enrolled_on": days_ago(0)})
+    assert sent.status_code == 422
+    assert f'id="enrol-cohort_id-error">Kursomgången avslutades {days_ago(1)}, före' in sent.get_data(as_text=True)
