@@ -91,9 +91,8 @@ def _page(failed: dict[uuid.UUID, forms.Form] | None = None, status: int = 200):
     # A form refused for a row no longer on this page still has its messages shown, in the summary.
     lost = [form for follow_up_id, form in failed.items() if follow_up_id not in {row.id for row in found.rows}]
     lang = current_language()
-    counted = found.total + found.more  # past a capped count, one more: the pager offers the next page
     return render_template(
-        "follow_ups/worklist.html", worklist=found, paged=paging.Paged(found.rows, page, counted),
+        "follow_ups/worklist.html", worklist=found, paged=paging.Paged(found.rows, page, found.total, more=found.more),
         failed=failed, lost=lost, filters=_filter_choices(), query=_query(page), kept=_kept_args(),
         checkpoints=labels.choices("follow_up_checkpoint", lang),
         projects_choices=[(str(project_id), f"{code} · {name}")

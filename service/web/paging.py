@@ -55,9 +55,13 @@ class Paged:
     rows: list
     paging: Paging
     total: int
+    #: True when `total` is a floor (a count stopped at its cap): the number of pages is not known, so the
+    #: pager says "Page 3 of many" and offers the next page, never a last one that may not exist.
+    more: bool = False
 
     @property
     def pages(self) -> int:
+        """The number of pages; when `more`, the pages counted so far (there are more)."""
         return max(1, -(-self.total // self.paging.size))
 
     @property
@@ -66,7 +70,7 @@ class Paged:
 
     @property
     def has_next(self) -> bool:
-        return self.paging.page < self.pages
+        return self.paging.page < self.pages or self.more
 
 
 def wants_csv() -> bool:

@@ -200,8 +200,11 @@ def test_overdue_first_holds_across_pages_and_reversed_and_a_long_list_is_counte
     monkeypatch.setattr(caseload, "COUNT_CAP", 25)
     first = _text(page.get("/follow-ups", query_string={"status": "all"}))
     assert '<p role="status">25 izlemeden fazla</p>' in first and "page=2" in first
+    # the number of pages is not known past the cap: "page 1 of many", the next page, and no other
+    assert "Sayfa 1 (devamı var)" in first and "Sayfa 1 / " not in first
+    assert set(re.findall(r"page=(\d+)", first)) == {"1", "2"}  # 1: a column's sort starts again at page 1
     second = _text(page.get("/follow-ups", query_string={"status": "all", "page": 2}))
-    assert re.search(r'<p role="status">27 ', second)
+    assert re.search(r'<p role="status">27 ', second) and "Sayfa 2 / 2" in second
 
 
 def test_another_organisations_follow_ups_are_never_shown_nor_recorded(sign_in, client, drain, tenant,
