@@ -101,6 +101,18 @@ def show(trainee_id: uuid.UUID):
         return redirect(url_for("person.show", trainee_id=error.extra["merged_into_id"]))
 
 
+@blp.get("/<uuid:trainee_id>/enrolments")
+@blp.get("/<uuid:trainee_id>/enrolments/<uuid:enrolment_id>/<any(complete, 'drop-out'):action>")
+@blp.get("/<uuid:trainee_id>/referrals")
+@blp.get("/<uuid:trainee_id>/referrals/<uuid:referral_id>/<any(interview, reject, withdraw, hire):action>")
+@blp.get("/<uuid:trainee_id>/placements")
+@blp.get("/<uuid:trainee_id>/placements/<uuid:placement_id>/end")
+def action_address(trainee_id: uuid.UUID, **_address):
+    """An action's address opened as a page (a bookmark, a typed address, the browser's history): the person's
+    page, which checks who may read it, rather than a 405. Nothing is read or done here."""
+    return redirect(url_for("person.show", trainee_id=trainee_id), 303)
+
+
 # --- details ------------------------------------------------------------------------------------------
 
 

@@ -440,6 +440,18 @@ def test_the_page_reads_in_as_many_queries_whatever_the_history(client, pathways
     assert len(after) == len(before) <= 20, "\n".join(after)
 
 
+def test_an_action_address_opened_as_a_page_leads_to_the_persons_page(client, sign_in, world):
+    """A bookmark, a typed address or the browser's history GETs an action's address: the person's page, not 405."""
+    base, some = f"/people/{world['trainee']['id']}", world["enrolment"]["id"]
+    browser = sign_in(Role.CASEWORKER, language="sv")
+    for action in ("enrolments", f"enrolments/{some}/complete", f"enrolments/{some}/drop-out", "referrals",
+                   f"referrals/{some}/interview", f"referrals/{some}/hire", "placements", f"placements/{some}/end"):
+        answer = browser.get(f"{base}/{action}")
+        assert (answer.status_code, answer.headers.get("Location")) == (303, base), action
+    assert browser.get(f"{base}/enrolments", follow_redirects=True).status_code == 200
+    assert client.get(f"{base}/enrolments", follow_redirects=True).request.path == "/sign-in"
+
+
 def test_signed_out_the_page_asks_to_sign_in(client, world):
     answer = client.get(f"/people/{world['trainee']['id']}")
     assert answer.status_code == 302 and answer.headers["Location"].startswith("/sign-in?next=")
