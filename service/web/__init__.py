@@ -16,8 +16,10 @@ from service.web import home
 from service.web import follow_ups, projects
 from service.web import person
 from service.web import people
+from service.web import employer, employer_referrals  # noqa: F401 (the second adds routes to the first's blueprint)
 
 BLUEPRINTS = (language.blp, account.blp, home.blp, person.blp, people.blp, follow_ups.blp, projects.blp)
+BLUEPRINTS += (employer.blp,)  # the employer's pages (employer_referrals adds to it)
 
 #: Pages show personal data: nothing is cached; only this origin's styles, no script, no framing.
 PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "

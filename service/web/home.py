@@ -3,7 +3,8 @@
 Staff who write casework (caseworkers, admins) see their own overdue follow-ups and those due this
 week (service.services.caseload says whose are "mine"), the organisation's totals beside them, the
 people they touched last and a quick search. Managers read: the search, projects and the worklist.
-Employer users have no casework pages yet: their home leads to their account.
+Employer users see how many vacancies they have open, people waiting for their decision and people working
+for them, each leading to its page (service/web/employer.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flask import Blueprint, g, render_template
 
 from service.api import context
 from service.domain.roles import CASEWORK_WRITERS, EVERYONE, PROGRAMME_READERS, Role
-from service.services import caseload
+from service.services import caseload, employer_desk
 from service.web.auth import page_requires
 from service.web.i18n import current_language
 
@@ -27,5 +28,6 @@ def index():
     if role in PROGRAMME_READERS:
         summary = caseload.home(context.uow(), g.principal, language=current_language(),
                                 personal=role in CASEWORK_WRITERS)
-    return render_template("home/index.html", summary=summary, role=role, Role=Role,
+    desk = employer_desk.counts(context.uow(), g.principal) if role == Role.EMPLOYER else None
+    return render_template("home/index.html", summary=summary, role=role, Role=Role, desk=desk,
                            writes_casework=role in CASEWORK_WRITERS, WEEK=caseload.WEEK)

@@ -16,6 +16,9 @@ MENU = (
     ("follow_up_pages.worklist", _l("Follow-ups"), _STAFF + (Role.MANAGER,)),
     ("project_pages.index", _l("Projects"), _STAFF + (Role.MANAGER,)),
     ("account.users", _l("Users"), (Role.ADMIN,)),
+    ("employer_pages.vacancy_list", _l("My vacancies"), (Role.EMPLOYER,)),
+    ("employer_pages.referral_list", _l("Referred people"), (Role.EMPLOYER,)),
+    ("employer_pages.placement_list", _l("My placements"), (Role.EMPLOYER,)),
 )
 
 
