@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from service.clock import utcnow
-from service.db.models import Employer, Organisation, User
+from service.db.models import Employer, Organisation, User, WebSession
 from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.messages import Msg
 from service.services import passwords, web_sessions
@@ -83,7 +83,7 @@ def _active(uow: UnitOfWork, user_id: uuid.UUID) -> User:
 
 
 #: What the admin's list of users sorts by.
-USER_SORTABLE = ("email", "role", "created_at")
+USER_SORTABLE = ("email", "role", "created_at", "last_signed_in_at")
 
 
 @dataclass(frozen=True)
@@ -95,18 +95,28 @@ class UserRow:
     created_at: datetime
     has_password: bool
     locked_until: datetime | None
+    active: bool = True
+    #: When the user last signed in on the pages: their newest web session (a sign-in deletes only the user's
+    #: sessions past their absolute lifetime, never the newest), None if never.
+    last_signed_in_at: datetime | None = None
 
 
 def organisation_users(uow: UnitOfWork, principal: Principal, *, sort: str = "email", descending: bool = False,
-                       offset: int = 0, limit: int = 25) -> tuple[list[UserRow], int]:
-    """The active users of the admin's organisation, a page of them, and how many there are."""
+                       offset: int = 0, limit: int = 25, active: bool = True,
+                       user_id: uuid.UUID | None = None) -> tuple[list[UserRow], int]:
+    """The active (or, with `active=False`, the deactivated) users of the admin's organisation (or just the one
+    with `user_id`), a page of them, and how many there are."""
     principal.require(ADMIN_ONLY)
     if sort not in USER_SORTABLE:
         raise ValueError(f"cannot sort users by {sort!r}")
-    where = (User.organisation_id == principal.organisation_id, User.active.is_(True))
-    column = getattr(User, sort)
+    where: tuple = (User.organisation_id == principal.organisation_id, User.active.is_(active))
+    if user_id is not None:
+        where += (User.id == user_id,)
+    last_sign_in = (select(func.max(WebSession.created_at)).where(WebSession.user_id == User.id)
+                    .correlate(User).scalar_subquery().label("last_signed_in_at"))
+    column = last_sign_in if sort == "last_signed_in_at" else getattr(User, sort)
     stmt = (select(User.id, User.email, User.role, Employer.name, User.created_at, User.password_hash.is_not(None),
-                   User.locked_until)
+                   User.locked_until, User.active, last_sign_in)
             .outerjoin(Employer, Employer.id == User.employer_id).where(*where)
             .order_by(column.desc() if descending else column, User.id).offset(offset).limit(limit))
     with uow:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from service.clock import utcnow
 from service.db.models import Employer, Organisation, User
 from service.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated, ValidationFailed
-from service.domain.roles import Principal, Role
+from service.domain.roles import ADMIN_ONLY, Principal, Role
 from service.services import tokens
 from service.services.queries import get_scoped, page
 from service.services.unit_of_work import UnitOfWork
@@ -167,6 +167,32 @@ def deactivate(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID) -> Non
         user.active = False
         user.token_hash = None
         uow.commit()
+
+
+def change_role(uow: UnitOfWork, principal: Principal, user_id: uuid.UUID, role: Role,
+                employer_id: uuid.UUID | None = None) -> User:
+    """Give a user of the organisation another role (an employer user: with its employer). It holds from the
+    user's next request on, with their web session and their token alike: both read the role every time.
+    The last active admin keeps the role (as they cannot be removed)."""
+    principal.require(ADMIN_ONLY)
+    if role == Role.EMPLOYER and employer_id is None:
+        raise ValidationFailed({"employer_id": [Msg("Required for an employer user.")]})
+    if role != Role.EMPLOYER:
+        employer_id = None
+    with uow:
+        _serialise_removals(uow, principal.organisation_id)
+        user = get_scoped(uow.session, User, principal.organisation_id, user_id, for_update=True, label="User")
+        if not user.active:
+            raise NotFound(Msg("User not found."))
+        if employer_id is not None:
+            _check_employer(uow, principal, employer_id)
+        if (user.role == Role.ADMIN and role != Role.ADMIN
+                and _active_admins(uow, principal.organisation_id) <= 1):
+            raise Conflict(Msg("The last admin of an organisation keeps the admin role: make another user "
+                               "admin first."))
+        user.role, user.employer_id = role, employer_id
+        uow.commit()
+        return user
 
 
 def _serialise_removals(uow: UnitOfWork, organisation_id: uuid.UUID) -> None:

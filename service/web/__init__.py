@@ -16,9 +16,11 @@ from service.web import home
 from service.web import follow_ups, projects
 from service.web import person
 from service.web import people
+from service.web import admin_users, audit_pages, organisation_settings
 from service.web import employer, employer_referrals  # noqa: F401 (the second adds routes to the first's blueprint)
 
 BLUEPRINTS = (language.blp, account.blp, home.blp, person.blp, people.blp, follow_ups.blp, projects.blp)
+BLUEPRINTS += (admin_users.blp, organisation_settings.blp, audit_pages.blp)  # the admin's pages
 BLUEPRINTS += (employer.blp,)  # the employer's pages (employer_referrals adds to it)
 
 #: Pages show personal data: nothing is cached; only this origin's styles, no script, no framing.

@@ -1,5 +1,5 @@
-"""Accounts on the pages: signing in and out, the user's own language and password, invitation links,
-and the admin's list of users with the invitation form.
+"""Accounts on the pages: signing in and out, the user's own language and password, invitation links
+(the admin's users pages are service/web/admin_users.py).
 
 Signing in is limited per client address with the API's Flask-Limiter storage and allowance
 (`Config.rate_limit_storage`, `auth_failure_limit`): every refused sign-in counts, and once the address
@@ -19,19 +19,17 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from schemas.users import UserCreateSchema
 from service.api import context
 from service.api.ratelimit import EXTENSION as RATE_LIMIT
 from service.clock import utcnow
-from service.domain.errors import Conflict, ValidationFailed
-from service.domain.roles import ADMIN_ONLY, EVERYONE, Role
+from service.domain.errors import ValidationFailed
+from service.domain.roles import EVERYONE
 from service.services import accounts, invitations, web_sessions
 from service.services import sign_in as signing_in
 from service.translations import labels
-from service.web import forms, paging
+from service.web import forms
 from service.web.auth import COOKIE, page_requires, safe_next
 from service.web.i18n import LANGUAGES, NATIVE_NAMES, current_language
 
@@ -229,50 +227,3 @@ def _invalid_invitation(invalid: invitations.InvitationInvalid):
                                                      "new invitation.")))
     return render_template("account/invitation_invalid.html", title=title, message=message), (
         404 if invalid.reason == "unknown" else 410)
-
-
-# Users of the organisation (admins) --------------------------------------------------------------------
-
-@blp.get("/admin/users")
-@page_requires(ADMIN_ONLY)
-def users():
-    return _users_page(forms.Form(), 200)
-
-
-@blp.post("/admin/users")
-@page_requires(ADMIN_ONLY)
-def invite():
-    schema = UserCreateSchema()
-    submitted = MultiDict(request.form)
-    form = forms.Form(values=submitted)
-    document = forms.document(schema, submitted)
-    if document.get("role") != Role.EMPLOYER:  # the employer list is for employer users only
-        document.pop("employer_id", None)
-    try:
-        data = schema.load(document)
-        invited = invitations.invite(context.uow(), g.principal, data)
-    except ValidationError as error:
-        form.fail(error)
-    except ValidationFailed as error:
-        form.fail(error)
-    except Conflict as error:
-        form.fail({"email": [error.detail]})
-    if not form.ok:
-        return _users_page(form, 422)
-    # Shown here, once: the link is stored only hashed, and a redirect would have to carry it somewhere.
-    link = url_for("account.invitation", token=invited.token, _external=True)
-    return _users_page(forms.Form(), 200, invited=invited, link=link)
-
-
-def _users_page(form: forms.Form, status: int, **extra):
-    lang = current_language()
-    sort = paging.paging(accounts.USER_SORTABLE, "email")
-    rows, total = accounts.organisation_users(context.uow(), g.principal, sort=sort.sort, descending=sort.descending,
-                                              offset=sort.offset, limit=sort.size)
-    choices = [(employer.id, employer.name) for employer in accounts.organisation_employers(
-        context.uow(), g.principal)]
-    return render_template("account/users.html", form=form, paged=paging.Paged(rows, sort, total),
-                           role_options=labels.choices("role", lang),
-                           employer_options=[(str(key), name) for key, name in choices],
-                           role_label=lambda role: labels.label("role", role, lang), **extra), status
-
