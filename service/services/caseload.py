@@ -118,6 +118,7 @@ class Home:
     today: date
     overdue: Worklist
     this_week: Worklist
+    #: The organisation's counts, up to COUNT_CAP + 1: more than COUNT_CAP reads "10,000+".
     organisation_overdue: int
     organisation_this_week: int
     recent_people: list[RecentPerson] = field(default_factory=list)
@@ -249,8 +250,10 @@ def count(uow: UnitOfWork, principal: Principal, query: Query) -> int:
         return _count(uow.session, principal, query, clock.today(organisation.time_zone))
 
 
-def _count(session: Session, principal: Principal, query: Query, today: date) -> int:
+def _count(session: Session, principal: Principal, query: Query, today: date, cap: int | None = None) -> int:
     stmt = _base(principal, query, today)
+    if cap is not None:  # counted up to cap + 1: more than `cap` is all a reader is told
+        stmt = stmt.limit(cap + 1)
     return session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
 
 
@@ -279,6 +282,6 @@ def home(uow: UnitOfWork, principal: Principal, *, language: str, personal: bool
                               today) if personal else empty
                 for status in (rules.OVERDUE, WEEK)}
         return Home(today=today, overdue=mine[rules.OVERDUE], this_week=mine[WEEK],
-                    organisation_overdue=_count(session, principal, Query(status=rules.OVERDUE), today),
-                    organisation_this_week=_count(session, principal, Query(status=WEEK), today),
+                    organisation_overdue=_count(session, principal, Query(status=rules.OVERDUE), today, COUNT_CAP),
+                    organisation_this_week=_count(session, principal, Query(status=WEEK), today, COUNT_CAP),
                     recent_people=recent_people(session, principal, recent) if personal else [])

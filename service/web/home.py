@@ -30,4 +30,4 @@ def index():
                                 personal=role in CASEWORK_WRITERS)
     desk = employer_desk.counts(context.uow(), g.principal) if role == Role.EMPLOYER else None
     return render_template("home/index.html", summary=summary, role=role, Role=Role, desk=desk,
-                           writes_casework=role in CASEWORK_WRITERS, WEEK=caseload.WEEK)
+                           writes_casework=role in CASEWORK_WRITERS, WEEK=caseload.WEEK, COUNT_CAP=caseload.COUNT_CAP)
