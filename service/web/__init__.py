@@ -20,12 +20,14 @@ from service.web import admin_users, audit_pages, organisation_settings
 from service.web import employer, employer_referrals  # noqa: F401 (the second adds routes to the first's blueprint)
 from service.web import project_admin
 from service.web import dashboard
+from service.web import figures
 
 BLUEPRINTS = (language.blp, account.blp, home.blp, person.blp, people.blp, follow_ups.blp, projects.blp,
                project_admin.blp)
 BLUEPRINTS += (admin_users.blp, organisation_settings.blp, audit_pages.blp)  # the admin's pages
 BLUEPRINTS += (employer.blp,)  # the employer's pages (employer_referrals adds to it)
 BLUEPRINTS += (dashboard.blp,)  # the managers' dashboard
+BLUEPRINTS += (figures.blp,)  # the indicator packs and their exports
 
 #: Pages show personal data: nothing is cached; only this origin's styles, no script, no framing.
 PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "

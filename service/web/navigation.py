@@ -16,6 +16,7 @@ MENU = (
     ("follow_up_pages.worklist", _l("Follow-ups"), _STAFF + (Role.MANAGER,)),
     ("project_pages.index", _l("Projects"), _STAFF + (Role.MANAGER,)),
     ("dashboard_pages.organisation", _l("Dashboard"), (Role.MANAGER, Role.ADMIN)),
+    ("figure_pages.index", _l("Figures"), (Role.MANAGER, Role.ADMIN)),
     ("admin_users.users", _l("Users"), (Role.ADMIN,)),
     ("settings_pages.show", _l("Organisation"), (Role.ADMIN,)),
     ("audit_pages.index", _l("Audit trail"), (Role.ADMIN,)),

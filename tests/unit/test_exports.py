@@ -250,3 +250,75 @@ def test_xlsx_marks_hidden_cells_and_explains_the_marker_on_their_sheet(locale, 
     assert sheet.cell(row=6, column=1).value == NOTE[lang]
     summary = book[book.sheetnames[0]]
     assert all(cell.value not in ("[c]", "[g]", NOTE[lang]) for row in summary.iter_rows() for cell in row)
+
+
+# Downloads of the figures pages: header block, number formats, the reader's CSV convention -------------
+
+PACK = Table(
+    title="indicators",
+    columns=("indicator", "currency", "unit", "female", "male", "total", "suppressed"),
+    rows=(("employment_rate_q2", None, "rate", 0.25, None, 0.3, True),
+          ("median_earnings_q2", "TRY", "money", Decimal("32000.00"), None, Decimal("31000.50"), True),
+          ("mean_hours_per_week", None, "hours", 40.5, None, 41.25, True),
+          ("exiters_q2_ended", None, "people", 1200, None, 1300, True)),
+    categorical=frozenset({"indicator", "unit"}),
+    hidden=frozenset({(0, 4), (1, 4), (2, 4), (3, 4)}),
+    min_cell_size=5,
+)
+PACK_GAPS = Table(
+    title="gaps",
+    columns=("indicator", "currency", "pairs.female_male.difference", "pairs.female_male.ratio"),
+    rows=(("employment_rate_q2", None, -0.05, 0.8333), ("median_earnings_q2", "TRY", Decimal("-500.00"), 0.98)),
+    categorical=frozenset({"indicator"}),
+)
+REPORT_SUMMARY = Table(
+    title="summary",
+    columns=("metric", "value"),
+    rows=(("completion_rate", 0.75), ("median_wage", Decimal("28500.00")), ("wage_currency", "EUR"),
+          ("period_start", "2026-01-01"), ("as_of", "2026-07-01T10:00:00+00:00"), ("pending_events", 3)),
+    categorical=frozenset({"metric"}),
+)
+HEADER = (("Organisation", "=Acme"), ("Period start", date(2026, 1, 1)), ("Minimum cell size", 5))
+
+
+def test_the_workbook_has_a_header_block_and_each_figures_number_format():
+    workbook = read_xlsx(to_xlsx([REPORT_SUMMARY, PACK, PACK_GAPS], "en", HEADER))
+    for sheet in workbook.worksheets:  # the header block on every sheet, above its table
+        assert [sheet.cell(row=n, column=1).value for n in (1, 2, 3)] == ["Organisation", "Period start",
+                                                                          "Minimum cell size"]
+        assert sheet.cell(row=1, column=2).value == "=Acme" and sheet.cell(row=1, column=2).data_type == "s"
+        assert sheet.cell(row=2, column=2).is_date and sheet.cell(row=3, column=2).value == 5
+        assert sheet.freeze_panes == "A6"
+    summary = {row[0].value: row[1] for row in workbook["Summary"].iter_rows(min_row=6)}
+    assert summary["Completion rate"].number_format == "0.0%"
+    assert summary["Median wage"].number_format == '#,##0.00 "EUR"'
+    assert summary["Period start"].is_date and summary["Period start"].value == datetime(2026, 1, 1)
+    assert summary["As of"].is_date and summary["Events not yet applied"].number_format == "#,##0"
+    rows = {row[0].value: row for row in workbook["Indicators"].iter_rows(min_row=6)}
+    rate, money, hours, people = (rows[name] for name in (
+        "Employment rate, 2nd quarter after exit", "Median monthly earnings, 2nd quarter after exit",
+        "Mean hours per week", "Exiters whose 2nd quarter after exit has ended"))
+    assert rate[3].number_format == rate[5].number_format == "0.0%" and rate[4].value == "[c]"
+    assert money[3].number_format == '#,##0.00 "TRY"' and money[5].value == 31000.5
+    assert hours[3].number_format == "0.00" and people[5].number_format == "#,##0"
+    gaps = {row[0].value: row for row in workbook["Gender gaps"].iter_rows(min_row=6)}
+    assert gaps["Employment rate, 2nd quarter after exit"][2].number_format == "0.0%"
+    assert gaps["Employment rate, 2nd quarter after exit"][3].number_format == "0.00"
+    assert gaps["Median monthly earnings, 2nd quarter after exit"][2].number_format == '#,##0.00 "TRY"'
+
+
+@pytest.mark.parametrize("locale, separator, number", [
+    ("en", ",", "0.25"), ("tr", ";", "0,25"), ("sv", ";", "0,25"), ("es-CO", ";", "0,25")])
+def test_local_csv_follows_the_readers_convention_and_keeps_the_header(locale, separator, number):
+    data = to_csv([PACK], locale, HEADER, local=True)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=separator))
+    assert rows[0] == ["Organisation", "'=Acme"] and rows[1] == ["Period start", "2026-01-01"]
+    assert rows[2] == ["Minimum cell size", "5"] and rows[3] == []
+    figures = rows[6]
+    assert figures[3] == number and figures[4] == ("[g]" if locale == "tr" else "[c]")
+    assert rows[7][5] == ("31000.50" if separator == "," else "31000,50")
+
+
+def test_the_apis_csv_keeps_its_form_without_the_options():
+    assert to_csv([PACK], "tr") == to_csv([PACK], "tr", None, local=False)
+    assert b";" not in to_csv([PACK], "tr").split(b"\r\n")[2]
