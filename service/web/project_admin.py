@@ -19,7 +19,7 @@ import uuid
 from decimal import Decimal
 
 import marshmallow as ma
-from babel.numbers import NumberFormatError, format_percent, parse_decimal
+from babel.numbers import NumberFormatError, format_decimal, format_percent, parse_decimal
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext, lazy_pgettext
@@ -281,8 +281,9 @@ def new_cohort(project_id: uuid.UUID):
 def _targets_page(project_id: uuid.UUID, shown: dict[str, forms.Form] | None = None, status: int = 200):
     project = projects.get(context.uow(), g.principal, project_id)
     shown = shown or {}
-    reach = shown.get("reach") or forms.Form(values=MultiDict(
-        {"reach_target": "" if project.reach_target is None else str(project.reach_target)}))
+    reach = shown.get("reach") or forms.Form(values=MultiDict({"reach_target": "" if project.reach_target is None
+                                                               else format_decimal(project.reach_target,
+                                                                                   locale=current_language())}))
     return render_template("projects/targets.html", project=project, reach=reach, share_form=shown.get("share"),
                            removal=shown.get("remove"), category_options=_category_options(),
                            fingerprint=fingerprint), status

@@ -116,7 +116,7 @@ def test_reach_and_share_targets_are_saved_shown_and_the_same_in_the_api(sign_in
         {"dimension": "sex", "value": "female", "min_share": 0.4},
         {"dimension": "age_band", "value": ["15-17", "18-24"], "min_share": 0.3, "max_share": 0.625}]
     page = text_of(browser.get(f"/projects/{project['id']}"))
-    assert "1.400" in page and "Kadın" in page and "%40" in page and "15-17, 18-24" in page and "%62,5" in page
+    assert "1.400" in page and "Cinsiyet: Kadın — en az %40" in page and "15-17, 18-24" in page and "%62,5" in page
     # removed again, named by its content
     removed = browser.post_form(f"{base}/shares/0/remove", {
         "target": '{"dimension": "sex", "min_share": 0.4, "value": "female"}'})
