@@ -480,3 +480,13 @@ def test_only_cohorts_one_may_still_join_are_offered(client, sign_in, tenant, wo
         "project_id": project_id, "cohort_id": ended["id"], "enrolled_on": days_ago(0)})
     assert sent.status_code == 422
     assert f'id="enrol-cohort_id-error">Kursomgången avslutades {days_ago(1)}, före' in sent.get_data(as_text=True)
+
+
+def test_swedish_pages_say_anvisa_for_a_referral_to_an_employer():
+    """Swedish public employment services "anvisar" a person to a job; "hänvisa" (to point someone elsewhere)
+    reads wrong to a Swedish caseworker or employer."""
+    from pathlib import Path
+
+    folder = Path(__file__).parents[2] / "service" / "translations" / "sv" / "LC_MESSAGES"
+    for domain in ("web", "people", "person", "worklist"):
+        assert "hänvis" not in (folder / f"{domain}.po").read_text(encoding="utf-8").lower(), domain
