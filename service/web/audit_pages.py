@@ -38,9 +38,13 @@ RECORDS = {
     "trainees": _l("Person"), "trainee_documents": _l("Identity document"), "enrolments": _l("Enrolment"),
     "referrals": _l("Referral"), "placements": _l("Placement"), "follow_ups": _l("Follow-up"),
     "projects": _l("Project"), "cohorts": _l("Cohort"), "employers": _l("Employer"), "vacancies": _l("Vacancy"),
-    "users": _l("User"), "organisations": _l("Organisation settings"), "organisation_groups": _l("Group"),
+    "users": _l("User"), "user_invitations": _l("Password link"), "organisations": _l("Organisation settings"),
+    "organisation_groups": _l("Group"), "trainee_merges": _l("Merge of duplicates"),
+    "trainee_distinctions": _l("Not the same person"),
 }
 ACTIONS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted")}
+#: Fields an entry repeats from the record it is about (shown once, beside it).
+REPEATED = frozenset({"id", "organisation_id"})
 #: The most changed fields shown per entry (the rest are counted).
 FIELDS_SHOWN = 12
 
@@ -143,6 +147,8 @@ def _changes(entry) -> tuple[list[tuple[str, str]], int]:
     """(field, what it became) of an entry, at most FIELDS_SHOWN, and how many more there are."""
     shown = []
     for key, value in (entry.changes or {}).items():
+        if key in REPEATED:
+            continue
         if isinstance(value, list) and len(value) == 2 and entry.action == "update":
             text = f"{_show(value[0])} → {_show(value[1])}"
         else:
@@ -154,6 +160,8 @@ def _changes(entry) -> tuple[list[tuple[str, str]], int]:
 def _show(value) -> str:
     if value is None or value == "":
         return "–"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if isinstance(value, list):
         return ", ".join(_show(item) for item in value) or "–"
     if isinstance(value, dict):

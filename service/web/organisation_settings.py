@@ -24,7 +24,7 @@ from service.domain import groups as group_rules
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import ADMIN_ONLY
 from service.services import groups, organisations
-from service.web import forms
+from service.web import formatting, forms
 from service.web.auth import page_requires
 from service.web.i18n import LANGUAGES, NATIVE_NAMES
 
@@ -94,7 +94,7 @@ def add_group():
         form.errors["key"] = [_("The vocabulary has a group with this key already (perhaps retired): "
                                 "reactivate that one, or choose another key.")]
         return _page(409, group_form=form)
-    flash(_("The group %(label)s is added.", label=entry.labels.get("en", entry.key)), "success")
+    flash(_("The group %(label)s is added.", label=formatting.group_label(entry)), "success")
     return redirect(url_for("settings_pages.show", _anchor="groups-heading"))
 
 
@@ -102,7 +102,7 @@ def add_group():
 @page_requires(ADMIN_ONLY)
 def change_group(key: str, step: str):
     entry = groups.change(context.uow(), g.principal, key, {"active": step == "reactivate"})  # unknown: 404
-    name = entry.labels.get("en", entry.key)
+    name = formatting.group_label(entry)
     flash(_("%(label)s is retired: past records keep it, nobody new is given it.", label=name) if step == "retire"
           else _("%(label)s can be given again.", label=name), "success")
     return redirect(url_for("settings_pages.show", _anchor="groups-heading"))
