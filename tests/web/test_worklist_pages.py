@@ -244,6 +244,8 @@ def test_a_manager_reads_the_worklist_but_records_nothing(sign_in, client, drain
     manager = sign_in(Role.MANAGER)
     page = _text(manager.get("/follow-ups"))
     assert "Okan Tekin" in page and 'name="outcome"' not in page
+    assert '<table class="worklist">' in page  # no wide column held for forms a manager never sees
+    assert '<table class="worklist recording">' in _text(sign_in(Role.CASEWORKER).get("/follow-ups"))
     assert manager.post_form("/follow-ups", {"follow_up_id": due["id"], "outcome": "employed"}).status_code == 403
 
 
