@@ -24,6 +24,7 @@ def register(cls: C) -> C:
 
 def load_all() -> dict[str, type[EventConsumer]]:
     """Import every consumer module so that their decorators have run."""
+    from workers import imports  # noqa: F401
     from workers import metrics  # noqa: F401
     from workers import milestones  # noqa: F401
     from workers import outcomes  # noqa: F401

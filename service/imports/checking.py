@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, missing
@@ -33,6 +34,8 @@ class Problem:
     field: str
     reason: str
     duplicate: bool = False
+    #: The messages `reason` joins, as raised (a `Msg` keeps its msgid for a page to translate).
+    messages: tuple = dataclass_field(default=(), compare=False)
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}: {self.reason}"
@@ -80,7 +83,7 @@ class Checker:
                                            for index in unknown]
         national_id = self._national_id(data, errors)
         if errors:
-            return [Problem(record.line, field, " ".join(errors[field]))
+            return [Problem(record.line, field, " ".join(errors[field]), messages=tuple(errors[field]))
                     for field in sorted(errors, key=lambda field: _FIELD_ORDER.get(field, -1))]
         fingerprint = None if national_id is None else self._vault.fingerprint(self._organisation_id, national_id)
         return Candidate(record.line, data, national_id, fingerprint)

@@ -16,6 +16,7 @@ from service.web import home
 from service.web import follow_ups, projects
 from service.web import person
 from service.web import people
+from service.web import imports
 from service.web import admin_users, audit_pages, organisation_settings
 from service.web import employer, employer_referrals  # noqa: F401 (the second adds routes to the first's blueprint)
 from service.web import project_admin
@@ -28,6 +29,7 @@ BLUEPRINTS += (admin_users.blp, organisation_settings.blp, audit_pages.blp)  # t
 BLUEPRINTS += (employer.blp,)  # the employer's pages (employer_referrals adds to it)
 BLUEPRINTS += (dashboard.blp,)  # the managers' dashboard
 BLUEPRINTS += (figures.blp,)  # the indicator packs and their exports
+BLUEPRINTS += (imports.blp,)  # the admin's import page
 
 #: Pages show personal data: nothing is cached; only this origin's styles, no script, no framing.
 PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "

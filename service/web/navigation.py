@@ -20,6 +20,7 @@ MENU = (
     ("admin_users.users", _l("Users"), (Role.ADMIN,)),
     ("settings_pages.show", _l("Organisation"), (Role.ADMIN,)),
     ("audit_pages.index", _l("Audit trail"), (Role.ADMIN,)),
+    ("import_pages.index", _l("Import"), (Role.ADMIN,)),
     ("employer_pages.vacancy_list", _l("My vacancies"), (Role.EMPLOYER,)),
     ("employer_pages.referral_list", _l("Referred people"), (Role.EMPLOYER,)),
     ("employer_pages.placement_list", _l("My placements"), (Role.EMPLOYER,)),

@@ -6,6 +6,7 @@ from service.db.models.employers import Employer, Vacancy
 from service.db.models.enrolments import Enrolment
 from service.db.models.groups import OrganisationGroup
 from service.db.models.idempotency import IdempotencyRecord
+from service.db.models.imports import ImportJob
 from service.db.models.inbox import ProcessedEvent
 from service.db.models.metrics import (
     MetricEnrolment, MetricParticipant, MetricParticipantGroup, MetricRollup, MetricRollupValue, MetricState,
@@ -22,7 +23,8 @@ from service.db.models.trainees import Trainee
 from service.db.models.users import User
 from service.db.models.web_accounts import UserInvitation, WebSession
 
-__all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "MetricEnrolment",
+__all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "ImportJob",
+           "MetricEnrolment",
            "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState",
            "Milestone", "OccupationSexShare", "Organisation", "OrganisationGroup", "OutboxMessage", "Placement",
            "ProcessedEvent", "Project",
