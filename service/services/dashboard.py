@@ -39,6 +39,7 @@ class ProjectChoice:
     id: uuid.UUID
     code: str
     name: str
+    starts_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,24 @@ class Dashboard:
     today: date
 
     @property
+    def started_on(self) -> date | None:
+        """When the scope's reach began at 0: the project's start, or the earliest start of the projects."""
+        if self.project is not None:
+            return self.project.starts_on
+        return min((p.starts_on for p in self.projects if p.starts_on is not None), default=None)
+
+    @property
     def reach_history(self) -> list[tuple[date, int]]:
-        """The distinct people reached over time, since the start (all time, whatever the period): each
-        milestone on the day it was reached with the count it was reached with, and today's count.
-        Only with no period, since a period's count is not comparable with these."""
+        """The distinct people reached over time, all time (shown only without a period, whose count is not
+        comparable): none at the start, each milestone on the day it was reached with the count it was reached
+        with, and today's count."""
         points = [(m.reached_at.date(), m.reached_with) for m in self.milestones
                   if m.reached_at is not None and m.reached_with is not None]
         if self.reach.get("reached") is not None:
             points.append((self.today, self.reach["reached"]))
+        start = self.started_on
+        if points and start is not None and start < min(points)[0]:
+            points.append((start, 0))
         return sorted(points)
 
 
@@ -86,8 +97,8 @@ def gather(uow_of: Callable[[], UnitOfWork], principal: Principal, project_id: u
 
 def _projects(session, organisation_id: uuid.UUID) -> tuple[ProjectChoice, ...]:
     return tuple(ProjectChoice(*row) for row in session.execute(
-        select(Project.id, Project.code, Project.name).where(Project.organisation_id == organisation_id)
-        .order_by(Project.code)))
+        select(Project.id, Project.code, Project.name, Project.starts_on)
+        .where(Project.organisation_id == organisation_id).order_by(Project.code)))
 
 
 def _milestones(session, organisation: Organisation, project_id: uuid.UUID | None,

@@ -94,12 +94,11 @@ def _figures(board: dashboard.Dashboard, lang: str, with_charts: bool) -> dict:
     """What the template shows beside the board's reports: labels in the reader's language and the charts'
     geometry (none with charts=0)."""
     outcome_rows = _outcome_rows(board.outcomes, lang)
-    stages = [row for row in board.funnel.get("stages", []) if not row.get("exit_reason")]
-    reasons = [row for row in board.funnel.get("stages", []) if row.get("exit_reason")]
-    for row in stages:
-        row["label"] = metric_labels.value_label("stage", row["stage"], lang)
-    for row in reasons:
-        row["label"] = metric_labels.value_label("exit_reason", row["exit_reason"], lang)
+    funnel_rows = board.funnel.get("stages", [])  # each drop-out reason's row follows the drop-outs'
+    for row in funnel_rows:
+        row["label"] = (metric_labels.value_label("exit_reason", row["exit_reason"], lang) if row.get("exit_reason")
+                        else metric_labels.value_label("stage", row["stage"], lang))
+    stages = [row for row in funnel_rows if not row.get("exit_reason")]
     share_targets = [{**target, "dimension_label": metric_labels.column_label(target["dimension"], lang),
                       "value_label": metric_labels.value_label(target["dimension"], target["value"], lang),
                       "share": _shown(target.get("share"), target.get("suppressed")),
@@ -107,7 +106,7 @@ def _figures(board: dashboard.Dashboard, lang: str, with_charts: bool) -> dict:
                      for target in board.reach.get("share_targets", [])]
     rates = [row for row in outcome_rows if row["name"] in RATES]
     found = {
-        "outcome_rows": outcome_rows, "stages": stages, "reasons": reasons, "share_targets": share_targets,
+        "outcome_rows": outcome_rows, "funnel_rows": funnel_rows, "share_targets": share_targets,
         "drawn_sexes": DRAWN_SEXES, "funnel_sexes": _funnel_sexes(stages),
         "marker": metric_labels.hidden_marker(lang),
         "hidden_note": metric_labels.hidden_note(lang, board.reach.get("min_cell_size")),
