@@ -32,11 +32,14 @@ def page_rules(app):
             yield rule, roles
 
 
-def arguments(rule, records: world.World) -> dict:
-    """Values for a page's URL arguments from the walk's records (a person, a project, ...)."""
-    by_name = {"trainee_id": records.known["id"], "person_id": records.known["id"],
+def arguments(rule, records: world.World, user_id=None) -> dict:
+    """Values for a page's URL arguments from the walk's records (a person, a project, ...) and a user of the
+    organisation (an admin's page of one user; elsewhere any id: another organisation's, or a visitor's)."""
+    by_name = {"user_id": user_id or "01a24700-0000-7000-8000-000000000000",
+               "trainee_id": records.known["id"], "person_id": records.known["id"],
                "project_id": records.project["id"], "cohort_id": records.cohort["id"],
-               "vacancy_id": records.vacancy["id"], "employer_id": records.employer["id"]}
+               "vacancy_id": records.vacancy["id"], "employer_id": records.employer["id"],
+               "job_id": records.import_job}
     # An `id` is the blueprint's own record.
     own = {"person": records.known["id"], "people": records.known["id"], "projects": records.project["id"]}
     values = {}
@@ -66,7 +69,8 @@ def test_every_page_as_each_role(server, driver, walk_world, role):
     open_session(driver, server, tenant.user_ids[role])
     walked = []
     with server.app.test_request_context():
-        pages = [(rule, roles, rule.build(arguments(rule, records), append_unknown=False)[1])
+        pages = [(rule, roles, rule.build(arguments(rule, records, tenant.user_ids[Role.MANAGER]),
+                                          append_unknown=False)[1])
                  for rule, roles in page_rules(server.app)]
     assert pages, "no page found in the URL map"
     for rule, roles, path in pages:
