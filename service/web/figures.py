@@ -236,6 +236,8 @@ def shown(found: list[exports.Table], slug: str) -> list[Shown]:
                     cells.append(Cell(formatting.moment(value)))
                 elif isinstance(value, date):
                     cells.append(Cell(formatting.day(value)))
+                elif summary and column == "value" and isinstance(value, str):
+                    cells.append(Cell(_summary_value(str(row[0]), value, lang)))
                 else:
                     cell = Cell(exports.shown_text(value, column, table, lang), header=index == 0)
                     if column == "indicator" and value in defined:
@@ -248,6 +250,24 @@ def shown(found: list[exports.Table], slug: str) -> list[Shown]:
                             [labels.column_label(column, lang) for column in table.columns], rows,
                             bool(table.hidden)))
     return result
+
+
+def _summary_value(key: str, value: str, lang: str) -> str:
+    """A summary line's text value labelled: the framework by its page's title, a basis by its label."""
+    if key == "framework":
+        return next((_(page.title) for page in PAGES.values() if page.framework == value), value)
+    return labels.value_label(key.split(".", 1)[0], value, lang)
+
+
+def grouped(slug: str, lang: str) -> list[tuple[list[tuple[str, str]], str]]:
+    """The definitions of a pack, rows sharing one (a rate, its numerator and its denominator) together:
+    [([(anchor key, row label), ...], definition)], in the order of the rows."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for key, text in DEFINITIONS.get(slug, {}).items():
+        section = key == "gender_pay_gap"  # a table of its own, not an indicator row
+        name = labels.value_label("section" if section else "indicator", key, lang)
+        found.setdefault(text, []).append((key, name))
+    return [(rows, _(text)) for text, rows in found.items()]
 
 
 # The request -----------------------------------------------------------------------------------------
@@ -354,14 +374,10 @@ def show(slug: str):
                                 clock.today(organisation.time_zone))
                 return Response(body, mimetype=FILES[fmt],
                                 headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    definitions = [(key, labels.value_label("indicator", key, lang), _(text))
-                   for key, text in DEFINITIONS.get(slug, {}).items()]
-    if slug == ILO:  # the pay gap is a table of its own, not an indicator row
-        definitions = [(key, labels.value_label("section", key, lang) if key == "gender_pay_gap" else name, text)
-                       for key, name, text in definitions]
     return render_template(
         "figures/show.html", page=page, form=form, report=report, tables=shown(found, slug) if report else [],
-        marker=labels.hidden_marker(lang), definitions=definitions, source=SOURCES.get(slug),
+        marker=labels.hidden_marker(lang), definitions=grouped(slug, lang), source=SOURCES.get(slug),
+        defined=DEFINITIONS.get(slug, {}),
         project_options=[("", _("Whole organisation"))] + [(str(choice.id), choice.name) for choice in choices],
         basis_options=[(value, _(text)) for value, text in page.bases],
         by_options=[("", _("None (split by sex)"))] + [(d.name, labels.column_label(d.name, lang))
