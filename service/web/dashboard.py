@@ -10,10 +10,11 @@ the metrics use cases); a hidden figure shows the organisation's marker and is n
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import Blueprint, g, render_template, request
+from flask_babel import gettext as _
 
 from schemas.metrics import MetricsArgsSchema
 from service.api import context
@@ -50,6 +51,8 @@ def project(project_id: uuid.UUID):
 def _page(project_id: uuid.UUID | None):
     with_charts = request.args.get("charts") != "0"
     period, form = forms.read(MetricsArgsSchema(), request.args, names=PERIOD_FIELDS)
+    if period is None and _backwards(request.args):  # the schema's message names the API's fields
+        form.errors["period_end"] = [_("The end of the period must not be before its start.")]
     if period is None:
         return render_template("dashboard/index.html", form=form, board=None, project_id=project_id,
                                with_charts=with_charts), 422
@@ -59,6 +62,15 @@ def _page(project_id: uuid.UUID | None):
     figures = _figures(board, lang, with_charts)
     return render_template("dashboard/index.html", form=form, board=board, project_id=project_id,
                            with_charts=with_charts, period=period, **figures)
+
+
+def _backwards(args) -> bool:
+    """Whether both ends are dates and the period ends before it begins."""
+    try:
+        start, end = (date.fromisoformat(args.get(name, "").strip()) for name in PERIOD_FIELDS)
+    except ValueError:
+        return False
+    return end < start
 
 
 def _retention() -> timedelta:
