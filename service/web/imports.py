@@ -175,6 +175,8 @@ def _messages(messages) -> list[str]:
 @page_requires(ADMIN_ONLY)
 def show(job_id: uuid.UUID):
     job = jobs.get(context.uow(), g.principal, job_id)
+    if request.args.get("format") == "csv":
+        return _rejected(job)
     if job.status != jobs.DRAFT:
         refresh = job.status in (jobs.QUEUED, jobs.RUNNING) and not request.args.get("still")
         response = Response(render_template("imports/progress.html", job=job, refresh=refresh))
@@ -212,12 +214,9 @@ def start(job_id: uuid.UUID):
     return redirect(url_for("import_pages.show", job_id=job_id))
 
 
-@blp.get("/admin/import/<uuid:job_id>/rejected.csv")
-@page_requires(ADMIN_ONLY)
-def rejected(job_id: uuid.UUID):
+def _rejected(job):
     """The rows not imported (before the import: the invalid ones), with the original columns and one
     more saying why, in the reader's language: to fix and upload again."""
-    job = jobs.get(context.uow(), g.principal, job_id)
     upload = jobs.opened(context.pathways(), job)
     reasons: dict[int, list[str]] = {}
     if job.status == jobs.DRAFT:

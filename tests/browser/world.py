@@ -70,6 +70,8 @@ class World:
     known: dict
     overdue: dict
     currency: str
+    #: An admin's import of a small file, mapped and not started (the import page's preview).
+    import_job: str = ""
 
 
 def national_id(rng: random.Random, country: str, birth_date: date, sex: str) -> str:
@@ -162,4 +164,18 @@ def build(server, tenant) -> World:
         "exited_on": (today - timedelta(days=60)).isoformat(), "qualification_gained": True}))
     server.drain()
     return World(words=words, project=project, cohort=cohort, employer=employer, vacancy=vacancy, known=known,
-                 overdue=overdue, currency=currency)
+                 overdue=overdue, currency=currency, import_job=draft_import(server.pathways, tenant, words))
+
+
+def draft_import(pathways: Pathways, tenant, words: Words) -> str:
+    """An uploaded file with the known person again (a likely duplicate) and a row with a bad birth date."""
+    from service.domain.roles import Principal
+    from service.imports import jobs
+
+    header = "given_name;family_name;no_document_reason;sex;birth_date;settlement_type;education_level;" \
+             "labour_status;consent\n"
+    rows = "".join(f"{given};{family};lost_or_stolen;female;{birth};urban;tertiary;unemployed;yes\n"
+                   for (given, family), birth in ((words.known, KNOWN_BIRTH.isoformat()), (words.overdue, "17.05.98")))
+    admin = Principal(tenant.user_ids[Role.ADMIN], tenant.organisation_id, Role.ADMIN)
+    upload = jobs.read_upload("import.csv", (header + rows).encode(), country=tenant.country)
+    return str(jobs.create(pathways, admin, "import.csv", upload))

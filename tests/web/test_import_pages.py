@@ -86,7 +86,7 @@ def test_the_rows_with_errors_download_with_their_columns_and_the_error(admin):
     content = TURKISH_HEADER + _row("Ayşe", "Kaya") + _row("Elif", "Demir", national_id="12345678901")
     job_id = _job_id(_upload(admin, content.encode()))
     _map_as_proposed(admin, job_id)
-    response = admin.get(f"/admin/import/{job_id}/rejected.csv")
+    response = admin.get(f"/admin/import/{job_id}?format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0] == [*TURKISH_HEADER.strip().split(";"), "Hatalar"]
@@ -136,7 +136,7 @@ def test_the_import_runs_once_with_its_counts_and_progress(admin, pathways, tena
         assert (job.status, job.processed, job.imported, job.invalid, job.duplicates) == ("done", 6, 5, 1, 0)
         assert uow.session.scalar(select(func.count()).select_from(Trainee).where(
             Trainee.organisation_id == uuid.UUID(tenant.organisation_id), Trainee.family_name == "Kaya")) == 5
-    rejected = admin.get(f"/admin/import/{job_id}/rejected.csv").get_data(as_text=True)
+    rejected = admin.get(f"/admin/import/{job_id}?format=csv").get_data(as_text=True)
     assert "Bad;Row" not in rejected and "Bad,Row" in rejected
 
 
@@ -145,7 +145,7 @@ def test_only_admins_of_the_organisation_reach_the_page(sign_in, admin, other_te
         assert sign_in(role).get("/admin/import").status_code == 403
     job_id = _job_id(_upload(admin, (TURKISH_HEADER + _row("Ayşe", "Kaya")).encode()))
     stranger = sign_in(Role.ADMIN, of=other_tenant)
-    for path in (f"/admin/import/{job_id}", f"/admin/import/{job_id}/columns", f"/admin/import/{job_id}/rejected.csv"):
+    for path in (f"/admin/import/{job_id}", f"/admin/import/{job_id}/columns", f"/admin/import/{job_id}?format=csv"):
         assert stranger.get(path).status_code == 404
     assert stranger.post_form(f"/admin/import/{job_id}/start").status_code == 404
 
