@@ -8,6 +8,7 @@ goes to older entries and back to the newest.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime, time, timedelta
 
@@ -22,7 +23,8 @@ from service.domain.errors import ValidationFailed
 from service.domain.roles import ADMIN_ONLY
 from service.services import accounts, audit, directory
 from service.services.queries import decode_cursor
-from service.web import forms
+from service.db import audit as db_audit
+from service.web import formatting, forms
 from service.web.auth import page_requires
 from service.web.i18n import current_language
 
@@ -43,6 +45,8 @@ RECORDS = {
     "trainee_distinctions": _l("Not the same person"),
 }
 ACTIONS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted")}
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Fields an entry repeats from the record it is about (shown once, beside it).
 REPEATED = frozenset({"id", "organisation_id"})
 #: The most changed fields shown per entry (the rest are counted).
@@ -88,7 +92,7 @@ def index():
         user_options=user_options, record_options=sorted(((key, str(text)) for key, text in RECORDS.items()),
                                                          key=lambda pair: pair[1]),
         actor=lambda actor_id: emails.get(str(actor_id), _("Pathways itself")) if actor_id else _("Pathways itself"),
-        record_label=lambda entity_type: str(RECORDS.get(entity_type, entity_type)),
+        record_label=lambda entity_type: str(RECORDS.get(entity_type, entity_type)), emails=emails,
         action_label=lambda action: str(ACTIONS.get(action, action)), changes=_changes,
         filtered=any(form.value(name) for name in ("person", "user", "record", "from", "to")),
     ), (200 if form.ok else 422)
@@ -162,6 +166,12 @@ def _show(value) -> str:
         return "–"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if value == db_audit.REDACTED:
+        return _("(not shown)")
+    if isinstance(value, str) and _MOMENT.fullmatch(value):
+        return formatting.moment(datetime.fromisoformat(value))
+    if isinstance(value, str) and _DAY.fullmatch(value):
+        return formatting.day(date.fromisoformat(value))
     if isinstance(value, list):
         return ", ".join(_show(item) for item in value) or "–"
     if isinstance(value, dict):
