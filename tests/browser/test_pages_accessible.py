@@ -39,7 +39,7 @@ def arguments(rule, records: world.World, user_id=None) -> dict:
                "trainee_id": records.known["id"], "person_id": records.known["id"],
                "project_id": records.project["id"], "cohort_id": records.cohort["id"],
                "vacancy_id": records.vacancy["id"], "employer_id": records.employer["id"],
-               "job_id": records.import_job}
+               "job_id": records.import_job, "slug": "esf"}
     # An `id` is the blueprint's own record.
     own = {"person": records.known["id"], "people": records.known["id"], "projects": records.project["id"]}
     values = {}
