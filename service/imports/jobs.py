@@ -549,9 +549,13 @@ def run(pathways: Pathways, job_id: uuid.UUID, *, on_batch: Callable[[], None] |
         def progress(last_line: int, problems: list[Problem]) -> None:
             stored.extend([problem.line - 2, problem.field, _kind(problem), _serialised(problem)]
                           for problem in problems)
+            # Every row not imported has a problem at least: the counts so far follow from them.
+            invalid = {index for index, _field, kind, _messages in stored if kind == "invalid"}
+            skipped = {index for index, _field, _kind, _messages in stored} - invalid
             with pathways.uow() as uow:
                 uow.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(
-                    processed=last_line - 1, problems=list(stored), updated_at=utcnow()))
+                    processed=last_line - 1, imported=last_line - 1 - len(invalid) - len(skipped),
+                    invalid=len(invalid), duplicates=len(skipped), problems=list(stored), updated_at=utcnow()))
                 uow.commit()
             if on_batch is not None:
                 on_batch()

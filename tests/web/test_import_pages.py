@@ -118,7 +118,7 @@ def test_likely_duplicates_are_listed_and_imported_only_when_chosen(admin, clien
             Trainee.organisation_id == uuid.UUID(tenant.organisation_id), Trainee.given_name == "Zeynep")) == 2
 
 
-def test_the_import_runs_once_with_its_counts_and_progress(admin, pathways, tenant):
+def test_the_import_runs_once_with_its_counts_and_progress(admin, pathways, tenant, monkeypatch):
     content = TURKISH_HEADER + "".join(_row(f"Kişi{n}", "Kaya") for n in range(5)) + _row("Bad", "Row", sex="x")
     job_id = _job_id(_upload(admin, content.encode()))
     _map_as_proposed(admin, job_id)
@@ -127,7 +127,16 @@ def test_the_import_runs_once_with_its_counts_and_progress(admin, pathways, tena
     assert queued.headers["Refresh"] == "2" and "Başlamayı bekliyor" in queued.get_data(as_text=True)
     again = admin.post_form(f"/admin/import/{job_id}/start", follow_redirects=True)
     assert "yalnızca bir kez" in again.get_data(as_text=True)
-    assert jobs.run_next(pathways) == uuid.UUID(job_id)
+    monkeypatch.setattr(jobs, "BATCH_SIZE", 2)
+    progress = []
+
+    def seen():
+        with pathways.uow() as uow:
+            job = uow.session.get(ImportJob, uuid.UUID(job_id))
+            progress.append((job.status, job.processed, job.imported, job.invalid))
+
+    assert jobs.run_next(pathways, on_batch=seen) == uuid.UUID(job_id)
+    assert progress == [("running", 2, 2, 0), ("running", 4, 4, 0), ("running", 6, 5, 1)]  # stored per batch
     assert jobs.run_next(pathways) is None  # queued once only
     done = admin.get(f"/admin/import/{job_id}")
     assert "Refresh" not in done.headers
