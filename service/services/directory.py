@@ -6,7 +6,8 @@ as `service.services.matching` compares them (any part, accents and case aside),
 is found through its keyed hash, as `GET /trainees?document=` finds it.
 
 Names sort by the reader's alphabet: Swedish puts å, ä, ö after z, Turkish puts ç after c, ı before i,
-ş after s, Spanish puts ñ after n. PostgreSQL sorts with its ICU collations (`tr-x-icu`, ...); SQLite,
+ş after s, Spanish puts ñ after n. PostgreSQL sorts with its ICU collations (`tr-x-icu`, ...), in which
+each language has an index of the names (migration 0018); SQLite,
 which has none, is given `sort_key` below as a collation on the connection, so both agree.
 """
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from service.db.groups import Entry, entries
 from service.db.models import Cohort, Enrolment, Project, Trainee, TraineeDocument
+from service.db.models.trainees import NAME_COLLATIONS
 from service.domain.documents import rules as document_rules
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS, Principal
 from service.services import documents, matching
@@ -43,7 +45,6 @@ _ALPHABETS = {
 }
 #: Letters a language files under another (Swedish: æ as ä, ø as ö, ü as y, as the Swedish Academy has it).
 _FILED_AS = {"sv": {"æ": "ä", "ø": "ö", "ü": "y"}}
-_ICU = {"en": "en-x-icu", "es": "es-x-icu", "sv": "sv-x-icu", "tr": "tr-x-icu"}
 
 
 def _lower(text: str, lang: str) -> str:
@@ -95,7 +96,7 @@ def collated(session: Session, column, lang: str) -> ColumnElement:
     """`column` compared with `lang`'s alphabet on whichever database the session speaks to."""
     lang = lang if lang in _ALPHABETS else "en"
     if session.get_bind().dialect.name == "postgresql":
-        return column.collate(_ICU[lang])
+        return column.collate(NAME_COLLATIONS[lang])
     name = f"pathways_{lang}"
     connection = session.connection().connection.driver_connection
     connection.create_collation(name, _compare(lang))  # type: ignore[union-attr]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db.base import Audited, Base, IdMixin, OrgScopedMixin, TimestampMixin
@@ -36,3 +36,8 @@ class Cohort(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     ends_on: Mapped[date | None]
     capacity: Mapped[int | None]
     district: Mapped[str | None] = mapped_column(String(100))
+
+
+# The latest cohorts of an organisation first, as the people search's filter and a person's enrolment form
+# offer them (migration 0018): read in order and cut at MAXIMUM_COHORTS, not all sorted.
+Index("ix_cohorts_latest", Cohort.organisation_id, Cohort.starts_on.desc().nulls_last())

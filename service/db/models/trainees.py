@@ -21,6 +21,10 @@ from service.domain.documents import NO_DOCUMENT_REASONS
 if TYPE_CHECKING:
     from service.db.models.documents import TraineeDocument
 
+#: The PostgreSQL ICU collation of each language's alphabet, in which names are sorted for its readers
+#: (service.services.directory.collated); each has an index of the names (ix_trainees_name_<language>).
+NAME_COLLATIONS = {"en": "en-x-icu", "es": "es-x-icu", "sv": "sv-x-icu", "tr": "tr-x-icu"}
+
 
 class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     __tablename__ = "trainees"
@@ -36,6 +40,12 @@ class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
         # `GET /trainees?q=`: ILIKE '%word%' on PostgreSQL through pg_trgm (a plain index on SQLite).
         Index("ix_trainees_normalised_name_trgm", "normalised_name", postgresql_using="gin",
               postgresql_ops={"normalised_name": "gin_trgm_ops"}),
+        # Lists of people (and of their follow-ups) by name in the reader's alphabet (migration 0018): on
+        # PostgreSQL each language's index holds the names in its ICU collation, so a page by name is read
+        # in order and stops at its end; plain on SQLite, which has no such collations.
+        *(Index(f"ix_trainees_name_{language}", "organisation_id", "family_name", "given_name", "id",
+                postgresql_ops={"family_name": f'COLLATE "{collation}"', "given_name": f'COLLATE "{collation}"'})
+          for language, collation in NAME_COLLATIONS.items()),
     )
     __audit_redact__ = frozenset({"national_id_hash", "national_id_ciphertext"})
     __audit_exclude__ = Audited.__audit_exclude__ | {"normalised_name"}  # derived from the names, audited
