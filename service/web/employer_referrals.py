@@ -138,3 +138,23 @@ def placement_end(placement_id: uuid.UUID):
             flash(_("The job of %(name)s is recorded as ended.", name=_name(placement.trainee)), "success")
             return redirect(url_for("employer_pages.placement_list", **page_args()))
     return _placements({f"end-{placement_id}": form}, 422)
+
+
+# --- an action's address opened as a page ------------------------------------------------------------
+
+
+@blp.get("/vacancies/<uuid:vacancy_id>/<any(close, reopen):action>")
+def vacancy_action_address(**_address):
+    """An action's address opened with GET (a bookmark, the browser's history): the list it belongs to, which
+    checks who may read it, rather than a 405. Nothing is read or done here."""
+    return redirect(url_for("employer_pages.vacancy_list"), 303)
+
+
+@blp.get("/referrals/<uuid:referral_id>/<any(interview, reject, hire):step>")
+def referral_action_address(**_address):
+    return redirect(url_for("employer_pages.referral_list"), 303)
+
+
+@blp.get("/placements/<uuid:placement_id>/end")
+def placement_action_address(**_address):
+    return redirect(url_for("employer_pages.placement_list"), 303)

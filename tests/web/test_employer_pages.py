@@ -268,3 +268,9 @@ def test_no_input_gives_a_server_error(sign_in, desk):
                  "/employer/placements?page=99999999999"):
         assert browser.get(path).status_code == 200, path
     assert browser.post_form(f"/employer/vacancies/{desk.vacancy['id']}/burn").status_code in (404, 405)
+    # An action's address opened as a page leads to its list (303), doing nothing.
+    for path, target in ((f"/employer/vacancies/{desk.vacancy['id']}/close", "/employer/vacancies"),
+                         (f"/employer/referrals/{referral_id}/hire", "/employer/referrals"),
+                         (f"/employer/placements/{referral_id}/end", "/employer/placements")):
+        answer = browser.get(path)
+        assert (answer.status_code, answer.headers["Location"]) == (303, target), path
