@@ -43,14 +43,15 @@ DETAILS = ("code", "name", "description", "starts_on", "ends_on", "priority_grou
 CLEARABLE = ("starts_on", "ends_on")
 COHORT_FIELDS = ("name", "occupation", "starts_on", "ends_on", "capacity", "district")
 #: The share form's fields: the categories ticked, and the lowest and highest share in per cent.
-SHARE_FIELDS = ("category", "min_share", "max_share")
-#: What each dimension of a share target is called on the pages (district, a free text, is not offered).
+SHARE_FIELDS = ("category", "district", "min_share", "max_share")
+#: What each dimension of a share target is called on the pages.
 DIMENSION_NAMES = {
     "sex": lazy_gettext("Sex"), "age_band": lazy_gettext("Age band"), "vulnerable_group": lazy_gettext("Groups"),
     "settlement_type": lazy_gettext("Settlement"), "labour_status": lazy_gettext("Labour status"),
     "education_level": lazy_gettext("Education"), "district": lazy_gettext("District"),
 }
-OFFERED_DIMENSIONS = tuple(name for name in DIMENSIONS if name != "district")
+#: The dimensions offered as boxes to tick; a district, free text, is typed (the share form's `district`).
+OFFERED_DIMENSIONS = tuple(name for name in DIMENSIONS if DIMENSIONS[name] is not None or name == "vulnerable_group")
 #: The priority groups that are no vulnerable group of the vocabulary.
 PRIORITY_NAMES = {"women": lazy_pgettext("priority group", "Women"),
                   "youth": lazy_pgettext("priority group", "Young people"),
@@ -333,6 +334,8 @@ def _share_document(form: forms.Form) -> dict | None:
     """The share target the form describes, in the API's terms; None (with messages on `form`) when the
     form cannot say one."""
     chosen = [value.split(":", 1) for value in form.values_of("category") if ":" in value]
+    if district := form.value("district").strip():
+        chosen.append(["district", district])
     dimensions = {dimension for dimension, _value in chosen}
     if not chosen:
         form.fail({"category": [_("Choose the category the share counts.")]})

@@ -110,21 +110,25 @@ def test_reach_and_share_targets_are_saved_shown_and_the_same_in_the_api(sign_in
     assert browser.post_form(f"{base}/shares", {"category": "sex:female", "min_share": "40"}).status_code == 302
     assert browser.post_form(f"{base}/shares", {"category": ["age_band:15-17", "age_band:18-24"],
                                                 "min_share": "30", "max_share": "62,5"}).status_code == 302
+    assert browser.post_form(f"{base}/shares", {"district": " Konak ", "max_share": "25"}).status_code == 302
     seen = api_project(client, tenant, project["id"])
     assert seen["reach_target"] == 1400
     assert seen["share_targets"] == [
         {"dimension": "sex", "value": "female", "min_share": 0.4},
-        {"dimension": "age_band", "value": ["15-17", "18-24"], "min_share": 0.3, "max_share": 0.625}]
+        {"dimension": "age_band", "value": ["15-17", "18-24"], "min_share": 0.3, "max_share": 0.625},
+        {"dimension": "district", "value": "Konak", "max_share": 0.25}]
     page = text_of(browser.get(f"/projects/{project['id']}"))
-    assert "1.400" in page and "Cinsiyet: Kadın — en az %40" in page and "15-17, 18-24" in page and "%62,5" in page
+    assert "1.400" in page and "Cinsiyet: Kadın — en az %40" in page and "15-17, 18-24 — %30 ile %62,5 arası" in page
+    assert "İlçe: Konak — en çok %25" in page
     # removed again, named by its content
     removed = browser.post_form(f"{base}/shares/0/remove", {
         "target": '{"dimension": "sex", "min_share": 0.4, "value": "female"}'})
     assert removed.status_code == 302
-    assert [t["dimension"] for t in api_project(client, tenant, project["id"])["share_targets"]] == ["age_band"]
+    assert [t["dimension"] for t in api_project(client, tenant, project["id"])["share_targets"]] == [
+        "age_band", "district"]
     stale = browser.post_form(f"{base}/shares/0/remove", {"target": "{}"})
     assert stale.status_code == 409
-    assert len(api_project(client, tenant, project["id"])["share_targets"]) == 1
+    assert len(api_project(client, tenant, project["id"])["share_targets"]) == 2
 
 
 @pytest.mark.parametrize(("typed", "field", "expected"), [
@@ -132,6 +136,7 @@ def test_reach_and_share_targets_are_saved_shown_and_the_same_in_the_api(sign_in
     ({"category": "sex:female", "min_share": "60", "max_share": "40"}, "max_share", "must not be below"),
     ({"category": "sex:female"}, "min_share", "lowest share"),
     ({"category": ["sex:female", "age_band:18-24"], "min_share": "40"}, "category", "one kind only"),
+    ({"category": "sex:female", "district": "Konak", "min_share": "40"}, "category", "one kind only"),
     ({"category": "vulnerable_group:unheard_of", "min_share": "40"}, "category", "unheard_of"),
 ])
 def test_a_share_over_100_percent_or_otherwise_wrong_is_refused_beside_its_field(sign_in, client, tenant, project,
@@ -207,7 +212,7 @@ def test_garbage_in_every_field_never_answers_5xx(sign_in, project):
              f"/projects/{pid}/edit": ("code", "name", "description", "starts_on", "ends_on", "priority_groups"),
              f"/projects/{pid}/cohorts/new": ("name", "occupation", "starts_on", "ends_on", "capacity", "district"),
              f"/projects/{pid}/targets/reach": ("reach_target",),
-             f"/projects/{pid}/targets/shares": ("category", "min_share", "max_share"),
+             f"/projects/{pid}/targets/shares": ("category", "district", "min_share", "max_share"),
              f"/projects/{pid}/targets/shares/0/remove": ("target",),
              f"/projects/{pid}/targets/shares/99999999999999999999/remove": ("target",)}
     for path, names in forms.items():
