@@ -42,6 +42,9 @@ class FollowUp(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
         # The worklist's open follow-ups of an organisation in due-date order (migration 0015).
         Index("ix_follow_ups_due_worklist", "organisation_id", "due_on",
               postgresql_where=text("status = 'due'"), sqlite_where=text("status = 'due'")),
+        # "My" open follow-ups, found from the enrolments I created: only the open ones of each (migration 0018).
+        Index("ix_follow_ups_due_enrolment", "enrolment_id",
+              postgresql_where=text("status = 'due'"), sqlite_where=text("status = 'due'")),
     )
 
     enrolment_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("enrolments.id"), index=True)
