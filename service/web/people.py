@@ -26,7 +26,7 @@ from service.domain.errors import Conflict, ValidationFailed
 from service.domain.messages import Msg
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
 from service.services import directory, trainees
-from service.translations import N_, labels, translate
+from service.translations import N_, labels
 from service.web import formatting, forms, i18n, paging
 from service.web.auth import page_requires
 from service.web.i18n import LANGUAGES, NATIVE_NAMES, current_language
@@ -224,10 +224,7 @@ def _register_page(form: forms.Form, *, status: int, candidates: list | None = N
     lang = current_language()
     setup = directory.registration(context.uow(), g.principal)
     consent_lang = form.value(CONSENT_LANGUAGE) if form.value(CONSENT_LANGUAGE) in LANGUAGES else lang
-    # A group's label in the organisation's own words where it gave one in this language, else its
-    # English label as the catalogue translates it (the country defaults' labels are msgids).
-    groups = [(entry.key, entry.labels.get(lang) or translate(lang, entry.labels.get("en") or entry.key))
-              for entry in setup.groups]
+    groups = [(entry.key, formatting.group_label(entry)) for entry in setup.groups]
     countries = i18n.countries()
     return render_template(
         "people/register.html", form=form, status=status, candidates=candidates or [], holder=holder,
