@@ -25,7 +25,7 @@ from service.domain import follow_ups as rules
 from service.domain.roles import Principal
 from service.services import directory, organisation_day
 from service.services.follow_ups import shown_as  # the shown status in SQL, defined once beside the API's list
-from service.services.matching import visible
+from service.services.matching import name_search, visible
 from service.services.queries import own_organisation
 from service.services.unit_of_work import UnitOfWork
 
@@ -51,6 +51,8 @@ class Query:
     checkpoint: str | None = None
     project_id: uuid.UUID | None = None
     mine: bool = False
+    #: Words of a name (any part, accents and case aside), as the people search matches them.
+    name: str | None = None
     sort: str = "due"
     descending: bool = False
     offset: int = 0
@@ -169,7 +171,7 @@ def _base(principal: Principal, query: Query, today: date) -> Select:
         stmt = stmt.where(Enrolment.project_id == query.project_id)
     if query.mine:
         stmt = stmt.where(_mine(principal))
-    return stmt
+    return name_search(stmt, query.name)
 
 
 def _overdue_first(session: Session, stmt: Select, query: Query, today: date) -> Select:

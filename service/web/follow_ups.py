@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from schemas.placements import FollowUpRecordSchema
+from service import clock
 from service.api import context
 from service.domain import follow_ups as rules
 from service.domain.errors import Conflict, NotFound, ValidationFailed
@@ -56,7 +57,7 @@ def _query(page: paging.Paging, *, everything: bool = False) -> caseload.Query:
     return caseload.Query(
         status=status if status in caseload.FILTERS else caseload.TODO,
         checkpoint=checkpoint if checkpoint in rules.CHECKPOINTS else None,
-        project_id=_uuid(args.get("project")), mine=args.get("mine") == "1",
+        project_id=_uuid(args.get("project")), mine=args.get("mine") == "1", name=args.get("name", "").strip() or None,
         sort=page.sort, descending=page.descending,
         offset=0 if everything else page.offset, limit=paging.CSV_LIMIT if everything else page.size,
         language=current_language())
@@ -84,16 +85,22 @@ def _csv(query: caseload.Query):
 
 def _page(failed: dict[uuid.UUID, forms.Form] | None = None, status: int = 200):
     page = paging.paging(caseload.SORTS, "due")
-    if paging.wants_csv() and request.method == "GET":
-        return _csv(_query(page, everything=True))
-    found = caseload.worklist(context.uow(), g.principal, _query(page))
+    filters = forms.Form(values=MultiDict(request.args))
+    try:
+        if paging.wants_csv() and request.method == "GET":
+            return _csv(_query(page, everything=True))
+        found = caseload.worklist(context.uow(), g.principal, _query(page))
+    except ValidationFailed as error:  # a name without a letter or digit: said beside the name, nothing listed
+        filters.fail({"name": [message for messages in error.errors.values() for message in messages]})
+        found, status = caseload.Worklist(rows=[], total=0, today=clock.today(g.principal.time_zone or "UTC")), 422
     failed = failed or {}
     # A form refused for a row no longer on this page still has its messages shown, in the summary.
     lost = [form for follow_up_id, form in failed.items() if follow_up_id not in {row.id for row in found.rows}]
     lang = current_language()
     return render_template(
         "follow_ups/worklist.html", worklist=found, paged=paging.Paged(found.rows, page, found.total, more=found.more),
-        failed=failed, lost=lost, filters=_filter_choices(), query=_query(page), kept=_kept_args(),
+        failed=failed, lost=lost, filters=_filter_choices(), filter_form=filters, query=_query(page),
+        kept=_kept_args(),
         checkpoints=labels.choices("follow_up_checkpoint", lang),
         projects_choices=[(str(project_id), f"{code} · {name}")
                           for project_id, code, name in rosters.project_choices(context.uow(), g.principal)],
@@ -170,4 +177,4 @@ def record():
 def _kept_args() -> dict:
     """The worklist's filters, sort and page the form was sent from (its action carries them)."""
     return {name: value for name, value in request.args.items() if name in ("status", "checkpoint", "project", "mine",
-                                                                          "sort", "page")}
+                                                                          "name", "sort", "page")}

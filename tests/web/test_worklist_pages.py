@@ -280,6 +280,22 @@ def test_the_home_page_shows_my_follow_ups_and_has_no_dead_link(sign_in, client,
         assert page.get(link).status_code in (200, 302), link
 
 
+def test_the_worklist_narrows_to_a_name_typed_any_way_and_refuses_one_without_a_letter(sign_in, client, drain,
+                                                                                        tenant, project):
+    ayse = _exited(client, drain, tenant, project, _person(client, tenant, "Ayşe", "Yılmaz"), 200)
+    _exited(client, drain, tenant, project, _person(client, tenant, "Åsa", "Öberg"), 200)
+    page = sign_in(language="sv")
+    found = page.get("/follow-ups", query_string={"status": "all", "name": "ayse yil"})
+    assert set(ROW.findall(_text(found))) == {item["id"] for item in ayse.values()}
+    assert 'name="name" type="search" value="ayse yil"' in _text(found)
+    assert "name=ayse+yil" in _text(found)  # kept by the sort links, the pager and each row's form
+    download = _text(page.get("/follow-ups", query_string={"status": "all", "name": "YILMAZ", "format": "csv"}))
+    assert "Yılmaz" in download and "Öberg" not in download
+    refused = page.get("/follow-ups", query_string={"name": "--"})
+    assert refused.status_code == 422
+    assert re.search(r'id="error-name">[^<]*bokstav', _text(refused)) and not ROW.findall(_text(refused))
+
+
 def test_the_home_pages_organisation_counts_stop_at_the_cap(sign_in, client, drain, tenant, project, monkeypatch):
     """Counted up to COUNT_CAP and then "10,000+", as the worklist's total: an organisation's exact count of
     open follow-ups took 1.6 s at a million people."""
