@@ -6,6 +6,7 @@ so none is lost while the broker is away and no file's cells ever travel on the 
 update (competing workers: one wins) and runs it with the engine of `pathways import trainees`, one
 process, a batch per transaction; the job's progress is stored after every batch. While a job runs, the
 broker connection's heartbeats are kept up between batches, so RabbitMQ does not drop the consumer.
+Once an hour it deletes old jobs (finished 30 days ago, drafts left for 7): their cells are people's data.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
 #: After the database was unreachable, the next look waits this long.
 RETRY_SECONDS = 15.0
+#: How often old jobs (their cells hold national ids) are deleted (service.imports.jobs.purge).
+PURGE_SECONDS = 3600.0
 
 
 @register
@@ -36,6 +39,10 @@ class ImportsConsumer(EventConsumer):
             return
         self._next_look = now + POLL_SECONDS
         try:
+            if now >= getattr(self, "_next_purge", 0.0):
+                self._next_purge = now + PURGE_SECONDS
+                if purged := jobs.purge(self.pathways):
+                    log.info("%d old import jobs deleted", purged)
             job_id = jobs.run_next(self.pathways, on_batch=self._keep_alive)
         except DATABASE_UNAVAILABLE as error:
             log.warning("imports postponed: database unavailable (%s)", error.__class__.__name__)

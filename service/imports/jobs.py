@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from service import clock
 from service.bootstrap import Pathways
@@ -50,6 +50,10 @@ MAX_ROWS = 10_000
 BATCH_SIZE = 200
 #: A running job whose worker has not reported for this long is taken again by another.
 STALE_AFTER = timedelta(minutes=10)
+#: A finished job (its cells hold national ids) is deleted this long after it ended, a draft never started
+#: this long after it was last touched: time enough to download and fix the rejected rows.
+KEEP_FINISHED = timedelta(days=30)
+KEEP_DRAFTS = timedelta(days=7)
 DRAFT, QUEUED, RUNNING, DONE, FAILED = "draft", "queued", "running", "done", "failed"
 #: Where a row's problem belongs to no single field (a wrong number of cells).
 ROW = "row"
@@ -579,6 +583,18 @@ def run_next(pathways: Pathways, *, on_batch: Callable[[], None] | None = None) 
     if job_id is not None:
         run(pathways, job_id, on_batch=on_batch)
     return job_id
+
+
+def purge(pathways: Pathways) -> int:
+    """Delete the jobs finished more than KEEP_FINISHED ago and the drafts left for KEEP_DRAFTS: their cells
+    are people's data (national ids) kept only for the admin to check and fix; returns how many."""
+    now = utcnow()
+    with pathways.uow() as uow:
+        result = uow.session.execute(delete(ImportJob).where(or_(
+            and_(ImportJob.status.in_((DONE, FAILED)), ImportJob.finished_at < now - KEEP_FINISHED),
+            and_(ImportJob.status == DRAFT, ImportJob.updated_at < now - KEEP_DRAFTS))))
+        uow.commit()
+        return result.rowcount
 
 
 def _kind(problem: Problem) -> str:

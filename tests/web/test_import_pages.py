@@ -7,10 +7,11 @@ import csv
 import io
 import re
 import uuid
+from datetime import timedelta
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from service.db.models import ImportJob, Trainee
 from service.domain.roles import Role
@@ -180,3 +181,19 @@ def test_a_mapping_without_a_required_field_is_refused_with_the_form_kept(admin)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "başka bir sütun" in page and "birth_date" in page
+
+
+def test_old_jobs_are_deleted_with_their_cells(admin, pathways):
+    kept, old_draft, old_done = (uuid.UUID(_job_id(_upload(admin, (TURKISH_HEADER + _row("Ayşe", "Kaya")).encode())))
+                                 for _ in range(3))
+    long_ago = jobs.utcnow() - jobs.KEEP_FINISHED - timedelta(days=1)
+    with pathways.uow() as uow:
+        uow.session.execute(update(ImportJob).where(ImportJob.id == old_draft).values(updated_at=long_ago))
+        uow.session.execute(update(ImportJob).where(ImportJob.id == old_done).values(
+            status=jobs.DONE, finished_at=long_ago))
+        uow.commit()
+    jobs.purge(pathways)
+    with pathways.uow() as uow:
+        assert set(uow.session.scalars(select(ImportJob.id).where(
+            ImportJob.id.in_([kept, old_draft, old_done])))) == {kept}
+    assert admin.get(f"/admin/import/{old_done}").status_code == 404
