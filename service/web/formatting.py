@@ -10,10 +10,11 @@ from __future__ import annotations
 import uuid
 from datetime import date as Date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import dates
 from flask import Flask, current_app, g, url_for
-from flask_babel import format_currency, format_date, format_decimal
+from flask_babel import format_currency, format_decimal, get_locale
 
 from service import clock
 from service.translations import translate
@@ -40,7 +41,14 @@ def day(value: Date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(clock.zone(_time_zone())).date()
-    return format_date(value, "medium")
+    return _day(value, str(get_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _day(value: Date, locale: str) -> str:
+    """Babel's medium date (flask_babel's format_date, which reads the locale and its patterns each time:
+    about 0.3 ms a date, and a person's page writes 500 cohorts' start days), kept by day and language."""
+    return dates.format_date(value, "medium", locale=locale)
 
 
 def moment(value: datetime, time_zone: str | None = None) -> str:
