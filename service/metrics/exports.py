@@ -147,7 +147,9 @@ def unit_of(table: "Table", number: int, column: str, units: Mapping[str, str] =
         if unit == MONEY and _ISO_CURRENCY.fullmatch(key.rsplit(".", 1)[-1]):
             own_currency = key.rsplit(".", 1)[-1]
         return unit, own_currency or currency
-    if last in _SPLIT_COLUMNS and last != "ratio":
+    if "." in column and column.split(".", 1)[0] in _RATE_COLUMNS:  # a rate split by sex: share_of_enrolled.female
+        unit: str | None = RATE
+    elif last in _SPLIT_COLUMNS and last != "ratio":
         unit = None
         if "unit" in row and isinstance(row["unit"], str):
             unit = _UNITS.get(row["unit"])

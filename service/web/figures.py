@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from service.translations import N_
 from werkzeug.datastructures import MultiDict
 
+from schemas.funnel import FunnelArgsSchema
 from schemas.metrics import IndicatorArgsSchema, MetricsArgsSchema
 from service import clock
 from service.api import context
@@ -32,7 +33,7 @@ from service.domain.errors import ValidationFailed
 from service.domain.roles import Role
 from service.metrics import exports, labels
 from service.metrics.tables import tables
-from service.services import directory, groups, reporting
+from service.services import directory, funnel, groups, reporting
 from service.web import formatting, forms
 from service.web.auth import page_requires
 from service.web.i18n import current_language
@@ -89,6 +90,10 @@ PAGES = {page.slug: page for page in (
     Page("reach", "reach", None, N_("Reach against targets"),
          N_("Distinct people reached, progress against the target and the share targets."),
          (("", N_("Entry date (enrolment)")), ("exit", N_("Exit date"))), True),
+    Page("funnel", "funnel", None, N_("Funnel"),
+         N_("Distinct people at each stage, from registration to work a year after leaving, with each stage's share "
+            "of the enrolled."),
+         (("", N_("Entry date (enrolment)")),), True),
     Page("outcomes", "outcomes", None, N_("Outcomes and gender gaps"),
          N_("Completion, placement, employment after leaving and the median wage, with the gaps between sexes."),
          (("", N_("Exit date")), ("entry", N_("Entry date (enrolment)"))), True),
@@ -274,7 +279,7 @@ def grouped(slug: str, lang: str) -> list[tuple[list[tuple[str, str]], str]]:
 
 def _read(page: Page) -> tuple[dict | None, forms.Form]:
     submitted = MultiDict((key, value) for key, value in request.args.items(multi=True) if key in FIELDS)
-    schema = IndicatorArgsSchema() if page.report == "indicators" else MetricsArgsSchema()
+    schema = {"indicators": IndicatorArgsSchema, "funnel": FunnelArgsSchema}.get(page.report, MetricsArgsSchema)()
     data, form = forms.read(schema, submitted, FIELDS)
     if form.error("period_end") and _reversed(submitted):
         form.errors["period_end"] = [_("The end of the period must not be before its start.")]
@@ -357,9 +362,11 @@ def show(slug: str):
     project_names = {str(choice.id): choice.name for choice in choices}
     if data is not None:
         try:
-            report, organisation, codes = reporting.report(
-                context.uow(), g.principal, page.report, data,
-                inbox_retention=_retention())
+            if page.report == "funnel":
+                report, organisation, codes = funnel.report(context.uow(), g.principal, data)
+            else:
+                report, organisation, codes = reporting.report(context.uow(), g.principal, page.report, data,
+                                                               inbox_retention=_retention())
         except ValidationFailed as error:
             form.fail(error)
         else:

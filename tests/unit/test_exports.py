@@ -301,6 +301,9 @@ def test_the_workbook_has_a_header_block_and_each_figures_number_format():
     assert rate[3].number_format == rate[5].number_format == "0.0%" and rate[4].value == "[c]"
     assert money[3].number_format == '#,##0.00 "TRY"' and money[5].value == 31000.5
     assert hours[3].number_format == "0.00" and people[5].number_format == "#,##0"
+    stages = read_xlsx(to_xlsx([Table("stages", ("stage", "female", "share_of_enrolled.female"),
+                                      (("enrolled", 12, 0.5),))], "en"))["Funnel"]
+    assert stages["B2"].number_format == "#,##0" and stages["C2"].number_format == "0.0%"
     gaps = {row[0].value: row for row in workbook["Gender gaps"].iter_rows(min_row=6)}
     assert gaps["Employment rate, 2nd quarter after exit"][2].number_format == "0.0%"
     assert gaps["Employment rate, 2nd quarter after exit"][3].number_format == "0.00"

@@ -94,7 +94,7 @@ def test_the_index_lists_the_packs_and_tables_for_managers_and_admins(sign_in, w
         assert page.status_code == 200
         html = page.get_data(as_text=True)
         assert 'href="/figures"' in html  # the menu
-        for slug in ("esf", "wioa", "ilo", "reach", "outcomes"):
+        for slug in ("esf", "wioa", "ilo", "reach", "funnel", "outcomes"):
             assert f'href="/figures/{slug}"' in html
 
 
@@ -124,6 +124,12 @@ def test_the_period_basis_project_and_breakdown_are_the_apis(sign_in, client, te
     rows = cells_of(manager.get("/figures/outcomes", query_string={"by": "sex"}))["summary"]
     completed = next(row for row in rows if row[0][0] == "Completed")
     assert completed[1][1] == str(outcomes["completed"])
+    stages = api(client, tenant, "funnel", project_id=world.p1["id"])["stages"]
+    rows = cells_of(manager.get("/figures/funnel", query_string={"project_id": world.p1["id"]}))["stages"][1:]
+    assert len(rows) == len(stages)
+    for row, stage in zip(rows, stages):  # stage, exit reason, then the sexes and the total
+        shown = [raw if not hidden else None for _text, raw, hidden in row[2:7]]
+        assert shown == [None if stage[sex] is None else str(stage[sex]) for sex in SEXES], stage["stage"]
 
 
 def test_every_row_of_a_pack_links_to_its_definition_and_source(sign_in, world):
