@@ -285,6 +285,8 @@ def _read(page: Page) -> tuple[dict | None, forms.Form]:
         form.errors["period_end"] = [_("The end of the period must not be before its start.")]
     if data is not None and page.framework:
         data["framework"] = page.framework
+    if data is not None and request.args.get("suppress") == "false":  # the API's suppress=false (admins only)
+        data["suppress"] = False
     return data, form
 
 
@@ -324,6 +326,8 @@ def _header(page: Page, report: dict, organisation, project_name: str | None) ->
                                          "minimum cell size, or a figure from which one could be worked out).",
                                          marker=marker)),
     ]
+    if report.get("suppression") is False:
+        lines.append((_("Small cells"), _("Shown: suppression was turned off by an admin. Not for publication.")))
     if report.get("as_of"):
         lines.append((_("Figures as of (UTC)"), datetime.fromisoformat(report["as_of"])))
     return lines
@@ -389,7 +393,7 @@ def show(slug: str):
         basis_options=[(value, _(text)) for value, text in page.bases],
         by_options=[("", _("None (split by sex)"))] + [(d.name, labels.column_label(d.name, lang))
                                                      for d in catalogue.DIMENSIONS],
-        period=_period_basis(report) if report else "",
+        period=_period_basis(report) if report else "", may_unsuppress=g.principal.role is Role.ADMIN,
         start_day=_day(report, "period_start"), end_day=_day(report, "period_end"),
     ), (200 if form.ok else 422)
 

@@ -107,6 +107,17 @@ def test_each_pack_page_shows_the_apis_figures_and_marks_hidden_cells(sign_in, c
         assert_rows_equal_the_api(cells_of(page)["indicators"][1:], body["indicators"])
     html = manager.get("/figures/esf").get_data(as_text=True)
     assert 'class="number hidden-cell"' in html and "hidden to protect the people counted" in html
+    # An admin may show the small cells, as the API's suppress=false; a manager may not (403, as the API).
+    shown = ok(client.get(url("/metrics/indicators"), query_string={"suppress": "false"},
+                          headers=tenant.headers[Role.ADMIN]))
+    page = sign_in(Role.ADMIN).get("/figures/esf", query_string={"suppress": "false"})
+    assert page.status_code == 200, page.get_data(as_text=True)[-3000:]
+    assert "hidden-cell" not in page.get_data(as_text=True)
+    assert_rows_equal_the_api(cells_of(page)["indicators"][1:], shown["indicators"])
+    workbook = _workbook(sign_in(Role.ADMIN).get("/figures/esf", query_string={"suppress": "false",
+                                                                              "format": "xlsx"}))
+    assert "Small cells" in [row[0].value for row in workbook.worksheets[0].iter_rows(max_row=12)]
+    assert manager.get("/figures/esf", query_string={"suppress": "false"}).status_code == 403
 
 
 def test_the_period_basis_project_and_breakdown_are_the_apis(sign_in, client, tenant, world):
