@@ -14,7 +14,12 @@ class AuditEntrySchema(BaseSchema):
     action = fields.String()
     entity_type = fields.String()
     entity_id = fields.UUID()
-    changes = fields.Dict()
+    changes = fields.Dict(metadata={"description": "Changed fields: old and new values ([old, new]) or, on "
+                                                   "creation, the values; a personal field says only "
+                                                   "\"(changed)\" or \"(recorded)\", in the caller's language."})
+    personal_hashes = fields.Dict(metadata={"description": "Of each personal field an update changed: keyed "
+                                                           "hashes of the old and the new value (null for none), "
+                                                           "equal for equal values under one key id."})
     occurred_at = fields.AwareDateTime()
 
 

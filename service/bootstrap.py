@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service import config as config_module
 from service.config import Config
+from service.db import audit
 from service.db.session import make_engine, make_session_factory
 from service.services.pii import NationalIdVault
 from service.services.unit_of_work import UnitOfWork
@@ -25,6 +26,10 @@ class Pathways:
     engine: Engine
     session_factory: sessionmaker[Session]
     vault: NationalIdVault
+
+    def __post_init__(self) -> None:
+        # Audit entries keep personal values as keyed hashes, by the vault's key (service.db.audit).
+        self.session_factory.configure(info={audit.HASHER_KEY: self.vault.fingerprint})
 
     def uow(self, actor_id: uuid.UUID | None = None) -> UnitOfWork:
         return UnitOfWork(self.session_factory, actor_id=actor_id)

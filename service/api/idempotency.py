@@ -52,13 +52,14 @@ def idempotent(view):
         caller = context.principal()
         ttl = timedelta(seconds=context.pathways().config.idempotency_ttl_seconds)
         with context.transaction() as transaction:
-            stored = idempotency.claim(transaction, caller, key, _fingerprint(), ttl)
+            vault = context.pathways().vault
+            stored = idempotency.claim(transaction, caller, key, _fingerprint(), ttl, vault)
             if stored is not None:
                 return _replay(stored)
             response = make_response(view(*args, **kwargs))
             if 200 <= response.status_code < 300:
                 idempotency.store(transaction, caller, key, idempotency.StoredResponse(
-                    response.status_code, response.get_data(as_text=True), response.headers.get("Location")))
+                    response.status_code, response.get_data(as_text=True), response.headers.get("Location")), vault)
                 transaction.commit()
             # Anything else (and any exception) leaves the transaction uncommitted: the request
             # changed nothing and the key stays free for a retry.

@@ -118,7 +118,10 @@ def correct_entry(uow: UnitOfWork, principal: Principal, enrolment_id: uuid.UUID
         audit.add(uow.session, [audit.entry(
             entry_id=new_id(), organisation_id=enrolment.organisation_id, actor_id=uow.actor_id,
             action=rules.CORRECTION_ACTION, entity_type=Enrolment.__tablename__, entity_id=enrolment.id,
-            changes={**{rules.column(name): change for name, change in changes.items()}, "reason": data["reason"]},
+            changes={**audit.minimal(uow.session.info.get(audit.HASHER_KEY), enrolment.organisation_id,
+                                     Enrolment.__tablename__,
+                                     {rules.column(name): change for name, change in changes.items()}),
+                     "reason": data["reason"]},
             occurred_at=now)])
         uow.session.refresh(enrolment)
         uow.record(event)

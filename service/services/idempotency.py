@@ -9,10 +9,16 @@ everything (its retry gets the stored response) or nothing (its retry runs the u
 scoped advisory lock on (user, key), released by commit, rollback or the death of the
 connection's process, never by a clock; on SQLite write transactions are serialised
 (BEGIN IMMEDIATE), so a second request with the key waits for the first and replays it.
+
+What a replay needs is kept, and no longer than it is promised (issue 18, item 3): the status, the
+Location and the body, which holds the personal data of the record created, sealed with the vault's
+key (AES-GCM, bound to the organisation; `SEALED` marks it). A row is deleted by the retention purge
+(`pathways purge`, and the relay's every `purge_interval_seconds`) once older than the TTL (24 h).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import uuid
 from dataclasses import dataclass
@@ -25,9 +31,12 @@ from service.clock import utcnow
 from service.db.models import IdempotencyRecord
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal
+from service.services.pii import NationalIdVault
 from service.services.unit_of_work import SharedTransaction
 from service.domain.messages import Msg
 
+#: The prefix of a sealed response body (rows written before it hold the body in clear, for their last hours).
+SEALED = "sealed:"
 IN_PROGRESS = Msg("A request with this Idempotency-Key is in progress; retry it when that one has answered.")
 
 
@@ -39,7 +48,7 @@ class StoredResponse:
 
 
 def claim(transaction: SharedTransaction, principal: Principal, key: str, fingerprint: str,
-          ttl: timedelta) -> StoredResponse | None:
+          ttl: timedelta, vault: NationalIdVault) -> StoredResponse | None:
     """Claim `key` in `transaction`, or return the response stored for it.
 
     Nothing is committed here: the claim becomes durable with the request's effects, when the
@@ -65,16 +74,18 @@ def claim(transaction: SharedTransaction, principal: Principal, key: str, finger
         raise ValidationFailed({"Idempotency-Key": [Msg("This key was used with a different request; use a new key.")]})
     # A record without a status was taken over above: a stored one always has its status and body.
     assert record.status_code is not None
-    return StoredResponse(record.status_code, record.response_body or "", record.location)
+    return StoredResponse(record.status_code, _opened(vault, record.organisation_id, record.response_body or ""),
+                          record.location)
 
 
-def store(transaction: SharedTransaction, principal: Principal, key: str, response: StoredResponse) -> None:
+def store(transaction: SharedTransaction, principal: Principal, key: str, response: StoredResponse,
+          vault: NationalIdVault) -> None:
     """Put the response on the claim; it commits with the request's effects."""
     record = _record(transaction.session, principal, key)
     if record is None:  # claimed in this same transaction, so it is there
         raise RuntimeError("storing a response for a key that was not claimed")
     record.status_code = response.status_code
-    record.response_body = response.body
+    record.response_body = _sealed(vault, record.organisation_id, response.body)
     record.location = response.location
     transaction.session.flush()
 
@@ -91,3 +102,13 @@ def _lock(session: Session, user_id: uuid.UUID, key: str) -> bool:
 def _record(session: Session, principal: Principal, key: str) -> IdempotencyRecord | None:
     return session.scalars(select(IdempotencyRecord).where(
         IdempotencyRecord.user_id == principal.user_id, IdempotencyRecord.key == key)).one_or_none()
+
+
+def _sealed(vault: NationalIdVault, organisation_id: uuid.UUID, body: str) -> str:
+    return SEALED + base64.b64encode(vault.encrypt(organisation_id, body)).decode("ascii")
+
+
+def _opened(vault: NationalIdVault, organisation_id: uuid.UUID, stored: str) -> str:
+    if not stored.startswith(SEALED):
+        return stored  # written before bodies were sealed
+    return vault.decrypt(organisation_id, base64.b64decode(stored.removeprefix(SEALED)))

@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 from service import clock
 from service.api import context
 from service.domain.errors import ValidationFailed
+from service.domain.personal_fields import is_personal_change
 from service.domain.roles import ADMIN_ONLY
 from service.services import accounts, audit, directory
 from service.services.queries import decode_cursor
@@ -153,7 +154,9 @@ def _changes(entry) -> tuple[list[tuple[str, str]], int]:
     for key, value in (entry.changes or {}).items():
         if key in REPEATED:
             continue
-        if isinstance(value, list) and len(value) == 2 and entry.action == "update":
+        if is_personal_change(value):  # its value is never kept, only that it changed
+            text = _("(recorded)") if entry.action == "create" else _("(changed)")
+        elif isinstance(value, list) and len(value) == 2 and entry.action == "update":
             text = f"{_show(value[0])} → {_show(value[1])}"
         else:
             text = _show(value)

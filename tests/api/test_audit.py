@@ -80,9 +80,12 @@ def test_trainee_writes_name_the_caseworker_and_never_the_national_id(client, te
     update, creation = _entries_for(client, tenant, trainee["id"])
     assert creation["entity_type"] == update["entity_type"] == "trainees"
     assert creation["actor_id"] == update["actor_id"] == tenant.user_ids["caseworker"]
-    assert creation["action"] == "create" and creation["changes"]["given_name"] == trainee["given_name"]
-    assert creation["changes"]["district"] == "Buca" and creation["changes"]["consent"] is True
-    assert update["changes"] == {"district": ["Buca", "Konak"], "phone": [trainee["phone"], "+90 555 000 00 01"]}
+    # Personal fields are named, never copied (issue 18): "(recorded)", "(changed)", and an update's keyed hashes.
+    assert creation["action"] == "create" and creation["changes"]["given_name"] == "(recorded)"
+    assert creation["changes"]["district"] == "(recorded)" and creation["changes"]["consent"] is True
+    assert update["changes"] == {"district": "(changed)", "phone": "(changed)"}
+    assert set(update["personal_hashes"]) == {"district", "phone"}
+    assert all(old != new and old and new for old, new in update["personal_hashes"].values())
     for entry in (creation, update):
         assert not {"national_id", "national_id_hash", "national_id_ciphertext"} & set(entry["changes"])
         assert national_id not in str(entry)

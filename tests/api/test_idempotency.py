@@ -186,7 +186,7 @@ def test_a_key_claimed_by_a_running_request_is_in_progress_only_while_that_runs(
         fingerprint = api_idempotency._fingerprint()
     # The first request's transaction, between its claim and its commit.
     with SharedTransaction(pathways.session_factory, actor_id=admin.id) as first:
-        assert idempotency.claim(first, principal, "held", fingerprint, timedelta(hours=1)) is None
+        assert idempotency.claim(first, principal, "held", fingerprint, timedelta(hours=1), pathways.vault) is None
         if backend == "postgres":
             problem(send(), 409)
         else:  # writers are serialised: the retry waits for the first request, then replays it
@@ -195,7 +195,8 @@ def test_a_key_claimed_by_a_running_request_is_in_progress_only_while_that_runs(
             retry.start()
             retry.join(timeout=1)
             assert retry.is_alive()
-            idempotency.store(first, principal, "held", idempotency.StoredResponse(201, '{"id": "first"}', None))
+            idempotency.store(first, principal, "held", idempotency.StoredResponse(201, '{"id": "first"}', None),
+                              pathways.vault)
             first.commit()
     if backend == "sqlite":
         retry.join(timeout=60)
