@@ -81,7 +81,8 @@ def test_registration_writes_its_event_and_audit_entry(pathways, seed):
 
     [entry] = _audit(pathways, principal.organisation_id, "trainees")
     assert (entry.action, entry.entity_id, entry.actor_id) == ("create", trainee.id, principal.user_id)
-    assert entry.changes["given_name"] == "Elif"
+    assert entry.changes["given_name"] == "[personal]"  # named, never copied (issue 18)
+    assert not [value for value in PERSON.values() if value in json.dumps(entry.changes, ensure_ascii=False)]
     assert raw_national_id not in json.dumps(entry.changes)
     assert not {"national_id_hash", "national_id_ciphertext"} & set(entry.changes)
 
