@@ -44,7 +44,8 @@ def environment() -> dict:
     os.environ.update({
         "DATABASE_URL": f"{SERVER}/{DATABASE}",
         "BROKER_URL": f"amqp://guest:guest@127.0.0.1:5672/{VHOST}",
-        "PATHWAYS_PII_HASH_KEY": "bench-hash-key", "PATHWAYS_PII_ENCRYPTION_KEY": "bench-encryption-key",
+        "PATHWAYS_PII_HASH_KEY": "YPWcNGcxdAx2cy_7htH0F8M38d7dWHrXMczHqQcFpD8",
+        "PATHWAYS_PII_ENCRYPTION_KEY": "FS1eKV-jc6mIb5mZhSNEf5xIxi6aLeIK5NcO6MD7F9g",
         "PATHWAYS_DATA_DIR": tempfile.mkdtemp(prefix="pathways-bench-var-"),
     })
     return dict(os.environ)

@@ -45,5 +45,5 @@ def bootstrap(config: Config | None = None) -> Pathways:
         config=config,
         engine=engine,
         session_factory=make_session_factory(engine),
-        vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key),
+        vault=NationalIdVault(config.pii_hash_keys, config.pii_encryption_keys),
     )

@@ -13,6 +13,7 @@ import click
 from service.bootstrap import bootstrap as build
 from service.domain.errors import Conflict, DomainError
 from service.imports.cli import import_group
+from service.keys_cli import keys_group
 from service.metrics_cli import metrics_group
 from service.reference_cli import reference_group
 from service.services import organisations
@@ -150,7 +151,8 @@ def purge(dry_run: bool) -> None:
 
 # The event pipeline's, the import's, the metrics' and the users' commands live with their code; this
 # entry point wires them in.
-for _command in (*WORKER_COMMANDS, metrics_group, import_group, users_group, reference_group):
+for _command in (*WORKER_COMMANDS, metrics_group, import_group, users_group, reference_group,
+                 keys_group):
     main.add_command(_command)
 
 if __name__ == "__main__":

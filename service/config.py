@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import re
+import secrets
+import shlex
+import subprocess
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
@@ -21,10 +26,10 @@ _EMBEDDED_SECRET = "pathways-embedded-development-secret"
 class Config:
     database_url: str
     broker_url: str | None = None
-    #: HMAC key for the national-id duplicate hash.
-    pii_hash_key: bytes = b""
-    #: 32-byte AES-GCM key for the national-id ciphertext.
-    pii_encryption_key: bytes = b""
+    #: HMAC keys for the national-id duplicate hash, (key id, 32-byte key), the current one first.
+    pii_hash_keys: tuple[tuple[str, bytes], ...] = ()
+    #: AES-GCM keys for the national-id ciphertexts, (key id, 32-byte key), the current one first.
+    pii_encryption_keys: tuple[tuple[str, bytes], ...] = ()
     idempotency_ttl_seconds: int = 24 * 3600
     max_content_length: int = 1024 * 1024
     sql_echo: bool = False
@@ -58,6 +63,15 @@ class Config:
     web_session_absolute_hours: float = 12.0
 
     @property
+    def pii_hash_key(self) -> bytes:
+        """The current hash key (also what the flash-message and idempotency keys derive from)."""
+        return self.pii_hash_keys[0][1] if self.pii_hash_keys else b""
+
+    @property
+    def pii_encryption_key(self) -> bytes:
+        return self.pii_encryption_keys[0][1] if self.pii_encryption_keys else b""
+
+    @property
     def token_ttl(self) -> timedelta:
         return timedelta(days=self.token_ttl_days)
 
@@ -77,14 +91,140 @@ class Config:
         return replace(self, **changes)
 
 
-def _key(value: str | None, purpose: str, embedded: bool) -> bytes:
-    """Derive a 32-byte key from a configured secret (any length, any text)."""
-    if not value:
-        if not embedded:
-            raise ConfigurationError(
-                f"PATHWAYS_{purpose.upper()}_KEY must be set when DATABASE_URL is not SQLite"
-            )
-        value = _EMBEDDED_SECRET
+#: How to make a key: 32 random bytes, as text. Every key error names it.
+GENERATE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+#: The length of `secrets.token_urlsafe(32)`: 32 random bytes in URL-safe base64.
+MIN_KEY_CHARACTERS = 43
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,12}$")
+_LEGACY_KEY_ID = "k1"  # as service.services.pii.LEGACY_KEY_ID (not imported: config comes first)
+_log = logging.getLogger("pathways.config")
+
+
+def _refuse(setting: str, problem: str) -> ConfigurationError:
+    return ConfigurationError(f"{setting}: {problem}. Generate a key with: {GENERATE}")
+
+
+def _weakness(key: str) -> str | None:
+    """Why `key` cannot be 32 random bytes, or None. A heuristic: long enough, many different
+    characters, no character most of it, not a short piece repeated."""
+    if len(key) < MIN_KEY_CHARACTERS:
+        return f"a key must be at least {MIN_KEY_CHARACTERS} characters (32 random bytes), this one has {len(key)}"
+    if len(set(key)) < 10 or max(key.count(c) for c in set(key)) * 4 > len(key):
+        return "this key has too few different characters to be random"
+    if re.fullmatch(r"(.{1,%d})\1+.{0,%d}" % (len(key) // 2, len(key) // 2), key, re.DOTALL):
+        return "this key repeats a shorter piece"
+    return None
+
+
+def _source(env: dict[str, str], kind: str) -> tuple[str, str] | None:
+    """(setting, text) of the one setting of this kind that is set, its file read or its command run."""
+    base = f"PATHWAYS_PII_{kind}"
+    names = [f"{base}_KEYS", f"{base}_KEYS_FILE", f"{base}_KEYS_COMMAND",
+             f"{base}_KEY", f"{base}_KEY_FILE", f"{base}_KEY_COMMAND"]
+    given = [name for name in names if env.get(name, "").strip()]
+    if len(given) > 1:
+        raise ConfigurationError(f"set only one of {', '.join(given)}")
+    if not given:
+        return None
+    name, value = given[0], env[given[0]].strip()
+    if name.endswith("_FILE"):
+        try:
+            return name, Path(value).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigurationError(f"{name}: cannot read the key file {value}: {error.strerror}") from None
+    if name.endswith("_COMMAND"):
+        try:
+            done = subprocess.run(shlex.split(value), capture_output=True, text=True, timeout=30, check=False)
+        except (OSError, ValueError, subprocess.TimeoutExpired) as error:
+            raise ConfigurationError(f"{name}: the key command could not run: {error}") from None
+        if done.returncode != 0:
+            said = (done.stderr.strip().splitlines() or [""])[-1][:200]
+            raise ConfigurationError(f"{name}: the key command failed (exit status {done.returncode}) {said}".rstrip())
+        if not done.stdout.strip():
+            raise ConfigurationError(f"{name}: the key command printed no key")
+        return name, done.stdout.strip()
+    return name, value
+
+
+def _parse(setting: str, text: str) -> list[tuple[str, str]]:
+    """A `..._KEY*` setting is one key (id k1); a `..._KEYS*` one is `id:key,id:key`, the current first."""
+    if "_KEYS" not in setting:
+        return [(_LEGACY_KEY_ID, text)]
+    ring = []
+    for item in re.split(r"[,\s]+", text.strip()):
+        key_id, colon, key = item.partition(":")
+        if not colon or not _KEY_ID.match(key_id):
+            raise _refuse(setting, "write the keys as id:key,id:key (ids: 1-12 letters, digits, '-' or '_'), "
+                                   "the current key first")
+        ring.append((key_id, key))
+    ids = [key_id for key_id, _ in ring]
+    if len(set(ids)) != len(ids):
+        raise _refuse(setting, "each key id may appear once")
+    return ring
+
+
+def _generated(kind: str, database_url: str) -> tuple[str, str]:
+    """Embedded mode without keys: random keys kept in a file beside the SQLite database (made on the
+    first run). A database made before keys were generated was sealed with the old built-in secret: it
+    stays readable as the retired key k1 until `pathways keys rotate` has moved it to the new one."""
+    setting = f"PATHWAYS_PII_{kind}_KEYS"
+    path = database_url.removeprefix("sqlite:///") if database_url.startswith("sqlite:///") else ""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return setting, f"k1:{secrets.token_urlsafe(32)}"
+    database = Path(path)
+    keys = database.parent / f"pii_{kind.lower()}.keys"
+    if keys.exists():
+        return f"{setting} (from {keys})", keys.read_text(encoding="utf-8").strip()
+    text = f"k1:{secrets.token_urlsafe(32)}"
+    if database.exists() and database.stat().st_size > 0:
+        text = f"k2:{secrets.token_urlsafe(32)},k1:{_EMBEDDED_SECRET}"
+    keys.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(keys, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+    _log.warning("No PATHWAYS_PII_%s_KEY set: generated a random key and kept it in %s (embedded mode only; "
+                 "keep the file with the database)%s", kind, keys,
+                 "; the existing data is under the old built-in key k1: `pathways keys rotate` moves it"
+                 if "," in text else "")
+    return f"{setting} (from {keys})", text
+
+
+def pii_keys(env: dict[str, str], database_url: str) -> dict[str, tuple[tuple[str, bytes], ...]]:
+    """The PII key rings, refused at start-up when a key is weak, or the same for hashing and encrypting.
+
+    Each configured key is text (`secrets.token_urlsafe(32)`); the 32-byte key used is its SHA-256 with
+    the purpose, as since the first release, so data stored under a key stays readable."""
+    embedded = database_url.startswith("sqlite")
+    rings: dict[str, list[tuple[str, str]]] = {}
+    settings: dict[str, str] = {}
+    for kind in ("HASH", "ENCRYPTION"):
+        found = _source(env, kind)
+        if found is None:
+            if not embedded:
+                raise _refuse(f"PATHWAYS_PII_{kind}_KEY", "must be set when DATABASE_URL is not SQLite (or its "
+                                                         "_FILE, _COMMAND or _KEYS form)")
+            found = _generated(kind, database_url)
+        settings[kind], text = found
+        rings[kind] = _parse(settings[kind], text)
+        for position, (_, key) in enumerate(rings[kind]):
+            if embedded and position > 0 and key == _EMBEDDED_SECRET:
+                continue  # the old built-in key, kept to read a demo database made before
+            if (problem := _weakness(key)) is not None:
+                raise _refuse(settings[kind], problem)
+        keys = [key for _, key in rings[kind]]
+        if len(set(keys)) != len(keys):
+            raise _refuse(settings[kind], "the same key appears twice")
+    shared = {key for _, key in rings["HASH"]} & {key for _, key in rings["ENCRYPTION"]} - {_EMBEDDED_SECRET}
+    if shared:
+        raise _refuse(settings["ENCRYPTION"], f"the hash and the encryption keys must differ ({settings['HASH']} "
+                                              "holds the same key)")
+    return {
+        "pii_hash_keys": tuple((key_id, _derive(key, "pii_hash")) for key_id, key in rings["HASH"]),
+        "pii_encryption_keys": tuple((key_id, _derive(key, "pii_encryption")) for key_id, key in rings["ENCRYPTION"]),
+    }
+
+
+def _derive(value: str, purpose: str) -> bytes:
     return hashlib.sha256(f"{purpose}:{value}".encode()).digest()
 
 
@@ -108,15 +248,13 @@ def from_env(env: dict[str, str] | None = None) -> Config:
     database_url = normalise_database_url(
         env.get("DATABASE_URL") or f"sqlite:///{(DEFAULT_DATA_DIR / 'pathways.db').resolve()}"
     )
-    embedded = database_url.startswith("sqlite")
     return Config(
         database_url=database_url,
         # No broker configured: Kombu's SQLAlchemy transport on its own SQLite file.
         broker_url=env.get("BROKER_URL") or f"sqla+sqlite:///{(DEFAULT_DATA_DIR / 'queue.db').resolve()}",
         queue_type=env.get("PATHWAYS_QUEUE_TYPE", "classic"),
         retry_delays=tuple(float(d) for d in env.get("PATHWAYS_RETRY_DELAYS", "1,5,30").split(",")),
-        pii_hash_key=_key(env.get("PATHWAYS_PII_HASH_KEY"), "pii_hash", embedded),
-        pii_encryption_key=_key(env.get("PATHWAYS_PII_ENCRYPTION_KEY"), "pii_encryption", embedded),
+        **pii_keys(env, database_url),
         sql_echo=env.get("PATHWAYS_SQL_ECHO") == "1",
         worker_lock_timeout_seconds=float(env.get("PATHWAYS_WORKER_LOCK_TIMEOUT", "5")),
         worker_statement_timeout_seconds=float(env.get("PATHWAYS_WORKER_STATEMENT_TIMEOUT", "30")),

@@ -38,7 +38,11 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 #: One database per test run, so that runs side by side never drop each other's tables.
 PG_URL = os.environ.get("TEST_DATABASE_URL",
                         f"postgresql+psycopg://postgres@127.0.0.1:5432/pathways_test_{os.getpid()}")
-TEST_KEYS = {"pii_hash_key": b"h" * 32, "pii_encryption_key": b"e" * 32,
+#: 32 random bytes each (as from_env derives them), under key id k1: the first key of a deployment.
+TEST_KEYS = {"pii_hash_keys": (("k1", bytes.fromhex(
+                 "254fc6e340bae00ec67e10aef0d1ab3b7ab96465dea21ad8acf03b6b4da419c3")),),
+             "pii_encryption_keys": (("k1", bytes.fromhex(
+                 "55b0cd24f300185f3f052dd11cb9b31cf83e05aa9c832fed6524e50a1eeef0ac")),),
              # Many tests send bad tokens from one address; tests/api/test_rate_limit.py sets a low limit.
              "auth_failure_limit": "100000 per minute"}
 
@@ -104,7 +108,7 @@ def _sqlite_pathways(template, directory) -> Pathways:
     engine = make_engine(config.database_url)
     return Pathways(config=config, engine=engine,
                     session_factory=sessionmaker(bind=engine, expire_on_commit=False),
-                    vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key))
+                    vault=NationalIdVault(config.pii_hash_keys, config.pii_encryption_keys))
 
 
 @pytest.fixture
@@ -124,7 +128,7 @@ def pg_pathways(pg_engine):
         config=config, engine=pg_engine,
         session_factory=sessionmaker(bind=connection, expire_on_commit=False,
                                      join_transaction_mode="create_savepoint"),
-        vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key))
+        vault=NationalIdVault(config.pii_hash_keys, config.pii_encryption_keys))
     yield pathways
     transaction.rollback()
     connection.close()
@@ -160,7 +164,7 @@ def committing_pg_pathways(pg_engine):
 
     config = Config(database_url=PG_URL, **TEST_KEYS)
     pathways = Pathways(config=config, engine=pg_engine, session_factory=session_factory,
-                        vault=NationalIdVault(config.pii_hash_key, config.pii_encryption_key))
+                        vault=NationalIdVault(config.pii_hash_keys, config.pii_encryption_keys))
     yield pathways
     _delete_organisations(pg_engine, created)
 

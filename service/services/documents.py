@@ -91,7 +91,7 @@ def add(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, body: dict
             raise ValidationFailed({key.removeprefix("documents.0."): value
                                     for key, value in error.errors.items()}) from None
         (document,) = sealed(vault, organisation.id, checked)
-        refuse_held(uow.session, organisation.id, [document.number_hash])
+        refuse_held(uow.session, organisation.id, lookup_fingerprints(vault, organisation.id, checked))
         trainee.documents.append(document)
         trainee.no_document_reason = None
         mirror_national_id(trainee, organisation.national_id_scheme)
@@ -161,7 +161,13 @@ def fingerprints_of(organisation: Organisation, vault: NationalIdVault, number: 
             except ValueError:
                 continue
         spellings.add("".join(number.split()).upper())
-    return sorted(vault.fingerprint(organisation.id, spelling) for spelling in spellings)
+    return sorted(found for spelling in spellings for found in vault.fingerprints(organisation.id, spelling))
+
+
+def lookup_fingerprints(vault: NationalIdVault, organisation_id: uuid.UUID, checked: list[Checked]) -> list[str]:
+    """The fingerprints to look the checked numbers up by: under every configured hash key (while keys
+    rotate a number may still be stored under the old one)."""
+    return [found for document in checked for found in vault.fingerprints(organisation_id, document.number)]
 
 
 def label(type_: str) -> str:

@@ -32,7 +32,7 @@ def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalI
                                   no_document_reason=data.get("no_document_reason"), birth_date=data["birth_date"],
                                   sex=data["sex"], confirm_sex_mismatch=confirm_sex_mismatch)
         held = documents.sealed(vault, organisation.id, checked)
-        fingerprints = [document.number_hash for document in held]
+        fingerprints = documents.lookup_fingerprints(vault, organisation.id, checked)
         documents.refuse_held(uow.session, organisation.id, fingerprints)
         distinct = matching.refuse_likely_duplicates(uow.session, organisation.id, data,
                                                      has_national_id=any(

@@ -835,7 +835,8 @@ def test_verify_finds_the_read_model_equal_and_counts_the_entry_corrections(comm
     original = cli_module.build
     monkeypatch.setattr(cli_module, "build", lambda *a, **k: built.append(original(*a, **k)) or built[-1])
     env = {"DATABASE_URL": committing_pathways.config.database_url,
-           "PATHWAYS_PII_HASH_KEY": "oracle-hash", "PATHWAYS_PII_ENCRYPTION_KEY": "oracle-encryption"}
+           "PATHWAYS_PII_HASH_KEY": "fAo9nZrSbjMhZ3WbKN8VKOp2H2X6XWqNyxUVgZjoN9Q",
+           "PATHWAYS_PII_ENCRYPTION_KEY": "1tEzj3Tao5ukhnDT42sdlUogKwlGu75PsxpgvEFHfgU"}
     try:
         result = CliRunner().invoke(pathways_cli, ["metrics", "verify", "--org-slug", programme.slug], env=env)
     finally:

@@ -67,8 +67,9 @@ def api(committing_pg_pathways, tmp_path):
     _organisation, _admin, token = organisations.bootstrap(
         committing_pg_pathways.uow(), slug=slug, name="Crash test", country="TR", admin_email=f"admin@{slug}.org")
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": PG_URL, "PATHWAYS_PII_HASH_KEY": "crash-test-hash",
-           "PATHWAYS_PII_ENCRYPTION_KEY": "crash-test-encryption", "PATHWAYS_DATA_DIR": str(tmp_path),
+    env = {**os.environ, "DATABASE_URL": PG_URL, "PATHWAYS_PII_HASH_KEY": "MhFszbiMq-0dfdSIhP2q8vwglKihh283bmlPSAt3Po0",
+           "PATHWAYS_PII_ENCRYPTION_KEY": "QHI7Mdi79n4YGptmK4INzbUyThEMC1lr4O7S0rm9xr0",
+           "PATHWAYS_DATA_DIR": str(tmp_path),
            "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2", "GUNICORN_TIMEOUT": "120"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log = tmp_path / "gunicorn.log"

@@ -994,7 +994,8 @@ def metrics_cli(pathways, monkeypatch):
 
     monkeypatch.setattr(cli_module, "build", build)
     env = {"DATABASE_URL": pathways.config.database_url,
-           "PATHWAYS_PII_HASH_KEY": "oracle-hash", "PATHWAYS_PII_ENCRYPTION_KEY": "oracle-encryption"}
+           "PATHWAYS_PII_HASH_KEY": "fAo9nZrSbjMhZ3WbKN8VKOp2H2X6XWqNyxUVgZjoN9Q",
+           "PATHWAYS_PII_ENCRYPTION_KEY": "1tEzj3Tao5ukhnDT42sdlUogKwlGu75PsxpgvEFHfgU"}
 
     def run(slug: str, command: str = "verify"):
         try:

@@ -162,8 +162,8 @@ def committed(request, tmp_path, monkeypatch):
         pathways = request.getfixturevalue("committing_pg_pathways")
         monkeypatch.setenv("DATABASE_URL", PG_URL)
         monkeypatch.setenv("BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/unused")
-        monkeypatch.setenv("PATHWAYS_PII_HASH_KEY", "test")
-        monkeypatch.setenv("PATHWAYS_PII_ENCRYPTION_KEY", "test")
+        monkeypatch.setenv("PATHWAYS_PII_HASH_KEY", "tBs1cTotC1IW6alfsZSOQRNOZ_9R1Es1it9SvpyLkWE")
+        monkeypatch.setenv("PATHWAYS_PII_ENCRYPTION_KEY", "iSE2_YulSRLpEmwUOCYaH9daXo0Gh5ZNaaAtS52G94U")
     return pathways
 
 

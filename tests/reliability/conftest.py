@@ -223,8 +223,8 @@ def services(broker_pathways, tmp_path):
         **os.environ,
         "DATABASE_URL": broker_pathways.config.database_url,
         "BROKER_URL": broker_pathways.config.broker_url,
-        "PATHWAYS_PII_HASH_KEY": "reliability-hash-key",
-        "PATHWAYS_PII_ENCRYPTION_KEY": "reliability-encryption-key",
+        "PATHWAYS_PII_HASH_KEY": "eA2lp8d3JqD8HdBbz5n6j74rg2a1qKpBu-47rsjKOCk",
+        "PATHWAYS_PII_ENCRYPTION_KEY": "R8rvoaYzwunzgVM0JYh-KQlfZxRNFc2lP6PtnNmHexk",
         "PATHWAYS_RETRY_DELAYS": ",".join(str(delay) for delay in RETRY_DELAYS),
         "PYTHONUNBUFFERED": "1",
     }

@@ -133,7 +133,8 @@ def test_a_relay_killed_mid_batch_leaves_its_rows_to_another_within_15_s(broker_
     pathways = broker_pathways
     programme = new_programme(pathways)
     env = {**os.environ, "DATABASE_URL": pathways.config.database_url, "PYTHONUNBUFFERED": "1",
-           "PATHWAYS_PII_HASH_KEY": "reliability-hash-key", "PATHWAYS_PII_ENCRYPTION_KEY": "reliability-encryption-key",
+           "PATHWAYS_PII_HASH_KEY": "eA2lp8d3JqD8HdBbz5n6j74rg2a1qKpBu-47rsjKOCk",
+           "PATHWAYS_PII_ENCRYPTION_KEY": "R8rvoaYzwunzgVM0JYh-KQlfZxRNFc2lP6PtnNmHexk",
            "PATHWAYS_RETRY_DELAYS": ",".join(str(d) for d in pathways.config.retry_delays)}
     env.pop("PATHWAYS_SQL_ECHO", None)
     with TcpProxy(5672) as proxy:

@@ -75,6 +75,7 @@ def test_embedded_mode_has_defaults_but_a_real_database_needs_secrets():
     with pytest.raises(ConfigurationError):
         config.from_env({"DATABASE_URL": "postgresql://db/pathways"})
     configured = config.from_env({"DATABASE_URL": "postgres://db/pathways",
-                                  "PATHWAYS_PII_HASH_KEY": "a", "PATHWAYS_PII_ENCRYPTION_KEY": "b"})
+                                  "PATHWAYS_PII_HASH_KEY": "o-CIFAAGRx-Hj5YJhg3odH3HNiso2InZ5zEyRdBi-b4",
+                                  "PATHWAYS_PII_ENCRYPTION_KEY": "N6U3ySs4sh17VVh7D_eF2MAqTmsLBWFlVpi9esqFlvA"})
     assert configured.database_url == "postgresql+psycopg://db/pathways"
     assert len(configured.pii_encryption_key) == 32

@@ -34,7 +34,8 @@ def shape(request, tmp_path):
         return pathways, env, queue_file
     pathways = request.getfixturevalue("broker_pathways")  # deletes the queues the relay declares
     env.update(DATABASE_URL=PG_URL, BROKER_URL=pathways.config.broker_url,
-               PATHWAYS_PII_HASH_KEY="test", PATHWAYS_PII_ENCRYPTION_KEY="test")
+               PATHWAYS_PII_HASH_KEY="ySsxAscmUnjRPbumAvyqX1cd-c-fegK3Xt71aOOJfx8",
+               PATHWAYS_PII_ENCRYPTION_KEY="vZOS-p209WBFkyC4rRYp45-zVPqTlrzTvho1hLpyuAg")
     return pathways, env, None
 
 
