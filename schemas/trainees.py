@@ -10,6 +10,7 @@ from schemas.documents import (
     CONFIRM_SEX_MISMATCH_DESCRIPTION, DocumentSchema, documents_field, no_document_reason_field, type_field,
 )
 from schemas.pagination import PageArgsSchema
+from service.domain import consent as consent_rules
 from service.domain import groups, people
 from service.domain.messages import Msg
 
@@ -91,6 +92,14 @@ class TraineeCreateSchema(BaseSchema):
     vulnerable_groups = group_keys_field(load_default=list)
     citizenship = citizenship_field()
     consent = StrictBoolean(required=True)
+    consent_purposes = fields.List(fields.String(validate=one_of(consent_rules.PURPOSES)), load_only=True,
+                                   load_default=None, validate=validate.Length(max=len(consent_rules.PURPOSES)),
+                                   metadata={"description": "With `consent`: the purposes agreed to (default: all "
+                                                            "the current consent text asks for); `programme` is "
+                                                            "required. See `/organisation/consent-texts`."})
+    consent_language = fields.String(load_only=True, load_default=None, validate=one_of(("en", "tr", "sv", "es")),
+                                     metadata={"description": "The language the consent text was read in (default: "
+                                                              "the organisation's)."})
     not_duplicate_of = fields.List(fields.UUID(), load_default=list, load_only=True, validate=validate.Length(max=50),
                                    metadata={"description": "Ids of the likely duplicates a 409 named that the "
                                                             "caseworker confirms are other people (recorded)."})
@@ -113,6 +122,9 @@ class TraineePatchSchema(BaseSchema):
                                   metadata={"description": LABOUR_STATUS_DESCRIPTION})
     vulnerable_groups = group_keys_field()
     citizenship = citizenship_field()
+    consent = StrictBoolean(metadata={"description": "`false` withdraws every purpose of the person's consent (as "
+                                                     "`POST /trainees/{id}/consent/withdraw` with `programme`); "
+                                                     "consent is given at registration."})
 
 
 class TraineeSchema(BaseSchema):

@@ -7,6 +7,7 @@ from flask import Flask
 from service.api import (audit, employers, enrolments, errors, follow_ups, guards, health, metrics,
                          organisation, outage, placements, projects, prometheus, referrals, trainees, users, vacancies)
 from service.api import duplicates, funnel, groups, headers, ratelimit, reference
+from service.api import consent
 from service.api.context import EXTENSION
 from service.api.openapi import init_api
 from service.bootstrap import Pathways, bootstrap
@@ -15,7 +16,7 @@ from service.config import Config
 
 API_BLUEPRINTS = (organisation.blp, groups.blp, users.blp, projects.blp, duplicates.blp, trainees.blp,
                   enrolments.blp, employers.blp, vacancies.blp, referrals.blp, placements.blp, follow_ups.blp,
-                  metrics.blp, funnel.blp, reference.blp, audit.blp)
+                  metrics.blp, funnel.blp, reference.blp, audit.blp, consent.blp)
 
 
 def create_app(config: Config | None = None, pathways: Pathways | None = None) -> Flask:

@@ -24,6 +24,8 @@ from service.domain import countries
 from service.domain import follow_ups as rules
 from service.domain.roles import Principal
 from service.services import directory, organisation_day
+from service.domain import consent as consent_rules
+from service.services import consent
 from service.services.follow_ups import shown_as  # the shown status in SQL, defined once beside the API's list
 from service.services.matching import name_search, visible
 from service.services.queries import own_organisation
@@ -163,6 +165,8 @@ def _base(principal: Principal, query: Query, today: date) -> Select:
             .join(Project, Project.id == Enrolment.project_id)
             .where(FollowUp.organisation_id == org, Trainee.organisation_id == org, Enrolment.organisation_id == org))
     stmt = visible(stmt)
+    # Follow-up contact withdrawn (or never given): not offered for contact (issue 18; service.services.consent).
+    stmt = stmt.where(FollowUp.trainee_id.not_in(consent.withheld(org, consent_rules.FOLLOW_UP_CONTACT)))
     if query.status != ALL:
         stmt = stmt.where(_status_condition(query.status, today))
     if query.checkpoint:

@@ -17,13 +17,14 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from service.db.models import Placement, Referral, Vacancy
+from service.domain import consent as consent_rules
 from service.domain import countries
 from service.domain import referrals as referral_rules
 from service.domain import vacancies as vacancy_rules
 from service.domain.errors import Forbidden
 from service.domain.messages import Msg
 from service.domain.roles import Principal, Role
-from service.services import trainee_summaries
+from service.services import consent, trainee_summaries
 from service.services.queries import own_organisation
 from service.services.unit_of_work import UnitOfWork
 
@@ -174,7 +175,9 @@ def inbox(uow: UnitOfWork, principal: Principal, *, vacancy_id: uuid.UUID | None
           status: str | None = None, offset: int = 0, limit: int = PAGE_SIZE) -> Found:
     """The people referred to the employer: open referrals first, newest first."""
     employer_id = _own_employer(principal)
-    where = [Referral.organisation_id == principal.organisation_id, Referral.employer_id == employer_id]
+    where = [Referral.organisation_id == principal.organisation_id, Referral.employer_id == employer_id,
+             # Sharing with employers withdrawn: the employer no longer sees the person (issue 18).
+             Referral.trainee_id.not_in(consent.withheld(principal.organisation_id, consent_rules.EMPLOYER_SHARING))]
     if vacancy_id is not None:
         where.append(Referral.vacancy_id == vacancy_id)
     if status in referral_rules.STATUSES:
@@ -231,7 +234,8 @@ def counts(uow: UnitOfWork, principal: Principal) -> Counts:
             Vacancy.status == vacancy_rules.OPEN)).scalar_one()
         open_referrals = session.execute(select(func.count()).select_from(Referral).where(
             Referral.organisation_id == org, Referral.employer_id == employer_id,
-            Referral.status.in_(referral_rules.OPEN_STATUSES))).scalar_one()
+            Referral.status.in_(referral_rules.OPEN_STATUSES),
+            Referral.trainee_id.not_in(consent.withheld(org, consent_rules.EMPLOYER_SHARING)))).scalar_one()
         current = session.execute(select(func.count()).select_from(Placement).where(
             Placement.organisation_id == org, Placement.employer_id == employer_id,
             Placement.ended_on.is_(None))).scalar_one()

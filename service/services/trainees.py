@@ -10,10 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from service import clock
 from service.clock import utcnow
 from service.db.models import Enrolment, Trainee, TraineeDocument
+from service.domain import consent as consent_rules
 from service.domain import enrolments as enrolment_rules
 from service.domain import trainees as rules
 from service.domain.roles import CASEWORK_WRITERS, Principal
-from service.services import documents, groups, matching
+from service.services import consent, documents, groups, matching
 from service.services.pii import NationalIdVault
 from service.services.queries import filter_by, get_scoped, own_organisation, page
 from service.services.unit_of_work import UnitOfWork
@@ -23,6 +24,7 @@ def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalI
     data = dict(data)
     not_duplicate_of = data.pop("not_duplicate_of", ())
     confirm_sex_mismatch = data.pop("confirm_sex_mismatch", False)
+    consent_purposes, consent_language = data.pop("consent_purposes", None), data.pop("consent_language", None)
     with uow:
         organisation = own_organisation(uow.session, principal.organisation_id)
         groups.check(uow.session, organisation.id, data.get("vulnerable_groups", ()))
@@ -49,6 +51,7 @@ def register(uow: UnitOfWork, principal: Principal, data: dict, vault: NationalI
             documents.refuse_held(uow.session, organisation.id, fingerprints)
             raise
         matching.record_distinct(uow.session, organisation.id, trainee.id, distinct, principal.user_id)
+        consent.record_given(uow.session, principal, trainee, consent_purposes, consent_language)
         uow.record(rules.registered_event(trainee))
         uow.commit()
         return trainee
@@ -58,8 +61,13 @@ def update(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, changes
            vault: NationalIdVault | None = None) -> Trainee:
     changes = dict(changes)
     confirm_sex_mismatch = changes.pop("confirm_sex_mismatch", False)
+    consent_given = changes.pop("consent", None)
     with uow:
         trainee = get_scoped(uow.session, Trainee, principal.organisation_id, trainee_id, label="Trainee")
+        if consent_given is not None:  # false withdraws every purpose; true only confirms a consent in force
+            consent_rules.check_patch(consent_given, held=trainee.consent)
+            if not consent_given:
+                consent.withdraw_for(uow.session, principal, trainee, consent_rules.PURPOSES)
         if "sex" in changes and changes["sex"] != trainee.sex and vault is not None:
             documents.refuse_contradicted_sex(trainee, changes["sex"], confirm_sex_mismatch, vault)
         if "vulnerable_groups" in changes:  # a retired group the person has stays; none is given anew

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
+from service.domain import consent
 from service.domain import (enrolments, follow_ups, groups, occupations, people, placements, referrals, sectors,
                             vacancies)
 from service.domain.documents.catalogue import TYPES as DOCUMENT_TYPES
@@ -93,6 +94,10 @@ LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "resigned": "Resigned", "dismissed": "Dismissed", "contract_ended": "Contract ended",
         "business_closed": "Business closed", "moved_away": "Moved away", "health": "Health",
         "other": "Other reason"}),
+    # What a person consents to (issue 18); translated in consent.po.
+    "consent_purpose": _labelled(consent.PURPOSES, {
+        "programme": "Taking part in the programme", "follow_up_contact": "Follow-up contact after leaving",
+        "employer_sharing": "Sharing with employers"}),
     "role": _labelled((role.value for role in Role), {
         "admin": "Administrator", "caseworker": "Caseworker", "employer": "Employer", "manager": "Manager"}),
     "document_type": MappingProxyType({name: kind.label for name, kind in DOCUMENT_TYPES.items()}),

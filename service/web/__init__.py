@@ -22,6 +22,7 @@ from service.web import employer, employer_referrals  # noqa: F401 (the second a
 from service.web import project_admin
 from service.web import dashboard
 from service.web import figures
+from service.web import consent_pages
 
 BLUEPRINTS = (language.blp, account.blp, home.blp, person.blp, people.blp, follow_ups.blp, projects.blp,
                project_admin.blp)
@@ -30,6 +31,7 @@ BLUEPRINTS += (employer.blp,)  # the employer's pages (employer_referrals adds t
 BLUEPRINTS += (dashboard.blp,)  # the managers' dashboard
 BLUEPRINTS += (figures.blp,)  # the indicator packs and their exports
 BLUEPRINTS += (imports.blp,)  # the admin's import page
+BLUEPRINTS += (consent_pages.blp,)  # a person's consent and its withdrawal
 
 #: Pages show personal data: nothing is cached; only this origin's styles, no script, no framing.
 PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "

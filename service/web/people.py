@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields
 from werkzeug.datastructures import MultiDict
@@ -25,8 +24,8 @@ from service.domain import enrolments as enrolment_rules
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.messages import Msg
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
-from service.services import directory, trainees
-from service.translations import N_, labels
+from service.services import consent, directory, trainees
+from service.translations import labels
 from service.web import formatting, forms, i18n, paging
 from service.web.auth import page_requires
 from service.web.i18n import LANGUAGES, NATIVE_NAMES, current_language
@@ -40,14 +39,7 @@ DOCUMENT_PARTS = ("type", "number", "issuing_country")
 #: The form's own controls, which are not fields of the schema.
 SHOW_CONSENT = "show_consent"
 CONFIRM_DISTINCT = "confirm_distinct"
-CONSENT_LANGUAGE = "consent_language"
-#: The words of consent read to the person (or read by them) before they agree; `%(organisation)s` is
-#: the organisation's name. Shown in the person's language, whatever the caseworker's.
-CONSENT_TEXT = N_("I agree that %(organisation)s records my name, date of birth, contact details, identity "
-                "documents and the information about my education, work and circumstances given on this form. "
-                "It uses them to support me in training and in finding work, and to report on its programme "
-                "without my name. I have been told that I can see my data, have it corrected, and withdraw this "
-                "consent at any time by telling my caseworker; withdrawing does not undo what was done before.")
+CONSENT_LANGUAGE = "consent_language"  # also recorded with the consent (TraineeCreateSchema)
 
 
 class SearchSchema(BaseSchema):
@@ -214,11 +206,6 @@ def _field_names(messages: dict, prefix: str = "") -> dict[str, list]:
     return flat
 
 
-def _consent_text(lang: str, organisation: str) -> str:
-    with force_locale(lang):
-        return _(CONSENT_TEXT, organisation=organisation)
-
-
 def _register_page(form: forms.Form, *, status: int, candidates: list | None = None,
                    holder: uuid.UUID | None = None):
     lang = current_language()
@@ -234,7 +221,7 @@ def _register_page(form: forms.Form, *, status: int, candidates: list | None = N
         sexes=labels.choices("sex", lang), settlement_types=labels.choices("settlement_type", lang),
         education_levels=labels.choices("education_level", lang),
         labour_statuses=labels.choices("labour_status", lang), groups=groups, countries=countries,
-        consent_lang=consent_lang, consent_text=_consent_text(consent_lang, setup.organisation_name),
+        consent_lang=consent_lang, consent_text=consent.text_for(context.uow(), g.principal, consent_lang).text,
         consent_languages=[(code, NATIVE_NAMES[code]) for code in LANGUAGES],
         confirm_distinct=",".join(str(candidate.id) for candidate in candidates or []),
     ), status

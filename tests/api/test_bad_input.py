@@ -256,7 +256,8 @@ ENDPOINTS = [
              foreign_fields={"national_id_hash": "0" * 64, "consent_at": "2026-01-01T00:00:00+00:00"}),
     Endpoint("PATCH", "/trainees/{trainee}", "caseworker",
              lambda ids: {"phone": "+90 555 111 22 33", "district": "Konak"}, fields=TRAINEE_FIELDS,
-             foreign_fields={"national_id": "37468912538", "birth_date": "2000-01-01", "consent": False,
+             # `"consent": false` withdraws the consent since issue 18 (tests/api/test_consent.py).
+             foreign_fields={"national_id": "37468912538", "birth_date": "2000-01-01",
                              "labour_status_at_entry": "employed"}),
     Endpoint("POST", "/enrolments", "caseworker",
              lambda ids: factories.enrolment_body(ids["newcomer"], ids["project"], cohort_id=ids["cohort"],

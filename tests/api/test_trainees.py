@@ -171,7 +171,7 @@ def test_patch_updates_contact_and_situation(client, tenant):
 @pytest.mark.parametrize("changes, field", [
     ({"national_id": "10000000146"}, "national_id"),
     ({"birth_date": "1990-01-01"}, "birth_date"),
-    ({"consent": False}, "consent"),
+    ({"consent": "no"}, "consent"),  # false withdraws the consent (tests/api/test_consent.py)
     ({"sex": "unknown"}, "sex"),
     ({"sex": "other"}, "sex"),
     ({"citizenship": "EL"}, "citizenship"),  # the EU's code for Greece; ISO's is GR

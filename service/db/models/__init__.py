@@ -1,6 +1,7 @@
 """All mapped models, imported here so that metadata and Alembic see every table."""
 
 from service.db.models.audit import AuditEntry
+from service.db.models.consent import ConsentText, TraineeConsent
 from service.db.models.documents import TraineeDocument
 from service.db.models.employers import Employer, Vacancy
 from service.db.models.enrolments import Enrolment
@@ -23,7 +24,8 @@ from service.db.models.trainees import Trainee
 from service.db.models.users import User
 from service.db.models.web_accounts import UserInvitation, WebSession
 
-__all__ = ["AuditEntry", "Cohort", "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "ImportJob",
+__all__ = ["AuditEntry", "Cohort", "ConsentText", "TraineeConsent",
+           "Employer", "Enrolment", "FollowUp", "IdempotencyRecord", "ImportJob",
            "MetricEnrolment",
            "MetricParticipant", "MetricParticipantGroup", "MetricRollup", "MetricRollupValue", "MetricState",
            "Milestone", "OccupationSexShare", "Organisation", "OrganisationGroup", "OutboxMessage", "Placement",
