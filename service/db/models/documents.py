@@ -29,5 +29,5 @@ class TraineeDocument(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
     type: Mapped[str] = mapped_column(String(32))
     #: ISO 3166-1 alpha-2 of the state (or, for `unhcr`, the operation's country) that issued it.
     issuing_country: Mapped[str] = mapped_column(String(2))
-    number_hash: Mapped[str] = mapped_column(String(64))
+    number_hash: Mapped[str] = mapped_column(String(80))
     number_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)

@@ -52,7 +52,7 @@ class Trainee(IdMixin, OrgScopedMixin, TimestampMixin, Audited, Base):
 
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
-    national_id_hash: Mapped[str | None] = mapped_column(String(64))
+    national_id_hash: Mapped[str | None] = mapped_column(String(80))
     national_id_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary)
     no_document_reason: Mapped[str | None] = mapped_column(String(32))
     #: Loaded with the person (one query per batch of people): an answer lists them, numbers left out.
