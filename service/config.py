@@ -179,9 +179,16 @@ def _generated(kind: str, database_url: str) -> tuple[str, str]:
     if database.exists() and database.stat().st_size > 0:
         text = f"k2:{secrets.token_urlsafe(32)},k1:{_EMBEDDED_SECRET}"
     keys.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(keys, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    written = keys.with_name(f".{keys.name}.{os.getpid()}")
+    descriptor = os.open(written, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(text + "\n")
+    try:
+        os.link(written, keys)  # whole or not at all; the first of processes started together wins
+    except FileExistsError:
+        return f"{setting} (from {keys})", keys.read_text(encoding="utf-8").strip()
+    finally:
+        written.unlink()
     _log.warning("No PATHWAYS_PII_%s_KEY set: generated a random key and kept it in %s (embedded mode only; "
                  "keep the file with the database)%s", kind, keys,
                  "; the existing data is under the old built-in key k1: `pathways keys rotate` moves it"
