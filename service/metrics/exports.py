@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from babel.dates import format_date, format_time
 from babel.numbers import get_decimal_symbol
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -190,6 +191,25 @@ def as_day(key: object, value: object) -> object:
     return value
 
 
+def summary_value(key: object, value: object, locale: str) -> object:
+    """A summary line's value as a reader sees it: a day or moment typed (`as_day`), the framework and a period
+    basis (`period_basis`, `period_basis.outputs`) by their labels; anything else as it is."""
+    value = as_day(key, value)
+    if isinstance(key, str) and isinstance(value, str):
+        kind = key.split(".", 1)[0]
+        if kind in ("framework", "period_basis"):
+            return value_label(kind, value, locale)
+    return value
+
+
+def local_moment(value: datetime, locale: str) -> str:
+    """A moment in UTC as the reader writes it, the zone named: "5 dec. 2026 18:04 UTC"."""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    lang = language_of(locale)
+    return f"{format_date(value, 'medium', locale=lang)} {format_time(value, 'short', locale=lang)} UTC"
+
+
 def defuse(text: str) -> str:
     """Text a spreadsheet will not run as a formula: a leading trigger gets a `'`."""
     return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
@@ -240,7 +260,8 @@ def decimal_comma(locale: str) -> bool:
     return get_decimal_symbol(language_of(locale)) == ","
 
 
-def _csv_cell(value: object, column: str, table: Table, locale: str, comma: bool = False) -> str:
+def _csv_cell(value: object, column: str, table: Table, locale: str, comma: bool = False,
+              local: bool = False) -> str:
     if value is None:
         return ""
     if _is_number(value):
@@ -249,6 +270,8 @@ def _csv_cell(value: object, column: str, table: Table, locale: str, comma: bool
         # Decimal's str() may use an exponent (1E+3); format "f" always writes digits.
         text = format(value, "f") if isinstance(value, Decimal) else str(value)
         return text.replace(".", ",") if comma else text
+    if isinstance(value, datetime) and local:
+        return local_moment(value, locale)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return defuse(_text(value, column, table, locale))
@@ -264,8 +287,8 @@ def to_csv(tables: Sequence[Table], locale: str, header: Header | None = None, l
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";" if comma else ",")
     for label, value in header or ():
-        shown = value.isoformat() if isinstance(value, (date, datetime)) else \
-            _csv_cell(value, "", Table("header", (), ()), locale, comma) if _is_number(value) else str(value)
+        shown = _csv_cell(value, "", Table("header", (), ()), locale, comma, local) \
+            if isinstance(value, (date, datetime)) or _is_number(value) else str(value)
         writer.writerow([defuse(label), defuse(shown)] if shown else [defuse(label)])
     for index, table in enumerate(tables):
         if index or header:
@@ -273,9 +296,11 @@ def to_csv(tables: Sequence[Table], locale: str, header: Header | None = None, l
         writer.writerow([defuse(_title(table, locale))])
         writer.writerow([defuse(header) for header in _headers(table, locale)])
         marker = hidden_marker(locale)
+        summary = table.columns == ("metric", "value")
         for number, row in enumerate(table.rows):
             writer.writerow([marker if (number, index) in table.hidden
-                             else _csv_cell(value, column, table, locale, comma)
+                             else _csv_cell(summary_value(row[0], value, locale) if summary and column == "value"
+                                            else value, column, table, locale, comma, local)
                              for index, (column, value) in enumerate(zip(table.columns, row))])
         if note := _note(table, locale):
             writer.writerow([defuse(note)])
@@ -378,7 +403,7 @@ def to_xlsx(tables: Sequence[Table], locale: str, header: Header | None = None) 
                     shown = marker
                 else:
                     if summary and column == "value":
-                        value = as_day(row[0], value)
+                        value = summary_value(row[0], value, locale)
                     shown = _put(cell, value, column, table, locale)
                     if _is_number(value) and _finite(value):
                         unit, money = unit_of(table, number, column, units, currency)

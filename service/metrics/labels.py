@@ -108,6 +108,12 @@ _VALUES: Mapping[str, Mapping[str, str]] = {
         "entry": N_("Entry date"),
         "exit": N_("Exit date"),
     },
+    # A report's indicator framework, by the title of its figures page.
+    "framework": {
+        "esf_plus": N_("ESF+ common indicators"),
+        "wioa": N_("WIOA primary indicators of performance"),
+        "ilo": N_("ILO decent work indicators"),
+    },
 }
 #: What other modules register (`register`): the labels of their own keys and values.
 _REGISTERED_COLUMNS: dict[str, str] = {}

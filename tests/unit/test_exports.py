@@ -325,3 +325,19 @@ def test_local_csv_follows_the_readers_convention_and_keeps_the_header(locale, s
 def test_the_apis_csv_keeps_its_form_without_the_options():
     assert to_csv([PACK], "tr") == to_csv([PACK], "tr", None, local=False)
     assert b";" not in to_csv([PACK], "tr").split(b"\r\n")[2]
+
+
+def test_the_summary_labels_the_framework_and_bases_and_a_local_csv_writes_the_moment_the_readers_way():
+    summary = Table("summary", ("metric", "value"),
+                    (("framework", "esf_plus"), ("period_basis.outputs", "entry"), ("period_basis", "exit"),
+                     ("as_of", "2026-12-05T18:04:52.003324+00:00")), categorical=frozenset({"metric"}))
+    header = (("As of", datetime(2026, 12, 5, 18, 4, 52, tzinfo=timezone.utc)),)
+    rows = list(csv.reader(io.StringIO(to_csv([summary], "sv", header, local=True).decode("utf-8-sig"),
+                                       newline=""), delimiter=";"))
+    assert rows[0] == ["As of", "5 dec. 2026 18:04 UTC"]
+    values = [row[1] for row in rows[4:8]]
+    assert values == ["ESF+ gemensamma indikatorer", "Startdatum", "Slutdatum", "5 dec. 2026 18:04 UTC"]
+    sheet = read_xlsx(to_xlsx([summary], "tr")).active
+    assert [sheet.cell(row=n, column=2).value for n in (2, 3, 4)] == [
+        "ESF+ ortak göstergeleri", "Giriş tarihi", "Çıkış tarihi"]
+    assert sheet.cell(row=5, column=2).is_date

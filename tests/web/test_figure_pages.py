@@ -252,6 +252,9 @@ def test_the_csv_follows_the_readers_convention_and_names_the_period(sign_in, cl
     if marker:  # a hidden cell reads the language's marker in the file too
         suppressed = _csv(manager.get("/figures/esf", query_string={"format": "csv"}))
         assert any(marker in row for row in suppressed)
+        assert not {"esf_plus", "entry", "exit"} & {row[1] for row in suppressed if len(row) == 2}
+        moment = next(row[1] for row in suppressed if len(row) == 2 and row[1].endswith(" UTC"))
+        assert not re.search(r"\dT\d|\+00:00", moment)  # the reader's way, not ISO
         workbook = _workbook(manager.get("/figures/esf", query_string={"format": "xlsx"}))
         assert any(cell.value == marker for sheet in workbook.worksheets for row in sheet.iter_rows()
                    for cell in row)
