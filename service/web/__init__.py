@@ -23,6 +23,7 @@ from service.web import project_admin
 from service.web import dashboard
 from service.web import figures
 from service.web import consent_pages
+from service.web import forms
 
 BLUEPRINTS = (language.blp, account.blp, home.blp, person.blp, people.blp, follow_ups.blp, projects.blp,
                project_admin.blp)
@@ -67,5 +68,6 @@ def register(app: Flask) -> None:
     errors.register(app)
     navigation.init(app)
     app.after_request(_page_headers)
+    app.after_request(forms.name_fields_in_summaries)  # a refused form's summary names its fields
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

@@ -22,12 +22,13 @@ from service.api import context
 from service.domain import occupations
 from service.domain import referrals as referral_rules
 from service.domain import vacancies as vacancy_rules
+from service.domain.dates import check_not_past
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.money import CURRENCIES
 from service.domain.roles import Role
-from service.services import employer_desk, vacancies
+from service.services import employer_desk, organisation_day, vacancies
 from service.translations import labels
-from service.web import formatting, forms, paging
+from service.web import formatting, forms, i18n, paging
 from service.web.auth import page_requires
 from service.web.i18n import current_language
 
@@ -72,7 +73,7 @@ def occupation_options() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def currency_options() -> list[tuple[str, str]]:
-    return [(code, code) for code in sorted(CURRENCIES)]
+    return i18n.currency_choices(CURRENCIES)
 
 
 def read(schema: ma.Schema, submitted: MultiDict, *, names: tuple[str, ...], clear: tuple[str, ...] = (),
@@ -99,7 +100,23 @@ def read(schema: ma.Schema, submitted: MultiDict, *, names: tuple[str, ...], cle
     except ma.ValidationError as error:
         form.fail(error)
         forms.explain_amounts(form, typed, *amounts)
+        _past_closing_day(schema, document, form)
         return None, form
+
+
+def _past_closing_day(schema: ma.Schema, document: dict, form: forms.Form) -> None:
+    """The use case's rule on the closing day (service.domain.dates.check_not_past, by the organisation's
+    today), run beside the schema's messages so that a past date shows with the others, not after them."""
+    if not document.get("closes_on") or form.error("closes_on"):
+        return
+    try:
+        day = schema.load({"closes_on": document["closes_on"]}, partial=True).get("closes_on")
+        uow = context.uow()
+        with uow:
+            today = organisation_day.today(uow.session, g.principal.organisation_id)
+        check_not_past("closes_on", day, today)
+    except (ma.ValidationError, ValidationFailed) as error:
+        form.fail(error)
 
 
 def page_args() -> dict:
@@ -163,7 +180,7 @@ def vacancy_new():
 def _current_values(vacancy) -> MultiDict:
     return MultiDict({
         "title": vacancy.title, "positions": str(vacancy.positions),
-        "wage_monthly": formatting.amount(vacancy.wage_monthly), "currency": vacancy.currency,
+        "wage_monthly": formatting.amount(vacancy.wage_monthly, vacancy.currency), "currency": vacancy.currency,
         "contract_type": vacancy.contract_type, "district": vacancy.district or "",
         "closes_on": vacancy.closes_on.isoformat() if vacancy.closes_on else ""})
 

@@ -8,10 +8,12 @@ values typed kept for the page to show again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from flask import Response
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict
@@ -131,3 +133,53 @@ def read(schema: Schema, submitted: MultiDict, names: tuple[str, ...] | None = N
         return schema.load(document(schema, submitted, names)), form
     except (ValidationError, ValidationFailed) as error:  # a schema's own rule between fields raises the latter
         return None, form.fail(error)
+
+
+#: An error summary's placeholder for the name of a field (templates/_macros.html errors_summary), the first
+#: character of its message after it, and the label or legend the page gives that field.
+_SUMMARY_FIELD = re.compile(r'<span data-label-of="([^"]+)"></span>(\s*)(.?)', re.S)
+_LABEL = r'<label for="{id}">(.*?)(?:<span class="required">|</label>)'
+_LEGEND = r'<fieldset[^>]*\bid="{id}"[^>]*>\s*<legend>(.*?)(?:<span class="required">|</legend>)'
+
+
+def _label_of(page: str, field_id: str) -> str:
+    for pattern in (_LABEL, _LEGEND):
+        if found := re.search(pattern.format(id=re.escape(field_id)), page, re.S):
+            return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split()).rstrip(":")
+    return ""
+
+
+def _lower_first(character: str, following: str) -> str:
+    """A message's first letter once it follows a label ("Title: a required field is missing"); an acronym or
+    a name (its second letter upper case too) is left as it is; Turkish keeps its dotted and dotless i."""
+    if not character.isupper() or following[:1].isupper():
+        return character
+    if current_language() == "tr" and character in "Iİ":
+        return "ı" if character == "I" else "i"
+    return character.lower()
+
+
+def name_fields(page: str) -> str:
+    """An error summary's messages each led by its field's label ("Título: falta un campo obligatorio."), so
+    a reader of the summary alone knows which field each speaks of; a field without a label keeps the bare
+    message."""
+    if "data-label-of=" not in page:
+        return page
+
+    def named(match: re.Match) -> str:
+        label = _label_of(page, match.group(1))
+        if not label:
+            return match.group(2) + match.group(3)
+        rest = page[match.end():match.end() + 1]
+        return f"{label}: {_lower_first(match.group(3), rest)}"
+
+    return _SUMMARY_FIELD.sub(named, page)
+
+
+def name_fields_in_summaries(response: Response) -> Response:
+    """After every page (app.after_request): a refused form's summary names its fields."""
+    if response.mimetype == "text/html" and not response.direct_passthrough and not response.is_streamed:
+        page = response.get_data(as_text=True)
+        if "data-label-of=" in page:
+            response.set_data(name_fields(page))
+    return response

@@ -121,7 +121,16 @@ def _read(schema: ma.Schema, submitted: MultiDict, names: tuple[str, ...], *, cl
     try:
         return schema.load(document), form
     except (ma.ValidationError, ValidationFailed) as error:
-        return None, _fail(form, _messages(error))
+        _fail(form, _messages(error))
+    # The schema's rule between the dates runs only once every field is right: run it on the dates alone, so
+    # an end before the start shows with the other messages rather than after they are mended.
+    dates = {name: document[name] for name in ("starts_on", "ends_on") if document.get(name)}
+    if len(dates) == 2 and not form.error("starts_on") and not form.error("ends_on"):
+        try:
+            schema.load(dates, partial=True)
+        except (ma.ValidationError, ValidationFailed) as error:
+            _fail(form, _messages(error))
+    return None, form
 
 
 def _refused(form: forms.Form, error: ValidationFailed | Conflict, conflict_field: str = forms.FORM_WIDE) -> int:

@@ -275,3 +275,15 @@ def test_no_input_gives_a_server_error(sign_in, desk):
                          (f"/employer/placements/{referral_id}/end", "/employer/placements")):
         answer = browser.get(path)
         assert (answer.status_code, answer.headers["Location"]) == (303, target), path
+
+
+def test_the_error_summary_names_each_field_and_every_error_shows_at_once(sign_in, desk):
+    browser = sign_in(Role.EMPLOYER, of=desk.boss, language="es")
+    sent = browser.post_form("/employer/vacancies/new", {"currency": "TRY", "closes_on": days_from_today(-3)})
+    assert sent.status_code == 422
+    summary = re.search(r'<div class="error-summary".*?</div>', sent.get_data(as_text=True), re.S).group(0)
+    items = [" ".join(html.unescape(re.sub(r"<[^>]+>", "", item)).split())
+             for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]
+    assert "Título: falta un campo obligatorio." in items and 'href="#field-title"' in summary
+    assert any(item.startswith("Ocupación: ") for item in items)
+    assert "Cierra el: no puede ser una fecha pasada." in items  # the past closing date with the rest

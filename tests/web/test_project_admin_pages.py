@@ -220,3 +220,12 @@ def test_garbage_in_every_field_never_answers_5xx(sign_in, project):
             answered = browser.post_form(path, {name: value for name in names})
             assert answered.status_code < 500, (path, value, answered.status_code)
     assert browser.post(f"/projects/{pid}/targets/reach", data={"reach_target": "5"}).status_code == 400  # no CSRF
+
+
+def test_backwards_cohort_dates_show_with_the_other_messages_in_turkish(sign_in, project):
+    browser = sign_in(Role.ADMIN, language="tr")
+    refused = browser.post_form(f"/projects/{project['id']}/cohorts/new", {
+        "name": "", "occupation": "5120", "starts_on": "2026-06-01", "ends_on": "2026-03-01", "capacity": "sıfır"})
+    assert refused.status_code == 422
+    assert field_error(refused, "name") and field_error(refused, "capacity")
+    assert field_error(refused, "ends_on") == "Bitiş tarihi başlangıç tarihinden önce olamaz."
