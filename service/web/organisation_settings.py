@@ -63,6 +63,10 @@ def save():
     if form.error("locale"):
         form.errors["locale"] = [_("Choose one of the languages listed.")]
     if data is None:
+    if "min_cell_size" not in document:  # emptied: left out of the PATCH, the old size would stay, "saved"
+        data = None
+        form.errors["min_cell_size"] = [_("Enter the minimum cell size: a whole number from %(low)s to %(high)s.",
+                                          low=CELL_SIZES[0], high=CELL_SIZES[1])]
         return _page(422, settings_form=form)
     organisation = organisations.update(context.uow(), g.principal, data)
     flash(_("The settings are saved."), "success")

@@ -231,3 +231,11 @@ def test_garbage_never_gives_a_server_error(sign_in, tenant):
                admin.get("/admin/audit?cursor=AAAA&user=" + str(uuid.uuid4())),
                admin.get("/admin/users/not-a-uuid")]
     assert all(answer.status_code < 500 for answer in answers), [answer.status_code for answer in answers]
+
+
+def test_an_emptied_minimum_cell_size_is_refused_beside_the_field(sign_in):
+    admin = sign_in(Role.ADMIN, language="es")
+    refused = admin.post_form("/admin/organisation", {"locale": "en", "time_zone": "Europe/Istanbul",
+                                                      "min_cell_size": " "})
+    assert refused.status_code == 422
+    assert "Indique el tamaño mínimo de celda" in _field_error(_text(refused), "min_cell_size")
