@@ -24,6 +24,8 @@ class OrganisationSchema(BaseSchema):
     reach_target = fields.Integer(allow_none=True)
     share_targets = fields.List(fields.Dict())
     min_cell_size = fields.Integer()
+    min_cell_size_reason = fields.String(allow_none=True, metadata={
+        "description": "Why the minimum cell size is below 5 (null from 5 upwards)."})
     locale = fields.String()
     time_zone = fields.String(metadata={"description": _TIME_ZONE, "example": "Europe/Istanbul"})
     created_at = fields.AwareDateTime()
@@ -35,7 +37,11 @@ class OrganisationPatchSchema(BaseSchema):
     national_id_scheme = fields.String(validate=one_of(SCHEMES))
     reach_target = StrictInteger(allow_none=True, validate=validate.Range(1, 100_000_000))
     share_targets = share_targets_field()
-    min_cell_size = StrictInteger(validate=validate.Range(1, 100))
+    min_cell_size = StrictInteger(validate=validate.Range(1, 100), metadata={
+        "description": "At least 3 (a smaller value is refused with a 422); below 5 only with "
+                       "`min_cell_size_reason`."})
+    min_cell_size_reason = Text(allow_none=True, max_length=500, multiline=True, metadata={
+        "description": "Why the minimum cell size is below 5: needed with a value of 3 or 4, stored and audited."})
     locale = fields.String(validate=one_of(LOCALES))
     time_zone = fields.String(validate=validate.OneOf(sorted(clock.time_zones()), error=clock.NOT_A_TIME_ZONE),
                               metadata={"description": _TIME_ZONE, "example": "Europe/Istanbul"})

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from service import clock
 from service.db.models import Organisation, User
-from service.domain import countries, national_ids
+from service.domain import cell_size, countries, national_ids
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal, Role
 from service.services import groups, tokens
@@ -66,6 +66,7 @@ def update(uow: UnitOfWork, principal: Principal, changes: dict) -> Organisation
     with uow:
         organisation = _own(uow, principal)
         groups.check_targets(uow.session, organisation.id, changes.get("share_targets"))
+        changes = cell_size.settled(organisation.min_cell_size, changes)  # the guard rail, with its reason
         for key, value in changes.items():
             setattr(organisation, key, value)
         uow.commit()

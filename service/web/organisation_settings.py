@@ -20,6 +20,7 @@ from schemas.groups import GroupCreateSchema
 from schemas.organisations import OrganisationPatchSchema
 from service import clock
 from service.api import context
+from service.domain import cell_size
 from service.domain import groups as group_rules
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import ADMIN_ONLY
@@ -31,10 +32,10 @@ from service.web.i18n import LANGUAGES, NATIVE_NAMES
 blp = Blueprint("settings_pages", __name__)
 
 #: The fields of the settings form (the API's names).
-SETTINGS = ("locale", "time_zone", "min_cell_size")
-#: The allowed minimum cell sizes (OrganisationPatchSchema), and below which the page warns.
-CELL_SIZES = (1, 100)
-SAFE_CELL_SIZE = 5
+SETTINGS = ("locale", "time_zone", "min_cell_size", "min_cell_size_reason")
+#: The allowed minimum cell sizes (service.domain.cell_size), and below which the page warns and asks why.
+CELL_SIZES = (cell_size.LOWEST, 100)
+SAFE_CELL_SIZE = cell_size.SAFE
 
 
 @blp.get("/admin/organisation")
@@ -62,13 +63,16 @@ def save():
         form.errors["time_zone"] = [_("Choose one of the time zones listed.")]
     if form.error("locale"):
         form.errors["locale"] = [_("Choose one of the languages listed.")]
-    if data is None:
     if "min_cell_size" not in document:  # emptied: left out of the PATCH, the old size would stay, "saved"
         data = None
         form.errors["min_cell_size"] = [_("Enter the minimum cell size: a whole number from %(low)s to %(high)s.",
                                           low=CELL_SIZES[0], high=CELL_SIZES[1])]
+    if data is None:
         return _page(422, settings_form=form)
-    organisation = organisations.update(context.uow(), g.principal, data)
+    try:
+        organisation = organisations.update(context.uow(), g.principal, data)
+    except ValidationFailed as error:  # the guard rail: below 3, or below 5 without a reason
+        return _page(422, settings_form=form.fail(error))
     flash(_("The settings are saved."), "success")
     if organisation.min_cell_size < SAFE_CELL_SIZE:
         flash(_("Cells smaller than %(size)s may let readers recognise people: figures from %(count)s people "

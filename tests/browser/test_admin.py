@@ -35,9 +35,9 @@ def test_an_admin_manages_users_settings_groups_and_reads_the_audit_trail(server
         fill(admin, {"min_cell_size": "0"})
         submit(admin, "form[action='/admin/organisation']")
         assert field_error(admin, "min_cell_size") == translate(lang, "A whole number from %(low)s to %(high)s.") % {
-            "low": 1, "high": 100}
+            "low": 3, "high": 100}
         check_page(admin, lang, "admin-organisation-refused")
-        fill(admin, {"min_cell_size": "3"})
+        fill(admin, {"min_cell_size": "3", "min_cell_size_reason": "Funder's rule on small groups"})
         submit(admin, "form[action='/admin/organisation']")
         assert admin.find_element("id", "cell-size-warning").is_displayed()
         fill(admin, {"labels-en": "Care leavers", "labels-tr": "Koruma altından çıkan gençler",

@@ -227,7 +227,7 @@ class Generator:
                       share_targets=ORGANISATION_SHARE_TARGETS)
         ok(self.client.patch(API + "/organisation", headers=self.headers[Role.ADMIN], json={
             "reach_target": world.reach_target, "share_targets": world.share_targets,
-            "min_cell_size": world.min_cell_size}))
+            "min_cell_size": world.min_cell_size, "min_cell_size_reason": "The oracle's world"}))
         self.world = world
         self._projects(rng.choice((2, 3)))
         self.employers = [self.post("/employers", {

@@ -141,7 +141,8 @@ def test_minimum_cell_size_warns_below_five_and_refuses_outside_its_range(sign_i
         assert f'value="{typed}"' in _text(refused)
     assert 'id="cell-size-warning"' not in _text(admin.get("/admin/organisation"))
     saved = admin.post_form("/admin/organisation", {"locale": "en", "time_zone": "Europe/Istanbul",
-                                                    "min_cell_size": "3"}, follow_redirects=True)
+                                                    "min_cell_size": "3", "min_cell_size_reason": "Funder's rule"},
+                            follow_redirects=True)
     assert 'notice-warning' in _text(saved) and 'id="cell-size-warning"' in _text(saved)
 
 

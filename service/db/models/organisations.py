@@ -20,6 +20,8 @@ class Organisation(IdMixin, TimestampMixin, Audited, Base):
     reach_target: Mapped[int | None]
     share_targets: Mapped[list] = mapped_column(default=list)
     min_cell_size: Mapped[int] = mapped_column(default=5)
+    #: Why the minimum cell size is below 5 (service.domain.cell_size); none from 5 upwards.
+    min_cell_size_reason: Mapped[str | None] = mapped_column(String(500))
     locale: Mapped[str] = mapped_column(String(16), default="en")
     #: IANA name; the server default (the generic profile's) lets SQLite add the column in place.
     time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC")
