@@ -67,6 +67,9 @@ def referral_list():
 @page_requires(EMPLOYERS)
 def referral_step(referral_id: uuid.UUID, step: str):
     _data, form = forms.read(EmptySchema(), request.form)
+    if step == "reject" and request.form.get("confirm") != "yes":  # no undo: the box must be ticked
+        name = _name(referrals.get(context.uow(), g.principal, referral_id).trainee)  # not ours: 404
+        form.errors["confirm"] = [_("Tick the box to confirm that %(name)s is not hired.", name=name)]
     if form.ok:
         try:
             referral = referrals.take_step(context.uow(), g.principal, referral_id, step)  # not ours: 404

@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel import dates
+from babel.numbers import get_currency_precision
 from flask import Flask, current_app, g, url_for
 from flask_babel import format_currency, format_decimal, get_locale
 
@@ -65,9 +66,15 @@ def money(amount: Decimal | int | None, currency: str | None) -> str:
     return format_currency(amount, currency) if currency else format_decimal(amount)
 
 
-def amount(value: Decimal | int | None) -> str:
-    """A wage as the reader writes it, to start a form with (read back by `forms.amount`)."""
-    return format_decimal(value) if value is not None else ""
+def amount(value: Decimal | int | None, currency: str | None = None) -> str:
+    """A wage as the reader writes it, to start a form with (read back by `forms.amount`): with the currency's
+    decimals when given, else two ("32.500,50", never "32.500,5")."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and currency is None:  # a count (rows of a file), not money
+        return format_decimal(value)
+    digits = get_currency_precision(currency) if currency else 2
+    return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
 
 
 def group_label(entry) -> str:

@@ -7,11 +7,16 @@ page sees one merged language. Dates, numbers and money are formatted with the s
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from collections.abc import Iterable
+
 from babel import Locale
+from babel.core import get_global
+from babel.dates import get_timezone_location
+from flask import Flask, g, request
 from flask_babel import Babel, get_locale
 
 from service import translations
+from service.domain.money import CURRENCIES
 from service.domain.people import COUNTRY_CODES
 from service.services.directory import sort_names
 from service.translations import labels
@@ -75,6 +80,49 @@ def countries() -> list[tuple[str, str]]:
     return sort_names(((code, names.get(code, code)) for code in COUNTRY_CODES), lang, key=lambda pair: pair[1])
 
 
+#: The currencies the organisation's programmes pay in most, first in a currency select.
+USUAL_CURRENCIES = ("TRY", "SEK", "GTQ", "COP", "EUR", "USD")
+
+
+def currency_choices(codes: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(code, "Türk lirası (TRY)") of every currency (`codes`, else ISO 4217's active ones), named in the page's
+    language: the usual ones first, then the others in the language's alphabetical order, for a select."""
+    lang = current_language()
+    names = Locale.parse(lang).currencies
+    codes = set(codes if codes is not None else CURRENCIES)
+
+    def named(code: str) -> tuple[str, str]:
+        name = names.get(code)
+        return code, f"{name} ({code})" if name and name != code else code
+
+    usual = [named(code) for code in USUAL_CURRENCIES if code in codes]
+    rest = sort_names((named(code) for code in codes if code not in USUAL_CURRENCIES), lang,
+                      key=lambda pair: pair[1])
+    return usual + rest
+
+
+def time_zone_choices(names: Iterable[str]) -> list[tuple[str, str]]:
+    """(name, "Türkiye – İstanbul") of each IANA time zone, named by CLDR's country and city in the page's
+    language (the name with "_" as spaces where CLDR knows no country: UTC), in the language's alphabetical
+    order, for a select."""
+    lang = current_language()
+    locale = Locale.parse(lang)
+    territories = get_global("zone_territories")
+
+    def named(name: str) -> tuple[str, str]:
+        territory = territories.get(name, "")
+        country = locale.territories.get(territory) if territory not in ("", "001", "ZZ") else None
+        if not country:
+            return name, name.replace("_", " ")
+        try:
+            city = get_timezone_location(name, locale=locale, return_city=True)
+        except LookupError:
+            city = name.rsplit("/", 1)[-1].replace("_", " ")
+        return name, f"{country} – {city}"
+
+    return sort_names((named(name) for name in names), lang, key=lambda pair: pair[1])
+
+
 def init(app: Flask) -> None:
     domains = _domains()
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join([str(translations.DIRECTORY)] * len(domains))
@@ -83,4 +131,4 @@ def init(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES,
                                  NATIVE_NAMES=NATIVE_NAMES, label=label, choices=choices,
-                                 country_name=country_name)
+                                 country_name=country_name, currency_choices=currency_choices)

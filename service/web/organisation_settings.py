@@ -25,7 +25,7 @@ from service.domain import groups as group_rules
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import ADMIN_ONLY
 from service.services import groups, organisations
-from service.web import formatting, forms
+from service.web import formatting, forms, i18n
 from service.web.auth import page_requires
 from service.web.i18n import LANGUAGES, NATIVE_NAMES
 
@@ -138,5 +138,5 @@ def _page(status: int, settings_form: forms.Form | None = None, group_form: form
         "admin/organisation.html", organisation=organisation, vocabulary=vocabulary,
         settings_form=settings_form or forms.Form(), group_form=group_form or forms.Form(),
         language_options=[(lang, NATIVE_NAMES[lang]) for lang in LANGUAGES],
-        time_zone_options=[(name, name.replace("_", " ")) for name in sorted(clock.time_zones())],
+        time_zone_options=i18n.time_zone_choices(clock.time_zones()),
         cell_sizes=CELL_SIZES, safe_cell_size=SAFE_CELL_SIZE, languages=LANGUAGES), status

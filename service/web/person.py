@@ -72,7 +72,7 @@ def _options(choices: person_file.Choices | None) -> dict[str, list[tuple[str, s
         "vacancies": [(str(v.id), f"{v.title} · {employer}{closing(v.closes_on)}")
                       for v, employer in choices.vacancies],
         "employers": [(str(e.id), e.name) for e in choices.employers],
-        "currencies": [(code, code) for code in sorted(CURRENCIES)],
+        "currencies": i18n.currency_choices(CURRENCIES),
         "drop_out_reasons": [(reason, labels.label("exit_reason", reason, lang)) for reason in DROP_OUT_REASONS],
         "referral_steps": [(step, labels.label("referral_step", step, lang)) for step in REFERRAL_STEPS],
     }

@@ -421,6 +421,9 @@ def remove_share(project_id: uuid.UUID, index: int):
     if index >= len(existing) or fingerprint(existing[index]) != request.form.get("target"):
         form.fail({forms.FORM_WIDE: [_("The targets changed meanwhile; check them and try again.")]})
         return _targets_page(project_id, {"remove": form}, 409)
+    if request.form.get("confirm") != "yes":  # no undo: the box beside the button must be ticked
+        form.errors["confirm"] = [_("Tick the box to confirm that this share target is to be removed.")]
+        return _targets_page(project_id, {"remove": form}, 422)
     changes = ProjectPatchSchema().load({"share_targets": existing[:index] + existing[index + 1:]})
     return _save(project_id, changes, form, "remove", _("The share target is removed."))
 

@@ -211,7 +211,11 @@ def test_interviewing_hiring_and_not_hiring(client, sign_in, desk):
         "started_on": date.today().isoformat(), "wage_monthly": "31,500", "currency": "TRY", "hours_per_week": "40",
         "contract_type": "permanent", "formal": "true"})
     assert hired.status_code == 302
-    assert browser.post_form(f"/employer/referrals/{second}/reject").status_code == 302
+    unconfirmed = browser.post_form(f"/employer/referrals/{second}/reject")  # one click is not enough
+    assert unconfirmed.status_code == 422 and f'id="referral-{second}-confirm"' in unconfirmed.get_data(as_text=True)
+    assert "Tick the box to confirm that" in text_of(unconfirmed)
+    assert ok(client.get(url(f"/referrals/{second}"), headers=desk.boss.headers))["status"] == "referred"
+    assert browser.post_form(f"/employer/referrals/{second}/reject", {"confirm": "yes"}).status_code == 302
     listed = ok(client.get(url("/referrals"), headers=desk.boss.headers))["items"]
     statuses = {item["id"]: item["status"] for item in listed}
     assert statuses == {first: "hired", second: "rejected"}

@@ -147,7 +147,7 @@ def test_a_referral_goes_to_an_interview_and_a_hire_on_the_terms_typed(client, s
     browser = sign_in(Role.CASEWORKER, language="sv")
     base = f"/people/{world['trainee']['id']}/referrals/{referral['id']}"
     page = browser.get(f"/people/{world['trainee']['id']}").get_data(as_text=True)
-    assert 'value="28 500"' in page or 'value="28\u00a0500"' in page  # the vacancy's wage, as a Swede writes it
+    assert 'value="28 500,00"' in page or 'value="28\u00a0500,00"' in page  # the vacancy's wage, as a Swede writes it
     assert browser.post_form(f"{base}/interview").status_code == 302
     assert "Kallad till intervju" in text_of(browser.get(f"/people/{world['trainee']['id']}"))
     sent = browser.post_form(f"{base}/hire", {"started_on": days_ago(1), "wage_monthly": "29 000", "currency": "TRY",

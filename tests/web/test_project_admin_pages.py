@@ -121,8 +121,11 @@ def test_reach_and_share_targets_are_saved_shown_and_the_same_in_the_api(sign_in
     assert "1.400" in page and "Cinsiyet: Kadın — en az %40" in page and "15-17, 18-24 — %30 ile %62,5 arası" in page
     assert "İlçe: Konak — en çok %25" in page
     # removed again, named by its content
-    removed = browser.post_form(f"{base}/shares/0/remove", {
-        "target": '{"dimension": "sex", "min_share": 0.4, "value": "female"}'})
+    sex_target = '{"dimension": "sex", "min_share": 0.4, "value": "female"}'
+    unconfirmed = browser.post_form(f"{base}/shares/0/remove", {"target": sex_target})  # one click is not enough
+    assert unconfirmed.status_code == 422 and 'id="share-0-confirm-error"' in unconfirmed.get_data(as_text=True)
+    assert len(api_project(client, tenant, project["id"])["share_targets"]) == 3
+    removed = browser.post_form(f"{base}/shares/0/remove", {"target": sex_target, "confirm": "yes"})
     assert removed.status_code == 302
     assert [t["dimension"] for t in api_project(client, tenant, project["id"])["share_targets"]] == [
         "age_band", "district"]
