@@ -42,8 +42,9 @@ class Prepared:
 class Preparation:
     """What a worker does to a batch of raw rows; built before the workers fork, so they inherit it."""
 
-    def __init__(self, columns: tuple[str, ...], checker: Checker, rows: Rows | None):
+    def __init__(self, columns: tuple[str, ...], checker: Checker, rows: Rows | None, *, language: str = "en"):
         self._columns = columns
+        self._language = language  # how the file writes dates (service.imports.values)
         self._checker = checker
         self._rows = rows  # None in a dry run: nothing will be written
 
@@ -58,7 +59,7 @@ class Preparation:
         candidates: list[Candidate] = []
         invalid = 0
         for first, last, cells in batch:
-            checked = self._checker.check(record(first, last, self._columns, cells))
+            checked = self._checker.check(record(first, last, self._columns, cells, language=self._language))
             if isinstance(checked, Candidate):
                 candidates.append(checked)
             else:

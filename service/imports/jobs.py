@@ -109,13 +109,14 @@ _BY_HEADER = {_normal(word): name for name, words in SYNONYMS.items() for word i
 _BY_HEADER.update({_normal(name): name for name in reading.COLUMNS})
 
 
-def auto_mapping(headers: list[str]) -> list[str]:
-    """The field each header names (a field's own name or a known synonym), "" for none; a field is
-    given to its first column only."""
+def auto_mapping(headers: list[str], known: dict[str, str] | None = None) -> list[str]:
+    """The field each header names (a field's own name, a known synonym, or a header of `known`: the
+    fields' labels on the page, `_normal` header -> field), "" for none; a field is given to its first
+    column only."""
     taken: set[str] = set()
     mapping = []
     for header in headers:
-        name = _BY_HEADER.get(_normal(header), "")
+        name = _BY_HEADER.get(_normal(header)) or (known or {}).get(_normal(header), "")
         mapping.append("" if name in taken else name)
         taken.add(name)
     return mapping
@@ -133,6 +134,8 @@ class Upload:
     rows: list[list[str]]
     #: Each row's number as the admin sees it in their program (the header is row 1).
     numbers: list[int]
+    #: The uploader's language: how a date that reads two ways (03/04/1999) is read (service.imports.values).
+    language: str = "en"
 
 
 def read_upload(file_name: str, raw: bytes, *, country: str) -> Upload:
@@ -260,21 +263,23 @@ def _trimmed(headers: list[str], rows: list[list[str]], numbers: list[int]) -> U
 
 def _seal(pathways: Pathways, organisation_id: uuid.UUID, upload: Upload) -> bytes:
     return pathways.vault.encrypt(organisation_id, json.dumps(
-        {"headers": upload.headers, "rows": upload.rows, "numbers": upload.numbers}, ensure_ascii=False))
+        {"headers": upload.headers, "rows": upload.rows, "numbers": upload.numbers, "language": upload.language},
+        ensure_ascii=False))
 
 
 def opened(pathways: Pathways, job: ImportJob) -> Upload:
     data = json.loads(pathways.vault.decrypt(job.organisation_id, job.payload))
-    return Upload(data["headers"], data["rows"], data["numbers"])
+    return Upload(data["headers"], data["rows"], data["numbers"], data.get("language", "en"))
 
 
-def create(pathways: Pathways, principal: Principal, file_name: str, upload: Upload) -> uuid.UUID:
+def create(pathways: Pathways, principal: Principal, file_name: str, upload: Upload,
+           known: dict[str, str] | None = None) -> uuid.UUID:
     principal.require(ADMIN_ONLY)
     with pathways.uow(actor_id=principal.user_id) as uow:
         job = ImportJob(organisation_id=principal.organisation_id, created_by=principal.user_id,
                         file_name=(file_name or "import")[:255], status=DRAFT,
                         payload=_seal(pathways, principal.organisation_id, upload),
-                        mapping=auto_mapping(upload.headers), import_anyway=[], rows_total=len(upload.rows),
+                        mapping=auto_mapping(upload.headers, known), import_anyway=[], rows_total=len(upload.rows),
                         problems=[])
         uow.session.add(job)
         uow.commit()
@@ -373,6 +378,8 @@ class Preview:
     #: Row index -> what is wrong with it (invalid rows only).
     problems: dict[int, list[RowProblem]]
     duplicates: list[Duplicate]
+    #: The upload's language, which decided how its dates that read two ways were read.
+    language: str = "en"
 
     @property
     def valid(self) -> int:
@@ -406,7 +413,7 @@ def _table(upload: Upload, mapping: list[str], extra: dict[int, list[str]] | Non
         writer.writerow(row)
     text = out.getvalue()
     return reading.Table(encoding="utf-8", delimiter=",", columns=tuple(columns), header_lines=1,
-                         lines=len(upload.rows), _text=text)
+                         lines=len(upload.rows), _text=text, language=upload.language)
 
 
 def _organisation(uow: UnitOfWork, organisation_id: uuid.UUID) -> Organisation:
@@ -435,13 +442,13 @@ def preview(pathways: Pathways, principal: Principal, job: ImportJob) -> Preview
     positions = {name: index for index, name in mapped_columns(job.mapping)}
     for first, last, cells in table.rows():
         index = first - 2
-        checked = checker.check(reading.record(first, last, table.columns, cells))
+        checked = checker.check(reading.record(first, last, table.columns, cells, language=table.language))
         if isinstance(checked, Candidate):
             candidates[index] = checked
         else:
             problems[index] = [_row_problem(problem, upload.rows[index], positions) for problem in checked]
     return Preview(upload.headers, job.mapping, upload.numbers, upload.rows, problems,
-                   _duplicates(pathways, organisation.id, upload, candidates))
+                   _duplicates(pathways, organisation.id, upload, candidates), upload.language)
 
 
 def _row_problem(problem: Problem, cells: list[str], positions: dict[str, int]) -> RowProblem:

@@ -19,6 +19,7 @@ from typing import TypeAlias
 
 from schemas.trainees import TraineeCreateSchema
 from service.domain import countries
+from service.imports import values
 
 DELIMITERS = (",", ";")
 NEWLINE = "\n"
@@ -66,10 +67,12 @@ class Table:
     header_lines: int
     lines: int
     _text: str
+    #: The file's language: how a date that reads two ways (03/04/1999) is read (service.imports.values).
+    language: str = "en"
 
     def __iter__(self) -> Iterator[Record]:
         for first, last, cells in self.rows():
-            yield record(first, last, self.columns, cells)
+            yield record(first, last, self.columns, cells, language=self.language)
 
     def rows(self) -> Iterator[RawRow]:
         """The data rows as the CSV reader splits them, before `record` makes each a Record: what
@@ -88,7 +91,7 @@ class Table:
 
 
 def read_table(path: Path, *, country: str, encoding: str | None = None,
-               delimiter: str | None = None) -> Table:
+               delimiter: str | None = None, language: str = "en") -> Table:
     try:
         raw = Path(path).read_bytes()
     except OSError as error:
@@ -105,7 +108,7 @@ def read_table(path: Path, *, country: str, encoding: str | None = None,
     header_lines = reader.line_num
     lines = sum(1 for _ in io.StringIO(text, newline="")) - header_lines
     return Table(encoding=encoding, delimiter=delimiter, columns=columns, header_lines=header_lines,
-                 lines=lines, _text=text)
+                 lines=lines, _text=text, language=language)
 
 
 def decode(raw: bytes, *, country: str, encoding: str | None = None) -> tuple[str, str]:
@@ -171,15 +174,23 @@ def _check_header(cells: list[str]) -> tuple[str, ...]:
     return columns
 
 
-def record(first: int, last: int, columns: tuple[str, ...], cells: list[str]) -> Record:
-    """A data row (lines `first` to `last`) as the body TraineeCreateSchema loads."""
+def record(first: int, last: int, columns: tuple[str, ...], cells: list[str], *, language: str = "en") -> Record:
+    """A data row (lines `first` to `last`) as the body TraineeCreateSchema loads: a coded field's label
+    (in any of our languages) as its code, a birth date in `language`'s usual form as an ISO date."""
     if len(cells) < len(columns) or "".join(cells[len(columns):]).strip():  # empty extras are fine
         return Record(first, last, {}, f"{len(cells)} cells where the header names {len(columns)} columns")
     body = {}
     for name, cell in zip(columns, cells):
         if cell := cell.strip():
             converter = _CONVERTERS.get(name)
-            body[name] = cell if converter is None else converter(cell)
+            if converter is not None:
+                body[name] = converter(cell)
+            elif name in values.CODED:
+                body[name] = values.code(name, cell)
+            elif name == "birth_date":
+                body[name] = values.iso_date(cell, language)
+            else:
+                body[name] = cell
     return Record(first, last, body)
 
 

@@ -102,7 +102,8 @@ def import_trainees(pathways: Pathways, organisation: Organisation, table: CsvTa
     checker = Checker(pathways.vault, organisation.id, organisation.national_id_scheme,
                       clock.today(organisation.time_zone), groups=active)
     preparation = batches.Preparation(table.columns, checker,
-                                      None if dry_run else _row_maker(pathways, organisation.id, actor_id))
+                                      None if dry_run else _row_maker(pathways, organisation.id, actor_id),
+                                      language=table.language)
     if processes is None:
         processes = batches.available_cpus() if table.lines > batch_size else 1
     run = _Run(pathways, organisation, dry_run=dry_run, actor_id=actor_id)

@@ -16,8 +16,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from service.api import context
 from service.domain.errors import ValidationFailed
 from service.domain.roles import ADMIN_ONLY
-from service.imports import jobs, reading
-from service.translations import labels
+from service.domain.messages import Msg
+from service.imports import jobs, reading, values
+from service.translations import LANGUAGES, labels
+from service.translations.localise import gettext as translated
 from service.translations.localise import localise
 from service.web.auth import page_requires
 from service.web.forms import Form
@@ -47,8 +49,19 @@ FIELD_LABELS = {
     jobs.ROW: _l("Row"),
 }
 #: Fields whose values are codes with labels (service/translations/labels.py).
-_CODED = {"sex": "sex", "settlement_type": "settlement_type", "education_level": "education_level",
-          "labour_status": "labour_status", "no_document_reason": "no_document_reason"}
+_CODED = values.CODED
+#: Each row needs one of these two: the national id, or the reason for having none.
+EITHER = ("national_id", "no_document_reason")
+_label_headers: dict[str, str] = {}
+
+
+def label_headers() -> dict[str, str]:
+    """Every field's label in every language, as a header (jobs._normal) -> the field: built once."""
+    if not _label_headers:
+        _label_headers.update({jobs._normal(translated(lang, lazy._args[0])): name
+                               for name, lazy in FIELD_LABELS.items() if name != jobs.ROW
+                               for lang in LANGUAGES})
+    return _label_headers
 #: Rows of problems shown on the preview (all of them are in the download).
 SHOWN_PROBLEMS = 200
 
@@ -61,10 +74,10 @@ def expected(name: str) -> str | None:
     """What a cell of `name` must hold, in the reader's language."""
     lang = current_language()
     if name in _CODED:
-        return _("One of: %(values)s.", values=", ".join(
-            f"{code} ({label})" for code, label in labels.choices(_CODED[name], lang)))
+        return _("One of: %(values)s (the label in English, Turkish, Swedish or Spanish, or the code).",
+                 values=", ".join(f"{label} ({code})" for code, label in labels.choices(_CODED[name], lang)))
     return {
-        "birth_date": _("A date written year-month-day, for example 1998-03-21."),
+        "birth_date": _("A date, for example 1998-03-21 or 21.03.1998."),
         "consent": _("yes (also evet, ja or sí): people are registered only with their consent."),
         "confirm_sex_mismatch": _("yes or no."),
         "email": _("An email address, for example name@example.org."),
@@ -124,14 +137,16 @@ def upload():
         upload = jobs.read_upload(sent.filename, raw, country=organisation.country)
     except jobs.UnusableFile as error:
         return _index(Form(errors={"file": [localise(error.args[0], current_language())]}), 422)
-    job_id = jobs.create(pathways, g.principal, sent.filename, upload)
+    upload.language = current_language()  # how its dates that read two ways are read
+    job_id = jobs.create(pathways, g.principal, sent.filename, upload, label_headers())
     flash(_("The file is read: %(rows)s rows. Check which field each column holds.", rows=len(upload.rows)),
           "success")
     return redirect(url_for("import_pages.columns", job_id=job_id))
 
 
 def _field_options() -> list[tuple[str, str]]:
-    return [(name, f"{field_label(name)}{' *' if name in reading.REQUIRED_COLUMNS else ''}")
+    """Each field with its mark: * required, † required unless the other of EITHER is given."""
+    return [(name, f"{field_label(name)}{' *' if name in reading.REQUIRED_COLUMNS else ' †' if name in EITHER else ''}")
             for name in reading.COLUMNS]
 
 
@@ -162,13 +177,31 @@ def map_columns(job_id: uuid.UUID):
     try:
         jobs.save_mapping(context.uow(), g.principal, job_id, mapping)
     except ValidationFailed as failed:
+        missing = [name for name in reading.REQUIRED_COLUMNS if name not in mapping]
+        if missing:  # the fields by their labels, not their codes
+            failed.errors["_form"] = [_("Choose a column for every required field; missing: %(fields)s.",
+                                        fields=", ".join(field_label(name) for name in missing))]
         return _columns_page(job, mapping, Form(values=request.form).fail(failed), 422)
     return redirect(url_for("import_pages.show", job_id=job_id))
 
 
+#: The domain's messages that name the API's fields, as the page words them.
+_REWORDED = {
+    "Only for a person registered without any document: leave it out beside documents or national_id.":
+        _l("Only for a person without any identity document: leave it empty when the row has a national "
+           "identity number."),
+    "Required when the person has no document (documents or national_id). Must be one of: {choices}.":
+        _l("Required when the row has no national identity number."),
+}
+
+
 def _messages(messages) -> list[str]:
     lang = current_language()
-    return [localise(jobs.message(message), lang) for message in messages]
+    shown = []
+    for message in map(jobs.message, messages):
+        reworded = _REWORDED.get(message.msgid) if isinstance(message, Msg) else None
+        shown.append(str(reworded) if reworded is not None else localise(message, lang))
+    return shown
 
 
 @blp.get("/admin/import/<uuid:job_id>")
@@ -190,7 +223,26 @@ def show(job_id: uuid.UUID):
                          for problem in found])
                 for index, found in sorted(checked.problems.items())[:SHOWN_PROBLEMS]]
     return render_template("imports/preview.html", job=job, checked=checked, problems=problems,
-                           shown=SHOWN_PROBLEMS)
+                           shown=SHOWN_PROBLEMS, ready=_ready(checked), dates=_date_note(checked))
+
+
+def _ready(checked: jobs.Preview) -> int:
+    return checked.valid - len(checked.duplicates)
+
+
+def _date_note(checked: jobs.Preview) -> str | None:
+    """How the file's dates that read two ways (03/04/1999) were read, when it has any."""
+    if "birth_date" not in checked.mapping:
+        return None
+    position = checked.mapping.index("birth_date")
+    if not any(position < len(row) and values.ambiguous(row[position]) for row in checked.rows):
+        return None
+    if checked.language in values.MONTH_FIRST:
+        return _("Dates such as 03/04/1999 are read month first, as usual in English: 4 March 1999. If the "
+                 "file writes the day first, change the page's language to Turkish, Swedish or Spanish "
+                 "and upload it again, or write the dates as 1999-04-03.")
+    return _("Dates such as 03/04/1999 are read day first, as usual in this language: 3 April 1999. If the "
+             "file writes the month first, write the dates as 1999-03-04.")
 
 
 @blp.post("/admin/import/<uuid:job_id>/start")
@@ -202,11 +254,16 @@ def start(job_id: uuid.UUID):
         return redirect(url_for("import_pages.show", job_id=job_id))
     choice = request.form.get("duplicates", "chosen")
     anyway: dict[int, list[str]] = {}
+    checked = jobs.preview(context.pathways(), g.principal, job)
     if choice != "skip_all":
         ticked = set(request.form.getlist("import_anyway"))
-        for duplicate in jobs.preview(context.pathways(), g.principal, job).likely:
+        for duplicate in checked.likely:
             if choice == "import_all" or str(duplicate.index) in ticked:
                 anyway[duplicate.index] = [str(match.trainee_id) for match in duplicate.matches]
+    if not _ready(checked) and not anyway:
+        flash(_("No row can be imported: correct the rows with errors, or choose the people to import anyway."),
+              "error")
+        return redirect(url_for("import_pages.show", job_id=job_id))
     if jobs.start(context.uow(), g.principal, job_id, anyway):
         flash(_("The import has started. This page shows its progress."), "success")
     else:

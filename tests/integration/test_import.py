@@ -243,7 +243,7 @@ BAD_ROWS = {  # line: (row, expected problems)
          "line 5: consent: Consent is required to register a trainee."]),
     6: (row(national_id="37468912539"), ["line 6: national_id: Not a valid tr_tckn number: "
                                          "The number's checksum or check digit is invalid."]),
-    7: (row(vulnerable_groups=["roma", "pirates"], consent="perhaps", birth_date="02.04.2001"),
+    7: (row(vulnerable_groups=["roma", "pirates"], consent="perhaps", birth_date="31.02.2001"),
         ["line 7: birth_date: Not a valid date.",
          "line 7: vulnerable_groups: item 2: Must be one of: roma, disability, refugee, single_parent, neet, "
          "migrant, housing_exclusion.", "line 7: consent: Not a valid boolean."]),

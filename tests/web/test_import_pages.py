@@ -70,7 +70,7 @@ def test_an_xlsx_workbook_is_previewed_with_dates_and_numbers_as_written(admin):
     sheet.append(["Nombre", "Apellido", "Cédula", "Sexo", "Fecha de nacimiento", "Zona", "Nivel educativo",
                   "Situación laboral", "Consentimiento"])
     from datetime import datetime
-    sheet.append(["Ana", "Gómez", int(factories.tckn()), "mujer", datetime(2000, 5, 6), "urban", "tertiary",
+    sheet.append(["Ana", "Gómez", int(factories.tckn()), "femenino", datetime(2000, 5, 6), "urban", "tertiary",
                   "unemployed", "sí"])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -78,7 +78,7 @@ def test_an_xlsx_workbook_is_previewed_with_dates_and_numbers_as_written(admin):
     job_id = _job_id(_upload(admin, buffer.getvalue(), "personas.xlsx"))
     _map_as_proposed(admin, job_id)
     page = admin.get(f"/admin/import/{job_id}").get_data(as_text=True)
-    assert "mujer" in page and "female (Mujer)" in page  # the value echoed, the codes named with their labels
+    assert "femenino" in page and "Mujer (female)" in page  # the value echoed, the codes named with their labels
     assert "Debe ser uno de" in page  # "Must be one of: ...", in Spanish
     assert "2000-05-06" not in page  # the date cell read as a date: no error about it
 
@@ -180,7 +180,10 @@ def test_a_mapping_without_a_required_field_is_refused_with_the_form_kept(admin)
                                                                         "column-1": "given_name"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "başka bir sütun" in page and "birth_date" in page
+    assert "başka bir sütun" in page
+    missing = re.search(r"eksik olanlar: ([^<]*)\.", page).group(1)
+    assert "Doğum tarihi" in missing and "Yerleşim türü" in missing and "Açık rıza" in missing  # labels, not codes
+    assert "_" not in missing and "settlement" not in missing
 
 
 def test_old_jobs_are_deleted_with_their_cells(admin, pathways):
@@ -197,3 +200,67 @@ def test_old_jobs_are_deleted_with_their_cells(admin, pathways):
         assert set(uow.session.scalars(select(ImportJob.id).where(
             ImportJob.id.in_([kept, old_draft, old_done])))) == {kept}
     assert admin.get(f"/admin/import/{old_done}").status_code == 404
+
+
+LABELLED_HEADER = "Ad;Soyad;TC Kimlik No;Cinsiyet;Doğum Tarihi;Yerleşim;Eğitim Durumu;Çalışma Durumu;Onay\n"
+
+
+def test_turkish_labels_and_turkish_dates_are_imported_as_codes(admin, pathways, tenant):
+    content = (LABELLED_HEADER + f"Ayşe;Kaya;{factories.tckn()};Kadın;14.03.1999;Kentsel;Lise;İşsiz;evet\n"
+               + f"Elif;Kaya;{factories.tckn()};ERKEK;01.12.2000;kirsal;YÜKSEKÖĞRETİM;Uzun süreli işsiz;Evet\n")
+    job_id = _job_id(_upload(admin, content.encode()))
+    _map_as_proposed(admin, job_id)
+    page = admin.get(f"/admin/import/{job_id}").get_data(as_text=True)
+    assert "Aktarılmaya hazır: 2" in page and "import-problems" not in page
+    assert "İçe aktarmayı başlat" in page
+    assert admin.post_form(f"/admin/import/{job_id}/start").status_code == 302
+    assert jobs.run_next(pathways) == uuid.UUID(job_id)
+    with pathways.uow() as uow:
+        people = {t.given_name: t for t in uow.session.scalars(select(Trainee).where(
+            Trainee.organisation_id == uuid.UUID(tenant.organisation_id), Trainee.family_name == "Kaya"))}
+    ayse, elif_ = people["Ayşe"], people["Elif"]
+    assert (ayse.sex, str(ayse.birth_date), ayse.settlement_type, ayse.education_level, ayse.labour_status) == (
+        "female", "1999-03-14", "urban", "upper_secondary", "unemployed")
+    assert (elif_.sex, str(elif_.birth_date), elif_.settlement_type, elif_.education_level, elif_.labour_status) == (
+        "male", "2000-12-01", "rural", "tertiary", "long_term_unemployed")
+
+
+def test_spanish_labels_pass_and_a_label_of_the_wrong_kind_is_refused(admin):
+    admin.set_cookie("pathways_lang", "es")
+    header = "Nombre;Apellido;Cédula;Sexo;Fecha de nacimiento;Zona;Nivel educativo;Situación laboral;Consentimiento\n"
+    content = (header + f"Ana;Gómez;{factories.tckn()};Mujer;03/04/1999;Rural;Educación terciaria;en desempleo;sí\n"
+               + f"Luz;Ríos;{factories.tckn()};Urbana;14/03/1999;Rural;Educación terciaria;en desempleo;sí\n")
+    job_id = _job_id(_upload(admin, content.encode()))
+    _map_as_proposed(admin, job_id)
+    page = admin.get(f"/admin/import/{job_id}").get_data(as_text=True)
+    assert "Listas para importar: 1" in page
+    problems = page[page.index('class="import-problems"'):]
+    assert "Urbana" in problems and "Debe ser uno de" in problems  # a settlement label is no sex
+    assert "Mujer (female)" in problems and "Educación terciaria" not in problems
+    assert "se leen con el día primero" in page and "3 de abril de 1999" in page  # how 03/04/1999 was read
+
+
+def test_a_header_equal_to_a_fields_label_is_matched_and_the_either_fields_marked(admin):
+    header = ("Ad;Soyad;Kimlik belgesi olmama nedeni;Cinsiyet;Doğum Tarihi;Yerleşim türü;Eğitim düzeyi;"
+              "Çalışma durumu;Açık rıza\n")
+    content = header + "Ayşe;Kaya;Hiçbir kimlik belgesi yok;Kadın;14.03.1999;Kentsel;Lise;İşsiz;evet\n"
+    job_id = _job_id(_upload(admin, content.encode()))
+    columns = _map_as_proposed(admin, job_id)
+    for label, field in (("Kimlik belgesi olmama nedeni", "no_document_reason"), ("Yerleşim türü", "settlement_type"),
+                         ("Eğitim düzeyi", "education_level"), ("Çalışma durumu", "labour_status")):
+        assert re.search(rf">{label}</th>.*?<option value=\"{field}\" selected", columns, re.DOTALL), label
+    assert re.search(r'<option value="national_id">[^<]*†</option>', columns)
+    assert re.search(r'<option value="no_document_reason"[^>]*>[^<]*†</option>', columns)
+    assert "† ile işaretli" in columns
+
+
+def test_no_start_button_when_no_row_is_ready(admin):
+    content = TURKISH_HEADER + _row("Ayşe", "Kaya", sex="x") + _row("Elif", "Demir", birth="31.02.1998")
+    job_id = _job_id(_upload(admin, content.encode()))
+    _map_as_proposed(admin, job_id)
+    page = admin.get(f"/admin/import/{job_id}").get_data(as_text=True)
+    assert "Aktarılmaya hazır: 0" in page
+    assert "İçe aktarmayı başlat" not in page and "Aktarılmaya hazır satır yok" in page
+    refused = admin.post_form(f"/admin/import/{job_id}/start", follow_redirects=True).get_data(as_text=True)
+    assert "Aktarılabilecek satır yok" in refused
+    assert admin.get(f"/admin/import/{job_id}").headers.get("Refresh") is None  # still a draft
