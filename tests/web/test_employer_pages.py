@@ -82,6 +82,7 @@ def test_the_employer_reaches_every_page_from_home_in_their_language(sign_in, de
     for path in ("/employer/vacancies", "/employer/referrals", "/employer/placements"):
         assert f'href="{path}"' in body, path
     assert "2 kişi kararınızı bekliyor" in seen  # the two referrals waiting
+    assert "Programın vaka sorumluları açık ilanlarınıza kişileri yönlendirir" in seen  # how they arrive
     for path in ("/employer/vacancies", "/employer/vacancies/new", f"/employer/vacancies/{desk.vacancy['id']}/edit",
                  "/employer/referrals", "/employer/placements"):
         page = browser.get(path)
