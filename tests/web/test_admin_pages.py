@@ -240,3 +240,10 @@ def test_an_emptied_minimum_cell_size_is_refused_beside_the_field(sign_in):
                                                       "min_cell_size": " "})
     assert refused.status_code == 422
     assert "Indique el tamaño mínimo de celda" in _field_error(_text(refused), "min_cell_size")
+
+
+def test_time_zones_are_named_by_country_and_city_in_the_readers_language(sign_in):
+    page = _text(sign_in(Role.ADMIN, language="tr").get("/admin/organisation"))
+    assert re.search(r'<option value="Europe/Istanbul"[^>]*>Türkiye – İstanbul</option>', page)
+    assert re.search(r'<option value="Europe/Stockholm"[^>]*>İsveç – Stokholm</option>', page)
+    assert "Africa/Abidjan</option>" not in page

@@ -292,3 +292,13 @@ def test_the_error_summary_names_each_field_and_every_error_shows_at_once(sign_i
     assert "Título: falta un campo obligatorio." in items and 'href="#field-title"' in summary
     assert any(item.startswith("Ocupación: ") for item in items)
     assert "Cierra el: no puede ser una fecha pasada." in items  # the past closing date with the rest
+
+
+def test_currencies_are_named_in_the_readers_language_and_a_wage_keeps_its_decimals(client, sign_in, desk):
+    client.patch(url(f"/vacancies/{desk.vacancy['id']}"), headers=desk.boss.headers, json={"wage_monthly": "32500.50"})
+    form = sign_in(Role.EMPLOYER, of=desk.boss, language="es").get(
+        f"/employer/vacancies/{desk.vacancy['id']}/edit").get_data(as_text=True)
+    assert 'value="32.500,50"' in form
+    options = re.findall(r'<option value="([A-Z]{3})"[^>]*>([^<]+)</option>', form)
+    assert [code for code, _ in options[:6]] == ["TRY", "SEK", "GTQ", "COP", "EUR", "USD"]
+    assert dict(options)["TRY"] == "lira turca (TRY)" and dict(options)["JPY"] == "yen japonés (JPY)"
