@@ -23,6 +23,7 @@ from service.db.session import DATABASE_UNAVAILABLE
 from service.domain.errors import ConfigurationError, NotFound
 from service.imports import reading
 from service.imports.trainees import DEFAULT_BATCH_SIZE, Problem, Summary, find_organisation, import_trainees
+from service.translations import LANGUAGES
 
 INVALID_ROWS = 1
 STOPPED = 1
@@ -42,7 +43,8 @@ def import_group() -> None:
     "birth_date, settlement_type, education_level, labour_status and consent are required; phone, "
     "email, district, citizenship (ISO 3166-1 alpha-2) and vulnerable_groups ('|' or space separated) "
     "are optional. sex is female, male, non_binary or undisclosed (a file that says other must choose "
-    "one of the last two). Rows whose national "
+    "one of the last two); a coded value may be written as its label in English, Turkish, Swedish or "
+    "Spanish (Kadın, Urbana), a birth date also as 14.03.1999 or 14/03/1999. Rows whose national "
     "id is registered already are reported, not imported twice, so a re-run resumes an interrupted "
     "import. Prints a JSON summary; exits 1 if some rows were invalid, 2 if the input is unusable."))
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
@@ -52,20 +54,23 @@ def import_group() -> None:
                                  "[default: UTF-8, else the organisation country's legacy encoding]")
 @click.option("--delimiter", type=click.Choice(reading.DELIMITERS),
               help="[default: sniffed from the header line]")
+@click.option("--language", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="The file's language: a date that reads two ways (03/04/1999) is read month first in en, "
+                   "day first in tr, sv and es.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
               help="Rows per transaction.")
 @click.option("--processes", type=click.IntRange(min=1),
               help="Processes that check rows while this one writes; 1 checks them in this process "
                    "[default: one per CPU, for files of more than one batch]")
 def trainees(file: Path, org_slug: str, dry_run: bool, encoding: str | None, delimiter: str | None,
-             batch_size: int, processes: int | None) -> None:
+             batch_size: int, processes: int | None, language: str = "en") -> None:
     try:
         pathways = build()
     except ConfigurationError as error:
         _exit(UNUSABLE_INPUT, str(error))
     try:
         summary = _import(pathways, file, org_slug, dry_run=dry_run, encoding=encoding, delimiter=delimiter,
-                          batch_size=batch_size, processes=processes)
+                          batch_size=batch_size, processes=processes, language=language)
     finally:
         pathways.dispose()
     click.echo(json.dumps(asdict(summary)))
@@ -73,10 +78,11 @@ def trainees(file: Path, org_slug: str, dry_run: bool, encoding: str | None, del
 
 
 def _import(pathways: Pathways, file: Path, org_slug: str, *, dry_run: bool, encoding: str | None,
-            delimiter: str | None, batch_size: int, processes: int | None) -> Summary:
+            delimiter: str | None, batch_size: int, processes: int | None, language: str = "en") -> Summary:
     try:
         organisation = find_organisation(pathways, org_slug)
-        table = reading.read_table(file, country=organisation.country, encoding=encoding, delimiter=delimiter)
+        table = reading.read_table(file, country=organisation.country, encoding=encoding, delimiter=delimiter,
+                                   language=language)
         click.echo(f"{file}: {table.encoding}, {table.delimiter!r}-separated, {table.lines} lines after the header",
                    err=True)
         drawn = sys.stderr.isatty()  # else click prints the label only, and no bar to print over
