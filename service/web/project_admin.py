@@ -34,6 +34,7 @@ from service.services import groups, projects
 from service.web import formatting, forms
 from service.web.auth import page_requires
 from service.web.i18n import current_language, label
+from service.web.employer import occupation_options
 
 blp = Blueprint("project_admin", __name__, url_prefix="/projects")
 
@@ -282,7 +283,8 @@ def new_cohort(project_id: uuid.UUID):
             else:
                 flash(_("The cohort is added."), "success")
                 return redirect(url_for("project_pages.show", project_id=project_id, _anchor="cohorts"))
-    return render_template("projects/cohort_form.html", form=form, project=project), status
+    return render_template("projects/cohort_form.html", form=form, project=project,
+                           occupation_groups=occupation_options()), status
 
 
 # --- targets ---------------------------------------------------------------------------------------------

@@ -232,3 +232,7 @@ def test_backwards_cohort_dates_show_with_the_other_messages_in_turkish(sign_in,
     assert refused.status_code == 422
     assert field_error(refused, "name") and field_error(refused, "capacity")
     assert field_error(refused, "ends_on") == "Bitiş tarihi başlangıç tarihinden önce olamaz."
+    # the occupation is chosen by name, from the list the employers' vacancy form offers
+    page = browser.get(f"/projects/{project['id']}/cohorts/new").get_data(as_text=True)
+    assert '<select id="field-occupation" name="occupation"' in page and '<optgroup label="' in page
+    assert 'value="51"' in page
