@@ -157,3 +157,12 @@ def test_a_bad_period_is_refused_beside_its_field(sign_in, tenant, world):
     # A good period narrows the figures: 4 people enrolled from April on.
     april = manager.get("/dashboard", query_string={"period_start": "2026-04-01"})
     assert april.status_code == 200 and "4 of 10 people reached" in _text(april)
+
+
+def test_each_block_says_what_it_counts_and_links_its_figures_page(sign_in):
+    page = _text(sign_in(Role.MANAGER, language="sv").get("/dashboard"))
+    assert page.count('class="hint figure-basis"') == 5
+    assert "Räknar unika personer med minst en inskrivning" in page
+    for slug in ("reach", "outcomes", "funnel"):
+        assert f'href="/figures/{slug}"' in page, slug
+    assert 'href="/figures/' not in _text(sign_in(Role.CASEWORKER).get("/dashboard"))  # not their pages
