@@ -193,6 +193,11 @@ def _narrowed(session: Session, principal: Principal, criteria: Criteria, vault:
 
 
 def _ordering(session: Session, sort: str, descending: bool, lang: str) -> list:
+    # The names as `name || ''` (the same text, so the same order): the page counts every match in the same
+    # query (a window), which PostgreSQL's planner does not cost, so with the names' own columns it would read
+    # the whole organisation in name order from ix_trainees_name_<lang> (9 to 14 s for a common name on a
+    # million people) instead of the matches from the trigram index.
+    family, given = Trainee.family_name.op("||")(""), Trainee.given_name.op("||")("")
     if sort == "birth_date":
         columns: list = [Trainee.birth_date]
     elif sort == "district":
@@ -200,12 +205,12 @@ def _ordering(session: Session, sort: str, descending: bool, lang: str) -> list:
     elif sort == "registered":
         columns = [Trainee.created_at]
     else:
-        columns = [collated(session, Trainee.family_name, lang), collated(session, Trainee.given_name, lang)]
+        columns = [collated(session, family, lang), collated(session, given, lang)]
     ordered = [column.desc() if descending else column.asc() for column in columns]
     if sort == "district":
         ordered = [ordered[0].nulls_last()]
     if sort != "name":  # people of one district or birthday by name
-        ordered += [collated(session, Trainee.family_name, lang), collated(session, Trainee.given_name, lang)]
+        ordered += [collated(session, family, lang), collated(session, given, lang)]
     return [*ordered, Trainee.id]
 
 
