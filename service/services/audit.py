@@ -6,7 +6,8 @@ import uuid
 
 from sqlalchemy import or_, select, union_all
 
-from service.db.models import AuditEntry, Enrolment, FollowUp, Placement, Referral, TraineeDocument
+from service.db.models import (AuditEntry, Cohort, Employer, Enrolment, FollowUp, Placement, Project, Referral, Trainee,
+                               TraineeDocument, Vacancy)
 from service.domain.roles import ADMIN_ONLY, Principal
 from service.services.queries import filter_by, page
 from service.services.unit_of_work import UnitOfWork
@@ -34,3 +35,28 @@ def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[Audit
 def _person_records(principal: Principal, trainee_id: uuid.UUID):
     return union_all(*(select(model.id).where(model.organisation_id == principal.organisation_id,
                                               model.trainee_id == trainee_id) for model in _PERSON_RECORDS))
+
+
+#: The records an entry may point at by id (`trainee_id`, `vacancy_id`...), by the kind the page names them.
+_NAMED: dict[str, type[Trainee | Employer | Vacancy | Project | Cohort]] = {
+    "trainee": Trainee, "employer": Employer, "vacancy": Vacancy, "project": Project, "cohort": Cohort}
+
+
+def record_names(uow: UnitOfWork, principal: Principal, ids: dict[str, set[uuid.UUID]]) -> dict[str, dict]:
+    """{kind: {id: row}} of the records of the principal's organisation that `ids` name by kind: one query a
+    kind, whatever the number of entries; a record removed (or of another organisation) is simply absent.
+    A person's row holds their names; an employer's, project's and cohort's their name; a vacancy's its title."""
+    principal.require(ADMIN_ONLY)
+    found: dict[str, dict] = {}
+    with uow:
+        for kind, wanted in ids.items():
+            model = _NAMED.get(kind)
+            if model is None or not wanted:
+                continue
+            columns = {"trainee": (Trainee.given_name, Trainee.family_name), "vacancy": (Vacancy.title,),
+                       "project": (Project.code, Project.name), "employer": (Employer.name,),
+                       "cohort": (Cohort.name,)}[kind]
+            rows = uow.session.execute(select(model.id, *columns).where(
+                model.organisation_id == principal.organisation_id, model.id.in_(sorted(wanted)))).all()
+            found[kind] = {row[0]: row for row in rows}
+    return found

@@ -13,6 +13,7 @@ from service import clock
 from service.domain.errors import Conflict, ValidationFailed
 from service.domain.roles import Principal, Role
 from service.services import invitations, sign_in as signing_in, users
+from tests.api.helpers import create_employer, ok, url
 
 PASSWORD = "a long enough password"
 
@@ -176,7 +177,7 @@ def test_the_audit_trail_filters_by_user_person_and_day(sign_in, tenant, program
     everything = _text(admin.get("/admin/audit"))
     assert "Changed: User" in everything and "Created: Person" in everything
     by_admin = _text(admin.get(f"/admin/audit?user={admin_id}"))
-    assert "Changed: User" in by_admin and "manager → caseworker" in by_admin
+    assert "Changed: User" in by_admin and "Manager → Caseworker" in by_admin and "<dt>Role</dt>" in by_admin
     assert "Changed: User" not in _text(admin.get(f"/admin/audit?user={manager_id}"))
     trainee = programme["trainee"]
     person = _text(admin.get(f"/admin/audit?person={trainee['id']}"))
@@ -247,3 +248,26 @@ def test_time_zones_are_named_by_country_and_city_in_the_readers_language(sign_i
     assert re.search(r'<option value="Europe/Istanbul"[^>]*>Türkiye – İstanbul</option>', page)
     assert re.search(r'<option value="Europe/Stockholm"[^>]*>İsveç – Stokholm</option>', page)
     assert "Africa/Abidjan</option>" not in page
+
+
+def test_the_audit_trail_reads_in_turkish_with_labels_and_names(sign_in, tenant, programme, client):
+    admin_token, caseworker = tenant.headers[Role.ADMIN], tenant.headers[Role.CASEWORKER]
+    employer = create_employer(client, admin_token)
+    vacancy = ok(client.post(url("/vacancies"), headers=admin_token, json={
+        "employer_id": employer["id"], "title": "Kaynakçı yardımcısı", "occupation": "7212", "positions": 1,
+        "wage_monthly": "32500.50", "currency": "TRY", "contract_type": "permanent", "district": "Çiğli",
+        "closes_on": (clock.today("Europe/Istanbul") + timedelta(days=30)).isoformat()}), 201)
+    trainee = programme["trainee"]
+    referral = ok(client.post(url(f"/vacancies/{vacancy['id']}/referrals"), headers=caseworker,
+                              json={"trainee_id": trainee["id"]}), 201)
+    ok(client.post(url(f"/referrals/{referral['id']}/interview"), headers=caseworker, json={}))
+    admin = sign_in(Role.ADMIN, language="tr")
+    admin.post_form(f"/admin/users/{tenant.user_ids[Role.MANAGER]}/role", {"role": "caseworker"})
+    page = _text(admin.get("/admin/audit"))
+    assert "<dt>Rol</dt><dd>Program yöneticisi → Danışman</dd>" in page and "manager → caseworker" not in page
+    assert "<dt>Durum</dt><dd>Yönlendirildi → Mülakat aşamasında</dd>" in page
+    assert "referred → interviewing" not in page and "<dt>status</dt>" not in page
+    assert "<dt>Aylık ücret</dt><dd>32.500,50</dd>" in page and "<dd>Süresiz</dd>" in page
+    name = f"{trainee['given_name']} {trainee['family_name']}"
+    assert name in page and vacancy["title"] in page and employer["name"] in page
+    assert vacancy["id"] not in re.sub(r'<code class="audit-id">[^<]*</code>|href="[^"]*"', "", page)

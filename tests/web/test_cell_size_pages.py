@@ -39,5 +39,5 @@ def test_the_audit_page_says_changed_never_the_persons_value(sign_in, client, te
     person = register_trainee(client, caseworker, phone="+90 532 123 45 67")
     ok(client.patch(url(f"/trainees/{person['id']}"), json={"phone": "+90 532 765 43 21"}, headers=caseworker))
     page = sign_in(Role.ADMIN, language="sv").get(f"/admin/audit?person={person['id']}").get_data(as_text=True)
-    assert "<dt>phone</dt><dd>(ändrad)</dd>" in page and "<dt>phone</dt><dd>(registrerad)</dd>" in page
+    assert "<dt>Telefon</dt><dd>(ändrad)</dd>" in page and "<dt>Telefon</dt><dd>(registrerad)</dd>" in page
     assert "532 123" not in page and "532 765" not in page
