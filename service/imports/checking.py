@@ -82,6 +82,10 @@ class Checker:
             errors["vulnerable_groups"] = [f"item {index + 1}: Must be one of: {', '.join(self._groups)}."
                                            for index in unknown]
         national_id = self._national_id(data, errors)
+        # What the API records in the consent's own rows, not the person's: an import records none (its
+        # people count as agreeing to version 0 of the consent text, for every purpose).
+        data.pop("consent_purposes", None)
+        data.pop("consent_language", None)
         if errors:
             return [Problem(record.line, field, " ".join(errors[field]), messages=tuple(errors[field]))
                     for field in sorted(errors, key=lambda field: _FIELD_ORDER.get(field, -1))]
