@@ -256,6 +256,8 @@ class _Reader:
             return country_name(value), None
         if key in GROUPS and isinstance(value, list):
             return ", ".join(category_label("vulnerable_group", str(item)) for item in value) or "–", None
+        if key == "labels" and isinstance(value, dict):  # a group's labels: the reader's own, else English
+            return str(value.get(current_language()) or value.get("en") or _show(value)), None
         if key == "locale" and isinstance(value, str):
             try:
                 return Locale.parse(value).get_display_name(current_language()) or value, None
