@@ -271,3 +271,18 @@ def test_the_audit_trail_reads_in_turkish_with_labels_and_names(sign_in, tenant,
     name = f"{trainee['given_name']} {trainee['family_name']}"
     assert name in page and vacancy["title"] in page and employer["name"] in page
     assert vacancy["id"] not in re.sub(r'<code class="audit-id">[^<]*</code>|href="[^"]*"', "", page)
+
+
+def test_the_audit_trail_names_unknown_fields_and_removed_records_without_failing(app):
+    from types import SimpleNamespace
+
+    from service.web import audit_pages
+    entry = SimpleNamespace(entity_type="placements", action="update", changes={
+        "vacancy_id": [str(uuid.uuid4()), "not an id"], "end_reason": [None, "dismissed"],
+        "wage_monthly": "32500.5", "currency": "TRY", "some_new_field": {"a": 1}})
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        shown, more = audit_pages._changes(entry, {}, {})
+        assert more == 0 and dict((name, parts) for name, parts in shown) == {
+            "Vacancy": [("(removed)", None), ("(removed)", None)],
+            "Reason for ending": [("–", None), ("Dismissed", None)],
+            "Monthly wage": [("32,500.50", None)], "Currency": [("TRY", None)], "Some new field": [("a: 1", None)]}
