@@ -83,4 +83,10 @@ class PersonConsentSchema(BaseSchema):
     withdrawn = fields.List(fields.String(), metadata={"description": "The purposes withdrawn."})
     withdrawn_at = fields.AwareDateTime(allow_none=True)
     remains = fields.String(allow_none=True, metadata={
-        "description": "After a withdrawal: what stays of the person's data, and why."})
+        "description": "After a withdrawal: what stays of the person's data, and why (English; `remains_codes` "
+                       "says the same as codes, and the person's consent page in the reader's language)."})
+    remains_codes = fields.List(fields.String(metadata={"enum": list(consent.REMAINS)}), metadata={
+        "description": "After a withdrawal, what stays, as codes: `record_stays` (they still take part), "
+                       "`record_until_erased` (the record and reported figures stay until an administrator "
+                       "erases the identifying data), `open_referrals_withdrawn` (withdrawing sharing withdrew "
+                       "the person's open referrals)."})

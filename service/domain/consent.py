@@ -51,10 +51,30 @@ def check_patch(consent: bool, *, held: bool) -> None:
                                                 "agree anew to the current consent text.")]})
 
 
-def remaining_note(active: Iterable[str]) -> Msg:
-    """What stays after a withdrawal and why, for the answer (the erasure is a separate, admin's step)."""
+#: What stays after a withdrawal, as codes an API client can match on (`remains_codes`).
+RECORD_STAYS = "record_stays"
+RECORD_UNTIL_ERASED = "record_until_erased"
+REFERRALS_WITHDRAWN = "open_referrals_withdrawn"
+REMAINS = (RECORD_STAYS, RECORD_UNTIL_ERASED, REFERRALS_WITHDRAWN)
+
+
+def remaining(active: Iterable[str], referrals_withdrawn: int = 0) -> list[tuple[str, Msg]]:
+    """What stays after a withdrawal and why (code, sentence): the record (the erasure is a separate, admin's
+    step), and the open referrals withdrawn with sharing, if there were any."""
     if PROGRAMME in set(active):
-        return Msg("The person's record stays: they still take part in the programme.")
-    return Msg("The record, its enrolments and the figures already reported stay until an administrator erases "
-               "the person's identifying data: the programme's reports and funders' "
-               "audits are a legal obligation of their own (GDPR Art. 6(1)(c), 17(3)(b); KVKK Art. 5(2)(ç)).")
+        found = [(RECORD_STAYS, Msg("The person's record stays: they still take part in the programme."))]
+    else:
+        found = [(RECORD_UNTIL_ERASED, Msg(
+            "The record, its enrolments and the figures already reported stay until an administrator erases "
+            "the person's identifying data: the programme's reports and funders' "
+            "audits are a legal obligation of their own (GDPR Art. 6(1)(c), 17(3)(b); KVKK Art. 5(2)(ç))."))]
+    if referrals_withdrawn:
+        found.append((REFERRALS_WITHDRAWN, Msg(
+            "The person's open referrals were withdrawn ({count}): employers no longer receive them.",
+            count=referrals_withdrawn)))
+    return found
+
+
+def remaining_note(active: Iterable[str], referrals_withdrawn: int = 0) -> str:
+    """The English sentences of `remaining`, as one text."""
+    return " ".join(str(message) for _code, message in remaining(active, referrals_withdrawn))

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from service import translations
 from service.clock import utcnow
-from service.db.models import ConsentText, Trainee, TraineeConsent
+from service.db.models import ConsentText, Referral, Trainee, TraineeConsent
 from service.domain import consent as rules
+from service.domain import referrals as referral_rules
 from service.domain.errors import ValidationFailed
 from service.domain.messages import Msg
 from service.domain.roles import Principal
@@ -64,6 +65,8 @@ class PersonConsent:
     withdrawn_at: datetime | None = None
     recorded: bool = True  # False: registered before consent was versioned (default text, every purpose)
     remains: str | None = None
+    remains_codes: list[str] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)  # the sentences of `remains`, to translate on a page
 
 
 def default_text(language: str, organisation_name: str) -> Text:
@@ -189,15 +192,21 @@ def withdraw(uow: UnitOfWork, principal: Principal, trainee_id: uuid.UUID, purpo
     with uow:
         trainee = get_scoped(uow.session, Trainee, principal.organisation_id, trainee_id, label="Trainee",
                              for_update=True)
-        withdraw_for(uow.session, principal, trainee, asked)
+        referrals_withdrawn = withdraw_for(uow.session, principal, trainee, asked)
         found = _of(uow.session, trainee)
         uow.commit()
-        found.remains = rules.remaining_note(found.purposes)
+        remaining = rules.remaining(found.purposes, referrals_withdrawn)
+        found.remains = " ".join(str(note) for _code, note in remaining)
+        found.remains_codes = [code for code, _note in remaining]
+        found.notes = [note for _code, note in remaining]
         return found
 
 
-def withdraw_for(session: Session, principal: Principal, trainee: Trainee, purposes) -> None:
-    """Withdraw `purposes` (already read by rules.withdrawn_by) of the person's consent, in the caller's session."""
+def withdraw_for(session: Session, principal: Principal, trainee: Trainee, purposes) -> int:
+    """Withdraw `purposes` (already read by rules.withdrawn_by) of the person's consent, in the caller's session;
+    withdrawing sharing with employers also withdraws the person's open referrals (their own `withdraw` step, in
+    the same transaction, audited as the caller's), so that the employer's counts and the funnel agree. Returns
+    how many referrals were withdrawn."""
     asked = set(purposes)
     now = utcnow()
     rows = {row.purpose: row for row in session.scalars(select(TraineeConsent).where(
@@ -213,7 +222,15 @@ def withdraw_for(session: Session, principal: Principal, trainee: Trainee, purpo
             row.withdrawn_at, row.withdrawn_by = now, principal.user_id
     if rules.PROGRAMME in asked and trainee.consent:
         trainee.consent = False
+    withdrawn = 0
+    if rules.EMPLOYER_SHARING in asked:
+        for referral in session.scalars(select(Referral).where(
+                Referral.organisation_id == trainee.organisation_id, Referral.trainee_id == trainee.id,
+                Referral.status.in_(referral_rules.OPEN_STATUSES)).order_by(Referral.id).with_for_update()):
+            referral_rules.step(referral, "withdraw")
+            withdrawn += 1
     session.flush()
+    return withdrawn
 
 
 def withheld(organisation_id: uuid.UUID, purpose: str) -> Select:
@@ -222,6 +239,15 @@ def withheld(organisation_id: uuid.UUID, purpose: str) -> Select:
     return select(TraineeConsent.trainee_id).where(
         TraineeConsent.organisation_id == organisation_id, TraineeConsent.purpose == purpose,
         or_(TraineeConsent.granted.is_(False), TraineeConsent.withdrawn_at.is_not(None)))
+
+
+def allowed(uow: UnitOfWork, principal: Principal, trainee: Trainee, purpose: str) -> bool:
+    """Whether the person (already read in the principal's organisation) consents to `purpose` now: one query."""
+    with uow:
+        row = uow.session.scalar(select(TraineeConsent).where(
+            TraineeConsent.organisation_id == principal.organisation_id, TraineeConsent.trainee_id == trainee.id,
+            TraineeConsent.purpose == purpose))
+        return bool(trainee.consent) if row is None else row.active
 
 
 def allows(session: Session, trainee: Trainee, purpose: str) -> bool:

@@ -9,9 +9,10 @@ from sqlalchemy import ColumnElement, and_, not_, or_, select
 from sqlalchemy.orm import Session
 
 from service.db.models import Enrolment, FollowUp
+from service.domain import consent as consent_rules
 from service.domain import follow_ups as rules
 from service.domain.roles import Principal
-from service.services import organisation_day
+from service.services import consent, organisation_day
 from service.services.queries import filter_by, get_scoped, page
 from service.services.unit_of_work import UnitOfWork
 
@@ -83,7 +84,11 @@ def get(uow: UnitOfWork, principal: Principal, follow_up_id: uuid.UUID) -> Follo
 
 
 def list_(uow: UnitOfWork, principal: Principal, args: dict) -> tuple[list[FollowUp], str | None]:
-    stmt = select(FollowUp).where(FollowUp.organisation_id == principal.organisation_id)
+    """The organisation's follow-ups, as the worklist offers them: not those of people who withdrew (or never
+    gave) consent to follow-up contact (issue 18); the checkpoints themselves, and the figures, are unchanged."""
+    stmt = select(FollowUp).where(FollowUp.organisation_id == principal.organisation_id,
+                                  FollowUp.trainee_id.not_in(consent.withheld(principal.organisation_id,
+                                                                              consent_rules.FOLLOW_UP_CONTACT)))
     stmt = filter_by(stmt, FollowUp, args, equal=("checkpoint", "trainee_id", "enrolment_id"),
                      ranges={"due_from": ("due_on", ">="), "due_to": ("due_on", "<=")})
     with uow:

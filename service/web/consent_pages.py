@@ -17,6 +17,7 @@ from service.domain.errors import ValidationFailed
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
 from service.services import consent, trainees
 from service.translations import labels
+from service.translations.localise import localise
 from service.web import forms
 from service.web.auth import page_requires
 from service.web.i18n import NATIVE_NAMES, current_language
@@ -47,8 +48,10 @@ def withdraw(trainee_id: uuid.UUID):
     if data is None:
         return _page(trainee_id, form, 422)
     try:
-        consent.withdraw(context.uow(), g.principal, trainee_id, data["purposes"])
+        found = consent.withdraw(context.uow(), g.principal, trainee_id, data["purposes"])
     except ValidationFailed as error:
         return _page(trainee_id, form.fail(error), 422)
     flash(_("The consent is withdrawn for the purposes you chose."), "success")
+    for note in found.notes:  # what stays, and the referrals withdrawn with sharing, in the reader's language
+        flash(localise(note, current_language()), "success")
     return redirect(url_for("consent_pages.show", trainee_id=trainee_id))

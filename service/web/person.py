@@ -23,11 +23,12 @@ from schemas.placements import (EmptySchema, PlacementCreateSchema, PlacementEnd
                                 WorkTermsSchema)
 from schemas.trainees import TraineePatchSchema
 from service.api import context
+from service.domain import consent as consent_rules
 from service.domain import enrolments as enrolment_rules
 from service.domain.errors import Conflict, NotFound, ValidationFailed
 from service.domain.money import CURRENCIES
 from service.domain.roles import CASEWORK_WRITERS, PROGRAMME_READERS
-from service.services import enrolments, person_file, placements, referrals, trainees
+from service.services import consent, enrolments, person_file, placements, referrals, trainees
 from service.translations import labels
 from service.web import formatting, forms, i18n
 from service.web.auth import page_requires
@@ -84,8 +85,12 @@ def _options(choices: person_file.Choices | None) -> dict[str, list[tuple[str, s
 def _page(trainee_id: uuid.UUID, forms_shown: dict[str, forms.Form] | None = None, status: int = 200):
     """The person's page; `forms_shown` holds a refused form (its values and messages) by its name."""
     file = person_file.read(context.uow(), g.principal, trainee_id)
+    # Sharing with employers withdrawn (or never given): no referral is offered (issue 18; service.services.consent).
+    sharing = file.choices is None or consent.allowed(context.uow(), g.principal, file.trainee,
+                                                      consent_rules.EMPLOYER_SHARING)
     return render_template("person/show.html", file=file, person=file.trainee, forms=forms_shown or {},
-                           can_act=file.choices is not None, options=_options(file.choices)), status
+                           can_act=file.choices is not None, options=_options(file.choices),
+                           sharing=sharing), status
 
 
 @blp.get("/<uuid:trainee_id>")

@@ -78,9 +78,23 @@ def test_withdrawing_follow_up_contact_takes_the_follow_ups_out_of_the_worklist(
     assert answer["withdrawn"] == ["follow_up_contact"] and answer["purposes"] == ["programme", "employer_sharing"]
     assert "stays" in answer["remains"] and answer["withdrawn_at"]
     assert listed() == set()
-    # The follow-ups themselves are unchanged: the figures count them as before (not recorded).
-    follow_ups = ok(client.get(url("/follow-ups"), query_string={"trainee_id": trainee["id"]}, headers=caseworker))
-    assert follow_ups["items"] and {item["status"] for item in follow_ups["items"]} <= {"due", "overdue", "scheduled"}
+
+def test_the_follow_ups_list_leaves_out_people_who_withdrew_follow_up_contact(client, tenant, programme):
+    caseworker = tenant.headers[Role.CASEWORKER]
+    trainee = programme["trainee"]
+    enrolment = ok(client.post(url("/enrolments"), headers=caseworker, json=factories.enrolment_body(
+        trainee["id"], programme["project"]["id"], cohort_id=programme["cohort"]["id"])), 201)
+    ok(client.post(url(f"/enrolments/{enrolment['id']}/complete"), headers=caseworker,
+                   json={"exited_on": "2026-06-30", "qualification_gained": True}))
+    before = ok(client.get(url("/follow-ups"), query_string={"trainee_id": trainee["id"]}, headers=caseworker))
+    assert len(before["items"]) == 3
+    ok(client.post(url(f"/trainees/{trainee['id']}/consent/withdraw"), headers=caseworker,
+                   json={"purposes": ["follow_up_contact"]}))
+    for query in ({"trainee_id": trainee["id"]}, {}, {"status": "due"}):
+        assert ok(client.get(url("/follow-ups"), query_string=query, headers=caseworker))["items"] == []
+    # The follow-ups themselves are unchanged (the figures count them as before: not recorded).
+    kept = ok(client.get(url(f"/follow-ups/{before['items'][0]['id']}"), headers=caseworker))
+    assert kept["status"] == before["items"][0]["status"]
 
 
 def test_withdrawing_sharing_refuses_referrals_and_hides_the_person_from_the_employer(client, tenant, programme):
@@ -91,14 +105,21 @@ def test_withdrawing_sharing_refuses_referrals_and_hides_the_person_from_the_emp
                               json={"trainee_id": trainee["id"]}), 201)
     pathways, principal = _principal(client, employer.headers)
     assert employer_desk.inbox(pathways.uow(), principal).total == 1
-    ok(client.post(url(f"/trainees/{trainee['id']}/consent/withdraw"), headers=caseworker,
-                   json={"purposes": ["employer_sharing"]}))
+    answer = ok(client.post(url(f"/trainees/{trainee['id']}/consent/withdraw"), headers=caseworker,
+                            json={"purposes": ["employer_sharing"]}))
+    assert answer["remains_codes"] == ["record_stays", "open_referrals_withdrawn"]
+    assert "open referrals were withdrawn (1)" in answer["remains"]
     assert employer_desk.inbox(pathways.uow(), principal).total == 0
     assert employer_desk.counts(pathways.uow(), principal).open_referrals == 0
     assert ok(client.get(url("/referrals"), headers=employer.headers))["items"] == []
     problem(client.get(url(f"/referrals/{referral['id']}"), headers=employer.headers), 404)
     problem(client.post(url(f"/referrals/{referral['id']}/interview"), json={}, headers=employer.headers), 404)
-    assert ok(client.get(url(f"/referrals/{referral['id']}"), headers=caseworker))["status"] == "referred"
+    # The open referral was withdrawn in the same step, by the caseworker who withdrew the consent.
+    assert ok(client.get(url(f"/referrals/{referral['id']}"), headers=caseworker))["status"] == "withdrawn"
+    audited = ok(client.get(url("/audit"), query_string={"entity_id": referral["id"], "limit": 50},
+                            headers=tenant.headers[Role.ADMIN]))["items"]
+    assert any(entry["actor_id"] == tenant.user_ids[Role.CASEWORKER] and "status" in str(entry)
+               for entry in audited if entry["action"] == "update")
     other_vacancy = ok(client.post(url("/vacancies"), headers=employer.headers, json=vacancy_body()), 201)
     refused = problem(client.post(url(f"/vacancies/{other_vacancy['id']}/referrals"), headers=caseworker,
                                   json={"trainee_id": trainee["id"]}), 409)
@@ -117,5 +138,6 @@ def test_patch_consent_false_withdraws_everything_and_true_does_not_give_it_back
     withdrawn = ok(client.post(url(f"/trainees/{trainee['id']}/consent/withdraw"), headers=caseworker,
                                json={"purposes": ["programme"]}))
     assert "erase" in withdrawn["remains"] and withdrawn["purposes"] == []
+    assert withdrawn["remains_codes"] == ["record_until_erased"]
     problem(client.post(url(f"/trainees/{trainee['id']}/consent/withdraw"), headers=tenant.headers[Role.MANAGER],
                         json={"purposes": ["programme"]}), 403)
