@@ -143,6 +143,8 @@ _LEGEND = r'<fieldset[^>]*\bid="{id}"[^>]*>\s*<legend>(.*?)(?:<span class="requi
 
 
 def _label_of(page: str, field_id: str) -> str:
+    if re.search(rf'<input type="checkbox" id="{re.escape(field_id)}"', page):
+        return ""  # a confirm box's label is a sentence ("I confirm ..."): its message says enough alone
     for pattern in (_LABEL, _LEGEND):
         if found := re.search(pattern.format(id=re.escape(field_id)), page, re.S):
             return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split()).rstrip(":")
