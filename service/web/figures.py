@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import Blueprint, Response, abort, g, render_template, request
-from flask_babel import format_currency, format_decimal, format_percent
+from flask_babel import format_currency, format_decimal
 from flask_babel import gettext as _
 from service.translations import N_
 from werkzeug.datastructures import MultiDict
@@ -206,7 +206,7 @@ def _raw(value) -> str:
 
 def _figure(value, unit: str | None, currency: str | None) -> str:
     if unit == exports.RATE:
-        return format_percent(value, "#,##0.0%")
+        return formatting.percent(value)
     if unit == exports.MONEY:
         return format_currency(value, currency) if currency else format_decimal(value, "#,##0.00")
     if unit in (exports.HOURS, exports.RATIO):

@@ -12,10 +12,10 @@ from datetime import date as Date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from babel import dates
+from babel import Locale, dates
 from babel.numbers import get_currency_precision
 from flask import Flask, current_app, g, url_for
-from flask_babel import format_currency, format_decimal, get_locale
+from flask_babel import format_currency, format_decimal, format_percent, get_locale
 
 from service import clock
 from service.translations import translate
@@ -56,7 +56,13 @@ def moment(value: datetime, time_zone: str | None = None) -> str:
     """A date and time in the organisation's local time (the signed-in user's, else `time_zone`): an
     invitation valid "until 14:30" means İzmir's 14:30 to a caseworker there."""
     zone = time_zone or _time_zone()
-    return dates.format_datetime(value, "short", tzinfo=clock.zone(zone), locale=current_language())
+    lang = current_language()
+    local = value.astimezone(clock.zone(zone)) if value.tzinfo is not None else value
+    # The day as `day` writes it ("5 dec. 2026", "5 Ara 2026") and the time to the minute, joined as the
+    # language joins them: one style with the pages' days, never "5.12.2026" beside "5 Ara 2026".
+    joined = str(Locale.parse(lang).datetime_formats["medium"])
+    return joined.replace("{1}", _day(local.date(), lang)).replace(
+        "{0}", dates.format_time(local, "short", locale=lang))
 
 
 def money(amount: Decimal | int | None, currency: str | None) -> str:
@@ -77,6 +83,17 @@ def amount(value: Decimal | int | None, currency: str | None = None) -> str:
     return format_decimal(value, format="#,##0" + ("." + "0" * digits if digits else ""))
 
 
+def percent(value: float | Decimal | None, decimals: int = 1) -> str:
+    """A fraction as a percentage in the reader's own pattern, to `decimals` places: 0.214 is "21.4%" in
+    English, "21,4 %" in Swedish and Spanish, "%21,4" in Turkish (never a pattern of our own)."""
+    if value is None:
+        return ""
+    pattern = Locale.parse(current_language()).percent_formats[None].pattern
+    if decimals:
+        pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals, 1)
+    return format_percent(value, pattern)
+
+
 def group_label(entry) -> str:
     """A group of the organisation's vocabulary: its own label in the reader's language, else its English
     label, which for a country's default group is a msgid with translations."""
@@ -90,4 +107,5 @@ def _time_zone() -> str:
 
 def init(app: Flask) -> None:
     app.jinja_env.globals.update(has_page=has_page, person_url=person_url, full_name=full_name, date=day, day=day,
-                                 moment=moment, money=money, amount=amount, group_label=group_label)
+                                 moment=moment, money=money, amount=amount, group_label=group_label,
+                                 percent=percent)

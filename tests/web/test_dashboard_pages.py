@@ -166,3 +166,14 @@ def test_each_block_says_what_it_counts_and_links_its_figures_page(sign_in):
     for slug in ("reach", "outcomes", "funnel"):
         assert f'href="/figures/{slug}"' in page, slug
     assert 'href="/figures/' not in _text(sign_in(Role.CASEWORKER).get("/dashboard"))  # not their pages
+
+
+@pytest.mark.parametrize("lang, pattern", [("sv", r"\d+,\d\u00a0%"), ("tr", r"%\d+,\d")])
+def test_a_phone_reads_the_dashboard_in_regions_with_the_readers_percentages_and_day(sign_in, world, lang, pattern):
+    html = _text(sign_in(Role.MANAGER, language=lang).get("/dashboard"))
+    regions = re.findall(r'<div class="table-scroll" role="region" tabindex="0" aria-label="[^"]+">\s*<table>', html)
+    assert len(regions) == html.count("<table>")  # every table scrolls on its own on a narrow screen
+    assert html.count('<figure class="chart-figure chart-scroll" role="region" tabindex="0"') >= 3
+    assert re.search(pattern, html) and not re.search(r"\d,\d%", html.replace("%(", ""))
+    freshness = re.search(r'<p class="freshness">(.*?)</p>', html, re.S).group(1)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", freshness)  # "5 dec. 2026 21:04", as other pages write days
