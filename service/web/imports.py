@@ -9,7 +9,7 @@ import io
 import uuid
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -101,7 +101,7 @@ def _megabytes(size: int) -> str:
 def _index(form: Form | None = None, status: int = 200):
     return render_template("imports/index.html", form=form or Form(),
                            recent=jobs.recent(context.uow(), g.principal), limit=_megabytes(_upload_limit()),
-                           max_rows=f"{jobs.MAX_ROWS:,}"), status
+                           max_rows=format_decimal(jobs.MAX_ROWS)), status
 
 
 @blp.errorhandler(RequestEntityTooLarge)
