@@ -135,6 +135,20 @@ def read(schema: Schema, submitted: MultiDict, names: tuple[str, ...] | None = N
         return None, form.fail(error)
 
 
+def values_of(record: object, names: tuple[str, ...], *, lists: tuple[str, ...] = ()) -> MultiDict:
+    """A record's current values as an edit form starts with them: those named in `lists` as repeated
+    values (checkboxes; none when empty), nothing as an empty field, anything else as its text."""
+    values = MultiDict()
+    for name in names:
+        value = getattr(record, name)
+        if name in lists:
+            for item in value or ():
+                values.add(name, item)
+        else:
+            values.add(name, "" if value is None else str(value))
+    return values
+
+
 #: An error summary's placeholder for the name of a field (templates/_macros.html errors_summary), the first
 #: character of its message after it, and the label or legend the page gives that field.
 _SUMMARY_FIELD = re.compile(r'<span data-label-of="([^"]+)"></span>(\s*)(.?)', re.S)

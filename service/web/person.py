@@ -121,18 +121,6 @@ def action_address(trainee_id: uuid.UUID, **_address):
 # --- details ------------------------------------------------------------------------------------------
 
 
-def _current_values(trainee) -> MultiDict:
-    values = MultiDict()
-    for name in EDITABLE:
-        value = getattr(trainee, name)
-        if name == "vulnerable_groups":
-            for key in value or ():
-                values.add(name, key)
-        else:
-            values.add(name, "" if value is None else str(value))
-    return values
-
-
 def _read(schema: ma.Schema, submitted: MultiDict, *, names: tuple[str, ...] | None = None,
           clear: tuple[str, ...] = (), whole_numbers: tuple[str, ...] = ()) -> tuple[dict | None, forms.Form]:
     """`forms.read`, and what a form's text cannot say as JSON does: a field emptied in `clear` is removed
@@ -167,7 +155,8 @@ def _edit_page(file: person_file.PersonFile, form: forms.Form, status: int = 200
 def edit(trainee_id: uuid.UUID):
     file = person_file.read(context.uow(), g.principal, trainee_id, choices=False)
     if request.method == "GET":
-        return _edit_page(file, forms.Form(values=_current_values(file.trainee)))
+        current = forms.values_of(file.trainee, EDITABLE, lists=("vulnerable_groups",))
+        return _edit_page(file, forms.Form(values=current))
     changes, form = _read(TraineePatchSchema(), request.form, names=EDITABLE + ("confirm_sex_mismatch",),
                           clear=CLEARABLE)
     if changes is not None:

@@ -213,18 +213,6 @@ def _details_page(form: forms.Form, project=None, status: int = 200):
                            priority_options=_priority_options()), status
 
 
-def _current_details(project) -> MultiDict:
-    values = MultiDict()
-    for name in DETAILS:
-        value = getattr(project, name)
-        if name == "priority_groups":
-            for key in value or ():
-                values.add(name, key)
-        else:
-            values.add(name, "" if value is None else str(value))
-    return values
-
-
 @blp.route("/new", methods=["GET", "POST"])
 @page_requires(ADMIN_ONLY)
 def new():
@@ -246,7 +234,7 @@ def new():
 def edit(project_id: uuid.UUID):
     project = projects.get(context.uow(), g.principal, project_id)
     if request.method == "GET":
-        return _details_page(forms.Form(values=_current_details(project)), project)
+        return _details_page(forms.Form(values=forms.values_of(project, DETAILS, lists=("priority_groups",))), project)
     submitted = MultiDict(request.form)
     submitted.setdefault("priority_groups", "")  # none ticked: the list is emptied, not left as it was
     changes, form = _read(ProjectPatchSchema(), submitted, DETAILS, clear=CLEARABLE)
