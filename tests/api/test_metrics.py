@@ -700,7 +700,7 @@ def test_csv_export_has_the_figures_of_the_json(client, world, subtests):
         summary = dict(row for row in rows if len(row) == 2)
         assert summary | {"Project": "'=P1", "Reached": "8", "Target": "400", "Progress": "0.02",
                           "As of": body["as_of"], "Period start": "", "Period end": "",
-                          "Period basis": "entry"} == summary
+                          "Period basis": "Entry date"} == summary
         header, rows = sections["Breakdown"]
         assert header == ["Sex", "Reached", "Suppressed"]
         assert rows[:4] == [["Female", HIDDEN, "Yes"], ["Male", HIDDEN, "Yes"], ["Non-binary", "0", "No"],

@@ -48,7 +48,7 @@ def test_an_admin_sets_up_a_project_with_a_cohort_and_targets(server, driver, ma
     check_page(driver, lang, "project-admin-created")
 
     follow(driver, driver.find_element("css selector", "a[href$='/cohorts/new']"))
-    fill(driver, {"name": "Cooks, spring", "occupation": "5120", "starts_on": date(2026, 6, 1),
+    fill(driver, {"name": "Cooks, spring", "occupation": "51", "starts_on": date(2026, 6, 1),
                   "ends_on": date(2026, 3, 1), "capacity": "20", "district": "Konak"})
     submit(driver, "form[action$='/cohorts/new']")
     assert field_error(driver, "ends_on") == says("The end date must not be before the start date.")

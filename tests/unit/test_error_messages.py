@@ -17,6 +17,7 @@ from babel.messages.pofile import read_po
 from marshmallow import fields, validate
 from werkzeug import exceptions
 
+from service import translations
 from service.domain.messages import Msg, message_of
 from service.translations import localise as module
 from service.translations.localise import (HTTP_MESSAGES, LANGUAGES, MARSHMALLOW_MESSAGES, TEMPLATES, VALUE_MESSAGES,
@@ -49,10 +50,19 @@ KNOWN = {**_msg_ids_in_code(),
          **{msgid: "localise.VALUE_MESSAGES" for msgid in VALUE_MESSAGES}}
 
 
-def _errors_po(lang: str) -> dict[str, object]:
-    path = ROOT / "service" / "translations" / lang / "LC_MESSAGES" / "errors.po"
+def _errors_po(lang: str, domain: str = "errors") -> dict[str, object]:
+    path = ROOT / "service" / "translations" / lang / "LC_MESSAGES" / f"{domain}.po"
     with path.open("rb") as file:
-        return {message.id: message for message in read_po(file, locale=lang, domain="errors") if message.id}
+        return {message.id: message for message in read_po(file, locale=lang, domain=domain) if message.id}
+
+
+def _catalogue(lang: str) -> dict[str, object]:
+    """Every domain of `lang` as `translate` reads them (`messages` first): an area's own messages (the
+    privacy and consent rules') live in its own catalogue beside errors.po."""
+    merged: dict[str, object] = {}
+    for domain in reversed(translations.domains(lang)):
+        merged.update(_errors_po(lang, domain))
+    return merged
 
 
 def test_the_code_raises_messages_at_all():
@@ -63,18 +73,18 @@ def test_the_code_raises_messages_at_all():
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_message_has_a_translation_with_the_same_placeholders(lang):
-    catalogue = _errors_po(lang)
+    catalogue = _catalogue(lang)
     missing = [f"{msgid!r} ({where})" for msgid, where in KNOWN.items()
                if msgid not in catalogue or not catalogue[msgid].string or catalogue[msgid].fuzzy]
-    assert not missing, f"errors.po of {lang} lacks {len(missing)}:\n" + "\n".join(missing)
+    assert not missing, f"the catalogues of {lang} lack {len(missing)}:\n" + "\n".join(missing)
     wrong = [f"{msgid!r}: {catalogue[msgid].string!r}" for msgid in KNOWN
              if _placeholders(msgid) != _placeholders(catalogue[msgid].string)]
     assert not wrong, f"{lang}: placeholders differ from the msgid's:\n" + "\n".join(wrong)
 
 
 def test_english_has_every_message_as_itself():
+    assert [msgid for msgid in KNOWN if msgid not in _catalogue("en")] == []
     catalogue = _errors_po("en")
-    assert [msgid for msgid in KNOWN if msgid not in catalogue] == []
     assert [msgid for msgid, message in catalogue.items() if message.string not in ("", msgid)] == []
 
 

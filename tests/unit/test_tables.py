@@ -84,8 +84,8 @@ def test_indicators_breakdown_has_a_row_per_cell_and_indicator():
     assert [r[:2] for r in breakdown.rows] == [("Buca", "participants"), ("Buca", "employed")]
     assert breakdown.hidden == {(0, 3), (1, 3)}
     text = to_csv(list(found.values()), "en").decode("utf-8-sig")
-    assert "Period basis: Outputs,Entry" not in text  # the value is a code, shown as it is...
-    assert "Period basis: Outputs,entry" in text  # ...under its labelled key
+    assert "Period basis: Outputs,Entry date" in text  # the basis by its label, never its code
+    assert "Period basis: Outputs,entry" not in text
     assert "Buca,Participants,6,[c],0,0,6,Yes" in text.replace("\r\n", "\n")
 
 
